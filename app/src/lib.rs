@@ -1,0 +1,1 @@
+//! The oss-audit dashboard: server-rendered Leptos pages, rendered by `server` through `leptos_axum`.

@@ -1,0 +1,15 @@
+//! Domain types: once you hold one, it is valid (parse, don't validate).
+
+mod bucket_name;
+mod encryption;
+mod ids;
+mod kms_key_id;
+mod region;
+mod state;
+
+pub use bucket_name::{BucketName, BucketNameError};
+pub use encryption::{EncryptionRule, EncryptionRuleError, KmsDataEncryption, SseAlgorithm};
+pub use ids::{AccountId, BucketId, ScanId, StateId};
+pub use kms_key_id::{KmsKeyId, KmsKeyIdError};
+pub use region::{Region, RegionError};
+pub use state::{EncryptionState, Status};

@@ -1,0 +1,12 @@
+//! oss-audit: audit and fix the server-side encryption of Alibaba Cloud OSS buckets.
+
+pub mod cli;
+pub mod domain;
+pub mod oss;
+pub mod policy;
+pub mod sandbox;
+pub mod scan;
+pub mod startup;
+pub mod store;
+pub mod view;
+pub mod web;

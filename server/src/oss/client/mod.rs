@@ -1,0 +1,131 @@
+//! `OssClient`: one pooled HTTP client that signs, retries and routes every OSS call.
+
+mod encryption;
+mod info;
+mod list;
+mod transport;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
+
+use super::rate::RateLimiter;
+use super::xml::BucketSummary;
+use super::{ClientConfig, OssError};
+use crate::domain::{BucketName, Region};
+
+pub use list::ListBucketsQuery;
+
+/// The OSS client. Cheap to clone: clones share the connection pool and the clock-skew correction.
+#[derive(Debug, Clone)]
+pub struct OssClient {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    config: ClientConfig,
+    /// Paces every attempt, retries included, and slows down on throttling answers.
+    limiter: RateLimiter,
+    /// Milliseconds to add to the local clock when signing, learnt from `RequestTimeTooSkewed`.
+    clock_offset_ms: AtomicI64,
+}
+
+/// Where a bucket lives: what every bucket operation needs to address and sign it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketAddress {
+    pub name: BucketName,
+    pub region: Region,
+    pub extranet_endpoint: String,
+    pub intranet_endpoint: String,
+}
+
+impl From<&BucketSummary> for BucketAddress {
+    fn from(summary: &BucketSummary) -> Self {
+        Self {
+            name: summary.name.clone(),
+            region: summary.region.clone(),
+            extranet_endpoint: summary.extranet_endpoint.clone(),
+            intranet_endpoint: summary.intranet_endpoint.clone(),
+        }
+    }
+}
+
+impl BucketAddress {
+    /// The address of a bucket in `region` on that region's standard endpoints.
+    pub fn in_region(name: BucketName, region: Region) -> Self {
+        Self {
+            extranet_endpoint: region.extranet_endpoint(),
+            intranet_endpoint: region.intranet_endpoint(),
+            name,
+            region,
+        }
+    }
+}
+
+/// A successful answer together with the OSS request id that produced it (kept as evidence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer<T> {
+    pub value: T,
+    pub request_id: Option<String>,
+}
+
+/// The `User-Agent` every request carries, e.g. `oss-audit/0.1.0 (linux; x86_64)`.
+pub fn user_agent() -> String {
+    format!(
+        "oss-audit/{} ({}; {})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+impl OssClient {
+    /// Builds the client and its connection pool.
+    pub fn new(config: ClientConfig) -> Result<Self, OssError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(user_agent())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .pool_max_idle_per_host(64)
+            // OSS answers redirects only for website hosting; following one would re-send a signed
+            // request to a host it was not signed for.
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(proxy) = &config.proxy {
+            let proxy = reqwest::Proxy::all(proxy.as_str())
+                .map_err(|e| OssError::Config(format!("proxy {proxy}: {e}")))?;
+            builder = builder.proxy(proxy);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| OssError::Config(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                limiter: RateLimiter::new(config.max_rps),
+                config,
+                clock_offset_ms: AtomicI64::new(0),
+            }),
+        })
+    }
+
+    /// The configuration this client was built with.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The current request-rate limit (`None`: unlimited), for progress displays.
+    pub fn current_rate_limit(&self) -> Option<f64> {
+        self.inner.limiter.current_rate()
+    }
+
+    /// The host a bucket is addressed on: `<bucket>.<endpoint>`, internal when configured.
+    fn bucket_host(&self, bucket: &BucketAddress) -> String {
+        let endpoint = if self.inner.config.use_internal_endpoints {
+            &bucket.intranet_endpoint
+        } else {
+            &bucket.extranet_endpoint
+        };
+        format!("{}.{}", bucket.name, endpoint)
+    }
+}

@@ -1,0 +1,353 @@
+//! Sending one signed request: retries with backoff, clock-skew correction, wrong-region re-routing.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use http::{HeaderMap, HeaderValue, Method, header};
+
+use super::OssClient;
+use crate::domain::{BucketName, Region};
+use crate::oss::retry::{is_retryable, is_throttling};
+use crate::oss::xml::{ErrorBody, parse_error_body};
+use crate::oss::{OssError, ServiceError, sign};
+
+/// One OSS call before signing.
+#[derive(Debug, Clone)]
+pub(super) struct Call<'a> {
+    pub operation: &'static str,
+    pub method: Method,
+    /// `None` for service-level calls (ListBuckets).
+    pub bucket: Option<&'a BucketName>,
+    /// The host to send to, e.g. `b.oss-cn-hangzhou.aliyuncs.com` (a port is kept if given).
+    pub host: String,
+    /// The V4 signing region.
+    pub region: Region,
+    /// Decoded query parameters; an empty value is sent bare (`?encryption`).
+    pub query: Vec<(String, String)>,
+    /// Extra headers to send and sign (e.g. `x-oss-resource-group-id`).
+    pub headers: HeaderMap,
+    /// An XML body, sent with `Content-Type: application/xml` and `Content-MD5`.
+    pub body: Option<Bytes>,
+    /// Answers larger than this are refused rather than buffered.
+    pub max_response_bytes: usize,
+}
+
+/// A 2xx answer.
+#[derive(Debug)]
+pub(super) struct Reply {
+    pub status: u16,
+    pub body: Bytes,
+    pub request_id: Option<String>,
+}
+
+const REQUEST_ID: &str = "x-oss-request-id";
+
+impl OssClient {
+    /// Sends `call`, retrying what may succeed on a second try. A 403 that names the bucket's real
+    /// endpoint is re-sent there once, signed for that endpoint's region.
+    pub(super) async fn send(&self, mut call: Call<'_>) -> Result<Reply, OssError> {
+        match self.send_with_retries(&call).await {
+            Err(OssError::Service(err)) if err.status == 403 && call.bucket.is_some() => {
+                let Some(endpoint) = err.endpoint.clone() else {
+                    return Err(OssError::Service(err));
+                };
+                let bucket = call.bucket.map(BucketName::as_str).unwrap_or_default();
+                tracing::info!(bucket.name = bucket, endpoint = %endpoint, "re-routing to the bucket's endpoint");
+                call.region = Region::from_endpoint_host(&endpoint).unwrap_or(call.region);
+                call.host = format!("{bucket}.{endpoint}");
+                self.send_with_retries(&call).await
+            }
+            other => other,
+        }
+    }
+
+    async fn send_with_retries(&self, call: &Call<'_>) -> Result<Reply, OssError> {
+        let policy = self.inner.config.retry;
+        let mut attempt = 1;
+        loop {
+            self.inner.limiter.acquire().await;
+            let err = match self.send_once(call).await {
+                Ok(reply) => {
+                    self.inner.limiter.on_success();
+                    return Ok(reply);
+                }
+                Err(err) => err,
+            };
+            if is_throttling(&err) {
+                self.inner.limiter.on_throttled();
+            }
+            if attempt >= policy.max_attempts.max(1) {
+                return Err(err);
+            }
+            let skewed = err.code() == Some("RequestTimeTooSkewed");
+            if !skewed && !is_retryable(&err) {
+                return Err(err);
+            }
+            let wait = if skewed {
+                // The clock was corrected in send_once; the retry can go at once.
+                Duration::ZERO
+            } else {
+                policy.backoff(attempt)
+            };
+            tracing::debug!(
+                operation = call.operation,
+                attempt,
+                code = err.kind_code(),
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "retrying OSS request"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(&self, call: &Call<'_>) -> Result<Reply, OssError> {
+        let config = &self.inner.config;
+        let url = format!(
+            "{}://{}/{}",
+            config.endpoint.scheme(),
+            call.host,
+            query_string(&call.query)
+        );
+        let mut headers = call.headers.clone();
+        if let Some(body) = &call.body {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/xml"),
+            );
+            let md5 = content_md5(body);
+            headers.insert(
+                "content-md5",
+                HeaderValue::try_from(md5).map_err(config_error)?,
+            );
+        }
+        sign::sign(
+            config.signature_version,
+            call.method.as_str(),
+            call.bucket.map(BucketName::as_str),
+            None,
+            &call.query,
+            &mut headers,
+            &config.credentials,
+            &call.region,
+            self.now(),
+        )
+        .map_err(config_error)?;
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), &url)
+            .headers(headers);
+        if let Some(body) = &call.body {
+            request = request.body(body.clone());
+        }
+        let transport_error = |e: reqwest::Error| OssError::Transport {
+            operation: call.operation,
+            host: call.host.clone(),
+            detail: error_chain(&e),
+            timeout: e.is_timeout(),
+        };
+        let mut response = request.send().await.map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let request_id = header_str(response.headers(), REQUEST_ID);
+        let server_date = header_str(response.headers(), "date");
+        let err_header = header_str(response.headers(), "x-oss-err");
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > call.max_response_bytes {
+                return Err(OssError::ResponseTooLarge {
+                    operation: call.operation,
+                    limit: call.max_response_bytes,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if (200..300).contains(&status) {
+            return Ok(Reply {
+                status,
+                body: body.into(),
+                request_id,
+            });
+        }
+        let err = service_error(call.operation, status, &body, err_header, request_id)?;
+        if err.code == "RequestTimeTooSkewed" {
+            self.correct_clock(server_date.as_deref());
+        }
+        Err(err.into())
+    }
+
+    /// The request time: the local clock plus the correction learnt from OSS.
+    fn now(&self) -> DateTime<Utc> {
+        let offset = self.inner.clock_offset_ms.load(Ordering::Relaxed);
+        Utc::now() + chrono::Duration::milliseconds(offset)
+    }
+
+    fn correct_clock(&self, server_date: Option<&str>) {
+        let Some(server) = server_date.and_then(|d| DateTime::parse_from_rfc2822(d).ok()) else {
+            return;
+        };
+        let offset = server.with_timezone(&Utc) - Utc::now();
+        tracing::warn!(
+            offset_ms = offset.num_milliseconds(),
+            "local clock is skewed from OSS; correcting"
+        );
+        self.inner
+            .clock_offset_ms
+            .store(offset.num_milliseconds(), Ordering::Relaxed);
+    }
+}
+
+/// Builds the error of a non-2xx answer from its XML body, or from `x-oss-err` when the body is empty.
+fn service_error(
+    operation: &'static str,
+    status: u16,
+    body: &[u8],
+    err_header: Option<String>,
+    request_id: Option<String>,
+) -> Result<ServiceError, OssError> {
+    let malformed = |source| OssError::MalformedResponse {
+        operation,
+        status,
+        request_id: request_id.clone(),
+        source,
+    };
+    let parsed = if body.iter().all(u8::is_ascii_whitespace) {
+        match err_header.and_then(|h| decode_base64(&h)) {
+            Some(xml) => parse_error_body(&xml).map_err(malformed)?,
+            // Some answers (e.g. a HEAD, or a bare 5xx from a load balancer) carry nothing.
+            None => ErrorBody::default(),
+        }
+    } else {
+        parse_error_body(body).map_err(malformed)?
+    };
+    Ok(ServiceError::from_body(status, parsed, request_id.clone()))
+}
+
+fn decode_base64(value: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()
+}
+
+fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The query string as sent: names and values percent-encoded, empty values bare (`?encryption`).
+pub(super) fn query_string(query: &[(String, String)]) -> String {
+    if query.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = query
+        .iter()
+        .map(|(name, value)| {
+            if value.is_empty() {
+                encode(name)
+            } else {
+                format!("{}={}", encode(name), encode(value))
+            }
+        })
+        .collect();
+    format!("?{}", parts.join("&"))
+}
+
+fn encode(raw: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(raw, SET).to_string()
+}
+
+fn content_md5(body: &[u8]) -> String {
+    use base64::Engine;
+    use md5::{Digest, Md5};
+    base64::engine::general_purpose::STANDARD.encode(Md5::digest(body))
+}
+
+fn config_error(e: impl std::fmt::Display) -> OssError {
+    OssError::Config(e.to_string())
+}
+
+/// The error and its causes on one line; reqwest's top-level message alone ("error sending
+/// request") does not say whether DNS, TLS or the connection failed.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_keep_bare_subresources_and_encode_values() {
+        assert_eq!(query_string(&[]), "");
+        assert_eq!(
+            query_string(&[("encryption".into(), String::new())]),
+            "?encryption"
+        );
+        assert_eq!(
+            query_string(&[
+                ("prefix".into(), "a b/c".into()),
+                ("max-keys".into(), "10".into())
+            ]),
+            "?prefix=a%20b%2Fc&max-keys=10"
+        );
+    }
+
+    #[test]
+    fn errors_come_from_the_body_or_the_x_oss_err_header() {
+        let xml = b"<Error><Code>NoSuchBucket</Code><Message>gone</Message><RequestId>R1</RequestId></Error>";
+        let err = service_error("GetBucketEncryption", 404, xml, None, None).unwrap();
+        assert_eq!(
+            (err.code.as_str(), err.request_id.as_deref()),
+            ("NoSuchBucket", Some("R1"))
+        );
+
+        use base64::Engine;
+        let header = base64::engine::general_purpose::STANDARD.encode(xml);
+        let err =
+            service_error("GetBucketInfo", 404, b"", Some(header), Some("R2".into())).unwrap();
+        assert_eq!(
+            (err.code.as_str(), err.request_id.as_deref()),
+            ("NoSuchBucket", Some("R1"))
+        );
+
+        let err = service_error("ListBuckets", 502, b"", None, Some("R3".into())).unwrap();
+        assert_eq!(
+            (err.code.as_str(), err.request_id.as_deref()),
+            ("HTTP502", Some("R3"))
+        );
+    }
+
+    #[test]
+    fn a_non_xml_error_body_is_a_clear_error() {
+        let err = service_error(
+            "ListBuckets",
+            502,
+            b"<html>Bad Gateway</html>",
+            None,
+            Some("R".into()),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, OssError::MalformedResponse { status: 502, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("ListBuckets"), "{err}");
+    }
+}

@@ -1,0 +1,188 @@
+//! Access keys: read from the environment, held in types that never print their secrets.
+
+use std::fmt;
+
+/// A secret string (access key secret, STS token). `Debug` and `Display` print a placeholder, so a
+/// secret that reaches a log line or an error message by mistake is still not disclosed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for signing. Call sites of this are the only places a secret is read.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// An access key pair, optionally with an STS security token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    /// The AccessKeyId; not secret, it appears in every `Authorization` header.
+    pub access_key_id: String,
+    /// The AccessKeySecret.
+    pub access_key_secret: Secret,
+    /// The STS token, sent as `x-oss-security-token`.
+    pub security_token: Option<Secret>,
+}
+
+/// A missing or partial credential set, naming the variables to set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialsError {
+    #[error(
+        "no OSS credentials: set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (optionally OSS_SESSION_TOKEN), \
+         or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (optionally ALIBABA_CLOUD_SECURITY_TOKEN)"
+    )]
+    Missing,
+    #[error("incomplete OSS credentials: {present} is set but {missing} is not")]
+    Partial {
+        present: &'static str,
+        missing: &'static str,
+    },
+}
+
+/// One family of credential variable names.
+struct VarNames {
+    id: &'static str,
+    secret: &'static str,
+    token: &'static str,
+}
+
+const OSS_VARS: VarNames = VarNames {
+    id: "OSS_ACCESS_KEY_ID",
+    secret: "OSS_ACCESS_KEY_SECRET",
+    token: "OSS_SESSION_TOKEN",
+};
+const ALIBABA_CLOUD_VARS: VarNames = VarNames {
+    id: "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    secret: "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    token: "ALIBABA_CLOUD_SECURITY_TOKEN",
+};
+
+impl Credentials {
+    /// Reads credentials from the process environment: the `OSS_*` names first, then the
+    /// `ALIBABA_CLOUD_*` names.
+    pub fn from_env() -> Result<Self, CredentialsError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads credentials through `lookup` (the environment in production, a map in tests).
+    /// Empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, CredentialsError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        for names in [&OSS_VARS, &ALIBABA_CLOUD_VARS] {
+            match (get(names.id), get(names.secret)) {
+                (Some(id), Some(secret)) => {
+                    return Ok(Self {
+                        access_key_id: id,
+                        access_key_secret: Secret::new(secret),
+                        security_token: get(names.token).map(Secret::new),
+                    });
+                }
+                (Some(_), None) => {
+                    return Err(CredentialsError::Partial {
+                        present: names.id,
+                        missing: names.secret,
+                    });
+                }
+                (None, Some(_)) => {
+                    return Err(CredentialsError::Partial {
+                        present: names.secret,
+                        missing: names.id,
+                    });
+                }
+                (None, None) => {}
+            }
+        }
+        Err(CredentialsError::Missing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let creds = Credentials {
+            access_key_id: "LTAI".into(),
+            access_key_secret: Secret::new("very-secret"),
+            security_token: Some(Secret::new("sts-secret")),
+        };
+        let shown = format!("{creds:?} {}", creds.access_key_secret);
+        assert!(
+            !shown.contains("very-secret") && !shown.contains("sts-secret"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn oss_names_win_over_alibaba_cloud_names() {
+        let creds = Credentials::from_lookup(lookup(&[
+            ("OSS_ACCESS_KEY_ID", "oss-id"),
+            ("OSS_ACCESS_KEY_SECRET", "oss-secret"),
+            ("OSS_SESSION_TOKEN", "token"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ali-id"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ali-secret"),
+        ]))
+        .unwrap();
+        assert_eq!(creds.access_key_id, "oss-id");
+        assert_eq!(creds.security_token.unwrap().expose(), "token");
+    }
+
+    #[test]
+    fn falls_back_to_alibaba_cloud_names() {
+        let creds = Credentials::from_lookup(lookup(&[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ali-id"),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ali-secret"),
+            ("ALIBABA_CLOUD_SECURITY_TOKEN", "ali-token"),
+        ]))
+        .unwrap();
+        assert_eq!(creds.access_key_id, "ali-id");
+        assert_eq!(creds.access_key_secret.expose(), "ali-secret");
+        assert_eq!(creds.security_token.unwrap().expose(), "ali-token");
+    }
+
+    #[test]
+    fn missing_and_partial_sets_name_the_variables() {
+        assert_eq!(
+            Credentials::from_lookup(lookup(&[])),
+            Err(CredentialsError::Missing)
+        );
+        let err = Credentials::from_lookup(lookup(&[("OSS_ACCESS_KEY_ID", "id")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "incomplete OSS credentials: OSS_ACCESS_KEY_ID is set but OSS_ACCESS_KEY_SECRET is not"
+        );
+        assert!(
+            CredentialsError::Missing
+                .to_string()
+                .contains("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! The OSS client: signing, XML, errors, retries and the bucket operations oss-audit needs.
+
+mod client;
+mod config;
+pub mod credentials;
+mod error;
+mod rate;
+pub mod retry;
+pub mod sign;
+pub mod xml;
+
+pub use client::{Answer, BucketAddress, ListBucketsQuery, OssClient, user_agent};
+pub use config::{ClientConfig, DEFAULT_ENDPOINT, OssArgs, parse_endpoint};
+pub use credentials::{Credentials, CredentialsError, Secret};
+pub use error::{OssError, ServiceError};
+pub use rate::RateLimiter;
+pub use retry::RetryPolicy;

@@ -1,0 +1,242 @@
+//! `oss-audit sandbox` flags and the sandbox's fixed demo keys.
+
+use std::net::SocketAddr;
+
+use crate::oss::{Credentials, Secret};
+
+/// The default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:9444";
+/// The sandbox's fixed AccessKeyId. These keys open nothing but a local sandbox.
+pub const DEFAULT_ACCESS_KEY_ID: &str = "LTAI5tSandboxAccessKeyId";
+/// The sandbox's fixed AccessKeySecret.
+pub const DEFAULT_ACCESS_KEY_SECRET: &str = "SandboxAccessKeySecret000000000000";
+/// The sandbox's fixed STS AccessKeyId (STS ids start with `STS.`).
+pub const DEFAULT_STS_ACCESS_KEY_ID: &str = "STS.NSandboxStsAccessKeyId00";
+/// The sandbox's fixed STS AccessKeySecret.
+pub const DEFAULT_STS_ACCESS_KEY_SECRET: &str = "SandboxStsAccessKeySecret000000000";
+/// The sandbox's fixed STS security token.
+pub const DEFAULT_STS_SECURITY_TOKEN: &str = "CAIS.sandbox-sts-security-token.0000000000000000";
+
+/// How to run the sandbox: address, population, keys and injected trouble.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SandboxConfig {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "OSS_SANDBOX_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// How many buckets to seed.
+    #[arg(long, env = "OSS_SANDBOX_BUCKETS", default_value_t = 60)]
+    pub buckets: usize,
+    /// Seed of the bucket population: the same seed always gives the same buckets.
+    #[arg(long, env = "OSS_SANDBOX_SEED", default_value_t = 42)]
+    pub seed: u64,
+    /// The AccessKeyId the sandbox accepts.
+    #[arg(long, env = "OSS_SANDBOX_ACCESS_KEY_ID", default_value = DEFAULT_ACCESS_KEY_ID)]
+    pub access_key_id: String,
+    /// The AccessKeySecret the sandbox accepts.
+    #[arg(long, env = "OSS_SANDBOX_ACCESS_KEY_SECRET", default_value = DEFAULT_ACCESS_KEY_SECRET, value_parser = parse_secret, hide_env_values = true)]
+    pub access_key_secret: Secret,
+    /// The STS AccessKeyId the sandbox accepts (must start with `STS.`).
+    #[arg(long, env = "OSS_SANDBOX_STS_ACCESS_KEY_ID", default_value = DEFAULT_STS_ACCESS_KEY_ID)]
+    pub sts_access_key_id: String,
+    /// The STS AccessKeySecret.
+    #[arg(long, env = "OSS_SANDBOX_STS_ACCESS_KEY_SECRET", default_value = DEFAULT_STS_ACCESS_KEY_SECRET, value_parser = parse_secret, hide_env_values = true)]
+    pub sts_access_key_secret: Secret,
+    /// The STS security token (sent as `x-oss-security-token`).
+    #[arg(long, env = "OSS_SANDBOX_STS_SECURITY_TOKEN", default_value = DEFAULT_STS_SECURITY_TOKEN, value_parser = parse_secret, hide_env_values = true)]
+    pub sts_security_token: Secret,
+    /// Delay before every answer, in milliseconds.
+    #[arg(long, env = "OSS_SANDBOX_LATENCY_MS", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Share of requests answered 503 ServiceUnavailable (0 to 1).
+    #[arg(long, env = "OSS_SANDBOX_FAULT_RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub fault_rate: f64,
+    /// Share of requests answered 503 MetaOperationQpsLimitExceeded (0 to 1).
+    #[arg(long, env = "OSS_SANDBOX_THROTTLE_RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    pub throttle_rate: f64,
+    /// Seconds the sandbox clock runs ahead of real time (negative: behind), to test a client's
+    /// clock-skew correction.
+    #[arg(
+        long,
+        env = "OSS_SANDBOX_CLOCK_OFFSET_SECS",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
+    pub clock_offset_secs: i64,
+}
+
+impl Default for SandboxConfig {
+    /// The `oss-audit sandbox` defaults.
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 9444)),
+            buckets: 60,
+            seed: 42,
+            access_key_id: DEFAULT_ACCESS_KEY_ID.to_owned(),
+            access_key_secret: Secret::new(DEFAULT_ACCESS_KEY_SECRET),
+            sts_access_key_id: DEFAULT_STS_ACCESS_KEY_ID.to_owned(),
+            sts_access_key_secret: Secret::new(DEFAULT_STS_ACCESS_KEY_SECRET),
+            sts_security_token: Secret::new(DEFAULT_STS_SECURITY_TOKEN),
+            latency_ms: 0,
+            fault_rate: 0.0,
+            throttle_rate: 0.0,
+            clock_offset_secs: 0,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The defaults, listening on a free port of 127.0.0.1, with `buckets` buckets from `seed`.
+    pub fn for_tests(buckets: usize, seed: u64) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            buckets,
+            seed,
+            ..Self::default()
+        }
+    }
+
+    /// The permanent key pair.
+    pub fn credentials(&self) -> Credentials {
+        Credentials {
+            access_key_id: self.access_key_id.clone(),
+            access_key_secret: self.access_key_secret.clone(),
+            security_token: None,
+        }
+    }
+
+    /// The STS triple.
+    pub fn sts_credentials(&self) -> Credentials {
+        Credentials {
+            access_key_id: self.sts_access_key_id.clone(),
+            access_key_secret: self.sts_access_key_secret.clone(),
+            security_token: Some(self.sts_security_token.clone()),
+        }
+    }
+
+    /// Refuses settings the sandbox cannot honour, naming the flag.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        for (flag, rate) in [
+            ("--fault-rate", self.fault_rate),
+            ("--throttle-rate", self.throttle_rate),
+        ] {
+            parse_rate(&rate.to_string()).map_err(|e| format!("{flag}: {e}"))?;
+        }
+        if !self.sts_access_key_id.starts_with("STS.") {
+            return Err("--sts-access-key-id must start with \"STS.\"".into());
+        }
+        if self.access_key_id == self.sts_access_key_id {
+            return Err("the STS AccessKeyId must differ from the permanent one".into());
+        }
+        let header_safe = |s: &str| {
+            !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic()) && !s.contains([':', ','])
+        };
+        for (flag, value) in [
+            ("--access-key-id", self.access_key_id.as_str()),
+            ("--sts-access-key-id", self.sts_access_key_id.as_str()),
+        ] {
+            if !header_safe(value) {
+                return Err(format!(
+                    "{flag} must be printable ASCII without spaces, ':' or ','"
+                ));
+            }
+        }
+        for (flag, secret) in [
+            ("--access-key-secret", &self.access_key_secret),
+            ("--sts-access-key-secret", &self.sts_access_key_secret),
+            ("--sts-security-token", &self.sts_security_token),
+        ] {
+            if secret.expose().is_empty() || secret.expose().bytes().any(|b| b.is_ascii_control()) {
+                return Err(format!(
+                    "{flag} must be non-empty and free of control characters"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_secret(raw: &str) -> Result<Secret, std::convert::Infallible> {
+    Ok(Secret::new(raw))
+}
+
+/// A probability between 0 and 1.
+fn parse_rate(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("{raw:?} is not a rate between 0 and 1")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: SandboxConfig,
+    }
+
+    #[test]
+    fn flags_default_to_the_documented_values() {
+        let parsed = Cli::try_parse_from(["sandbox"]).unwrap().config;
+        let default = SandboxConfig::default();
+        assert_eq!(parsed.listen.to_string(), DEFAULT_LISTEN);
+        assert_eq!(parsed.listen, default.listen);
+        assert_eq!((parsed.buckets, parsed.seed), (60, 42));
+        assert_eq!(parsed.credentials(), default.credentials());
+        assert_eq!(parsed.sts_credentials(), default.sts_credentials());
+        assert!(parsed.validate().is_ok());
+    }
+
+    #[test]
+    fn flags_parse_rates_and_negative_offsets() {
+        let parsed = Cli::try_parse_from([
+            "sandbox",
+            "--fault-rate",
+            "0.25",
+            "--clock-offset-secs",
+            "-3600",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .unwrap()
+        .config;
+        assert_eq!((parsed.fault_rate, parsed.clock_offset_secs), (0.25, -3600));
+        assert!(Cli::try_parse_from(["sandbox", "--throttle-rate", "1.5"]).is_err());
+    }
+
+    #[test]
+    fn invalid_settings_name_the_flag() {
+        let mut config = SandboxConfig::for_tests(1, 1);
+        config.sts_access_key_id = "LTAInotSts".into();
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .contains("--sts-access-key-id")
+        );
+        let mut config = SandboxConfig::for_tests(1, 1);
+        config.fault_rate = 2.0;
+        assert!(config.validate().unwrap_err().contains("--fault-rate"));
+        let mut config = SandboxConfig::for_tests(1, 1);
+        config.access_key_secret = Secret::new("a\nb");
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .contains("--access-key-secret")
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_the_secrets() {
+        let shown = format!("{:?}", SandboxConfig::default());
+        assert!(
+            !shown.contains(DEFAULT_ACCESS_KEY_SECRET)
+                && !shown.contains(DEFAULT_STS_SECURITY_TOKEN)
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! `SandboxHandle`: a running sandbox's address, keys, test hooks and shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::SERVICE_ENDPOINT;
+use super::state::{RequestKind, SandboxBucket, SandboxState};
+use crate::domain::{EncryptionRule, Region};
+use crate::oss::sign::SignatureVersion;
+use crate::oss::{ClientConfig, Credentials, RetryPolicy};
+
+/// How long [`SandboxHandle::shutdown`] waits for open connections before cutting them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// A running sandbox: its address, keys, and test hooks on its state. Dropping it stops the
+/// server; [`SandboxHandle::shutdown`] also waits for it.
+#[derive(Debug)]
+pub struct SandboxHandle {
+    addr: SocketAddr,
+    state: Arc<SandboxState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl SandboxHandle {
+    pub(super) fn new(
+        addr: SocketAddr,
+        state: Arc<SandboxState>,
+        stop: oneshot::Sender<()>,
+        task: JoinHandle<std::io::Result<()>>,
+    ) -> Self {
+        Self {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// The address the sandbox listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`: the forward proxy to give clients (an unspecified listen
+    /// address is reached through loopback).
+    pub fn proxy_url(&self) -> String {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => [127, 0, 0, 1].into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{addr}")
+    }
+
+    /// The permanent key pair the sandbox accepts.
+    pub fn credentials(&self) -> Credentials {
+        self.state.keys.access.clone()
+    }
+
+    /// The STS triple (id, secret, token) the sandbox accepts.
+    pub fn sts_credentials(&self) -> Credentials {
+        self.state.keys.sts.clone()
+    }
+
+    /// A client configuration that reaches this sandbox: the production endpoint name
+    /// ([`SERVICE_ENDPOINT`], region cn-hangzhou, V4) through [`Self::proxy_url`], with the
+    /// sandbox's permanent keys, the client's default timeouts and retries, and no rate limit.
+    pub fn client_config(&self) -> ClientConfig {
+        ClientConfig {
+            endpoint: url::Url::parse(SERVICE_ENDPOINT)
+                .unwrap_or_else(|_| unreachable!("SERVICE_ENDPOINT is a valid URL")),
+            region: Region::parse("cn-hangzhou")
+                .unwrap_or_else(|_| unreachable!("cn-hangzhou is a region id")),
+            signature_version: SignatureVersion::V4,
+            use_internal_endpoints: false,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            max_rps: 0,
+            proxy: url::Url::parse(&self.proxy_url()).ok(),
+            credentials: self.credentials(),
+        }
+    }
+
+    /// A copy of one bucket, as the sandbox holds it now.
+    pub fn bucket(&self, name: &str) -> Option<SandboxBucket> {
+        self.state.bucket(name)
+    }
+
+    /// Copies of every bucket, sorted by name (the ListBuckets order).
+    pub fn buckets(&self) -> Vec<SandboxBucket> {
+        self.state.read().values().cloned().collect()
+    }
+
+    /// Adds a bucket, replacing any of the same name.
+    pub fn insert_bucket(&self, bucket: SandboxBucket) {
+        self.state
+            .write()
+            .insert(bucket.name.as_str().to_owned(), bucket);
+    }
+
+    /// Removes a bucket; returns it if it existed.
+    pub fn remove_bucket(&self, name: &str) -> Option<SandboxBucket> {
+        self.state.write().remove(name)
+    }
+
+    /// Sets (or with `None` removes) a bucket's rule; `false` if there is no such bucket.
+    pub fn set_encryption(&self, name: &str, rule: Option<EncryptionRule>) -> bool {
+        self.state.update(name, |b| b.encryption = rule)
+    }
+
+    /// Makes a bucket refuse (or accept) encryption calls and GetBucketInfo; `false` if absent.
+    pub fn set_access_denied(&self, name: &str, denied: bool) -> bool {
+        self.state.update(name, |b| b.access_denied = denied)
+    }
+
+    /// Share of requests answered 503 ServiceUnavailable from now on (clamped to 0..=1).
+    pub fn set_fault_rate(&self, rate: f64) {
+        self.state.faults.set_fault_rate(rate);
+    }
+
+    /// Share of requests answered 503 MetaOperationQpsLimitExceeded from now on (clamped).
+    pub fn set_throttle_rate(&self, rate: f64) {
+        self.state.faults.set_throttle_rate(rate);
+    }
+
+    /// Delay before every answer from now on.
+    pub fn set_latency(&self, latency: Duration) {
+        self.state.set_latency(latency);
+    }
+
+    /// Delay before every answer from now on, in milliseconds (like `--latency-ms`).
+    pub fn set_latency_ms(&self, ms: u64) {
+        self.state.set_latency(Duration::from_millis(ms));
+    }
+
+    /// Moves the sandbox clock to real time plus `secs` from now on.
+    pub fn set_clock_offset_secs(&self, secs: i64) {
+        self.state.set_clock_offset_secs(secs);
+    }
+
+    /// Requests received so far, of every kind (faulted and refused ones included).
+    pub fn requests_served(&self) -> u64 {
+        self.state.requests_served()
+    }
+
+    /// Requests received so far of one kind.
+    pub fn requests_served_by(&self, kind: RequestKind) -> u64 {
+        self.state.requests_served_by(kind)
+    }
+
+    /// Requests answered with an injected 503 so far.
+    pub fn faults_injected(&self) -> u64 {
+        self.state.faults_injected()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (at most 5 s), then returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let Some(mut task) = self.task.take() else {
+            return;
+        };
+        match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(err))) => tracing::warn!(error = %err, "the OSS sandbox server failed"),
+            Ok(Err(err)) => tracing::warn!(error = %err, "the OSS sandbox server task failed"),
+            Err(_) => {
+                tracing::warn!(
+                    "OSS sandbox connections still open after the grace period; closing them"
+                );
+                task.abort();
+            }
+        }
+    }
+}
+
+impl Drop for SandboxHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The OSS-compatible sandbox server used by the demo and the tests.
+//!
+//! It speaks enough of OSS for the product's client and the official SDKs: ListBuckets (paged,
+//! resource groups), Get/Put/DeleteBucketEncryption, GetBucketInfo and GetBucketLocation, with V1
+//! and V4 signature checks, STS tokens, regional endpoints, OSS error documents, and injected
+//! latency, faults, throttling and clock skew. Clients reach it as a forward proxy
+//! (`HTTP_PROXY=http://ADDR` with the real endpoint names) or path-style on its own address.
+
+mod auth;
+mod config;
+mod error;
+mod faults;
+mod handle;
+mod ops;
+mod routing;
+mod seed;
+mod service;
+mod state;
+mod xml;
+
+#[cfg(test)]
+mod http_tests;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use config::{
+    DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_LISTEN, DEFAULT_STS_ACCESS_KEY_ID,
+    DEFAULT_STS_ACCESS_KEY_SECRET, DEFAULT_STS_SECURITY_TOKEN, SandboxConfig,
+};
+pub use handle::SandboxHandle;
+pub use state::{
+    DEFAULT_RESOURCE_GROUP_ID, OWNER_ID, RequestKind, SANDBOX_RESOURCE_GROUP_ID, SandboxBucket,
+    StorageClass,
+};
+
+use self::auth::KeyRing;
+use self::faults::Faults;
+use self::state::SandboxState;
+
+/// The service endpoint clients are pointed at; the sandbox serves every region's host names.
+pub const SERVICE_ENDPOINT: &str = "http://oss-cn-hangzhou.aliyuncs.com";
+
+/// Why the sandbox could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("invalid sandbox setting: {0}")]
+    Config(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the sandbox server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Seeds the buckets, binds the listener (port 0 picks a free port) and serves in a task.
+pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+    config.validate().map_err(SandboxError::Config)?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| SandboxError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(SandboxError::Serve)?;
+    let state = Arc::new(SandboxState::new(
+        seed::population(config.buckets, config.seed),
+        Faults::new(config.fault_rate, config.throttle_rate),
+        Duration::from_millis(config.latency_ms),
+        config.clock_offset_secs,
+        KeyRing {
+            access: config.credentials(),
+            sts: config.sts_credentials(),
+        },
+    ));
+    let router = axum::Router::new()
+        .fallback(service::handle)
+        .with_state(Arc::clone(&state));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                // A dropped sender (handle dropped) stops the server too.
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, buckets = config.buckets, seed = config.seed, "OSS sandbox listening");
+    Ok(SandboxHandle::new(addr, state, stop, task))
+}
+
+/// `oss-audit sandbox`: starts the sandbox, prints how to use it, serves until Ctrl-C or SIGTERM.
+pub async fn run(config: SandboxConfig) -> Result<(), SandboxError> {
+    let handle = start(config.clone()).await?;
+    let credentials = handle.credentials();
+    let sts = handle.sts_credentials();
+    let token = sts
+        .security_token
+        .as_ref()
+        .map(|t| t.expose())
+        .unwrap_or_default();
+    // Printing the keys is deliberate: they are the sandbox's fixed demo keys and open nothing else.
+    println!("OSS sandbox listening on {}", handle.local_addr());
+    println!(
+        "  buckets: {} (seed {})",
+        handle.buckets().len(),
+        config.seed
+    );
+    println!("  AccessKeyId:     {}", credentials.access_key_id);
+    println!(
+        "  AccessKeySecret: {}",
+        credentials.access_key_secret.expose()
+    );
+    println!("  STS AccessKeyId:     {}", sts.access_key_id);
+    println!("  STS AccessKeySecret: {}", sts.access_key_secret.expose());
+    println!("  STS SecurityToken:   {token}");
+    println!("Point a client at it with:");
+    println!("  export OSS_ENDPOINT={SERVICE_ENDPOINT}");
+    println!("  export HTTP_PROXY={}", handle.proxy_url());
+    println!("  export OSS_ACCESS_KEY_ID={}", credentials.access_key_id);
+    println!(
+        "  export OSS_ACCESS_KEY_SECRET={}",
+        credentials.access_key_secret.expose()
+    );
+    println!(
+        "(or path-style on {} directly). Ctrl-C stops it.",
+        handle.proxy_url()
+    );
+    wait_for_stop_signal().await;
+    tracing::info!("stopping the OSS sandbox");
+    handle.shutdown().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there are signals.
+async fn wait_for_stop_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No Ctrl-C handler could be installed: wait for SIGTERM alone.
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

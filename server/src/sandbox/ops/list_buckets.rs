@@ -1,0 +1,244 @@
+//! ListBuckets (GetService): prefix, exclusive marker, max-keys paging and resource groups.
+
+use std::ops::Bound;
+
+use http::HeaderMap;
+
+use super::{Reply, iso8601};
+use crate::sandbox::error::OssError;
+use crate::sandbox::routing::query_value;
+use crate::sandbox::state::{
+    DEFAULT_RESOURCE_GROUP_ALIAS, DEFAULT_RESOURCE_GROUP_ID, OWNER_ID, SandboxBucket, SandboxState,
+};
+use crate::sandbox::xml::XmlWriter;
+
+const DEFAULT_MAX_KEYS: usize = 100;
+const MAX_MAX_KEYS: usize = 1000;
+const RESOURCE_GROUP_HEADER: &str = "x-oss-resource-group-id";
+
+/// Which resource groups to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum GroupFilter {
+    All,
+    /// The default group (`None` in [`SandboxBucket::resource_group_id`]).
+    Default,
+    Named(String),
+}
+
+impl GroupFilter {
+    /// Header absent: all; empty or `rg-default-id` (or the default group's own id): the default
+    /// group; anything else: that group.
+    fn from_headers(headers: &HeaderMap) -> Self {
+        match headers.get(RESOURCE_GROUP_HEADER) {
+            None => Self::All,
+            Some(value) => match String::from_utf8_lossy(value.as_bytes()).trim() {
+                "" | DEFAULT_RESOURCE_GROUP_ALIAS | DEFAULT_RESOURCE_GROUP_ID => Self::Default,
+                other => Self::Named(other.to_owned()),
+            },
+        }
+    }
+
+    fn matches(&self, bucket: &SandboxBucket) -> bool {
+        match self {
+            Self::All => true,
+            Self::Default => bucket.resource_group_id.is_none(),
+            Self::Named(group) => bucket.resource_group_id.as_deref() == Some(group.as_str()),
+        }
+    }
+}
+
+fn max_keys(query: &[(String, String)]) -> Result<usize, OssError> {
+    match query_value(query, "max-keys") {
+        None | Some("") => Ok(DEFAULT_MAX_KEYS),
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(n) if (1..=MAX_MAX_KEYS).contains(&n) => Ok(n),
+            _ => Err(OssError::invalid_argument(
+                "Argument max-keys must be an integer between 1 and 1000.",
+                "0017-00000101",
+                "max-keys",
+                raw,
+            )),
+        },
+    }
+}
+
+/// Answers one page. Paging elements appear only when the page is truncated, as OSS documents.
+pub(crate) fn list_buckets(
+    state: &SandboxState,
+    query: &[(String, String)],
+    headers: &HeaderMap,
+) -> Result<Reply, OssError> {
+    let max_keys = max_keys(query)?;
+    let prefix = query_value(query, "prefix").unwrap_or_default();
+    let marker = query_value(query, "marker").unwrap_or_default();
+    let groups = GroupFilter::from_headers(headers);
+
+    // Start at whichever is later, the marker (exclusive) or the prefix (inclusive): names
+    // before the prefix cannot match, which keeps paging cheap with 100,000 buckets.
+    let start = if marker >= prefix {
+        Bound::Excluded(marker)
+    } else {
+        Bound::Included(prefix)
+    };
+    let page: Vec<SandboxBucket> = {
+        let buckets = state.read();
+        buckets
+            .range::<str, _>((start, Bound::Unbounded))
+            .map(|(_, bucket)| bucket)
+            .take_while(|bucket| bucket.name.as_str().starts_with(prefix))
+            .filter(|bucket| groups.matches(bucket))
+            .take(max_keys + 1)
+            .cloned()
+            .collect()
+    };
+    let truncated = page.len() > max_keys;
+    let page = &page[..page.len().min(max_keys)];
+
+    let mut xml = XmlWriter::new("ListAllMyBucketsResult");
+    if truncated {
+        xml.leaf("Prefix", prefix)
+            .leaf("Marker", marker)
+            .leaf("MaxKeys", &max_keys.to_string())
+            .leaf("IsTruncated", "true")
+            .leaf(
+                "NextMarker",
+                page.last().map(|b| b.name.as_str()).unwrap_or_default(),
+            );
+    }
+    xml.start("Owner")
+        .leaf("ID", OWNER_ID)
+        .leaf("DisplayName", OWNER_ID)
+        .end();
+    xml.start("Buckets");
+    for bucket in page {
+        xml.start("Bucket")
+            .leaf("Comment", "")
+            .leaf("CreationDate", &iso8601(bucket.creation_date))
+            .leaf("ExtranetEndpoint", &bucket.region.extranet_endpoint())
+            .leaf("IntranetEndpoint", &bucket.region.intranet_endpoint())
+            .leaf("Location", &bucket.region.location())
+            .leaf("Name", bucket.name.as_str())
+            .leaf("Region", bucket.region.as_str())
+            .leaf("ResourceGroupId", bucket.resource_group_shown())
+            .leaf("StorageClass", bucket.storage_class.as_str())
+            .end();
+    }
+    xml.end();
+    Ok(Reply::xml(xml.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::domain::{BucketName, Region};
+    use crate::sandbox::auth::KeyRing;
+    use crate::sandbox::faults::Faults;
+    use crate::sandbox::routing::decode_query;
+    use crate::sandbox::state::SANDBOX_RESOURCE_GROUP_ID;
+
+    fn state(names: &[&str]) -> SandboxState {
+        let buckets = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let mut b = SandboxBucket::new(
+                    BucketName::parse(name).unwrap(),
+                    Region::parse("cn-beijing").unwrap(),
+                );
+                if i % 2 == 1 {
+                    b.resource_group_id = Some(SANDBOX_RESOURCE_GROUP_ID.into());
+                }
+                b
+            })
+            .collect();
+        let faults = Faults::new(0.0, 0.0);
+        SandboxState::new(buckets, faults, Duration::ZERO, 0, KeyRing::for_tests())
+    }
+
+    fn names(xml: &str) -> Vec<&str> {
+        xml.split("<Name>")
+            .skip(1)
+            .filter_map(|s| s.split("</Name>").next())
+            .collect()
+    }
+
+    fn list(state: &SandboxState, query: &str, group: Option<&str>) -> Result<String, OssError> {
+        let mut headers = HeaderMap::new();
+        if let Some(group) = group {
+            headers.insert(RESOURCE_GROUP_HEADER, group.parse().unwrap());
+        }
+        list_buckets(state, &decode_query(Some(query)), &headers).map(|r| r.xml.unwrap())
+    }
+
+    #[test]
+    fn pages_are_sorted_exclusive_and_marked_only_when_truncated() {
+        let s = state(&["ccc", "aaa", "bbb", "ddd", "eee"]);
+        let first = list(&s, "max-keys=2", None).unwrap();
+        assert_eq!(names(&first), ["aaa", "bbb"]);
+        assert!(first.contains("<IsTruncated>true</IsTruncated>"));
+        assert!(first.contains("<NextMarker>bbb</NextMarker>"));
+        let last = list(&s, "marker=ccc&max-keys=2", None).unwrap();
+        assert_eq!(names(&last), ["ddd", "eee"]);
+        assert!(!last.contains("IsTruncated") && !last.contains("NextMarker"));
+        assert!(!last.contains("<Marker>") && !last.contains("<MaxKeys>"));
+        let all = list(&s, "prefix=&marker=&max-keys=100", None).unwrap();
+        assert_eq!(names(&all).len(), 5);
+        assert!(all.contains("<Location>oss-cn-beijing</Location>"));
+        assert!(all.contains("<Region>cn-beijing</Region>"));
+        assert!(all.contains("<CreationDate>2020-01-01T00:00:00.000Z</CreationDate>"));
+    }
+
+    #[test]
+    fn prefix_and_marker_combine() {
+        let s = state(&["ab-1", "ab-2", "ab-3", "ac-1", "aa-1"]);
+        assert_eq!(
+            names(&list(&s, "prefix=ab", None).unwrap()),
+            ["ab-1", "ab-2", "ab-3"]
+        );
+        assert_eq!(
+            names(&list(&s, "prefix=ab&marker=ab-1", None).unwrap()),
+            ["ab-2", "ab-3"]
+        );
+        assert_eq!(
+            names(&list(&s, "prefix=ab&marker=aa", None).unwrap()),
+            ["ab-1", "ab-2", "ab-3"]
+        );
+        assert!(names(&list(&s, "prefix=ab&marker=zz", None).unwrap()).is_empty());
+        let page = list(&s, "prefix=ab&max-keys=2", None).unwrap();
+        assert!(
+            page.contains("<Prefix>ab</Prefix>") && page.contains("<NextMarker>ab-2</NextMarker>")
+        );
+    }
+
+    #[test]
+    fn the_resource_group_header_filters() {
+        let s = state(&["a-0", "a-1", "a-2", "a-3"]);
+        assert_eq!(names(&list(&s, "", None).unwrap()).len(), 4);
+        assert_eq!(names(&list(&s, "", Some("")).unwrap()), ["a-0", "a-2"]);
+        assert_eq!(
+            names(&list(&s, "", Some("rg-default-id")).unwrap()),
+            ["a-0", "a-2"]
+        );
+        let custom = list(&s, "", Some(SANDBOX_RESOURCE_GROUP_ID)).unwrap();
+        assert_eq!(names(&custom), ["a-1", "a-3"]);
+        assert!(custom.contains("<ResourceGroupId>rg-aek27tc0sandbox</ResourceGroupId>"));
+        assert!(names(&list(&s, "", Some("rg-other")).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn max_keys_must_be_between_1_and_1000() {
+        let s = state(&["aaa"]);
+        for bad in ["0", "1001", "-1", "ten", "1.5"] {
+            let err = list(&s, &format!("max-keys={bad}"), None).unwrap_err();
+            assert_eq!(
+                (err.status.as_u16(), err.code),
+                (400, "InvalidArgument"),
+                "{bad}"
+            );
+        }
+        assert!(list(&s, "max-keys=1000", None).is_ok());
+        assert!(list(&s, "max-keys=", None).is_ok());
+    }
+}

@@ -1,0 +1,284 @@
+//! The sandbox's shared world: its buckets, clock, latency, fault settings, keys and counters.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::auth::KeyRing;
+use super::faults::Faults;
+use crate::domain::{BucketName, EncryptionRule, Region};
+
+/// The id of the account's default resource group, shown as `ResourceGroupId` for buckets whose
+/// [`SandboxBucket::resource_group_id`] is `None`. Real accounts have an id of this shape.
+pub const DEFAULT_RESOURCE_GROUP_ID: &str = "rg-acfmsandbox0default";
+/// The non-default resource group some seeded buckets belong to.
+pub const SANDBOX_RESOURCE_GROUP_ID: &str = "rg-aek27tc0sandbox";
+/// The alias clients send in `x-oss-resource-group-id` to mean "the default group".
+pub const DEFAULT_RESOURCE_GROUP_ALIAS: &str = "rg-default-id";
+/// The owner (account id) every bucket of the sandbox belongs to.
+pub const OWNER_ID: &str = "1763082937541213";
+
+/// One bucket as the sandbox holds it: the truth that tests compare a client's reads with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxBucket {
+    pub name: BucketName,
+    pub region: Region,
+    /// Always in the past, whole seconds (OSS prints `.000Z`).
+    pub creation_date: DateTime<Utc>,
+    pub storage_class: StorageClass,
+    /// `None` = the account's default resource group (listed as [`DEFAULT_RESOURCE_GROUP_ID`]).
+    pub resource_group_id: Option<String>,
+    /// The default SSE rule; `None` = GetBucketEncryption answers 404.
+    pub encryption: Option<EncryptionRule>,
+    /// The caller's RAM policy denies this bucket: encryption calls and GetBucketInfo answer 403
+    /// AccessDenied, while ListBuckets still lists it.
+    pub access_denied: bool,
+}
+
+impl SandboxBucket {
+    /// A readable, unencrypted Standard bucket in the default resource group, created 2020-01-01.
+    pub fn new(name: BucketName, region: Region) -> Self {
+        Self {
+            name,
+            region,
+            creation_date: DateTime::from_timestamp(1_577_836_800, 0).unwrap_or_default(),
+            storage_class: StorageClass::Standard,
+            resource_group_id: None,
+            encryption: None,
+            access_denied: false,
+        }
+    }
+
+    /// The resource group id OSS would print for this bucket.
+    pub fn resource_group_shown(&self) -> &str {
+        self.resource_group_id
+            .as_deref()
+            .unwrap_or(DEFAULT_RESOURCE_GROUP_ID)
+    }
+}
+
+/// The `StorageClass` values OSS reports for buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StorageClass {
+    Standard,
+    /// Infrequent Access.
+    Ia,
+    Archive,
+    ColdArchive,
+    DeepColdArchive,
+}
+
+impl StorageClass {
+    /// The value OSS uses on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "Standard",
+            Self::Ia => "IA",
+            Self::Archive => "Archive",
+            Self::ColdArchive => "ColdArchive",
+            Self::DeepColdArchive => "DeepColdArchive",
+        }
+    }
+}
+
+/// What a request asked for, as counted by [`super::SandboxHandle::requests_served_by`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    ListBuckets,
+    GetBucketEncryption,
+    PutBucketEncryption,
+    DeleteBucketEncryption,
+    GetBucketInfo,
+    GetBucketLocation,
+    /// Anything else: unsupported operations, object requests, malformed hosts.
+    Other,
+}
+
+impl RequestKind {
+    /// Every kind, in counter order.
+    pub const ALL: [Self; 7] = [
+        Self::ListBuckets,
+        Self::GetBucketEncryption,
+        Self::PutBucketEncryption,
+        Self::DeleteBucketEncryption,
+        Self::GetBucketInfo,
+        Self::GetBucketLocation,
+        Self::Other,
+    ];
+
+    /// The OSS API name, for logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ListBuckets => "ListBuckets",
+            Self::GetBucketEncryption => "GetBucketEncryption",
+            Self::PutBucketEncryption => "PutBucketEncryption",
+            Self::DeleteBucketEncryption => "DeleteBucketEncryption",
+            Self::GetBucketInfo => "GetBucketInfo",
+            Self::GetBucketLocation => "GetBucketLocation",
+            Self::Other => "Other",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Request and fault counters, readable while the server runs.
+#[derive(Debug, Default)]
+struct Counters {
+    by_kind: [AtomicU64; RequestKind::ALL.len()],
+    faults: AtomicU64,
+}
+
+/// Everything the request handler shares; one instance per sandbox, behind an `Arc`.
+#[derive(Debug)]
+pub(crate) struct SandboxState {
+    /// Buckets by name; a `BTreeMap` because ListBuckets pages in name order. Locks are never held
+    /// across an `.await`.
+    buckets: RwLock<BTreeMap<String, SandboxBucket>>,
+    /// Fault and throttle rates, changeable at run time.
+    pub(crate) faults: Faults,
+    /// Delay before every answer, in milliseconds.
+    latency_ms: AtomicU64,
+    /// How far the sandbox clock runs from real time, in seconds.
+    clock_offset_secs: AtomicI64,
+    /// The access keys the sandbox accepts.
+    pub(crate) keys: KeyRing,
+    counters: Counters,
+}
+
+/// A clock offset beyond this (about 100 years) is clamped, so date arithmetic cannot overflow.
+const MAX_CLOCK_OFFSET_SECS: i64 = 100 * 366 * 24 * 3600;
+
+impl SandboxState {
+    pub(crate) fn new(
+        buckets: Vec<SandboxBucket>,
+        faults: Faults,
+        latency: Duration,
+        clock_offset_secs: i64,
+        keys: KeyRing,
+    ) -> Self {
+        let state = Self {
+            buckets: RwLock::new(BTreeMap::new()),
+            faults,
+            latency_ms: AtomicU64::new(0),
+            clock_offset_secs: AtomicI64::new(0),
+            keys,
+            counters: Counters::default(),
+        };
+        state.set_latency(latency);
+        state.set_clock_offset_secs(clock_offset_secs);
+        {
+            let mut map = state.write();
+            for bucket in buckets {
+                map.insert(bucket.name.as_str().to_owned(), bucket);
+            }
+        }
+        state
+    }
+
+    /// Read access to the buckets. A poisoned lock is still usable: every write is a single
+    /// insert/remove/field update, so a panicking writer cannot leave a half-made bucket.
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, BTreeMap<String, SandboxBucket>> {
+        self.buckets.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Write access to the buckets (see [`Self::read`] about poisoning).
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<String, SandboxBucket>> {
+        self.buckets.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A copy of one bucket.
+    pub(crate) fn bucket(&self, name: &str) -> Option<SandboxBucket> {
+        self.read().get(name).cloned()
+    }
+
+    /// Applies `change` to one bucket; `false` when there is no such bucket.
+    pub(crate) fn update(&self, name: &str, change: impl FnOnce(&mut SandboxBucket)) -> bool {
+        match self.write().get_mut(name) {
+            Some(bucket) => {
+                change(bucket);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The sandbox clock: real time plus the configured offset.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        let real = Utc::now();
+        let offset = TimeDelta::try_seconds(self.clock_offset_secs.load(Ordering::Relaxed))
+            .unwrap_or_default();
+        real.checked_add_signed(offset).unwrap_or(real)
+    }
+
+    pub(crate) fn set_clock_offset_secs(&self, secs: i64) {
+        let clamped = secs.clamp(-MAX_CLOCK_OFFSET_SECS, MAX_CLOCK_OFFSET_SECS);
+        self.clock_offset_secs.store(clamped, Ordering::Relaxed);
+    }
+
+    pub(crate) fn latency(&self) -> Duration {
+        Duration::from_millis(self.latency_ms.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set_latency(&self, latency: Duration) {
+        let ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        self.latency_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// Counts one received request of `kind`.
+    pub(crate) fn count_request(&self, kind: RequestKind) {
+        self.counters.by_kind[kind.index()].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts one injected fault (503).
+    pub(crate) fn count_fault(&self) {
+        self.counters.faults.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn requests_served(&self) -> u64 {
+        RequestKind::ALL
+            .iter()
+            .map(|kind| self.requests_served_by(*kind))
+            .sum()
+    }
+
+    pub(crate) fn requests_served_by(&self, kind: RequestKind) -> u64 {
+        self.counters.by_kind[kind.index()].load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn faults_injected(&self) -> u64 {
+        self.counters.faults.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_kinds_index_their_own_counter() {
+        for (i, kind) in RequestKind::ALL.iter().enumerate() {
+            assert_eq!(kind.index(), i, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_clock_offset_is_clamped_instead_of_overflowing() {
+        let state = SandboxState::new(
+            Vec::new(),
+            Faults::new(0.0, 0.0),
+            Duration::ZERO,
+            i64::MAX,
+            KeyRing::for_tests(),
+        );
+        assert!(state.now() > Utc::now() + TimeDelta::days(365 * 50));
+        state.set_clock_offset_secs(-3600);
+        let skew = Utc::now() - state.now();
+        assert!((3595..=3605).contains(&skew.num_seconds()), "{skew}");
+    }
+}

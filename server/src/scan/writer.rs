@@ -1,0 +1,117 @@
+//! The scan's single writer: batches observations that changed into transactions, and publishes
+//! progress. Reads never wait for the database, and the database sees one writer per scan.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::ScanProgress;
+use crate::domain::{BucketId, EncryptionState, ScanId, Status};
+use crate::policy::{Requirement, judge};
+use crate::store::{self, Observation, Store, StoreError};
+
+/// Observations per transaction at most.
+const BATCH: usize = 500;
+/// A transaction (and a progress update) at least this often while reads come in.
+const FLUSH_EVERY: Duration = Duration::from_millis(250);
+
+/// What the writer hands back when every observation is written.
+#[derive(Debug, Default)]
+pub(super) struct Written {
+    /// Policy judgements of the buckets whose state changed (applied when the scan completes).
+    pub judgements: Vec<(BucketId, Option<bool>)>,
+    pub done: u64,
+    pub failed: u64,
+}
+
+/// The sending side, and the task that writes.
+pub(super) struct Writer {
+    pub sender: mpsc::Sender<Observation>,
+    pub task: JoinHandle<Result<Written, StoreError>>,
+}
+
+/// Starts the writer of `scan`. `current` is each bucket's state before the scan: an observation
+/// equal to it writes nothing.
+pub(super) fn spawn(
+    store: Store,
+    scan: ScanId,
+    total: u64,
+    current: HashMap<BucketId, EncryptionState>,
+    requirement: Requirement,
+    progress: watch::Sender<ScanProgress>,
+) -> Writer {
+    let (sender, mut receiver) = mpsc::channel::<Observation>(4 * BATCH);
+    let task = tokio::spawn(async move {
+        let mut written = Written::default();
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut ticker = tokio::time::interval(FLUSH_EVERY);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let next = tokio::select! {
+                received = receiver.recv() => received.map(Some),
+                _ = ticker.tick() => Some(None),
+            };
+            match next {
+                Some(Some(observation)) => {
+                    written.done += 1;
+                    if observation.state.status() == Status::Unknown {
+                        written.failed += 1;
+                    }
+                    let unchanged = current
+                        .get(&observation.bucket)
+                        .is_some_and(|before| before.same_as(&observation.state));
+                    if !unchanged {
+                        written
+                            .judgements
+                            .push((observation.bucket, judge(&requirement, &observation.state)));
+                        batch.push(observation);
+                    }
+                    if batch.len() >= BATCH {
+                        flush(&store, scan, total, &mut batch, &written, &progress).await?;
+                    }
+                }
+                Some(None) => flush(&store, scan, total, &mut batch, &written, &progress).await?,
+                None => {
+                    flush(&store, scan, total, &mut batch, &written, &progress).await?;
+                    return Ok(written);
+                }
+            }
+        }
+    });
+    Writer { sender, task }
+}
+
+async fn flush(
+    store: &Store,
+    scan: ScanId,
+    total: u64,
+    batch: &mut Vec<Observation>,
+    written: &Written,
+    progress: &watch::Sender<ScanProgress>,
+) -> Result<(), StoreError> {
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let mut tx = store.begin().await?;
+    if !batch.is_empty() {
+        store::insert_observations(&mut tx, Some(scan), batch).await?;
+    }
+    store::update_scan_progress(
+        &mut tx,
+        scan,
+        count(total),
+        count(written.done),
+        count(written.failed),
+        Utc::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    batch.clear();
+    progress.send_replace(ScanProgress {
+        total,
+        done: written.done,
+        failed: written.failed,
+    });
+    Ok(())
+}

@@ -1,0 +1,174 @@
+//! `Application`: opens the store, builds the client and scanner, binds the listener (port 0
+//! works, for tests), and runs the HTTP server and the scheduler until told to stop.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use crate::domain::AccountId;
+use crate::oss::{ClientConfig, OssClient, OssError};
+use crate::scan::{ScanProgress, Scanner, schedule};
+use crate::store::{self, Store, StoreError};
+use crate::web::{self, AppState};
+
+/// How the long-running process is set up.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub listen: SocketAddr,
+    /// Time between scheduled scans; zero disables them.
+    pub scan_interval: Duration,
+    pub scan_concurrency: usize,
+    pub client: ClientConfig,
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("could not open the database: {0}")]
+    Store(#[from] StoreError),
+    #[error("could not set up the OSS client: {0}")]
+    Oss(#[from] OssError),
+    #[error("could not listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A built application, listening, not yet serving.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    settings: Settings,
+    progress: watch::Sender<ScanProgress>,
+}
+
+/// The name of the account row used until several accounts are supported.
+pub const DEFAULT_ACCOUNT: &str = "default";
+
+/// Opens the store, marks scans left running by a dead process as interrupted, and returns the
+/// default account.
+pub async fn open_store(
+    database_url: &str,
+    endpoint: &str,
+) -> Result<(Store, AccountId), StoreError> {
+    let store = Store::open(database_url).await?;
+    let mut tx = store.begin().await?;
+    let now = chrono::Utc::now();
+    let interrupted = store::mark_dangling_scans_interrupted(
+        &mut tx,
+        process_is_alive,
+        now - chrono::Duration::minutes(10),
+        now,
+    )
+    .await?;
+    let account = store::ensure_account(&mut tx, DEFAULT_ACCOUNT, endpoint).await?;
+    tx.commit().await?;
+    for scan in interrupted {
+        tracing::warn!(scan.id = %scan, "a scan left running by a stopped process was marked interrupted");
+    }
+    Ok((store, account))
+}
+
+/// Whether a process with this id runs on this machine (a scan's owner).
+fn process_is_alive(pid: i64) -> bool {
+    if i64::from(std::process::id()) == pid {
+        // Our own pid on a fresh start means the row is from an earlier process that had it.
+        return false;
+    }
+    let proc = std::path::Path::new("/proc");
+    if !proc.exists() {
+        // Without /proc we cannot tell; rely on the heartbeat.
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
+}
+
+impl Application {
+    /// Builds everything and binds the listener.
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let (store, account) =
+            open_store(&settings.database_url, settings.client.endpoint.as_str()).await?;
+        let client = OssClient::new(settings.client.clone())?;
+        let scanner = Scanner::new(client.clone(), store.clone(), account);
+        let (progress, progress_rx) = watch::channel(ScanProgress::default());
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: settings.listen,
+                    source,
+                })?;
+        let state = AppState::new(store, client, scanner, account, progress_rx);
+        Ok(Self {
+            listener,
+            state,
+            settings,
+            progress,
+        })
+    }
+
+    /// The address actually bound (the port, when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or(self.settings.listen)
+    }
+
+    /// The shared state (for tests and the demo).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves HTTP and runs the scheduler until `shutdown` fires; a running scan is then
+    /// interrupted cleanly (recorded as such) before this returns.
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        let scheduler = tokio::spawn(schedule::run_scheduler(
+            self.state.scanner().clone(),
+            self.state.store().clone(),
+            self.settings.scan_interval,
+            self.settings.scan_concurrency,
+            self.progress.clone(),
+            shutdown.child_token(),
+        ));
+        let store = self.state.store().clone();
+        let app = web::router(self.state);
+        tracing::info!(addr = %self.listener.local_addr()?, "oss-audit is listening");
+        let served = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+            .await;
+        shutdown.cancel();
+        if let Err(err) = scheduler.await {
+            tracing::error!(error = %err, "the scheduler stopped abnormally");
+        }
+        store.close().await;
+        served
+    }
+}
+
+/// Resolves when the process receives Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,232 @@
+//! `bucket`: the inventory of an account's buckets, kept when they disappear.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, SqliteConnection};
+
+use super::StoreError;
+use super::states::state_from_columns;
+use crate::domain::{AccountId, BucketId, BucketName, EncryptionState, Region};
+
+/// A bucket as ListBuckets reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedBucket {
+    pub name: BucketName,
+    pub region: Region,
+    pub extranet_endpoint: String,
+    pub intranet_endpoint: String,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// What syncing a listing did to the inventory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncedBuckets {
+    /// The id of each listed bucket, in the order given.
+    pub ids: Vec<BucketId>,
+    /// Buckets the inventory holds as present that the listing no longer has; mark them gone when
+    /// the scan completes.
+    pub missing: Vec<BucketId>,
+    pub added: usize,
+    pub reappeared: usize,
+}
+
+/// A bucket with its current state, as readers see it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BucketRecord {
+    pub id: BucketId,
+    pub name: String,
+    pub region: String,
+    pub extranet_endpoint: String,
+    pub intranet_endpoint: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub first_seen_at: DateTime<Utc>,
+    pub gone_at: Option<DateTime<Utc>>,
+    pub compliant: Option<bool>,
+    /// When the current state was last confirmed: the later of the last completed scan and the
+    /// re-read that recorded it.
+    pub scanned_at: Option<DateTime<Utc>>,
+    pub status: Option<String>,
+    pub sse_algorithm: Option<String>,
+    pub kms_master_key_id: Option<String>,
+    pub kms_data_encryption: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl BucketRecord {
+    /// The current state, `None` before the first completed scan that read it.
+    pub fn state(&self) -> Result<Option<EncryptionState>, StoreError> {
+        self.status
+            .as_deref()
+            .map(|status| {
+                state_from_columns(
+                    status,
+                    self.sse_algorithm.as_deref(),
+                    self.kms_master_key_id.as_deref(),
+                    self.kms_data_encryption.as_deref(),
+                    self.error_code.as_deref(),
+                    self.error_message.as_deref(),
+                )
+            })
+            .transpose()
+    }
+}
+
+const RECORD_SELECT: &str = "SELECT b.id, b.name, b.region, b.extranet_endpoint, b.intranet_endpoint, b.created_at,
+        b.first_seen_at, b.gone_at, b.compliant,
+        CASE WHEN b.gone_at IS NULL THEN max(s.observed_at, coalesce(last.finished_at, s.observed_at)) ELSE s.observed_at END AS scanned_at,
+        s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code, s.error_message, s.request_id
+    FROM bucket b
+    JOIN encryption_state s ON s.id = b.state_id
+    LEFT JOIN (SELECT account_id, max(finished_at) AS finished_at FROM scan WHERE status = 'completed' GROUP BY account_id) last
+        ON last.account_id = b.account_id";
+
+/// Brings the inventory in line with a complete listing: adds new buckets, updates moved ones,
+/// revives reappeared ones. Unchanged buckets are not written at all.
+pub async fn sync_listed_buckets(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    listed: &[ListedBucket],
+    now: DateTime<Utc>,
+) -> Result<SyncedBuckets, StoreError> {
+    type Known = (
+        BucketId,
+        String,
+        String,
+        String,
+        String,
+        Option<DateTime<Utc>>,
+    );
+    let known: Vec<Known> = sqlx::query_as(
+        "SELECT id, name, region, extranet_endpoint, intranet_endpoint, gone_at FROM bucket WHERE account_id = ?1",
+    )
+    .bind(account)
+    .fetch_all(&mut *conn)
+    .await?;
+    let by_name: HashMap<&str, &Known> = known.iter().map(|k| (k.1.as_str(), k)).collect();
+    let mut synced = SyncedBuckets::default();
+    let mut new_rows = Vec::new();
+    for bucket in listed {
+        match by_name.get(bucket.name.as_str()) {
+            Some((id, _, region, extranet, intranet, gone_at)) => {
+                let moved = region != bucket.region.as_str()
+                    || *extranet != bucket.extranet_endpoint
+                    || *intranet != bucket.intranet_endpoint;
+                if moved || gone_at.is_some() {
+                    sqlx::query(
+                        "UPDATE bucket SET region = ?2, extranet_endpoint = ?3, intranet_endpoint = ?4, gone_at = NULL
+                         WHERE id = ?1",
+                    )
+                    .bind(id)
+                    .bind(bucket.region.as_str())
+                    .bind(&bucket.extranet_endpoint)
+                    .bind(&bucket.intranet_endpoint)
+                    .execute(&mut *conn)
+                    .await?;
+                    synced.reappeared += usize::from(gone_at.is_some());
+                }
+                synced.ids.push(*id);
+            }
+            None => {
+                new_rows.push((synced.ids.len(), bucket));
+                synced.ids.push(BucketId::new(0));
+            }
+        }
+    }
+    for chunk in new_rows.chunks(4000) {
+        let mut insert = QueryBuilder::new(
+            "INSERT INTO bucket (account_id, name, region, extranet_endpoint, intranet_endpoint, created_at, first_seen_at) ",
+        );
+        insert.push_values(chunk, |mut row, (_, b)| {
+            row.push_bind(account)
+                .push_bind(b.name.as_str())
+                .push_bind(b.region.as_str())
+                .push_bind(&b.extranet_endpoint)
+                .push_bind(&b.intranet_endpoint)
+                .push_bind(b.created_at)
+                .push_bind(now);
+        });
+        insert.push(" RETURNING id, name");
+        let ids: Vec<(BucketId, String)> = insert.build_query_as().fetch_all(&mut *conn).await?;
+        let ids: HashMap<String, BucketId> = ids.into_iter().map(|(id, name)| (name, id)).collect();
+        for (position, bucket) in chunk {
+            synced.ids[*position] = *ids.get(bucket.name.as_str()).ok_or_else(|| {
+                StoreError::Corrupt(format!("insert of bucket {} returned no id", bucket.name))
+            })?;
+        }
+    }
+    synced.added = new_rows.len();
+    let listed_names: HashSet<&str> = listed.iter().map(|b| b.name.as_str()).collect();
+    synced.missing = known
+        .iter()
+        .filter(|k| k.5.is_none() && !listed_names.contains(k.1.as_str()))
+        .map(|k| k.0)
+        .collect();
+    Ok(synced)
+}
+
+/// Marks buckets as gone (kept, with their history).
+pub async fn mark_buckets_gone(
+    conn: &mut SqliteConnection,
+    buckets: &[BucketId],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for chunk in buckets.chunks(5000) {
+        let mut update = QueryBuilder::new("UPDATE bucket SET gone_at = ");
+        update
+            .push_bind(now)
+            .push(" WHERE gone_at IS NULL AND id IN (");
+        let mut ids = update.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        update.push(")");
+        update.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Stores policy judgements (`None` for unknown states).
+pub async fn update_compliance(
+    conn: &mut SqliteConnection,
+    judgements: &[(BucketId, Option<bool>)],
+) -> Result<(), StoreError> {
+    for (bucket, compliant) in judgements {
+        sqlx::query("UPDATE bucket SET compliant = ?2 WHERE id = ?1 AND compliant IS NOT ?2")
+            .bind(bucket)
+            .bind(compliant)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Every present bucket of the account that has a state, by name.
+pub async fn list_current_buckets(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<Vec<BucketRecord>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{RECORD_SELECT} WHERE b.account_id = ?1 AND b.gone_at IS NULL ORDER BY b.name"
+    ))
+    .bind(account)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One bucket by name (present or gone), with its current state.
+pub async fn find_bucket_by_name(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    name: &BucketName,
+) -> Result<Option<BucketRecord>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{RECORD_SELECT} WHERE b.account_id = ?1 AND b.name = ?2"
+    ))
+    .bind(account)
+    .bind(name.as_str())
+    .fetch_optional(conn)
+    .await?)
+}

@@ -1,0 +1,104 @@
+//! The SQLite store: the only place that writes SQL. One file per table group; the caller owns the
+//! transaction (functions take a `&mut SqliteConnection`, which a transaction derefs to).
+
+mod accounts;
+mod buckets;
+mod policies;
+mod scans;
+mod states;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{SqlitePool, Transaction};
+
+pub use accounts::ensure_account;
+pub use buckets::{
+    BucketRecord, ListedBucket, SyncedBuckets, find_bucket_by_name, list_current_buckets,
+    mark_buckets_gone, sync_listed_buckets, update_compliance,
+};
+pub use policies::{find_policy, put_policy};
+pub use scans::{
+    ScanRecord, ScanSummary, complete_scan, end_scan_unfinished, find_last_completed_scan,
+    find_latest_finished_scan, get_scan, insert_running_scan, list_scans,
+    mark_dangling_scans_interrupted, update_scan_progress,
+};
+pub use states::{
+    Observation, StateRecord, insert_observations, list_bucket_history, load_current_states,
+    record_reread,
+};
+
+/// The default database, next to where oss-audit runs.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://oss-audit.db";
+
+/// Failures of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("could not apply the database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("scan {0} is already running for this account")]
+    ScanAlreadyRunning(crate::domain::ScanId),
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A stored value that the schema should have prevented (a hand-edited database).
+    #[error("corrupt value in the database: {0}")]
+    Corrupt(String),
+}
+
+/// A handle on the database: a small pool of connections.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at `url`, in WAL mode with foreign keys on and a
+    /// busy timeout, and applies the migrations. A failed migration is a failed open.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for read queries.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Checks that the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection (checkpointing the WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Maps a stored text to a domain value, or a `Corrupt` error naming the column.
+pub(crate) fn parse_column<T, E: std::fmt::Display>(
+    column: &str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, StoreError> {
+    parse(value).map_err(|e| StoreError::Corrupt(format!("{column} {value:?}: {e}")))
+}

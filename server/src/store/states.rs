@@ -1,0 +1,184 @@
+//! `encryption_state`: each bucket's encryption, stored as changes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, SqliteConnection};
+
+use super::{StoreError, parse_column};
+use crate::domain::{
+    AccountId, BucketId, EncryptionRule, EncryptionState, KmsDataEncryption, KmsKeyId, ScanId,
+    SseAlgorithm, StateId,
+};
+
+/// One read of a bucket's encryption, to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    pub bucket: BucketId,
+    pub state: EncryptionState,
+    pub request_id: Option<String>,
+    pub observed_at: DateTime<Utc>,
+}
+
+/// A stored state row.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StateRecord {
+    pub id: StateId,
+    pub bucket_id: BucketId,
+    pub scan_id: Option<ScanId>,
+    pub observed_at: DateTime<Utc>,
+    pub status: String,
+    pub sse_algorithm: Option<String>,
+    pub kms_master_key_id: Option<String>,
+    pub kms_data_encryption: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Rebuilds a domain state from its columns.
+pub(crate) fn state_from_columns(
+    status: &str,
+    sse_algorithm: Option<&str>,
+    kms_master_key_id: Option<&str>,
+    kms_data_encryption: Option<&str>,
+    error_code: Option<&str>,
+    error_message: Option<&str>,
+) -> Result<EncryptionState, StoreError> {
+    match status {
+        "unencrypted" => Ok(EncryptionState::Unencrypted),
+        "unknown" => Ok(EncryptionState::Unknown {
+            code: error_code.unwrap_or("Unknown").to_owned(),
+            message: error_message.unwrap_or_default().to_owned(),
+        }),
+        "encrypted" => {
+            let algorithm = parse_column(
+                "sse_algorithm",
+                sse_algorithm.unwrap_or_default(),
+                SseAlgorithm::parse,
+            )?;
+            let key = kms_master_key_id
+                .map(|k| parse_column("kms_master_key_id", k, KmsKeyId::parse))
+                .transpose()?;
+            let data = kms_data_encryption
+                .map(|d| parse_column("kms_data_encryption", d, KmsDataEncryption::parse))
+                .transpose()?;
+            let rule = EncryptionRule::from_parts(algorithm, key, data)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(EncryptionState::Encrypted(rule))
+        }
+        other => Err(StoreError::Corrupt(format!("status {other:?}"))),
+    }
+}
+
+impl StateRecord {
+    /// The domain state this row records.
+    pub fn state(&self) -> Result<EncryptionState, StoreError> {
+        state_from_columns(
+            &self.status,
+            self.sse_algorithm.as_deref(),
+            self.kms_master_key_id.as_deref(),
+            self.kms_data_encryption.as_deref(),
+            self.error_code.as_deref(),
+            self.error_message.as_deref(),
+        )
+    }
+}
+
+/// Inserts observations in one multi-row statement (the caller batches and owns the transaction).
+pub async fn insert_observations(
+    conn: &mut SqliteConnection,
+    scan: Option<ScanId>,
+    observations: &[Observation],
+) -> Result<(), StoreError> {
+    // 11 parameters a row; SQLite allows 32,766 per statement.
+    for chunk in observations.chunks(2000) {
+        let mut insert = QueryBuilder::new(
+            "INSERT INTO encryption_state (bucket_id, scan_id, observed_at, status, sse_algorithm, \
+             kms_master_key_id, kms_data_encryption, error_code, error_message, request_id) ",
+        );
+        insert.push_values(chunk, |mut row, o| {
+            let rule = o.state.rule();
+            let (code, message) = match &o.state {
+                EncryptionState::Unknown { code, message } => {
+                    (Some(code.as_str()), Some(message.as_str()))
+                }
+                _ => (None, None),
+            };
+            row.push_bind(o.bucket)
+                .push_bind(scan)
+                .push_bind(o.observed_at)
+                .push_bind(o.state.status().as_str())
+                .push_bind(rule.map(|r| r.algorithm().as_str()))
+                .push_bind(
+                    rule.and_then(|r| r.kms_key_id())
+                        .map(|k| k.as_str().to_owned()),
+                )
+                .push_bind(
+                    rule.and_then(|r| r.kms_data_encryption())
+                        .map(|d| d.as_str()),
+                )
+                .push_bind(code.map(str::to_owned))
+                .push_bind(message.map(str::to_owned))
+                .push_bind(o.request_id.clone());
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The current state of every bucket of the account that has one.
+pub async fn load_current_states(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<HashMap<BucketId, EncryptionState>, StoreError> {
+    let rows: Vec<StateRecord> = sqlx::query_as(
+        "SELECT s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id,
+                s.kms_data_encryption, s.error_code, s.error_message, s.request_id
+         FROM bucket b JOIN encryption_state s ON s.id = b.state_id WHERE b.account_id = ?1",
+    )
+    .bind(account)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|row| Ok((row.bucket_id, row.state()?)))
+        .collect()
+}
+
+/// A bucket's recorded states, newest first. Rows of a scan still running are not yet history.
+pub async fn list_bucket_history(
+    conn: &mut SqliteConnection,
+    bucket: BucketId,
+) -> Result<Vec<StateRecord>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id,
+                s.kms_data_encryption, s.error_code, s.error_message, s.request_id
+         FROM encryption_state s LEFT JOIN scan ON scan.id = s.scan_id
+         WHERE s.bucket_id = ?1 AND (s.scan_id IS NULL OR scan.status = 'completed')
+         ORDER BY s.id DESC",
+    )
+    .bind(bucket)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Records what a re-read after a change found and makes it the bucket's current state at once.
+pub async fn record_reread(
+    conn: &mut SqliteConnection,
+    observation: &Observation,
+    compliant: Option<bool>,
+) -> Result<StateId, StoreError> {
+    insert_observations(&mut *conn, None, std::slice::from_ref(observation)).await?;
+    let id: StateId =
+        sqlx::query_scalar("SELECT max(id) FROM encryption_state WHERE bucket_id = ?1")
+            .bind(observation.bucket)
+            .fetch_one(&mut *conn)
+            .await?;
+    sqlx::query("UPDATE bucket SET state_id = ?2, compliant = ?3 WHERE id = ?1")
+        .bind(observation.bucket)
+        .bind(id)
+        .bind(compliant)
+        .execute(conn)
+        .await?;
+    Ok(id)
+}

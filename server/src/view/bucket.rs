@@ -1,0 +1,59 @@
+//! `BucketView`: the Bucket object of `scan --json` and `/api/v1/buckets`.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::store::{BucketRecord, StoreError};
+
+/// One bucket with its current encryption and compliance, as every JSON output shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BucketView {
+    pub name: String,
+    pub region: String,
+    /// `encrypted`, `unencrypted` or `unknown`.
+    pub status: String,
+    /// `AES256`, `KMS`, `SM4`, or null when not encrypted.
+    pub sse_algorithm: Option<String>,
+    pub kms_master_key_id: Option<String>,
+    pub kms_data_encryption: Option<String>,
+    /// The policy judgement; null when the state is unknown.
+    pub compliant: Option<bool>,
+    /// Why the state is unknown: the OSS error code (or failure kind).
+    pub error_code: Option<String>,
+    /// When this state was last confirmed, RFC 3339.
+    pub scanned_at: Option<String>,
+}
+
+impl BucketView {
+    /// Builds the view of a stored bucket.
+    pub fn from_record(record: &BucketRecord) -> Result<Self, StoreError> {
+        let state = record.state()?;
+        let rule = state.as_ref().and_then(|s| s.rule());
+        Ok(Self {
+            name: record.name.clone(),
+            region: record.region.clone(),
+            status: state
+                .as_ref()
+                .map_or("unknown", |s| s.status().as_str())
+                .to_owned(),
+            sse_algorithm: rule.map(|r| r.algorithm().as_str().to_owned()),
+            kms_master_key_id: rule
+                .and_then(|r| r.kms_key_id())
+                .map(|k| k.as_str().to_owned()),
+            kms_data_encryption: rule
+                .and_then(|r| r.kms_data_encryption())
+                .map(|d| d.as_str().to_owned()),
+            compliant: record.compliant,
+            error_code: state
+                .as_ref()
+                .and_then(|s| s.error_code())
+                .map(str::to_owned),
+            scanned_at: record.scanned_at.map(rfc3339),
+        })
+    }
+}
+
+/// RFC 3339 in UTC with a `Z`, the form every output uses.
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}

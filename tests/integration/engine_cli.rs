@@ -1,0 +1,253 @@
+//! `oss-audit scan` and `oss-audit serve` as processes: JSON schema, the compliance gate, a kill
+//! in the middle of a scan, the scheduler, health and graceful shutdown.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use oss_audit::sandbox::{self, SandboxConfig, SandboxHandle};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use crate::helpers::{TestDb, sandbox};
+
+/// `oss-audit ARGS` against `sandbox` with `db`, through the standard proxy variable.
+fn oss_audit(sandbox: &SandboxHandle, db: &TestDb, args: &[&str]) -> Command {
+    let credentials = sandbox.credentials();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_oss-audit"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &db.url)
+        .env("OSS_ENDPOINT", "http://oss-cn-hangzhou.aliyuncs.com")
+        .env("HTTP_PROXY", sandbox.proxy_url())
+        .env("OSS_ACCESS_KEY_ID", &credentials.access_key_id)
+        .env(
+            "OSS_ACCESS_KEY_SECRET",
+            credentials.access_key_secret.expose(),
+        )
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    command
+}
+
+async fn scan_statuses(db: &TestDb) -> Vec<(i64, String, i64)> {
+    let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+    let rows = sqlx::query_as("SELECT id, status, buckets_done FROM scan ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    rows
+}
+
+#[tokio::test]
+async fn scan_json_prints_every_bucket_in_the_documented_schema() {
+    let sandbox = sandbox(150).await;
+    let db = TestDb::new();
+    let output = oss_audit(&sandbox, &db, &["scan", "--json"])
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("150 buckets") && stderr.contains("% compliant"),
+        "summary on stderr: {stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let buckets = json["buckets"].as_array().unwrap();
+    assert_eq!(buckets.len(), 150);
+    let keys = [
+        "compliant",
+        "error_code",
+        "kms_data_encryption",
+        "kms_master_key_id",
+        "name",
+        "region",
+        "scanned_at",
+        "sse_algorithm",
+        "status",
+    ];
+    for bucket in buckets {
+        let object = bucket.as_object().unwrap();
+        let mut found: Vec<_> = object.keys().map(String::as_str).collect();
+        found.sort_unstable();
+        assert_eq!(found, keys);
+        let status = bucket["status"].as_str().unwrap();
+        assert!(["encrypted", "unencrypted", "unknown"].contains(&status));
+        let algorithm = &bucket["sse_algorithm"];
+        assert!(
+            algorithm.is_null() || ["AES256", "KMS", "SM4"].contains(&algorithm.as_str().unwrap())
+        );
+        assert_eq!(algorithm.is_null(), status != "encrypted");
+        assert_eq!(bucket["compliant"].is_null(), status == "unknown");
+        assert_eq!(bucket["error_code"].is_null(), status != "unknown");
+        let scanned_at = bucket["scanned_at"].as_str().unwrap();
+        chrono::DateTime::parse_from_rfc3339(scanned_at).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn fail_on_noncompliant_exits_3_when_buckets_are_unencrypted_or_unknown() {
+    let sandbox = sandbox(40).await;
+    let db = TestDb::new();
+    let output = oss_audit(&sandbox, &db, &["scan", "--fail-on-noncompliant"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("non-compliant"));
+    // Once every readable bucket is encrypted and the denied ones are gone, the gate opens.
+    for bucket in sandbox.buckets() {
+        if bucket.access_denied {
+            sandbox.remove_bucket(bucket.name.as_str());
+        } else if bucket.encryption.is_none() {
+            sandbox.set_encryption(
+                bucket.name.as_str(),
+                Some(oss_audit::domain::EncryptionRule::Aes256),
+            );
+        }
+    }
+    let output = oss_audit(&sandbox, &db, &["scan", "--fail-on-noncompliant"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test]
+async fn a_scan_killed_midway_is_marked_interrupted_at_the_next_start() {
+    let mut config = SandboxConfig::for_tests(400, 5);
+    config.latency_ms = 50;
+    let sandbox = sandbox::start(config).await.unwrap();
+    let db = TestDb::new();
+    // Do a first complete scan so that there is a previous picture to keep.
+    sandbox.set_latency_ms(0);
+    assert!(
+        oss_audit(&sandbox, &db, &["scan"])
+            .output()
+            .await
+            .unwrap()
+            .status
+            .success()
+    );
+    sandbox.set_latency_ms(50);
+
+    let mut child = oss_audit(&sandbox, &db, &["scan", "--concurrency", "2"])
+        .spawn()
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let scans = scan_statuses(&db).await;
+        if scans
+            .last()
+            .is_some_and(|(_, status, done)| status == "running" && *done > 20)
+        {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the scan made progress: {scans:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+    let scans = scan_statuses(&db).await;
+    assert_eq!(
+        scans.last().unwrap().1,
+        "running",
+        "killed, it could not clean up"
+    );
+
+    sandbox.set_latency_ms(0);
+    let output = oss_audit(&sandbox, &db, &["scan"]).output().await.unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let scans = scan_statuses(&db).await;
+    let statuses: Vec<_> = scans.iter().map(|s| s.1.as_str()).collect();
+    assert_eq!(statuses, ["completed", "interrupted", "completed"]);
+    let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+    let leftover: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM encryption_state WHERE scan_id = ?1")
+            .bind(scans[1].0)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        leftover, 0,
+        "partial results of the killed scan are not history"
+    );
+    let states: i64 = sqlx::query_scalar("SELECT count(*) FROM encryption_state")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(states, 400);
+}
+
+#[tokio::test]
+async fn serve_scans_on_schedule_answers_healthz_and_stops_cleanly_on_sigterm() {
+    let sandbox = sandbox(80).await;
+    let db = TestDb::new();
+    let mut child = oss_audit(
+        &sandbox,
+        &db,
+        &["serve", "--listen", "127.0.0.1:0", "--scan-interval", "1h"],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("serve prints its address")
+        .unwrap()
+        .unwrap();
+    let url = line
+        .trim_start_matches("oss-audit listening on ")
+        .to_owned();
+    let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let body: serde_json::Value = serde_json::from_str(&health.text().await.unwrap()).unwrap();
+    assert_eq!(body["status"], "ok");
+
+    // No scan yet on a fresh database: one is due at once.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !scan_statuses(&db).await.iter().any(|s| s.1 == "completed") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the scheduled scan completed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let pid = child.id().unwrap().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "graceful exit: {status:?}");
+    let scans = scan_statuses(&db).await;
+    assert_eq!(scans.len(), 1, "one scan per interval, not more: {scans:?}");
+    assert!(scans.iter().all(|s| s.1 != "running"));
+}

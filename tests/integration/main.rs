@@ -1,0 +1,11 @@
+//! Black-box tests: the real client and CLI against the sandbox over HTTP, in one test binary.
+
+mod cli;
+mod client_encryption;
+mod client_listing;
+mod client_resilience;
+mod engine_cli;
+mod fidelity;
+mod helpers;
+mod scan;
+mod scheduler;
