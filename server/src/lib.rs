@@ -1,5 +1,7 @@
 //! oss-audit: audit and fix the server-side encryption of Alibaba Cloud OSS buckets.
 
+pub mod auth;
+pub mod changes;
 pub mod cli;
 pub mod domain;
 pub mod oss;

@@ -4,15 +4,17 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::domain::AccountId;
 use crate::oss::{ClientConfig, OssClient, OssError};
-use crate::scan::{ScanProgress, Scanner, schedule};
+use crate::scan::schedule;
 use crate::store::{self, Store, StoreError};
-use crate::web::{self, AppState};
+use crate::web::metrics::Metrics;
+use crate::web::{self, AppState, StateParts};
 
 /// How the long-running process is set up.
 #[derive(Debug, Clone)]
@@ -23,6 +25,25 @@ pub struct Settings {
     pub scan_interval: Duration,
     pub scan_concurrency: usize,
     pub client: ClientConfig,
+    /// Password of the `admin` user created on an empty database (`None`: a random one, logged once).
+    pub admin_password: Option<crate::oss::Secret>,
+    /// Sessions, sign-in throttling, proxy trust and cookie security.
+    pub access: crate::web::session::AccessConfig,
+}
+
+impl Settings {
+    /// Settings for tests and the demo: a given database and client, port 0, no schedule.
+    pub fn for_tests(database_url: String, client: ClientConfig) -> Self {
+        Self {
+            database_url,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            scan_interval: Duration::ZERO,
+            scan_concurrency: 16,
+            client,
+            admin_password: None,
+            access: crate::web::session::AccessConfig::default(),
+        }
+    }
 }
 
 /// Why the application could not start.
@@ -32,6 +53,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("could not set up the OSS client: {0}")]
     Oss(#[from] OssError),
+    #[error("could not create the first administrator: {0}")]
+    Bootstrap(#[from] crate::auth::bootstrap::BootstrapError),
     #[error("could not listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -46,7 +69,6 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     settings: Settings,
-    progress: watch::Sender<ScanProgress>,
 }
 
 /// The name of the account row used until several accounts are supported.
@@ -93,24 +115,33 @@ fn process_is_alive(pid: i64) -> bool {
 impl Application {
     /// Builds everything and binds the listener.
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
-        let (store, account) =
-            open_store(&settings.database_url, settings.client.endpoint.as_str()).await?;
-        let client = OssClient::new(settings.client.clone())?;
-        let scanner = Scanner::new(client.clone(), store.clone(), account);
-        let (progress, progress_rx) = watch::channel(ScanProgress::default());
-        let listener =
-            TcpListener::bind(settings.listen)
-                .await
-                .map_err(|source| StartError::Listen {
-                    addr: settings.listen,
-                    source,
-                })?;
-        let state = AppState::new(store, client, scanner, account, progress_rx);
+        let (store, account) = open_store(&settings.database_url, settings.client.endpoint.as_str()).await?;
+        if let Some(password) = crate::auth::bootstrap::ensure_admin(&store, settings.admin_password.clone()).await? {
+            // The one documented place a password is shown: the operator needs it to sign in.
+            tracing::warn!("created user admin with password {}", password.expose());
+        }
+        let metrics = Arc::new(Metrics::default());
+        let mut client_config = settings.client.clone();
+        client_config.observer = Some(metrics.oss_observer());
+        let client = OssClient::new(client_config)?;
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: settings.listen,
+                source,
+            })?;
+        let state = AppState::new(StateParts {
+            store,
+            client,
+            account,
+            scan_concurrency: settings.scan_concurrency,
+            metrics,
+            access: settings.access.clone(),
+        });
         Ok(Self {
             listener,
             state,
             settings,
-            progress,
         })
     }
 
@@ -124,28 +155,35 @@ impl Application {
         &self.state
     }
 
-    /// Serves HTTP and runs the scheduler until `shutdown` fires; a running scan is then
+    /// Serves HTTP and runs the scheduler until `shutdown` fires; running scans are then
     /// interrupted cleanly (recorded as such) before this returns.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        let state = self.state;
+        let stopping = state.shutdown().clone();
+        tokio::spawn(async move {
+            shutdown.cancelled().await;
+            stopping.cancel();
+        });
         let scheduler = tokio::spawn(schedule::run_scheduler(
-            self.state.scanner().clone(),
-            self.state.store().clone(),
+            state.scanner().clone(),
+            state.store().clone(),
             self.settings.scan_interval,
             self.settings.scan_concurrency,
-            self.progress.clone(),
-            shutdown.child_token(),
+            state.progress_sender(),
+            state.shutdown().child_token(),
         ));
-        let store = self.state.store().clone();
-        let app = web::router(self.state);
+        let app = web::router(state.clone());
         tracing::info!(addr = %self.listener.local_addr()?, "oss-audit is listening");
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(state.shutdown().clone().cancelled_owned())
             .await;
-        shutdown.cancel();
+        state.shutdown().cancel();
         if let Err(err) = scheduler.await {
             tracing::error!(error = %err, "the scheduler stopped abnormally");
         }
-        store.close().await;
+        state.tasks().close();
+        state.tasks().wait().await;
+        state.store().close().await;
         served
     }
 }

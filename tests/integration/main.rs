@@ -1,5 +1,9 @@
 //! Black-box tests: the real client and CLI against the sandbox over HTTP, in one test binary.
 
+mod access;
+mod api;
+mod api_helpers;
+mod app_helpers;
 mod cli;
 mod client_encryption;
 mod client_listing;

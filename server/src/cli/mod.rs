@@ -8,6 +8,8 @@ mod policy;
 mod progress;
 mod scan;
 mod serve;
+mod token;
+mod user;
 
 use clap::{Parser, Subcommand};
 
@@ -49,6 +51,12 @@ pub enum Command {
     Sandbox(SandboxConfig),
     /// Start a seeded sandbox, scan it into a fresh database and show the result.
     Demo(demo::DemoArgs),
+    /// Add, list, disable dashboard users and set their passwords (needs no OSS credentials).
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Create, list and revoke API tokens (needs no OSS credentials).
+    #[command(subcommand)]
+    Token(token::TokenCommand),
 }
 
 impl Cli {
@@ -72,6 +80,8 @@ impl Cli {
                 .await
                 .map_err(|e| CliError::Failed(e.to_string())),
             Command::Demo(args) => demo::run(args).await,
+            Command::User(cmd) => user::run(user::open(&database_url, &self.oss.endpoint).await?, cmd).await,
+            Command::Token(cmd) => token::run(user::open(&database_url, &self.oss.endpoint).await?, cmd).await,
         }
     }
 

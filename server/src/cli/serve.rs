@@ -24,6 +24,8 @@ pub struct ServeArgs {
     pub pace: PaceArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub access: crate::web::session::AccessArgs,
 }
 
 /// Parses a humantime duration, with a bare `0` meaning "disabled".
@@ -46,6 +48,8 @@ pub(super) async fn run(
         scan_interval: args.scan_interval,
         scan_concurrency: args.pace.concurrency,
         client,
+        admin_password: args.access.admin_password(),
+        access: args.access.config(),
     };
     let app = Application::build(settings)
         .await

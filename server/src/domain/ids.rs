@@ -51,3 +51,15 @@ id_type!(
     /// One recorded encryption state of a bucket.
     StateId
 );
+id_type!(
+    /// A dashboard user.
+    UserId
+);
+id_type!(
+    /// An API token.
+    TokenId
+);
+id_type!(
+    /// An entry of the audit log of changes.
+    ChangeId
+);

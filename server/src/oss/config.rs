@@ -33,6 +33,19 @@ pub struct ClientConfig {
     /// from the environment apply, as for any well-behaved client.
     pub proxy: Option<Url>,
     pub credentials: Credentials,
+    /// Told about every attempt (operation and outcome code), e.g. to count requests for metrics.
+    pub observer: Option<RequestObserver>,
+}
+
+/// A callback told the operation and outcome (`ok`, or the OSS error code or failure kind) of every
+/// request attempt.
+#[derive(Clone)]
+pub struct RequestObserver(pub std::sync::Arc<dyn Fn(&'static str, &str) + Send + Sync>);
+
+impl std::fmt::Debug for RequestObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestObserver")
+    }
 }
 
 /// The endpoint and transport flags shared by every command that talks to OSS.
@@ -97,6 +110,7 @@ impl OssArgs {
             max_rps: 0,
             proxy: None,
             credentials,
+            observer: None,
         })
     }
 }

@@ -10,7 +10,7 @@ pub mod sign;
 pub mod xml;
 
 pub use client::{Answer, BucketAddress, ListBucketsQuery, OssClient, user_agent};
-pub use config::{ClientConfig, DEFAULT_ENDPOINT, OssArgs, parse_endpoint};
+pub use config::{ClientConfig, DEFAULT_ENDPOINT, OssArgs, RequestObserver, parse_endpoint};
 pub use credentials::{Credentials, CredentialsError, Secret};
 pub use error::{OssError, ServiceError};
 pub use rate::RateLimiter;

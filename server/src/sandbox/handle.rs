@@ -86,6 +86,7 @@ impl SandboxHandle {
             max_rps: 0,
             proxy: url::Url::parse(&self.proxy_url()).ok(),
             credentials: self.credentials(),
+            observer: None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Scanning: list every bucket, read each one's encryption politely, store what changed.
 
-mod observe;
+pub mod observe;
 mod run;
 pub mod schedule;
 mod writer;

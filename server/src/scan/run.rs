@@ -7,7 +7,7 @@ use futures_util::{StreamExt, stream};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use super::{ScanError, ScanOptions, ScanOutcome, ScanProgress, observe, writer};
+use super::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Trigger, observe, writer};
 use crate::domain::{AccountId, BucketId, ScanId};
 use crate::oss::{BucketAddress, OssClient};
 use crate::policy::Policy;
@@ -44,47 +44,38 @@ impl Scanner {
         progress: watch::Sender<ScanProgress>,
         cancel: CancellationToken,
     ) -> Result<ScanOutcome, ScanError> {
-        let started = Instant::now();
-        let scan = {
-            let mut conn = self
-                .store
-                .pool()
-                .acquire()
-                .await
-                .map_err(StoreError::from)?;
-            match store::insert_running_scan(
-                &mut conn,
-                self.account,
-                options.trigger.as_str(),
-                Utc::now(),
-            )
-            .await
-            {
-                Ok(scan) => scan,
-                Err(StoreError::ScanAlreadyRunning(running)) => {
-                    return Err(ScanError::AlreadyRunning(running));
-                }
-                Err(e) => return Err(e.into()),
+        let scan = self.begin(options.trigger).await?;
+        self.run_begun(scan, options, progress, cancel).await
+    }
+
+    /// Registers a running scan (refused while another runs), so a caller can answer with its id
+    /// before the work starts.
+    pub async fn begin(&self, trigger: Trigger) -> Result<ScanId, ScanError> {
+        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+        match store::insert_running_scan(&mut conn, self.account, trigger.as_str(), Utc::now()).await {
+            Ok(scan) => {
+                tracing::info!(scan.id = %scan, trigger = trigger.as_str(), "scan started");
+                Ok(scan)
             }
-        };
-        tracing::info!(scan.id = %scan, trigger = options.trigger.as_str(), "scan started");
-        let result = self
-            .run_started(scan, options, progress, &cancel, started)
-            .await;
+            Err(StoreError::ScanAlreadyRunning(running)) => Err(ScanError::AlreadyRunning(running)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Does the work of a scan registered with [`Scanner::begin`].
+    pub async fn run_begun(
+        &self,
+        scan: ScanId,
+        options: ScanOptions,
+        progress: watch::Sender<ScanProgress>,
+        cancel: CancellationToken,
+    ) -> Result<ScanOutcome, ScanError> {
+        let started = Instant::now();
+        let result = self.run_started(scan, options, progress, &cancel, started).await;
         if let Err(err) = &result {
-            let status = if matches!(err, ScanError::Interrupted(_)) {
-                "interrupted"
-            } else {
-                "failed"
-            };
-            let mut conn = self
-                .store
-                .pool()
-                .acquire()
-                .await
-                .map_err(StoreError::from)?;
-            store::end_scan_unfinished(&mut conn, scan, status, &err.to_string(), Utc::now())
-                .await?;
+            let status = if matches!(err, ScanError::Interrupted(_)) { "interrupted" } else { "failed" };
+            let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
+            store::end_scan_unfinished(&mut conn, scan, status, &err.to_string(), Utc::now()).await?;
             tracing::warn!(scan.id = %scan, error = %err, "scan did not complete");
         }
         result

@@ -230,3 +230,108 @@ pub async fn find_bucket_by_name(
     .fetch_optional(conn)
     .await?)
 }
+
+/// Sort orders of the bucket list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BucketSort {
+    #[default]
+    Name,
+    Region,
+    Status,
+    Algorithm,
+    Compliance,
+    ScannedAt,
+}
+
+/// Filters, order and page of the bucket list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BucketQuery {
+    /// `encrypted`, `unencrypted` or `unknown`.
+    pub status: Option<String>,
+    pub region: Option<String>,
+    /// `AES256`, `KMS` or `SM4`.
+    pub sse_algorithm: Option<String>,
+    pub compliant: Option<bool>,
+    /// A substring of the name.
+    pub name_contains: Option<String>,
+    pub sort: BucketSort,
+    pub descending: bool,
+    /// Keyset paging by name (only with the name order): buckets after this name.
+    pub after_name: Option<String>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+fn push_filters(query: &mut QueryBuilder<'_, sqlx::Sqlite>, account: AccountId, filter: &BucketQuery) {
+    query.push(" WHERE b.account_id = ").push_bind(account).push(" AND b.gone_at IS NULL");
+    if let Some(status) = &filter.status {
+        query.push(" AND s.status = ").push_bind(status.clone());
+    }
+    if let Some(region) = &filter.region {
+        query.push(" AND b.region = ").push_bind(region.clone());
+    }
+    if let Some(algorithm) = &filter.sse_algorithm {
+        query.push(" AND s.sse_algorithm = ").push_bind(algorithm.clone());
+    }
+    if let Some(compliant) = filter.compliant {
+        query.push(" AND b.compliant = ").push_bind(compliant);
+    }
+    if let Some(part) = &filter.name_contains {
+        // LIKE wildcards in the search text are matched literally.
+        let escaped = part.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        query
+            .push(" AND b.name LIKE ")
+            .push_bind(format!("%{escaped}%"))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+/// One page of present buckets matching `filter`.
+pub async fn query_buckets(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    filter: &BucketQuery,
+) -> Result<Vec<BucketRecord>, StoreError> {
+    let mut query = QueryBuilder::new(RECORD_SELECT);
+    push_filters(&mut query, account, filter);
+    if let Some(after) = &filter.after_name {
+        query.push(" AND b.name > ").push_bind(after.clone());
+    }
+    let column = match filter.sort {
+        BucketSort::Name => "b.name",
+        BucketSort::Region => "b.region",
+        BucketSort::Status => "s.status",
+        BucketSort::Algorithm => "s.sse_algorithm",
+        BucketSort::Compliance => "b.compliant",
+        BucketSort::ScannedAt => "scanned_at",
+    };
+    let direction = if filter.descending { "DESC" } else { "ASC" };
+    query.push(format!(" ORDER BY {column} {direction}, b.name {direction}"));
+    query.push(" LIMIT ").push_bind(filter.limit).push(" OFFSET ").push_bind(filter.offset);
+    Ok(query.build_query_as().fetch_all(conn).await?)
+}
+
+/// How many present buckets match `filter` (paging and cursors ignored).
+pub async fn count_buckets(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    filter: &BucketQuery,
+) -> Result<i64, StoreError> {
+    let mut query = QueryBuilder::new("SELECT count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id");
+    push_filters(&mut query, account, filter);
+    Ok(query.build_query_scalar().fetch_one(conn).await?)
+}
+
+/// Present buckets counted by status and compliance.
+pub async fn count_buckets_by_status(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<Vec<(String, Option<bool>, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT s.status, b.compliant, count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id
+         WHERE b.account_id = ?1 AND b.gone_at IS NULL GROUP BY s.status, b.compliant",
+    )
+    .bind(account)
+    .fetch_all(conn)
+    .await?)
+}

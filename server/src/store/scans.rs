@@ -276,3 +276,14 @@ pub async fn find_latest_finished_scan(
     .fetch_optional(conn)
     .await?)
 }
+
+/// How many scans of the account ended in each status.
+pub async fn count_scans_by_status(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(sqlx::query_as("SELECT status, count(*) FROM scan WHERE account_id = ?1 GROUP BY status")
+        .bind(account)
+        .fetch_all(conn)
+        .await?)
+}

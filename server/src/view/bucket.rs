@@ -6,11 +6,12 @@ use serde::Serialize;
 use crate::store::{BucketRecord, StoreError};
 
 /// One bucket with its current encryption and compliance, as every JSON output shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BucketView {
     pub name: String,
     pub region: String,
     /// `encrypted`, `unencrypted` or `unknown`.
+    #[schema(example = "encrypted")]
     pub status: String,
     /// `AES256`, `KMS`, `SM4`, or null when not encrypted.
     pub sse_algorithm: Option<String>,
@@ -56,4 +57,19 @@ impl BucketView {
 /// RFC 3339 in UTC with a `Z`, the form every output uses.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The JSON of one encryption state, as the audit log stores `before` and `after`.
+pub fn state_json(state: Option<&crate::domain::EncryptionState>) -> serde_json::Value {
+    let Some(state) = state else {
+        return serde_json::Value::Null;
+    };
+    let rule = state.rule();
+    serde_json::json!({
+        "status": state.status().as_str(),
+        "sse_algorithm": rule.map(|r| r.algorithm().as_str()),
+        "kms_master_key_id": rule.and_then(|r| r.kms_key_id()).map(|k| k.as_str()),
+        "kms_data_encryption": rule.and_then(|r| r.kms_data_encryption()).map(|d| d.as_str()),
+        "error_code": state.error_code(),
+    })
 }

@@ -2,4 +2,4 @@
 
 mod bucket;
 
-pub use bucket::BucketView;
+pub use bucket::{BucketView, rfc3339, state_json};

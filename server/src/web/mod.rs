@@ -1,17 +1,24 @@
 //! The HTTP surface of `oss-audit serve`.
 
+pub mod api;
+pub mod headers;
 mod health;
+pub mod metrics;
+pub mod session;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::get;
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
-use crate::domain::AccountId;
+use crate::domain::{AccountId, ScanId};
 use crate::oss::OssClient;
-use crate::scan::{ScanProgress, Scanner};
+use crate::scan::{ScanError, ScanOptions, ScanProgress, Scanner, Trigger};
 use crate::store::Store;
+use metrics::Metrics;
 
 /// Everything a request handler needs; built once at start, shared by every request.
 #[derive(Debug, Clone)]
@@ -25,30 +32,51 @@ struct StateInner {
     store: Store,
     /// The one pooled OSS client.
     client: OssClient,
-    /// Scans the account (the scheduler and "scan now" share it).
+    /// Scans the account (the scheduler, the API and the pages share it).
     scanner: Scanner,
     /// The account being audited.
     account: AccountId,
-    /// Progress of the running scan, if any.
-    progress: watch::Receiver<ScanProgress>,
+    /// Reads in flight per scan.
+    scan_concurrency: usize,
+    /// Progress of the running scan, published by whoever runs it.
+    progress: watch::Sender<ScanProgress>,
+    /// Fires when the process shuts down; running scans stop and record themselves interrupted.
+    shutdown: CancellationToken,
+    /// Background work (scans started by requests) that shutdown waits for.
+    tasks: TaskTracker,
+    /// Prometheus counters and gauges.
+    metrics: Arc<Metrics>,
+    /// Sessions, sign-in throttling, proxy trust and cookie security.
+    access: session::AccessConfig,
+}
+
+/// The parts `AppState` is made of.
+#[derive(Debug)]
+pub struct StateParts {
+    pub store: Store,
+    pub client: OssClient,
+    pub account: AccountId,
+    pub scan_concurrency: usize,
+    pub metrics: Arc<Metrics>,
+    pub access: session::AccessConfig,
 }
 
 impl AppState {
     /// Bundles the shared parts.
-    pub fn new(
-        store: Store,
-        client: OssClient,
-        scanner: Scanner,
-        account: AccountId,
-        progress: watch::Receiver<ScanProgress>,
-    ) -> Self {
+    pub fn new(parts: StateParts) -> Self {
+        let scanner = Scanner::new(parts.client.clone(), parts.store.clone(), parts.account);
         Self {
             inner: Arc::new(StateInner {
-                store,
-                client,
+                store: parts.store,
+                client: parts.client,
                 scanner,
-                account,
-                progress,
+                account: parts.account,
+                scan_concurrency: parts.scan_concurrency,
+                progress: watch::Sender::new(ScanProgress::default()),
+                shutdown: CancellationToken::new(),
+                tasks: TaskTracker::new(),
+                metrics: parts.metrics,
+                access: parts.access,
             }),
         }
     }
@@ -73,15 +101,67 @@ impl AppState {
         self.inner.account
     }
 
+    /// Reads in flight per scan.
+    pub fn scan_concurrency(&self) -> usize {
+        self.inner.scan_concurrency
+    }
+
     /// The latest progress of the running scan.
     pub fn progress(&self) -> ScanProgress {
         *self.inner.progress.borrow()
+    }
+
+    /// The sender scans publish their progress on.
+    pub fn progress_sender(&self) -> watch::Sender<ScanProgress> {
+        self.inner.progress.clone()
+    }
+
+    /// The process-wide shutdown signal.
+    pub fn shutdown(&self) -> &CancellationToken {
+        &self.inner.shutdown
+    }
+
+    /// Background tasks shutdown waits for.
+    pub fn tasks(&self) -> &TaskTracker {
+        &self.inner.tasks
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Sessions, sign-in throttling, proxy trust and cookie security.
+    pub fn access(&self) -> &session::AccessConfig {
+        &self.inner.access
+    }
+
+    /// Starts a scan in the background and returns its id at once (refused while one runs).
+    pub async fn start_scan(&self, trigger: Trigger) -> Result<ScanId, ScanError> {
+        let scan = self.scanner().begin(trigger).await?;
+        let scanner = self.scanner().clone();
+        let options = ScanOptions {
+            concurrency: self.scan_concurrency(),
+            trigger,
+        };
+        let progress = self.progress_sender();
+        let cancel = self.shutdown().child_token();
+        self.tasks().spawn(async move {
+            // The outcome is recorded with the scan and logged by the scanner.
+            let _ = scanner.run_begun(scan, options, progress, cancel).await;
+        });
+        Ok(scan)
     }
 }
 
 /// The router of every route.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    headers::wrap(Router::new()
         .route("/healthz", get(health::healthz))
-        .with_state(state)
+        .route("/metrics", get(metrics::metrics))
+        .nest("/api/v1", api::routes())
+        .merge(session::routes())
+        .merge(session::placeholder_routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count_requests))
+        .with_state(state))
 }

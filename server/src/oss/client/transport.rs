@@ -68,7 +68,15 @@ impl OssClient {
         let mut attempt = 1;
         loop {
             self.inner.limiter.acquire().await;
-            let err = match self.send_once(call).await {
+            let result = self.send_once(call).await;
+            if let Some(observer) = &self.inner.config.observer {
+                let outcome = match &result {
+                    Ok(_) => "ok",
+                    Err(err) => err.kind_code(),
+                };
+                (observer.0)(call.operation, outcome);
+            }
+            let err = match result {
                 Ok(reply) => {
                     self.inner.limiter.on_success();
                     return Ok(reply);

@@ -1,0 +1,94 @@
+//! Small pages: a titled message (403, 429, errors), and the signed-in placeholder with its
+//! sign-out form.
+
+use leptos::prelude::*;
+
+use super::document::render_document;
+
+/// A page that only says something, with an optional link onwards.
+#[component]
+pub fn MessagePage(
+    title: String,
+    message: String,
+    link: Option<(String, String)>,
+) -> impl IntoView {
+    view! {
+        <main class="message">
+            <h1>{title}</h1>
+            <p>{message}</p>
+            {link.map(|(href, label)| view! { <p><a href=href>{label}</a></p> })}
+        </main>
+    }
+}
+
+/// The whole message document; `link` is `(href, label)`.
+pub fn render_message_page(
+    title: String,
+    message: String,
+    link: Option<(String, String)>,
+) -> String {
+    render_document(
+        format!("{title} — oss-audit"),
+        view! { <MessagePage title message link /> },
+    )
+}
+
+/// The sign-out button: a POST form carrying the session's CSRF token.
+#[component]
+pub fn LogoutForm(csrf_token: String) -> impl IntoView {
+    view! {
+        <form method="post" action="/logout" class="logout">
+            <input type="hidden" name="csrf_token" value=csrf_token />
+            <button type="submit">"Sign out"</button>
+        </form>
+    }
+}
+
+/// Stands in for the dashboard until it exists: who is signed in, and a way out.
+#[component]
+pub fn SignedInPlaceholder(name: String, role: String, csrf_token: String) -> impl IntoView {
+    view! {
+        <main class="placeholder">
+            <h1>"oss-audit"</h1>
+            <p>"Signed in as " <strong>{name}</strong> " (" {role} ")"</p>
+            <LogoutForm csrf_token />
+        </main>
+    }
+}
+
+/// The whole placeholder document.
+pub fn render_signed_in_placeholder(name: String, role: String, csrf_token: String) -> String {
+    render_document(
+        "oss-audit".to_owned(),
+        view! { <SignedInPlaceholder name role csrf_token /> },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_placeholder_names_the_user_and_posts_the_logout_with_its_token() {
+        let html = render_signed_in_placeholder("alice".into(), "operator".into(), "csrf1".into());
+        assert!(html.contains("<strong>alice</strong>"), "{html}");
+        assert!(html.contains("operator"), "{html}");
+        assert!(html.contains(r#"action="/logout""#), "{html}");
+        assert!(
+            html.contains(r#"name="csrf_token" value="csrf1""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn message_pages_show_title_message_and_link() {
+        let html = render_message_page(
+            "Forbidden".into(),
+            "Not for you.".into(),
+            Some(("/".into(), "Back".into())),
+        );
+        assert!(html.contains("<h1>Forbidden</h1>"), "{html}");
+        assert!(html.contains("<p>Not for you.</p>"), "{html}");
+        assert!(html.contains(r#"<a href="/">Back</a>"#), "{html}");
+    }
+}

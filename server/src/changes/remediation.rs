@@ -1,0 +1,103 @@
+//! One-click remediation: encrypt every readable non-compliant bucket with the policy's target.
+
+use futures_util::{StreamExt, stream};
+
+use super::{Change, ChangeError, Changer, change_encryption};
+use crate::domain::BucketName;
+use crate::policy::current_policy;
+use crate::store::{self, BucketQuery, StoreError};
+
+/// Which buckets to remediate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Every readable, non-compliant bucket. Compliant and unknown buckets are never touched.
+    AllNonCompliant,
+    /// Exactly these buckets, whatever their state (an explicit choice).
+    Named(Vec<BucketName>),
+}
+
+/// A bucket that could not be remediated, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RemediationFailure {
+    pub name: String,
+    pub error: String,
+}
+
+/// The outcome per bucket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RemediationReport {
+    pub remediated: Vec<String>,
+    pub failed: Vec<RemediationFailure>,
+}
+
+/// Changes at most this many buckets at once.
+const IN_FLIGHT: usize = 8;
+
+/// The buckets `selection` names, in name order.
+pub async fn selected_buckets(changer: Changer<'_>, selection: &Selection) -> Result<Vec<BucketName>, StoreError> {
+    match selection {
+        Selection::Named(names) => Ok(names.clone()),
+        Selection::AllNonCompliant => {
+            let mut conn = changer.store.pool().acquire().await?;
+            let query = BucketQuery {
+                compliant: Some(false),
+                limit: i64::MAX,
+                ..BucketQuery::default()
+            };
+            store::query_buckets(&mut conn, changer.account, &query)
+                .await?
+                .into_iter()
+                .map(|b| BucketName::parse(&b.name).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .collect()
+        }
+    }
+}
+
+/// Applies the policy's remediation target to the selected buckets.
+pub async fn remediate(changer: Changer<'_>, selection: &Selection) -> Result<RemediationReport, StoreError> {
+    let policy = current_policy(changer.store, changer.account).await?;
+    let names = selected_buckets(changer, selection).await?;
+    let change = Change::Put {
+        rule: policy.remediation_target,
+        remediation: true,
+    };
+    let results: Vec<_> = stream::iter(names)
+        .map(|name| {
+            let change = &change;
+            async move {
+                let result = change_encryption(changer, &name, change).await;
+                (name, result)
+            }
+        })
+        .buffered(IN_FLIGHT)
+        .collect()
+        .await;
+    let mut report = RemediationReport::default();
+    for (name, result) in results {
+        match result {
+            Ok(_) => report.remediated.push(name.to_string()),
+            Err(ChangeError::Store(e)) => return Err(e),
+            Err(err) => report.failed.push(RemediationFailure {
+                name: name.to_string(),
+                error: describe(&err),
+            }),
+        }
+    }
+    Ok(report)
+}
+
+/// The one-line reason shown per failed bucket: the OSS code, message and request id.
+pub fn describe(err: &ChangeError) -> String {
+    match err {
+        ChangeError::Oss(oss) => match oss.service() {
+            Some(e) => format!(
+                "{}: {} (request id {})",
+                e.code,
+                e.message,
+                e.request_id.as_deref().unwrap_or("none")
+            ),
+            None => oss.to_string(),
+        },
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,101 @@
+//! `oss-audit token create|list|revoke`: API tokens. The token is printed once, on the last line
+//! of `create`'s output; only its digest is stored.
+
+use super::CliError;
+use super::user::when;
+use crate::auth::{Role, tokens};
+use crate::domain::TokenId;
+use crate::store::{self, Store};
+
+/// `oss-audit token ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once (on the last line).
+    Create {
+        /// What the token is for, e.g. `ci-pipeline`.
+        #[arg(long, value_parser = parse_token_name)]
+        name: String,
+        /// viewer, operator or admin.
+        #[arg(long)]
+        role: Role,
+    },
+    /// List tokens: id, name, role, prefix, created, last used, revoked.
+    List,
+    /// Revoke a token; it stops working at once, also for a running server.
+    Revoke {
+        /// The token's id, from `token list`.
+        #[arg(value_parser = parse_token_id)]
+        id: TokenId,
+    },
+}
+
+fn parse_token_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err("use 1 to 64 printable characters".into());
+    }
+    Ok(name.to_owned())
+}
+
+fn parse_token_id(raw: &str) -> Result<TokenId, String> {
+    TokenId::parse(raw).ok_or_else(|| format!("{raw:?} is not a token id (see `token list`)"))
+}
+
+fn failed(err: impl std::fmt::Display) -> CliError {
+    CliError::Failed(err.to_string())
+}
+
+pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliError> {
+    match command {
+        TokenCommand::Create { name, role } => {
+            let actor = std::env::var("USER")
+                .map_or_else(|_| "cli".to_owned(), |user| format!("cli:{user}"));
+            let created = tokens::create(&store, &name, role, &actor)
+                .await
+                .map_err(failed)?;
+            println!(
+                "created token {} {name:?} ({role}, starts {}); store it now: it will not be shown again",
+                created.id, created.prefix
+            );
+            // The one documented place a token is shown.
+            println!("{}", created.token.expose());
+        }
+        TokenCommand::List => {
+            let mut conn = store.pool().acquire().await.map_err(failed)?;
+            let tokens = store::list_api_tokens(&mut conn).await.map_err(failed)?;
+            let width = tokens
+                .iter()
+                .map(|t| t.name.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(4);
+            println!(
+                "{:>4}  {:<width$}  {:<8}  {:<10}  {:<20}  {:<20}  REVOKED",
+                "ID", "NAME", "ROLE", "PREFIX", "CREATED", "LAST USED"
+            );
+            for token in tokens {
+                println!(
+                    "{:>4}  {:<width$}  {:<8}  {:<10}  {:<20}  {:<20}  {}",
+                    token.id,
+                    token.name,
+                    token.role.as_str(),
+                    token.prefix,
+                    when(Some(token.created_at)),
+                    when(token.last_used_at),
+                    when(token.revoked_at),
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            let mut conn = store.pool().acquire().await.map_err(failed)?;
+            if !store::revoke_api_token(&mut conn, id, chrono::Utc::now())
+                .await
+                .map_err(failed)?
+            {
+                return Err(CliError::Failed(format!("there is no token {id}")));
+            }
+            println!("revoked token {id}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! `oss-audit user add|list|disable|set-password`: manage dashboard users. Needs only the
+//! database, never OSS credentials.
+
+use std::io::{BufRead, IsTerminal};
+
+use chrono::{DateTime, Utc};
+
+use super::CliError;
+use crate::auth::password::{Password, PasswordError};
+use crate::auth::users::{self, UserError};
+use crate::auth::{Role, UserName};
+use crate::store::{self, Store};
+
+/// `oss-audit user ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Add a user. The password is asked for without echo on a terminal; otherwise it is the
+    /// first line of standard input. At least 12 characters.
+    Add {
+        /// The name to sign in with.
+        name: UserName,
+        /// viewer, operator or admin.
+        #[arg(long)]
+        role: Role,
+    },
+    /// List users: name, role, created, disabled.
+    List,
+    /// Disable a user and end their sessions.
+    Disable {
+        /// The user to disable.
+        name: UserName,
+    },
+    /// Set a user's password (read as for `add`) and end their sessions.
+    SetPassword {
+        /// The user whose password to set.
+        name: UserName,
+    },
+}
+
+/// Opens the database for the access commands, with the endpoint string only (no credentials).
+pub(super) async fn open(database_url: &str, endpoint: &str) -> Result<Store, CliError> {
+    crate::startup::open_store(database_url, endpoint)
+        .await
+        .map(|(store, _)| store)
+        .map_err(|e| CliError::Failed(format!("could not open the database {database_url}: {e}")))
+}
+
+/// Formats a time as the lists show it.
+pub(super) fn when(at: Option<DateTime<Utc>>) -> String {
+    at.map_or_else(
+        || "-".to_owned(),
+        |at| at.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
+}
+
+fn password_error(err: PasswordError) -> CliError {
+    CliError::Config(err.to_string())
+}
+
+fn user_error(err: UserError) -> CliError {
+    match err {
+        UserError::Password(e) => password_error(e),
+        other => CliError::Failed(other.to_string()),
+    }
+}
+
+/// The new password: prompted twice without echo on a terminal, else the first line of stdin.
+fn read_password(name: &UserName) -> Result<Password, CliError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let read = |prompt: &str| {
+            rpassword::prompt_password(prompt)
+                .map_err(|e| CliError::Failed(format!("could not read the password: {e}")))
+        };
+        let first = read(&format!("Password for {name}: "))?;
+        let password = Password::new(&first).map_err(password_error)?;
+        if read("Repeat the password: ")? != password.expose() {
+            return Err(CliError::Config("the passwords do not match".into()));
+        }
+        Ok(password)
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line).map_err(|e| {
+            CliError::Failed(format!("could not read the password from stdin: {e}"))
+        })?;
+        Password::new(&line).map_err(password_error)
+    }
+}
+
+pub(super) async fn run(store: Store, command: UserCommand) -> Result<(), CliError> {
+    match command {
+        UserCommand::Add { name, role } => {
+            let password = read_password(&name)?;
+            users::create_user(&store, &name, role, password)
+                .await
+                .map_err(user_error)?;
+            println!("added user {name} ({role})");
+        }
+        UserCommand::List => list(&store).await?,
+        UserCommand::Disable { name } => {
+            users::disable_user(&store, &name)
+                .await
+                .map_err(user_error)?;
+            println!("disabled user {name}; their sessions are ended");
+        }
+        UserCommand::SetPassword { name } => {
+            let password = read_password(&name)?;
+            users::set_password(&store, &name, password)
+                .await
+                .map_err(user_error)?;
+            println!("set the password of {name}; their sessions are ended");
+        }
+    }
+    Ok(())
+}
+
+async fn list(store: &Store) -> Result<(), CliError> {
+    let mut conn = store
+        .pool()
+        .acquire()
+        .await
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    let users = store::list_users(&mut conn)
+        .await
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    let width = users
+        .iter()
+        .map(|u| u.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    println!(
+        "{:<width$}  {:<8}  {:<20}  DISABLED",
+        "NAME", "ROLE", "CREATED"
+    );
+    for user in users {
+        println!(
+            "{:<width$}  {:<8}  {:<20}  {}",
+            user.name,
+            user.role.as_str(),
+            when(Some(user.created_at)),
+            when(user.disabled_at),
+        );
+    }
+    Ok(())
+}

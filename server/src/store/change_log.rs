@@ -1,0 +1,100 @@
+//! `change_log`: every change made through the API, the pages or the CLI.
+
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, SqliteConnection};
+
+use super::StoreError;
+use crate::domain::{AccountId, ChangeId};
+
+/// A change to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewChange<'a> {
+    pub account: AccountId,
+    pub at: DateTime<Utc>,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub bucket: Option<&'a str>,
+    /// JSON of the state before and after.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub request_id: Option<&'a str>,
+    /// `ok`, or the error code.
+    pub outcome: &'a str,
+    pub detail: Option<&'a str>,
+}
+
+/// A recorded change.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChangeRecord {
+    pub id: ChangeId,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub bucket: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub request_id: Option<String>,
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+/// Which changes to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeFilter {
+    pub bucket: Option<String>,
+    pub actor: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Only entries older than this id (paging backwards).
+    pub before_id: Option<ChangeId>,
+    pub limit: i64,
+}
+
+/// Records a change.
+pub async fn insert_change(conn: &mut SqliteConnection, change: &NewChange<'_>) -> Result<ChangeId, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO change_log (account_id, at, actor, action, bucket, before, after, request_id, outcome, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+    )
+    .bind(change.account)
+    .bind(change.at)
+    .bind(change.actor)
+    .bind(change.action)
+    .bind(change.bucket)
+    .bind(&change.before)
+    .bind(&change.after)
+    .bind(change.request_id)
+    .bind(change.outcome)
+    .bind(change.detail)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The newest changes first.
+pub async fn list_changes(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    filter: &ChangeFilter,
+) -> Result<Vec<ChangeRecord>, StoreError> {
+    let mut query = QueryBuilder::new(
+        "SELECT id, at, actor, action, bucket, before, after, request_id, outcome, detail FROM change_log WHERE account_id = ",
+    );
+    query.push_bind(account);
+    if let Some(bucket) = &filter.bucket {
+        query.push(" AND bucket = ").push_bind(bucket);
+    }
+    if let Some(actor) = &filter.actor {
+        query.push(" AND actor = ").push_bind(actor);
+    }
+    if let Some(since) = filter.since {
+        query.push(" AND at >= ").push_bind(since);
+    }
+    if let Some(until) = filter.until {
+        query.push(" AND at < ").push_bind(until);
+    }
+    if let Some(before) = filter.before_id {
+        query.push(" AND id < ").push_bind(before);
+    }
+    query.push(" ORDER BY id DESC LIMIT ").push_bind(filter.limit);
+    Ok(query.build_query_as().fetch_all(conn).await?)
+}

@@ -1,0 +1,133 @@
+//! `GET /api/v1/buckets` and `GET /api/v1/buckets/{name}`.
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::query::Params;
+use super::{ApiError, ApiPrincipal};
+use crate::auth::Role;
+use crate::domain::BucketName;
+use crate::store::{self, BucketQuery, StateRecord};
+use crate::view::{BucketView, rfc3339};
+use crate::web::AppState;
+
+/// A page of buckets.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BucketList {
+    pub buckets: Vec<BucketView>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A bucket with the history of its encryption.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BucketDetail {
+    #[serde(flatten)]
+    pub bucket: BucketView,
+    /// The OSS request id of the read that recorded the current state.
+    pub request_id: Option<String>,
+    pub first_seen_at: String,
+    /// Every recorded change, newest first.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One recorded state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub observed_at: String,
+    pub status: String,
+    pub sse_algorithm: Option<String>,
+    pub kms_master_key_id: Option<String>,
+    pub kms_data_encryption: Option<String>,
+    pub error_code: Option<String>,
+    pub request_id: Option<String>,
+    /// The scan that saw it; null when a re-read after a change saw it.
+    pub scan_id: Option<i64>,
+}
+
+impl From<StateRecord> for HistoryEntry {
+    fn from(s: StateRecord) -> Self {
+        Self {
+            observed_at: rfc3339(s.observed_at),
+            status: s.status,
+            sse_algorithm: s.sse_algorithm,
+            kms_master_key_id: s.kms_master_key_id,
+            kms_data_encryption: s.kms_data_encryption,
+            error_code: s.error_code,
+            request_id: s.request_id,
+            scan_id: s.scan_id.map(|id| id.get()),
+        }
+    }
+}
+
+/// Lists buckets with filters and keyset paging by name.
+#[utoipa::path(get, path = "/api/v1/buckets", tag = "buckets",
+    params(
+        ("status" = Option<String>, Query, description = "encrypted | unencrypted | unknown"),
+        ("region" = Option<String>, Query, description = "Region id, e.g. cn-hangzhou"),
+        ("sse_algorithm" = Option<String>, Query, description = "AES256 | KMS | SM4"),
+        ("compliant" = Option<bool>, Query, description = "true | false"),
+        ("q" = Option<String>, Query, description = "Substring of the name"),
+        ("limit" = Option<i64>, Query, description = "1 to 1000, default 100"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+    ),
+    responses((status = 200, body = BucketList), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_buckets(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<BucketList>, ApiError> {
+    principal.require(Role::Viewer)?;
+    let params = Params::parse(raw.as_deref());
+    let limit = params.integer("limit", 1..=1000, 100)?;
+    let query = BucketQuery {
+        status: params.one_of("status", &["encrypted", "unencrypted", "unknown"])?,
+        region: params.get("region").map(str::to_owned),
+        sse_algorithm: params.one_of("sse_algorithm", &["AES256", "KMS", "SM4"])?,
+        compliant: params.boolean("compliant")?,
+        name_contains: params.get("q").map(str::to_owned),
+        after_name: params.get("cursor").map(str::to_owned),
+        limit,
+        ..BucketQuery::default()
+    };
+    let mut conn = state.store().pool().acquire().await.map_err(crate::store::StoreError::from)?;
+    let records = store::query_buckets(&mut conn, state.account(), &query).await?;
+    let next_cursor = (records.len() as i64 == limit)
+        .then(|| records.last().map(|r| r.name.clone()))
+        .flatten();
+    let buckets = records.iter().map(BucketView::from_record).collect::<Result<_, _>>()?;
+    Ok(Json(BucketList { buckets, next_cursor }))
+}
+
+/// One bucket with its history.
+#[utoipa::path(get, path = "/api/v1/buckets/{name}", tag = "buckets",
+    params(("name" = String, Path, description = "Bucket name")),
+    responses((status = 200, body = BucketDetail), (status = 400, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get_bucket(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(name): Path<String>,
+) -> Result<Json<BucketDetail>, ApiError> {
+    principal.require(Role::Viewer)?;
+    let name = parse_bucket_name(&name)?;
+    let mut conn = state.store().pool().acquire().await.map_err(crate::store::StoreError::from)?;
+    let record = store::find_bucket_by_name(&mut conn, state.account(), &name)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("bucket {name} is not in the inventory")))?;
+    let history = store::list_bucket_history(&mut conn, record.id).await?;
+    Ok(Json(BucketDetail {
+        bucket: BucketView::from_record(&record)?,
+        request_id: record.request_id.clone(),
+        first_seen_at: rfc3339(record.first_seen_at),
+        history: history.into_iter().map(HistoryEntry::from).collect(),
+    }))
+}
+
+/// Parses a bucket name from a path, as a 400 when invalid.
+pub fn parse_bucket_name(raw: &str) -> Result<BucketName, ApiError> {
+    BucketName::parse(raw).map_err(|e| ApiError::invalid(format!("invalid bucket name {raw:?}: {e}")))
+}

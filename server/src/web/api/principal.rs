@@ -1,0 +1,49 @@
+//! `ApiPrincipal`: the API token behind a request (Bearer only: no cookies, so no CSRF surface).
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use super::ApiError;
+use crate::auth::{Principal, Role};
+use crate::web::AppState;
+
+/// The authenticated caller of an API route.
+#[derive(Debug, Clone)]
+pub struct ApiPrincipal(pub Principal);
+
+impl ApiPrincipal {
+    /// Refuses with 403 unless the caller's role is at least `required`.
+    pub fn require(&self, required: Role) -> Result<(), ApiError> {
+        if self.0.role().allows(required) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(required))
+        }
+    }
+
+    /// How the audit log names the caller.
+    pub fn actor(&self) -> String {
+        self.0.actor()
+    }
+}
+
+impl FromRequestParts<AppState> for ApiPrincipal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(ApiError::unauthorized)?;
+        let (scheme, token) = header.trim().split_once(' ').ok_or_else(ApiError::unauthorized)?;
+        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+            return Err(ApiError::unauthorized());
+        }
+        match crate::auth::tokens::authenticate(state.store(), token.trim()).await? {
+            Some(principal) => Ok(Self(principal)),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}

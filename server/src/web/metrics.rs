@@ -1,0 +1,173 @@
+//! `GET /metrics`: Prometheus text. Request counters are kept in memory; bucket and scan figures are
+//! read from the database at scrape time, so they are right even after a restart.
+
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+
+use super::AppState;
+use super::api::{ApiError, ApiPrincipal};
+use crate::auth::Role;
+use crate::oss::RequestObserver;
+use crate::store::{self, StoreError};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HttpLabels {
+    route: String,
+    method: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OssLabels {
+    operation: String,
+    code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BucketLabels {
+    status: String,
+    compliant: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ScanLabels {
+    status: String,
+}
+
+/// The process's metrics.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    http_requests: Family<HttpLabels, Counter>,
+    oss_requests: Family<OssLabels, Counter>,
+    buckets: Family<BucketLabels, Gauge>,
+    scans: Family<ScanLabels, Gauge>,
+    last_scan_duration_ms: Gauge,
+    last_scan_unknown: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("oss_audit");
+        let http_requests = Family::<HttpLabels, Counter>::default();
+        registry.register("http_requests", "HTTP requests by route, method and status", http_requests.clone());
+        let oss_requests = Family::<OssLabels, Counter>::default();
+        registry.register(
+            "oss_requests",
+            "OSS request attempts by operation and outcome code (ok, or the OSS error code)",
+            oss_requests.clone(),
+        );
+        let buckets = Family::<BucketLabels, Gauge>::default();
+        registry.register("buckets", "Present buckets by status and compliance, as of the last completed scan", buckets.clone());
+        let scans = Family::<ScanLabels, Gauge>::default();
+        registry.register("scans", "Scans recorded, by status", scans.clone());
+        let last_scan_duration_ms = Gauge::default();
+        registry.register("last_scan_duration_milliseconds", "Duration of the last completed scan", last_scan_duration_ms.clone());
+        let last_scan_unknown = Gauge::default();
+        registry.register("last_scan_unknown_buckets", "Buckets the last completed scan could not read", last_scan_unknown.clone());
+        Self {
+            registry,
+            http_requests,
+            oss_requests,
+            buckets,
+            scans,
+            last_scan_duration_ms,
+            last_scan_unknown,
+        }
+    }
+}
+
+impl Metrics {
+    /// The observer to give the OSS client, counting its request attempts.
+    pub fn oss_observer(self: &Arc<Self>) -> RequestObserver {
+        let metrics = Arc::clone(self);
+        RequestObserver(Arc::new(move |operation, code| {
+            metrics
+                .oss_requests
+                .get_or_create(&OssLabels {
+                    operation: operation.to_owned(),
+                    code: code.to_owned(),
+                })
+                .inc();
+        }))
+    }
+}
+
+/// Middleware counting every HTTP request by its route pattern (never the raw path, so bucket names
+/// do not explode the label set).
+pub async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().to_string();
+    let response = next.run(request).await;
+    state
+        .metrics()
+        .http_requests
+        .get_or_create(&HttpLabels {
+            route,
+            method,
+            status: response.status().as_u16(),
+        })
+        .inc();
+    response
+}
+
+/// Renders the metrics (viewer role or above).
+pub async fn metrics(State(state): State<AppState>, principal: ApiPrincipal) -> Result<Response, ApiError> {
+    principal.require(Role::Viewer)?;
+    refresh(&state).await?;
+    let mut body = String::new();
+    encode(&mut body, &state.metrics().registry).map_err(|_| ApiError::internal("could not encode metrics"))?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}
+
+async fn refresh(state: &AppState) -> Result<(), StoreError> {
+    let metrics = state.metrics();
+    let mut conn = state.store().pool().acquire().await?;
+    let counts = store::count_buckets_by_status(&mut conn, state.account()).await?;
+    metrics.buckets.clear();
+    for (status, compliant, count) in counts {
+        let compliant = match compliant {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "unknown",
+        };
+        metrics
+            .buckets
+            .get_or_create(&BucketLabels {
+                status,
+                compliant: compliant.to_owned(),
+            })
+            .set(count);
+    }
+    metrics.scans.clear();
+    for (status, count) in store::count_scans_by_status(&mut conn, state.account()).await? {
+        metrics.scans.get_or_create(&ScanLabels { status }).set(count);
+    }
+    if let Some(last) = store::find_last_completed_scan(&mut conn, state.account()).await? {
+        let duration = last
+            .finished_at
+            .map(|end| (end - last.started_at).num_milliseconds())
+            .unwrap_or_default();
+        metrics.last_scan_duration_ms.set(duration);
+        metrics.last_scan_unknown.set(last.unknown.unwrap_or_default());
+    }
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! Extractors for HTML routes: `CurrentUser` (a valid session, or off to sign in),
+//! `RequireRole<R>` (and a 403 page below it) and `CsrfForm<T>` (a form carrying this
+//! session's CSRF token, compared in constant time).
+
+use std::marker::PhantomData;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::CookieJar;
+use serde::de::DeserializeOwned;
+
+use super::pages::HtmlError;
+use super::request::{SESSION_COOKIE, wants_secure_cookies};
+use crate::auth::secrets::constant_time_eq;
+use crate::auth::sessions::{self, ActiveSession};
+use crate::auth::{Principal, Role};
+use crate::web::AppState;
+
+/// The signed-in user of an HTML request, and the CSRF token their forms must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentUser {
+    /// Always `Principal::User`.
+    pub principal: Principal,
+    /// Put it in a hidden `csrf_token` field of every state-changing form.
+    pub csrf_token: String,
+}
+
+impl CurrentUser {
+    /// The user's name.
+    pub fn name(&self) -> &str {
+        match &self.principal {
+            Principal::User { name, .. } | Principal::Token { name, .. } => name,
+        }
+    }
+
+    /// The user's role.
+    pub fn role(&self) -> Role {
+        self.principal.role()
+    }
+
+    /// Refuses with the 403 page unless the user's role is at least `required`.
+    pub fn require(&self, required: Role) -> Result<(), HtmlError> {
+        if self.role().allows(required) {
+            Ok(())
+        } else {
+            Err(HtmlError::Forbidden { required })
+        }
+    }
+
+    /// Refuses with 403 unless `submitted` is this session's CSRF token.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), HtmlError> {
+        if !submitted.is_empty() && constant_time_eq(submitted, &self.csrf_token) {
+            Ok(())
+        } else {
+            Err(HtmlError::CsrfRejected)
+        }
+    }
+}
+
+/// The path and query a browser asked for, to come back to after signing in.
+fn requested_path(parts: &Parts) -> String {
+    parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned())
+}
+
+/// Browsers say they accept HTML; API clients and scripts usually do not.
+fn is_browser(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = HtmlError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        // One lookup per request, however many extractors ask.
+        if let Some(found) = parts.extensions.get::<ActiveSession>() {
+            return Ok(Self {
+                principal: found.principal.clone(),
+                csrf_token: found.csrf_token.clone(),
+            });
+        }
+        let jar = CookieJar::from_headers(&parts.headers);
+        let cookie_value = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|v| !v.is_empty());
+        let session = match &cookie_value {
+            Some(value) => sessions::load(state.store(), value, &state.access().lifetime).await?,
+            None => None,
+        };
+        let Some(session) = session else {
+            return Err(HtmlError::SignInRequired {
+                next: requested_path(parts),
+                browser: is_browser(parts),
+                clear_cookie: cookie_value
+                    .is_some()
+                    .then(|| wants_secure_cookies(parts, state.access())),
+            });
+        };
+        parts.extensions.insert(session.clone());
+        Ok(Self {
+            principal: session.principal,
+            csrf_token: session.csrf_token,
+        })
+    }
+}
+
+/// The lowest role a route admits, as a type: `RequireRole<Operators>`.
+pub trait MinimumRole: Send + Sync + 'static {
+    /// The role.
+    const ROLE: Role;
+}
+
+/// Every signed-in user.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewers;
+/// Operators and admins.
+#[derive(Debug, Clone, Copy)]
+pub struct Operators;
+/// Admins only.
+#[derive(Debug, Clone, Copy)]
+pub struct Admins;
+
+impl MinimumRole for Viewers {
+    const ROLE: Role = Role::Viewer;
+}
+impl MinimumRole for Operators {
+    const ROLE: Role = Role::Operator;
+}
+impl MinimumRole for Admins {
+    const ROLE: Role = Role::Admin;
+}
+
+/// A signed-in user whose role is at least `R::ROLE`; others get the 403 page.
+#[derive(Debug, Clone)]
+pub struct RequireRole<R: MinimumRole>(pub CurrentUser, PhantomData<R>);
+
+impl<R: MinimumRole> FromRequestParts<AppState> for RequireRole<R> {
+    type Rejection = HtmlError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        user.require(R::ROLE)?;
+        Ok(Self(user, PhantomData))
+    }
+}
+
+/// A URL-encoded form of a signed-in user whose `csrf_token` field matched their session.
+/// `T` ignores the `csrf_token` field (serde skips unknown fields unless told otherwise).
+#[derive(Debug, Clone)]
+pub struct CsrfForm<T> {
+    pub user: CurrentUser,
+    pub form: T,
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = HtmlError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let user = CurrentUser::from_request_parts(&mut parts, state).await?;
+        let is_form = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(HtmlError::BadRequest);
+        }
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|_| HtmlError::BadRequest)?;
+        let field: CsrfField =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| HtmlError::CsrfRejected)?;
+        user.check_csrf(&field.csrf_token)?;
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| HtmlError::BadRequest)?;
+        Ok(Self { user, form })
+    }
+}

@@ -1,0 +1,35 @@
+//! Browser sessions: sign-in and sign-out pages, the session cookie, and the extractors HTML
+//! routes use to know who is signed in and to check their forms' CSRF tokens.
+
+mod config;
+mod extract;
+mod login;
+mod logout;
+mod pages;
+mod placeholder;
+mod request;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use config::{AccessArgs, AccessConfig};
+pub use extract::{Admins, CsrfForm, CurrentUser, MinimumRole, Operators, RequireRole, Viewers};
+pub use login::{INVALID_CREDENTIALS, local_path};
+pub use pages::{HtmlError, html_page, login_url, too_many_attempts};
+pub use request::{
+    ClientInfo, LOGIN_CSRF_COOKIE, SESSION_COOKIE, client_address, wants_secure_cookies,
+};
+
+use super::AppState;
+
+/// `GET/POST /login` and `POST /logout`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(logout::logout))
+}
+
+/// `GET /`: the temporary signed-in page; remove this route when the dashboard takes `/`.
+pub fn placeholder_routes() -> Router<AppState> {
+    Router::new().route("/", get(placeholder::signed_in_placeholder))
+}

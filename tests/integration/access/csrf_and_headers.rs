@@ -1,0 +1,121 @@
+//! CSRF on sign-out and sign-in, and the security headers of pages.
+
+use oss_audit::auth::Role;
+
+use crate::app_helpers::{SESSION_COOKIE, TestApp, bare_browser, set_cookie};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+#[tokio::test]
+async fn signing_out_without_the_right_csrf_token_is_refused_and_the_session_survives() {
+    let app = TestApp::spawn().await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+    app.login("alice", PASSWORD).await;
+
+    let missing = app.post_logout(None).await;
+    let wrong = app.post_logout(Some("not-the-token")).await;
+
+    assert_eq!(missing.status(), 403);
+    assert_eq!(wrong.status(), 403);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("This form has expired")
+    );
+    assert_eq!(app.home().await.status(), 200, "still signed in");
+    assert_eq!(app.rows("session").await, 1);
+    let token = app.session_csrf_token().await;
+    assert_eq!(app.post_logout(Some(&token)).await.status(), 303);
+    assert_eq!(app.rows("session").await, 0);
+}
+
+#[tokio::test]
+async fn a_csrf_token_of_another_session_does_not_work() {
+    let app = TestApp::spawn().await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+    app.login("alice", PASSWORD).await;
+    let first_token = app.session_csrf_token().await;
+    app.login("alice", PASSWORD).await;
+
+    assert_ne!(
+        app.session_csrf_token().await,
+        first_token,
+        "new session, new token"
+    );
+    assert_eq!(app.post_logout(Some(&first_token)).await.status(), 403);
+}
+
+#[tokio::test]
+async fn the_sign_in_form_refuses_posts_without_its_csrf_cookie_and_value() {
+    let app = TestApp::spawn().await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+    let token = app.open_login_page().await;
+
+    // A cross-site form: the right field value, but no cookie (another browser).
+    let forged = bare_browser()
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "alice"),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let mismatched = app
+        .submit_login(&[
+            ("username", "alice"),
+            ("password", PASSWORD),
+            ("csrf_token", "other"),
+        ])
+        .await;
+
+    assert_eq!(forged.status(), 403);
+    assert!(set_cookie(&forged, SESSION_COOKIE).is_none());
+    assert_eq!(mismatched.status(), 403);
+    assert!(set_cookie(&mismatched, SESSION_COOKIE).is_none());
+    assert_eq!(app.rows("session").await, 0);
+    assert_eq!(
+        app.rows("login_attempt").await,
+        0,
+        "not even counted as attempts"
+    );
+}
+
+#[tokio::test]
+async fn html_pages_carry_the_security_headers_and_a_request_id() {
+    let app = TestApp::spawn().await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+
+    let login = app.get("/login").await;
+    let headers = login.headers();
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["cache-control"], "no-store");
+    let first_id = headers["x-request-id"].to_str().unwrap().to_owned();
+    let (_, login_cookie) = set_cookie(&login, "oss_audit_login_csrf").expect("login CSRF cookie");
+    assert!(login_cookie.contains("HttpOnly") && login_cookie.contains("SameSite=Strict"));
+    let html = login.text().await.unwrap();
+    assert!(!html.contains("<script"), "no script at all: {html}");
+    assert!(
+        html.contains(r#"<label for="username">"#) && html.contains(r#"<label for="password">"#)
+    );
+
+    app.login("alice", PASSWORD).await;
+    let home = app.home().await;
+    assert_eq!(home.headers()["cache-control"], "no-store");
+    assert!(home.headers().contains_key("content-security-policy"));
+    assert_ne!(home.headers()["x-request-id"].to_str().unwrap(), first_id);
+
+    let health = app.get("/healthz").await;
+    assert_eq!(health.headers()["x-content-type-options"], "nosniff");
+    assert!(health.headers().contains_key("x-request-id"));
+}

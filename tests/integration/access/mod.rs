@@ -1,0 +1,8 @@
+//! Access control, black-box: sign-in and sessions, throttling, CSRF, security headers, the
+//! user and token commands, and the bootstrap administrator.
+
+mod bootstrap;
+mod cli;
+mod csrf_and_headers;
+mod sessions;
+mod throttling;

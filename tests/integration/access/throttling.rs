@@ -1,0 +1,186 @@
+//! Failed sign-ins: one generic answer, a delay, and locks per account and per address.
+
+use std::time::{Duration, Instant};
+
+use oss_audit::auth::Role;
+
+use crate::app_helpers::{SESSION_COOKIE, TestApp, location, set_cookie};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Status, `Location`, cookies set and body of an answer, to compare two of them.
+async fn shape(response: reqwest::Response) -> (u16, String, Vec<String>, String) {
+    let cookies = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    (
+        response.status().as_u16(),
+        location(&response),
+        cookies,
+        response.text().await.unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_get_identical_answers() {
+    let app = TestApp::spawn().await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+
+    let started = Instant::now();
+    let wrong_password = shape(app.login("alice", "not the right password").await).await;
+    let wrong_password_took = started.elapsed();
+    let started = Instant::now();
+    let unknown_user = shape(app.login("mallory", "not the right password").await).await;
+    let unknown_user_took = started.elapsed();
+
+    assert_eq!(wrong_password, unknown_user);
+    assert_eq!(wrong_password.0, 303);
+    assert_eq!(wrong_password.1, "/login?error=invalid");
+    assert!(
+        wrong_password.2.is_empty(),
+        "no session: {:?}",
+        wrong_password.2
+    );
+    // Both were slowed down (the configured 300 ms plus an argon2 verification).
+    assert!(
+        wrong_password_took >= Duration::from_millis(300),
+        "{wrong_password_took:?}"
+    );
+    assert!(
+        unknown_user_took >= Duration::from_millis(300),
+        "{unknown_user_took:?}"
+    );
+    let page = app.get("/login?error=invalid").await.text().await.unwrap();
+    assert!(page.contains("Invalid user name or password"), "{page}");
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_even_against_the_right_password() {
+    let app = TestApp::spawn_with(|s| s.access.failed_login_delay = Duration::ZERO).await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+    app.add_user("bob", Role::Viewer, PASSWORD).await;
+
+    for attempt in 1..=5 {
+        let failed = app.login("alice", "guess number one").await;
+        assert_eq!(
+            location(&failed),
+            "/login?error=invalid",
+            "attempt {attempt}"
+        );
+    }
+    let sixth = app.login("alice", PASSWORD).await;
+
+    assert_eq!(sixth.status(), 429);
+    assert_eq!(sixth.headers()["retry-after"], "900");
+    assert!(set_cookie(&sixth, SESSION_COOKIE).is_none());
+    let page = sixth.text().await.unwrap();
+    assert!(
+        page.contains("Too many attempts, try again in 15 minutes"),
+        "{page}"
+    );
+    // Names are matched without case, so the lock cannot be sidestepped that way.
+    assert_eq!(app.login("ALICE", PASSWORD).await.status(), 429);
+    // Another account from the same address is not affected.
+    assert_eq!(location(&app.login("bob", PASSWORD).await), "/");
+}
+
+#[tokio::test]
+async fn unknown_user_names_lock_exactly_like_real_ones() {
+    let app = TestApp::spawn_with(|s| s.access.failed_login_delay = Duration::ZERO).await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+    for _ in 0..5 {
+        app.login("alice", "guess number one").await;
+        app.login("nobody", "guess number one").await;
+    }
+
+    let real = app.login("alice", "guess number six").await;
+    let unknown = app.login("nobody", "guess number six").await;
+
+    assert_eq!(real.status(), 429);
+    assert_eq!(unknown.status(), 429);
+    assert_eq!(real.text().await.unwrap(), unknown.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_resets_the_count_for_that_account() {
+    let app = TestApp::spawn_with(|s| s.access.failed_login_delay = Duration::ZERO).await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+    for _ in 0..4 {
+        app.login("alice", "guess number one").await;
+    }
+    assert_eq!(location(&app.login("alice", PASSWORD).await), "/");
+    for _ in 0..4 {
+        app.login("alice", "guess number one").await;
+    }
+
+    assert_eq!(location(&app.login("alice", PASSWORD).await), "/");
+}
+
+#[tokio::test]
+async fn twenty_failures_from_one_address_lock_every_account_from_it() {
+    let app = TestApp::spawn_with(|s| s.access.failed_login_delay = Duration::ZERO).await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+    // Four guesses at each of five names: no account reaches its own limit.
+    for name in ["u1", "u2", "u3", "u4", "u5"] {
+        for _ in 0..4 {
+            assert_eq!(
+                location(&app.login(name, "a wrong password").await),
+                "/login?error=invalid"
+            );
+        }
+    }
+
+    let locked = app.login("alice", PASSWORD).await;
+
+    assert_eq!(locked.status(), 429);
+    assert!(
+        locked
+            .text()
+            .await
+            .unwrap()
+            .contains("Too many attempts, try again in")
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_one_counted() {
+    let app = TestApp::spawn_with(|s| {
+        s.access.failed_login_delay = Duration::ZERO;
+        s.access.trust_proxy = true;
+    })
+    .await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+    let login_from = |address: &'static str, user: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            let token = app.open_login_page().await;
+            app.http
+                .post(app.url("/login"))
+                .header("x-forwarded-for", address)
+                .form(&[
+                    ("username", user),
+                    ("password", password),
+                    ("csrf_token", &token),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for i in 0..20 {
+        let name = ["u1", "u2", "u3", "u4", "u5"][i % 5];
+        login_from("203.0.113.7", name, "a wrong password").await;
+    }
+
+    assert_eq!(
+        login_from("203.0.113.7", "alice", PASSWORD).await.status(),
+        429
+    );
+    assert_eq!(
+        location(&login_from("203.0.113.8", "alice", PASSWORD).await),
+        "/"
+    );
+}
