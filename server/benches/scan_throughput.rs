@@ -24,13 +24,22 @@ impl Drop for Sandbox {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 fn start_sandbox(buckets: usize) -> Sandbox {
     let port = free_port();
     let child = Command::new(BIN)
-        .args(["sandbox", "--listen", &format!("127.0.0.1:{port}"), "--buckets", &buckets.to_string()])
+        .args([
+            "sandbox",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--buckets",
+            &buckets.to_string(),
+        ])
         .args(["--latency-ms", &LATENCY_MS.to_string()])
         .env("OSS_AUDIT_LOG", "warn")
         .stdout(Stdio::null())
@@ -41,7 +50,10 @@ fn start_sandbox(buckets: usize) -> Sandbox {
         assert!(Instant::now() < deadline, "sandbox listens");
         std::thread::sleep(Duration::from_millis(50));
     }
-    Sandbox { child, proxy: format!("http://127.0.0.1:{port}") }
+    Sandbox {
+        child,
+        proxy: format!("http://127.0.0.1:{port}"),
+    }
 }
 
 /// Peak resident memory of a process so far, from /proc (kB).
@@ -57,12 +69,21 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
 fn scan(sandbox: &Sandbox, database_url: &str) -> (Duration, f64) {
     let started = Instant::now();
     let mut child = Command::new(BIN)
-        .args(["scan", "--concurrency", &CONCURRENCY.to_string(), "--max-rps", "0"])
+        .args([
+            "scan",
+            "--concurrency",
+            &CONCURRENCY.to_string(),
+            "--max-rps",
+            "0",
+        ])
         .env("DATABASE_URL", database_url)
         .env("OSS_ENDPOINT", "http://oss-cn-hangzhou.aliyuncs.com")
         .env("HTTP_PROXY", &sandbox.proxy)
         .env("OSS_ACCESS_KEY_ID", "LTAI5tSandboxAccessKeyId")
-        .env("OSS_ACCESS_KEY_SECRET", "SandboxAccessKeySecret000000000000")
+        .env(
+            "OSS_ACCESS_KEY_SECRET",
+            "SandboxAccessKeySecret000000000000",
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -82,30 +103,43 @@ fn scan(sandbox: &Sandbox, database_url: &str) -> (Duration, f64) {
 }
 
 fn state_rows(database: &std::path::Path) -> u64 {
-    let out = Command::new("sqlite3").arg(database).arg("SELECT count(*) FROM encryption_state").output();
+    let out = Command::new("sqlite3")
+        .arg(database)
+        .arg("SELECT count(*) FROM encryption_state")
+        .output();
     match out {
-        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0),
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0),
         // Without the sqlite3 shell, read the count through the library in-process.
-        _ => tokio::runtime::Runtime::new().expect("runtime").block_on(async {
-            let url = format!("sqlite://{}", database.display());
-            let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
-            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM encryption_state").fetch_one(&pool).await.expect("count");
-            pool.close().await;
-            u64::try_from(n).unwrap_or(0)
-        }),
+        _ => tokio::runtime::Runtime::new()
+            .expect("runtime")
+            .block_on(async {
+                let url = format!("sqlite://{}", database.display());
+                let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
+                let n: i64 = sqlx::query_scalar("SELECT count(*) FROM encryption_state")
+                    .fetch_one(&pool)
+                    .await
+                    .expect("count");
+                pool.close().await;
+                u64::try_from(n).unwrap_or(0)
+            }),
     }
 }
 
 fn run(buckets: usize) {
     let sandbox = start_sandbox(buckets);
-    let dir = std::env::temp_dir().join(format!("oss-audit-bench-{}-{buckets}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("oss-audit-bench-{}-{buckets}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let database = dir.join("bench.db");
     let url = format!("sqlite://{}", database.display());
     let (first, first_rss) = scan(&sandbox, &url);
     // ListBuckets pages go one after another; the encryption reads go 64 at a time.
     let pages = buckets.div_ceil(1000) as u64;
-    let bound = Duration::from_millis(buckets as u64 * LATENCY_MS / CONCURRENCY + pages * LATENCY_MS);
+    let bound =
+        Duration::from_millis(buckets as u64 * LATENCY_MS / CONCURRENCY + pages * LATENCY_MS);
     let rows_before = state_rows(&database);
     let (rescan, rescan_rss) = scan(&sandbox, &url);
     let rows_after = state_rows(&database);

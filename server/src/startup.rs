@@ -115,8 +115,11 @@ fn process_is_alive(pid: i64) -> bool {
 impl Application {
     /// Builds everything and binds the listener.
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
-        let (store, account) = open_store(&settings.database_url, settings.client.endpoint.as_str()).await?;
-        if let Some(password) = crate::auth::bootstrap::ensure_admin(&store, settings.admin_password.clone()).await? {
+        let (store, account) =
+            open_store(&settings.database_url, settings.client.endpoint.as_str()).await?;
+        if let Some(password) =
+            crate::auth::bootstrap::ensure_admin(&store, settings.admin_password.clone()).await?
+        {
             // The one documented place a password is shown: the operator needs it to sign in.
             tracing::warn!("created user admin with password {}", password.expose());
         }
@@ -124,12 +127,13 @@ impl Application {
         let mut client_config = settings.client.clone();
         client_config.observer = Some(metrics.oss_observer());
         let client = OssClient::new(client_config)?;
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .map_err(|source| StartError::Listen {
-                addr: settings.listen,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: settings.listen,
+                    source,
+                })?;
         let state = AppState::new(StateParts {
             store,
             client,
@@ -174,9 +178,12 @@ impl Application {
         ));
         let app = web::router(state.clone());
         tracing::info!(addr = %self.listener.local_addr()?, "oss-audit is listening");
-        let served = axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(state.shutdown().clone().cancelled_owned())
-            .await;
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(state.shutdown().clone().cancelled_owned())
+        .await;
         state.shutdown().cancel();
         if let Err(err) = scheduler.await {
             tracing::error!(error = %err, "the scheduler stopped abnormally");

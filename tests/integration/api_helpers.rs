@@ -51,13 +51,26 @@ impl ApiApp {
         let db = TestDb::new();
         let mut client = sandbox.client_config();
         client.retry.base_delay = Duration::from_millis(2);
-        let app = Application::build(Settings::for_tests(db.url.clone(), client)).await.expect("app builds");
+        let app = Application::build(Settings::for_tests(db.url.clone(), client))
+            .await
+            .expect("app builds");
         let store = app.state().store().clone();
         let token = |role: Role| {
             let store = store.clone();
-            async move { tokens::create(&store, &format!("{role}-token"), role, "test").await.unwrap().token.expose().to_owned() }
+            async move {
+                tokens::create(&store, &format!("{role}-token"), role, "test")
+                    .await
+                    .unwrap()
+                    .token
+                    .expose()
+                    .to_owned()
+            }
         };
-        let (viewer, operator, admin) = (token(Role::Viewer).await, token(Role::Operator).await, token(Role::Admin).await);
+        let (viewer, operator, admin) = (
+            token(Role::Viewer).await,
+            token(Role::Operator).await,
+            token(Role::Admin).await,
+        );
         let base = format!("http://{}", app.local_addr());
         let stop = CancellationToken::new();
         tokio::spawn(app.run_until_stopped(stop.clone()));
@@ -74,7 +87,13 @@ impl ApiApp {
     }
 
     /// Sends `method path` with `token` and an optional JSON body.
-    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let mut request = self.http.request(method, format!("{}{path}", self.base));
         if let Some(token) = token {
@@ -93,12 +112,15 @@ impl ApiApp {
     }
 
     pub async fn get(&self, path: &str) -> Reply {
-        self.call("GET", path, Some(&self.viewer.clone()), None).await
+        self.call("GET", path, Some(&self.viewer.clone()), None)
+            .await
     }
 
     /// Starts a scan through the API and waits until it is no longer running.
     pub async fn scan_to_completion(&self) -> Value {
-        let started = self.call("POST", "/api/v1/scans", Some(&self.operator), None).await;
+        let started = self
+            .call("POST", "/api/v1/scans", Some(&self.operator), None)
+            .await;
         assert_eq!(started.status, 202, "{}", started.json);
         let id = started.json["id"].as_i64().unwrap();
         self.wait_for_scan(id).await

@@ -20,7 +20,8 @@ pub const SESSION_COOKIE: &str = "oss_audit_session";
 
 /// A running application and a browser pointed at it.
 pub struct TestApp {
-    pub sandbox: SandboxHandle,
+    /// Kept running for the application's OSS client.
+    _sandbox: SandboxHandle,
     pub db: TestDb,
     pub base: String,
     pub store: Store,
@@ -118,7 +119,7 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped(stop.clone()));
         let jar = Arc::new(Jar::default());
         Self {
-            sandbox,
+            _sandbox: sandbox,
             db,
             base,
             store,

@@ -50,7 +50,8 @@ pub fn SignedInPlaceholder(name: String, role: String, csrf_token: String) -> im
     view! {
         <main class="placeholder">
             <h1>"oss-audit"</h1>
-            <p>"Signed in as " <strong>{name}</strong> " (" {role} ")"</p>
+            // One text node after the name: adjacent text nodes would get `<!>` markers.
+            <p>"Signed in as " <strong>{name}</strong> {format!(" ({role})")}</p>
             <LogoutForm csrf_token />
         </main>
     }
@@ -72,7 +73,10 @@ mod tests {
     fn the_placeholder_names_the_user_and_posts_the_logout_with_its_token() {
         let html = render_signed_in_placeholder("alice".into(), "operator".into(), "csrf1".into());
         assert!(html.contains("<strong>alice</strong>"), "{html}");
-        assert!(html.contains("operator"), "{html}");
+        assert!(
+            html.contains("<p>Signed in as <strong>alice</strong> (operator)</p>"),
+            "{html}"
+        );
         assert!(html.contains(r#"action="/logout""#), "{html}");
         assert!(
             html.contains(r#"name="csrf_token" value="csrf1""#),

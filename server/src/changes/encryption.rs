@@ -14,7 +14,10 @@ use crate::view::state_json;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// PutBucketEncryption with this rule; `remediation` marks one-click fixes in the audit log.
-    Put { rule: EncryptionRule, remediation: bool },
+    Put {
+        rule: EncryptionRule,
+        remediation: bool,
+    },
     /// DeleteBucketEncryption.
     Delete,
 }
@@ -22,7 +25,9 @@ pub enum Change {
 impl Change {
     fn action(&self) -> &'static str {
         match self {
-            Self::Put { remediation: true, .. } => "remediate",
+            Self::Put {
+                remediation: true, ..
+            } => "remediate",
             Self::Put { .. } => "put-encryption",
             Self::Delete => "delete-encryption",
         }
@@ -52,8 +57,15 @@ pub async fn change_encryption(
     let request_id = match written {
         Ok(answer) => answer.request_id,
         Err(err) => {
-            let mut conn = changer.store.pool().acquire().await.map_err(store::StoreError::from)?;
-            let message = err.service().map_or_else(|| err.to_string(), |e| e.message.clone());
+            let mut conn = changer
+                .store
+                .pool()
+                .acquire()
+                .await
+                .map_err(store::StoreError::from)?;
+            let message = err
+                .service()
+                .map_or_else(|| err.to_string(), |e| e.message.clone());
             store::insert_change(
                 &mut conn,
                 &NewChange {
@@ -76,7 +88,10 @@ pub async fn change_encryption(
     };
 
     // Re-read, so the store shows what OSS really holds now.
-    let reread = observe::observation(record.id, changer.client.get_bucket_encryption(&address).await);
+    let reread = observe::observation(
+        record.id,
+        changer.client.get_bucket_encryption(&address).await,
+    );
     let policy = current_policy(changer.store, changer.account).await?;
     let mut tx = changer.store.begin().await?;
     if !before.as_ref().is_some_and(|b| b.same_as(&reread.state)) {
@@ -104,7 +119,12 @@ pub async fn change_encryption(
 }
 
 async fn find(changer: Changer<'_>, name: &BucketName) -> Result<BucketRecord, ChangeError> {
-    let mut conn = changer.store.pool().acquire().await.map_err(store::StoreError::from)?;
+    let mut conn = changer
+        .store
+        .pool()
+        .acquire()
+        .await
+        .map_err(store::StoreError::from)?;
     store::find_bucket_by_name(&mut conn, changer.account, name)
         .await?
         .filter(|b| b.gone_at.is_none())

@@ -5,7 +5,9 @@ mod encryption;
 mod remediation;
 
 pub use encryption::{Change, change_encryption};
-pub use remediation::{RemediationFailure, RemediationReport, Selection, describe, remediate, selected_buckets};
+pub use remediation::{
+    RemediationFailure, RemediationReport, Selection, describe, remediate, selected_buckets,
+};
 
 use crate::domain::{AccountId, BucketName};
 use crate::oss::{OssClient, OssError};

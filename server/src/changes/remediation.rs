@@ -34,7 +34,10 @@ pub struct RemediationReport {
 const IN_FLIGHT: usize = 8;
 
 /// The buckets `selection` names, in name order.
-pub async fn selected_buckets(changer: Changer<'_>, selection: &Selection) -> Result<Vec<BucketName>, StoreError> {
+pub async fn selected_buckets(
+    changer: Changer<'_>,
+    selection: &Selection,
+) -> Result<Vec<BucketName>, StoreError> {
     match selection {
         Selection::Named(names) => Ok(names.clone()),
         Selection::AllNonCompliant => {
@@ -54,7 +57,10 @@ pub async fn selected_buckets(changer: Changer<'_>, selection: &Selection) -> Re
 }
 
 /// Applies the policy's remediation target to the selected buckets.
-pub async fn remediate(changer: Changer<'_>, selection: &Selection) -> Result<RemediationReport, StoreError> {
+pub async fn remediate(
+    changer: Changer<'_>,
+    selection: &Selection,
+) -> Result<RemediationReport, StoreError> {
     let policy = current_policy(changer.store, changer.account).await?;
     let names = selected_buckets(changer, selection).await?;
     let change = Change::Put {

@@ -80,8 +80,8 @@ impl Cli {
                 .await
                 .map_err(|e| CliError::Failed(e.to_string())),
             Command::Demo(args) => demo::run(args).await,
-            Command::User(cmd) => user::run(user::open(&database_url, &self.oss.endpoint).await?, cmd).await,
-            Command::Token(cmd) => token::run(user::open(&database_url, &self.oss.endpoint).await?, cmd).await,
+            Command::User(cmd) => user::run(user::open(&database_url).await?, cmd).await,
+            Command::Token(cmd) => token::run(user::open(&database_url).await?, cmd).await,
         }
     }
 

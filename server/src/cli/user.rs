@@ -37,11 +37,12 @@ pub enum UserCommand {
     },
 }
 
-/// Opens the database for the access commands, with the endpoint string only (no credentials).
-pub(super) async fn open(database_url: &str, endpoint: &str) -> Result<Store, CliError> {
-    crate::startup::open_store(database_url, endpoint)
+/// Opens the database (applying migrations) for the access commands. Not through
+/// `startup::open_store`: that records the account's endpoint, and these commands must not
+/// overwrite it with whatever `OSS_ENDPOINT` (or its default) the administrator's shell has.
+pub(super) async fn open(database_url: &str) -> Result<Store, CliError> {
+    Store::open(database_url)
         .await
-        .map(|(store, _)| store)
         .map_err(|e| CliError::Failed(format!("could not open the database {database_url}: {e}")))
 }
 

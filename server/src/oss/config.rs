@@ -40,7 +40,10 @@ pub struct ClientConfig {
 /// A callback told the operation and outcome (`ok`, or the OSS error code or failure kind) of every
 /// request attempt.
 #[derive(Clone)]
-pub struct RequestObserver(pub std::sync::Arc<dyn Fn(&'static str, &str) + Send + Sync>);
+pub struct RequestObserver(pub std::sync::Arc<ObserveFn>);
+
+/// The observer's signature: operation, outcome code.
+pub type ObserveFn = dyn Fn(&'static str, &str) + Send + Sync;
 
 impl std::fmt::Debug for RequestObserver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -84,6 +84,10 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         .with_state(Arc::clone(&state));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
+        // Small request/response exchanges must not wait for Nagle's algorithm.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, router)
             .with_graceful_shutdown(async {
                 // A dropped sender (handle dropped) stops the server too.

@@ -51,8 +51,15 @@ impl Scanner {
     /// Registers a running scan (refused while another runs), so a caller can answer with its id
     /// before the work starts.
     pub async fn begin(&self, trigger: Trigger) -> Result<ScanId, ScanError> {
-        let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-        match store::insert_running_scan(&mut conn, self.account, trigger.as_str(), Utc::now()).await {
+        let mut conn = self
+            .store
+            .pool()
+            .acquire()
+            .await
+            .map_err(StoreError::from)?;
+        match store::insert_running_scan(&mut conn, self.account, trigger.as_str(), Utc::now())
+            .await
+        {
             Ok(scan) => {
                 tracing::info!(scan.id = %scan, trigger = trigger.as_str(), "scan started");
                 Ok(scan)
@@ -71,11 +78,23 @@ impl Scanner {
         cancel: CancellationToken,
     ) -> Result<ScanOutcome, ScanError> {
         let started = Instant::now();
-        let result = self.run_started(scan, options, progress, &cancel, started).await;
+        let result = self
+            .run_started(scan, options, progress, &cancel, started)
+            .await;
         if let Err(err) = &result {
-            let status = if matches!(err, ScanError::Interrupted(_)) { "interrupted" } else { "failed" };
-            let mut conn = self.store.pool().acquire().await.map_err(StoreError::from)?;
-            store::end_scan_unfinished(&mut conn, scan, status, &err.to_string(), Utc::now()).await?;
+            let status = if matches!(err, ScanError::Interrupted(_)) {
+                "interrupted"
+            } else {
+                "failed"
+            };
+            let mut conn = self
+                .store
+                .pool()
+                .acquire()
+                .await
+                .map_err(StoreError::from)?;
+            store::end_scan_unfinished(&mut conn, scan, status, &err.to_string(), Utc::now())
+                .await?;
             tracing::warn!(scan.id = %scan, error = %err, "scan did not complete");
         }
         result

@@ -262,8 +262,15 @@ pub struct BucketQuery {
     pub limit: i64,
 }
 
-fn push_filters(query: &mut QueryBuilder<'_, sqlx::Sqlite>, account: AccountId, filter: &BucketQuery) {
-    query.push(" WHERE b.account_id = ").push_bind(account).push(" AND b.gone_at IS NULL");
+fn push_filters(
+    query: &mut QueryBuilder<'_, sqlx::Sqlite>,
+    account: AccountId,
+    filter: &BucketQuery,
+) {
+    query
+        .push(" WHERE b.account_id = ")
+        .push_bind(account)
+        .push(" AND b.gone_at IS NULL");
     if let Some(status) = &filter.status {
         query.push(" AND s.status = ").push_bind(status.clone());
     }
@@ -271,14 +278,19 @@ fn push_filters(query: &mut QueryBuilder<'_, sqlx::Sqlite>, account: AccountId, 
         query.push(" AND b.region = ").push_bind(region.clone());
     }
     if let Some(algorithm) = &filter.sse_algorithm {
-        query.push(" AND s.sse_algorithm = ").push_bind(algorithm.clone());
+        query
+            .push(" AND s.sse_algorithm = ")
+            .push_bind(algorithm.clone());
     }
     if let Some(compliant) = filter.compliant {
         query.push(" AND b.compliant = ").push_bind(compliant);
     }
     if let Some(part) = &filter.name_contains {
         // LIKE wildcards in the search text are matched literally.
-        let escaped = part.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = part
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         query
             .push(" AND b.name LIKE ")
             .push_bind(format!("%{escaped}%"))
@@ -306,8 +318,14 @@ pub async fn query_buckets(
         BucketSort::ScannedAt => "scanned_at",
     };
     let direction = if filter.descending { "DESC" } else { "ASC" };
-    query.push(format!(" ORDER BY {column} {direction}, b.name {direction}"));
-    query.push(" LIMIT ").push_bind(filter.limit).push(" OFFSET ").push_bind(filter.offset);
+    query.push(format!(
+        " ORDER BY {column} {direction}, b.name {direction}"
+    ));
+    query
+        .push(" LIMIT ")
+        .push_bind(filter.limit)
+        .push(" OFFSET ")
+        .push_bind(filter.offset);
     Ok(query.build_query_as().fetch_all(conn).await?)
 }
 
@@ -317,7 +335,9 @@ pub async fn count_buckets(
     account: AccountId,
     filter: &BucketQuery,
 ) -> Result<i64, StoreError> {
-    let mut query = QueryBuilder::new("SELECT count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id");
+    let mut query = QueryBuilder::new(
+        "SELECT count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id",
+    );
     push_filters(&mut query, account, filter);
     Ok(query.build_query_scalar().fetch_one(conn).await?)
 }

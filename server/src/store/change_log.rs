@@ -51,7 +51,10 @@ pub struct ChangeFilter {
 }
 
 /// Records a change.
-pub async fn insert_change(conn: &mut SqliteConnection, change: &NewChange<'_>) -> Result<ChangeId, StoreError> {
+pub async fn insert_change(
+    conn: &mut SqliteConnection,
+    change: &NewChange<'_>,
+) -> Result<ChangeId, StoreError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO change_log (account_id, at, actor, action, bucket, before, after, request_id, outcome, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
@@ -95,6 +98,8 @@ pub async fn list_changes(
     if let Some(before) = filter.before_id {
         query.push(" AND id < ").push_bind(before);
     }
-    query.push(" ORDER BY id DESC LIMIT ").push_bind(filter.limit);
+    query
+        .push(" ORDER BY id DESC LIMIT ")
+        .push_bind(filter.limit);
     Ok(query.build_query_as().fetch_all(conn).await?)
 }

@@ -19,27 +19,38 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{SqlitePool, Transaction};
 
 pub use accounts::ensure_account;
-pub use api_tokens::{NewToken, TokenRecord, find_api_token_by_hash, insert_api_token, list_api_tokens, revoke_api_token, touch_api_token};
+pub use api_tokens::{
+    NewToken, TokenRecord, find_api_token_by_hash, insert_api_token, list_api_tokens,
+    revoke_api_token, touch_api_token,
+};
 pub use buckets::{
     BucketQuery, BucketRecord, BucketSort, ListedBucket, SyncedBuckets, count_buckets,
-    count_buckets_by_status,
-    find_bucket_by_name, list_current_buckets, mark_buckets_gone, query_buckets,
-    sync_listed_buckets, update_compliance,
+    count_buckets_by_status, find_bucket_by_name, list_current_buckets, mark_buckets_gone,
+    query_buckets, sync_listed_buckets, update_compliance,
 };
 pub use change_log::{ChangeFilter, ChangeRecord, NewChange, insert_change, list_changes};
-pub use login_attempts::{delete_login_attempts_before, find_nth_recent_failure_for_user, find_nth_recent_failure_from_address, insert_login_attempt};
+pub use login_attempts::{
+    delete_login_attempts_before, find_nth_recent_failure_for_user,
+    find_nth_recent_failure_from_address, insert_login_attempt,
+};
 pub use policies::{find_policy, put_policy};
 pub use scans::{
-    ScanRecord, ScanSummary, complete_scan, count_scans_by_status, end_scan_unfinished, find_last_completed_scan,
-    find_latest_finished_scan, get_scan, insert_running_scan, list_scans,
+    ScanRecord, ScanSummary, complete_scan, count_scans_by_status, end_scan_unfinished,
+    find_last_completed_scan, find_latest_finished_scan, get_scan, insert_running_scan, list_scans,
     mark_dangling_scans_interrupted, update_scan_progress,
 };
-pub use sessions::{NewSession, SessionRecord, delete_expired_sessions, delete_session, delete_sessions_of_user, find_session, insert_session, touch_session};
+pub use sessions::{
+    NewSession, SessionRecord, delete_expired_sessions, delete_session, delete_sessions_of_user,
+    find_session, insert_session, touch_session,
+};
 pub use states::{
     Observation, StateRecord, insert_observations, list_bucket_history, load_current_states,
     record_reread,
 };
-pub use users::{UserRecord, count_users, disable_user, find_user_by_name, insert_user, list_users, update_password};
+pub use users::{
+    UserRecord, count_users, disable_user, find_user_by_name, insert_user, list_users,
+    update_password,
+};
 
 /// The default database, next to where oss-audit runs.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://oss-audit.db";

@@ -282,8 +282,10 @@ pub async fn count_scans_by_status(
     conn: &mut SqliteConnection,
     account: AccountId,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(sqlx::query_as("SELECT status, count(*) FROM scan WHERE account_id = ?1 GROUP BY status")
-        .bind(account)
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT status, count(*) FROM scan WHERE account_id = ?1 GROUP BY status")
+            .bind(account)
+            .fetch_all(conn)
+            .await?,
+    )
 }

@@ -60,7 +60,11 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("oss_audit");
         let http_requests = Family::<HttpLabels, Counter>::default();
-        registry.register("http_requests", "HTTP requests by route, method and status", http_requests.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests by route, method and status",
+            http_requests.clone(),
+        );
         let oss_requests = Family::<OssLabels, Counter>::default();
         registry.register(
             "oss_requests",
@@ -68,13 +72,25 @@ impl Default for Metrics {
             oss_requests.clone(),
         );
         let buckets = Family::<BucketLabels, Gauge>::default();
-        registry.register("buckets", "Present buckets by status and compliance, as of the last completed scan", buckets.clone());
+        registry.register(
+            "buckets",
+            "Present buckets by status and compliance, as of the last completed scan",
+            buckets.clone(),
+        );
         let scans = Family::<ScanLabels, Gauge>::default();
         registry.register("scans", "Scans recorded, by status", scans.clone());
         let last_scan_duration_ms = Gauge::default();
-        registry.register("last_scan_duration_milliseconds", "Duration of the last completed scan", last_scan_duration_ms.clone());
+        registry.register(
+            "last_scan_duration_milliseconds",
+            "Duration of the last completed scan",
+            last_scan_duration_ms.clone(),
+        );
         let last_scan_unknown = Gauge::default();
-        registry.register("last_scan_unknown_buckets", "Buckets the last completed scan could not read", last_scan_unknown.clone());
+        registry.register(
+            "last_scan_unknown_buckets",
+            "Buckets the last completed scan could not read",
+            last_scan_unknown.clone(),
+        );
         Self {
             registry,
             http_requests,
@@ -105,7 +121,11 @@ impl Metrics {
 
 /// Middleware counting every HTTP request by its route pattern (never the raw path, so bucket names
 /// do not explode the label set).
-pub async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn count_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -125,14 +145,21 @@ pub async fn count_requests(State(state): State<AppState>, request: Request, nex
 }
 
 /// Renders the metrics (viewer role or above).
-pub async fn metrics(State(state): State<AppState>, principal: ApiPrincipal) -> Result<Response, ApiError> {
+pub async fn metrics(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+) -> Result<Response, ApiError> {
     principal.require(Role::Viewer)?;
     refresh(&state).await?;
     let mut body = String::new();
-    encode(&mut body, &state.metrics().registry).map_err(|_| ApiError::internal("could not encode metrics"))?;
+    encode(&mut body, &state.metrics().registry)
+        .map_err(|_| ApiError::internal("could not encode metrics"))?;
     Ok((
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         body,
     )
         .into_response())
@@ -159,7 +186,10 @@ async fn refresh(state: &AppState) -> Result<(), StoreError> {
     }
     metrics.scans.clear();
     for (status, count) in store::count_scans_by_status(&mut conn, state.account()).await? {
-        metrics.scans.get_or_create(&ScanLabels { status }).set(count);
+        metrics
+            .scans
+            .get_or_create(&ScanLabels { status })
+            .set(count);
     }
     if let Some(last) = store::find_last_completed_scan(&mut conn, state.account()).await? {
         let duration = last
@@ -167,7 +197,9 @@ async fn refresh(state: &AppState) -> Result<(), StoreError> {
             .map(|end| (end - last.started_at).num_milliseconds())
             .unwrap_or_default();
         metrics.last_scan_duration_ms.set(duration);
-        metrics.last_scan_unknown.set(last.unknown.unwrap_or_default());
+        metrics
+            .last_scan_unknown
+            .set(last.unknown.unwrap_or_default());
     }
     Ok(())
 }

@@ -156,12 +156,17 @@ impl AppState {
 
 /// The router of every route.
 pub fn router(state: AppState) -> Router {
-    headers::wrap(Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/metrics", get(metrics::metrics))
-        .nest("/api/v1", api::routes())
-        .merge(session::routes())
-        .merge(session::placeholder_routes())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count_requests))
-        .with_state(state))
+    headers::wrap(
+        Router::new()
+            .route("/healthz", get(health::healthz))
+            .route("/metrics", get(metrics::metrics))
+            .nest("/api/v1", api::routes())
+            .merge(session::routes())
+            .merge(session::placeholder_routes())
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                metrics::count_requests,
+            ))
+            .with_state(state),
+    )
 }

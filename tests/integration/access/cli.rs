@@ -41,6 +41,13 @@ fn stderr(output: &Output) -> String {
 async fn user_commands_add_list_set_passwords_and_disable_users() {
     let app = TestApp::spawn().await;
     let db = app.db.url.as_str();
+    let endpoint = || async {
+        sqlx::query_scalar::<_, String>("SELECT endpoint FROM account")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap()
+    };
+    let endpoint_before = endpoint().await;
 
     let short = oss_audit(
         db,
@@ -139,6 +146,11 @@ async fn user_commands_add_list_set_passwords_and_disable_users() {
         stderr(&missing).contains("no user called"),
         "{}",
         stderr(&missing)
+    );
+    assert_eq!(
+        endpoint().await,
+        endpoint_before,
+        "the audited account is untouched"
     );
 }
 

@@ -87,7 +87,10 @@ impl OssClient {
             .user_agent(user_agent())
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
-            .pool_max_idle_per_host(64)
+            // Every bucket has its own host (virtual-hosted addressing), so a kept connection is
+            // almost never reused: a scan of 10,000 buckets would otherwise hold 10,000 idle
+            // connections (and about 200 MB) until they time out. Measured in benches/scan_throughput.
+            .pool_max_idle_per_host(0)
             // OSS answers redirects only for website hosting; following one would re-send a signed
             // request to a host it was not signed for.
             .redirect(reqwest::redirect::Policy::none());

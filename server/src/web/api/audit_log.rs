@@ -81,7 +81,8 @@ pub async fn list_audit_log(
     principal.require(Role::Viewer)?;
     let params = Params::parse(raw.as_deref());
     let before_id = params.get("before").map(|raw| {
-        ChangeId::parse(raw).ok_or_else(|| ApiError::invalid(format!("before={raw:?} is not an entry id")))
+        ChangeId::parse(raw)
+            .ok_or_else(|| ApiError::invalid(format!("before={raw:?} is not an entry id")))
     });
     let filter = ChangeFilter {
         bucket: params.get("bucket").map(str::to_owned),
@@ -91,7 +92,12 @@ pub async fn list_audit_log(
         before_id: before_id.transpose()?,
         limit: params.integer("limit", 1..=1000, 100)?,
     };
-    let mut conn = state.store().pool().acquire().await.map_err(StoreError::from)?;
+    let mut conn = state
+        .store()
+        .pool()
+        .acquire()
+        .await
+        .map_err(StoreError::from)?;
     let entries = store::list_changes(&mut conn, state.account(), &filter).await?;
     Ok(Json(AuditLog {
         entries: entries.into_iter().map(AuditEntry::from).collect(),

@@ -93,13 +93,24 @@ pub async fn list_buckets(
         limit,
         ..BucketQuery::default()
     };
-    let mut conn = state.store().pool().acquire().await.map_err(crate::store::StoreError::from)?;
+    let mut conn = state
+        .store()
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::store::StoreError::from)?;
     let records = store::query_buckets(&mut conn, state.account(), &query).await?;
     let next_cursor = (records.len() as i64 == limit)
         .then(|| records.last().map(|r| r.name.clone()))
         .flatten();
-    let buckets = records.iter().map(BucketView::from_record).collect::<Result<_, _>>()?;
-    Ok(Json(BucketList { buckets, next_cursor }))
+    let buckets = records
+        .iter()
+        .map(BucketView::from_record)
+        .collect::<Result<_, _>>()?;
+    Ok(Json(BucketList {
+        buckets,
+        next_cursor,
+    }))
 }
 
 /// One bucket with its history.
@@ -114,7 +125,12 @@ pub async fn get_bucket(
 ) -> Result<Json<BucketDetail>, ApiError> {
     principal.require(Role::Viewer)?;
     let name = parse_bucket_name(&name)?;
-    let mut conn = state.store().pool().acquire().await.map_err(crate::store::StoreError::from)?;
+    let mut conn = state
+        .store()
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::store::StoreError::from)?;
     let record = store::find_bucket_by_name(&mut conn, state.account(), &name)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("bucket {name} is not in the inventory")))?;
@@ -129,5 +145,6 @@ pub async fn get_bucket(
 
 /// Parses a bucket name from a path, as a 400 when invalid.
 pub fn parse_bucket_name(raw: &str) -> Result<BucketName, ApiError> {
-    BucketName::parse(raw).map_err(|e| ApiError::invalid(format!("invalid bucket name {raw:?}: {e}")))
+    BucketName::parse(raw)
+        .map_err(|e| ApiError::invalid(format!("invalid bucket name {raw:?}: {e}")))
 }

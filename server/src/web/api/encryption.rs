@@ -66,7 +66,15 @@ pub async fn put_encryption(
     let name = parse_bucket_name(&name)?;
     let rule = EncryptionRule::try_from(body)?;
     let actor = principal.actor();
-    let record = change_encryption(changer(&state, &actor), &name, &Change::Put { rule, remediation: false }).await?;
+    let record = change_encryption(
+        changer(&state, &actor),
+        &name,
+        &Change::Put {
+            rule,
+            remediation: false,
+        },
+    )
+    .await?;
     Ok(Json(BucketView::from_record(&record)?))
 }
 

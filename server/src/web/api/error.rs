@@ -64,7 +64,11 @@ impl ApiError {
 
     /// 403: the token's role is too low.
     pub fn forbidden(required: crate::auth::Role) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", format!("this needs the {required} role"))
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("this needs the {required} role"),
+        )
     }
 
     /// 404.

@@ -26,11 +26,17 @@ where
             Err(JsonRejection::BytesRejection(_)) => Err(ApiError::invalid(format!(
                 "the request body could not be read or is larger than {MAX_BODY_BYTES} bytes"
             ))),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::invalid("the request body must be JSON (Content-Type: application/json)"))
-            }
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::invalid(format!("malformed JSON: {}", e.body_text()))),
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::invalid(format!("invalid JSON body: {}", e.body_text()))),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::invalid(
+                "the request body must be JSON (Content-Type: application/json)",
+            )),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::invalid(format!(
+                "malformed JSON: {}",
+                e.body_text()
+            ))),
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::invalid(format!(
+                "invalid JSON body: {}",
+                e.body_text()
+            ))),
             Err(other) => Err(ApiError::invalid(other.body_text())),
         }
     }

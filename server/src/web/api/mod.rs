@@ -67,7 +67,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/scans", get(scans::list_scans).post(scans::start_scan))
         .route("/scans/{id}", get(scans::get_scan))
-        .route("/remediations", axum::routing::post(remediations::create_remediation))
+        .route(
+            "/remediations",
+            axum::routing::post(remediations::create_remediation),
+        )
         .route("/audit-log", get(audit_log::list_audit_log))
         .route("/policy", get(policy::get_policy).put(policy::put_policy))
         .fallback(|| async { ApiError::not_found("no such API route") })

@@ -33,7 +33,12 @@ impl From<&Policy> for PolicyView {
         let target = &policy.remediation_target;
         Self {
             requirement: policy.requirement.as_str().to_owned(),
-            allowed_kms_keys: policy.requirement.allowed_keys().iter().map(|k| k.as_str().to_owned()).collect(),
+            allowed_kms_keys: policy
+                .requirement
+                .allowed_keys()
+                .iter()
+                .map(|k| k.as_str().to_owned())
+                .collect(),
             remediation_target: EncryptionRequest {
                 sse_algorithm: target.algorithm().as_str().to_owned(),
                 kms_master_key_id: target.kms_key_id().map(|k| k.as_str().to_owned()),
@@ -47,7 +52,10 @@ impl From<&Policy> for PolicyView {
 #[utoipa::path(get, path = "/api/v1/policy", tag = "policy",
     responses((status = 200, body = PolicyView), (status = 401, body = super::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get_policy(State(state): State<AppState>, principal: ApiPrincipal) -> Result<Json<PolicyView>, ApiError> {
+pub async fn get_policy(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+) -> Result<Json<PolicyView>, ApiError> {
     principal.require(Role::Viewer)?;
     let policy = current_policy(state.store(), state.account()).await?;
     Ok(Json(PolicyView::from(&policy)))
@@ -68,15 +76,23 @@ pub async fn put_policy(
     let allowed = body
         .allowed_kms_keys
         .iter()
-        .map(|k| KmsKeyId::parse(k).map_err(|e| ApiError::invalid(format!("allowed_kms_keys: {e}"))))
+        .map(|k| {
+            KmsKeyId::parse(k).map_err(|e| ApiError::invalid(format!("allowed_kms_keys: {e}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let requirement = Requirement::parse(&body.requirement, allowed).map_err(|e| ApiError::invalid(e.to_string()))?;
+    let requirement = Requirement::parse(&body.requirement, allowed)
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
     let target = EncryptionRule::try_from(body.remediation_target)?;
     let policy = Policy::new(requirement, target).map_err(|e| ApiError::invalid(e.to_string()))?;
     let before = current_policy(state.store(), state.account()).await?;
     let actor = principal.actor();
     apply_policy(state.store(), state.account(), &policy, &actor).await?;
-    let mut conn = state.store().pool().acquire().await.map_err(StoreError::from)?;
+    let mut conn = state
+        .store()
+        .pool()
+        .acquire()
+        .await
+        .map_err(StoreError::from)?;
     store::insert_change(
         &mut conn,
         &NewChange {

@@ -21,7 +21,10 @@ impl Params {
 
     /// A non-empty parameter.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// A parameter that must be one of `allowed`.
@@ -42,7 +45,12 @@ impl Params {
     }
 
     /// An integer parameter within `range`, or `default`.
-    pub fn integer(&self, name: &str, range: std::ops::RangeInclusive<i64>, default: i64) -> Result<i64, ApiError> {
+    pub fn integer(
+        &self,
+        name: &str,
+        range: std::ops::RangeInclusive<i64>,
+        default: i64,
+    ) -> Result<i64, ApiError> {
         match self.get(name) {
             None => Ok(default),
             Some(raw) => match raw.parse::<i64>() {
@@ -62,7 +70,9 @@ impl Params {
             .map(|raw| {
                 chrono::DateTime::parse_from_rfc3339(raw)
                     .map(|t| t.with_timezone(&chrono::Utc))
-                    .map_err(|_| ApiError::invalid(format!("{name}={raw:?} is not an RFC 3339 time")))
+                    .map_err(|_| {
+                        ApiError::invalid(format!("{name}={raw:?} is not an RFC 3339 time"))
+                    })
             })
             .transpose()
     }

@@ -42,7 +42,10 @@ impl From<RemediationReport> for RemediationResult {
             failed: report
                 .failed
                 .into_iter()
-                .map(|f| RemediationFailureView { name: f.name, error: f.error })
+                .map(|f| RemediationFailureView {
+                    name: f.name,
+                    error: f.error,
+                })
                 .collect(),
         }
     }
@@ -68,7 +71,10 @@ pub async fn create_remediation(
             }
             let names = names
                 .iter()
-                .map(|n| BucketName::parse(n).map_err(|e| ApiError::invalid(format!("invalid bucket name {n:?}: {e}"))))
+                .map(|n| {
+                    BucketName::parse(n)
+                        .map_err(|e| ApiError::invalid(format!("invalid bucket name {n:?}: {e}")))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             Selection::Named(names)
         }

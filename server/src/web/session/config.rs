@@ -34,17 +34,17 @@ impl Default for AccessConfig {
     }
 }
 
+/// The variable holding the bootstrap administrator's password.
+pub const ADMIN_PASSWORD_VAR: &str = "OSS_AUDIT_ADMIN_PASSWORD";
+
 /// The access flags of `oss-audit serve`; each also reads its environment variable.
 #[derive(Debug, Clone, clap::Args)]
 pub struct AccessArgs {
-    /// Password of the `admin` user created on first start (default: a random one, logged once).
-    #[arg(long = "admin-password", env = "OSS_AUDIT_ADMIN_PASSWORD", hide_env_values = true, value_parser = parse_secret)]
-    admin_password: Option<Secret>,
     /// A session unused this long ends, e.g. `30m`.
-    #[arg(long = "session-idle", env = "OSS_AUDIT_SESSION_IDLE", default_value = "30m", value_parser = humantime::parse_duration)]
+    #[arg(long = "session-idle", env = "OSS_AUDIT_SESSION_IDLE", default_value = "30m", value_parser = parse_lifetime)]
     session_idle: Duration,
     /// A session ends this long after sign-in, however busy, e.g. `12h`.
-    #[arg(long = "session-max", env = "OSS_AUDIT_SESSION_MAX", default_value = "12h", value_parser = humantime::parse_duration)]
+    #[arg(long = "session-max", env = "OSS_AUDIT_SESSION_MAX", default_value = "12h", value_parser = parse_lifetime)]
     session_max: Duration,
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy in front of oss-audit.
     #[arg(long = "trust-proxy", env = "OSS_AUDIT_TRUST_PROXY")]
@@ -54,17 +54,25 @@ pub struct AccessArgs {
     secure_cookies: bool,
 }
 
-/// Wraps a flag's value at once, so `Debug` of the parsed flags never shows it.
-fn parse_secret(raw: &str) -> Result<Secret, String> {
-    Ok(Secret::new(raw))
+/// A session lifetime: a humantime duration of at least one second.
+fn parse_lifetime(raw: &str) -> Result<Duration, String> {
+    let lifetime = humantime::parse_duration(raw.trim())
+        .map_err(|e| format!("{e} (expected e.g. 30m or 12h)"))?;
+    if lifetime < Duration::from_secs(1) {
+        return Err("a session must last at least 1s".into());
+    }
+    Ok(lifetime)
 }
 
 impl AccessArgs {
-    /// The bootstrap administrator's password, if given (an empty value counts as none).
+    /// The password of the `admin` user created on an empty database: the environment
+    /// variable `OSS_AUDIT_ADMIN_PASSWORD` (deliberately no flag, which other local users could
+    /// read in the process list). Unset or empty: a random password, logged once.
     pub fn admin_password(&self) -> Option<Secret> {
-        self.admin_password
-            .clone()
-            .filter(|p| !p.expose().is_empty())
+        std::env::var(ADMIN_PASSWORD_VAR)
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(Secret::new)
     }
 
     /// The access settings these flags describe.

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::Method;
 use axum::http::header::{ACCEPT, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::CookieJar;
@@ -59,8 +60,12 @@ impl CurrentUser {
     }
 }
 
-/// The path and query a browser asked for, to come back to after signing in.
+/// The page a browser asked for, to come back to after signing in. Only a GET can be repeated
+/// by a redirect; after a refused POST the user starts again from the dashboard.
 fn requested_path(parts: &Parts) -> String {
+    if parts.method != Method::GET {
+        return "/".to_owned();
+    }
     parts
         .uri
         .path_and_query()
@@ -195,5 +200,60 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         user.check_csrf(&field.csrf_token)?;
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| HtmlError::BadRequest)?;
         Ok(Self { user, form })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::UserId;
+
+    fn user(role: Role) -> CurrentUser {
+        CurrentUser {
+            principal: Principal::User {
+                id: UserId::new(1),
+                name: "alice".into(),
+                role,
+            },
+            csrf_token: "the-token".into(),
+        }
+    }
+
+    #[test]
+    fn roles_below_the_requirement_are_forbidden() {
+        assert!(user(Role::Operator).require(Role::Operator).is_ok());
+        assert!(user(Role::Admin).require(Role::Operator).is_ok());
+        assert!(matches!(
+            user(Role::Viewer).require(Role::Operator),
+            Err(HtmlError::Forbidden {
+                required: Role::Operator
+            })
+        ));
+    }
+
+    #[test]
+    fn only_the_sessions_own_csrf_token_passes() {
+        let alice = user(Role::Viewer);
+        assert!(alice.check_csrf("the-token").is_ok());
+        assert!(matches!(
+            alice.check_csrf("the-toke"),
+            Err(HtmlError::CsrfRejected)
+        ));
+        assert!(matches!(alice.check_csrf(""), Err(HtmlError::CsrfRejected)));
+    }
+
+    #[test]
+    fn only_gets_are_returned_to_after_signing_in() {
+        let parts = |method: &str| {
+            axum::http::Request::builder()
+                .method(method)
+                .uri("/buckets?x=1")
+                .body(())
+                .unwrap()
+                .into_parts()
+                .0
+        };
+        assert_eq!(requested_path(&parts("GET")), "/buckets?x=1");
+        assert_eq!(requested_path(&parts("POST")), "/");
     }
 }
