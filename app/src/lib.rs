@@ -1,3 +1,15 @@
 //! The oss-audit dashboard: server-rendered Leptos pages, rendered by `server` through `leptos_axum`.
+//!
+//! There is no hydration (no wasm32 target here), so every page is plain HTML and every form posts
+//! to the server and is answered with a redirect. The server loads the data of a page into a view
+//! model (`model`), provides it as context, and renders [`Shell`]; this crate knows nothing of SQL
+//! or OSS.
 
 pub mod access;
+pub mod components;
+pub mod model;
+pub mod pages;
+mod shell;
+
+pub use model::{Chrome, Flash, FlashKind, Nav, Page};
+pub use shell::Shell;

@@ -2,6 +2,7 @@
 
 mod access;
 mod api;
+mod api_fuzz;
 mod api_helpers;
 mod app_helpers;
 mod cli;
@@ -13,3 +14,4 @@ mod fidelity;
 mod helpers;
 mod scan;
 mod scheduler;
+mod secrets;

@@ -1,12 +1,15 @@
-//! `oss-audit demo`: a seeded sandbox, scanned through the real client into a fresh database.
+//! `oss-audit demo`: the full dashboard on a seeded sandbox, scanned into a fresh database.
+
+use std::net::SocketAddr;
+
+use tokio_util::sync::CancellationToken;
 
 use super::CliError;
-use super::scan::{scan_once, summary};
-use crate::oss::OssClient;
+use super::scan::summary;
+use crate::auth::password::Password;
 use crate::sandbox::{self, SandboxConfig};
-use crate::scan::Trigger;
-use crate::store;
-use crate::view::BucketView;
+use crate::scan::{ScanOptions, ScanProgress, Trigger};
+use crate::startup::{Application, Settings, shutdown_signal};
 
 /// Flags of `oss-audit demo`.
 #[derive(Debug, clap::Args)]
@@ -17,67 +20,71 @@ pub struct DemoArgs {
     /// The seed of the sandbox population.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Where the dashboard listens.
+    #[arg(long, env = "OSS_AUDIT_LISTEN", default_value = "127.0.0.1:3000")]
+    listen: SocketAddr,
 }
 
 pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
-    let config = SandboxConfig::for_tests(args.buckets, args.seed);
-    let sandbox = sandbox::start(config)
+    let sandbox = sandbox::start(SandboxConfig::for_tests(args.buckets, args.seed))
         .await
-        .map_err(|e| CliError::Failed(format!("could not start the sandbox: {e}")))?;
-    println!("OSS sandbox listening on {}", sandbox.local_addr());
-    let database = std::env::temp_dir().join(format!("oss-audit-demo-{}.db", std::process::id()));
-    let database_url = format!("sqlite://{}", database.display());
-    let client_config = sandbox.client_config();
-    let (store, account) =
-        crate::startup::open_store(&database_url, client_config.endpoint.as_str())
-            .await
-            .map_err(|e| CliError::Failed(e.to_string()))?;
-    println!("database {}", database.display());
-    let client = OssClient::new(client_config).map_err(|e| CliError::Config(e.to_string()))?;
-    let outcome = scan_once(client, store.clone(), account, 16, Trigger::Demo).await?;
-
-    let mut conn = store
-        .pool()
-        .acquire()
-        .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
-    let records = store::list_current_buckets(&mut conn, account)
-        .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
-    println!("ListBuckets: {} buckets across every page\n", records.len());
-    let width = records
-        .iter()
-        .map(|b| b.name.len())
-        .max()
-        .unwrap_or(6)
-        .max(6);
+        .map_err(|e| failed("could not start the sandbox", &e))?;
     println!(
-        "{:width$}  {:15}  {:11}  {:9}  DETAIL",
-        "BUCKET", "REGION", "STATUS", "COMPLIANT"
+        "OSS sandbox with {} buckets listening on {}",
+        args.buckets,
+        sandbox.local_addr()
     );
-    for record in &records {
-        let view = BucketView::from_record(record).map_err(|e| CliError::Failed(e.to_string()))?;
-        let detail = match record.state().ok().flatten() {
-            Some(crate::domain::EncryptionState::Encrypted(rule)) => rule.to_string(),
-            Some(crate::domain::EncryptionState::Unknown { code, .. }) => format!(
-                "{code} (request id {})",
-                record.request_id.as_deref().unwrap_or("none")
-            ),
-            _ => String::new(),
-        };
-        let compliant = match view.compliant {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "-",
-        };
-        println!(
-            "{:width$}  {:15}  {:11}  {compliant:9}  {detail}",
-            view.name, view.region, view.status
-        );
-    }
-    println!("\n{}", summary(&outcome));
-    drop(conn);
-    store.close().await;
+
+    let database = std::env::temp_dir().join(format!("oss-audit-demo-{}.db", std::process::id()));
+    let password = match std::env::var("OSS_AUDIT_ADMIN_PASSWORD") {
+        Ok(given) if !given.is_empty() => {
+            Password::new(&given).map_err(|e| CliError::Config(e.to_string()))?
+        }
+        _ => Password::generate(),
+    };
+    let mut settings = Settings::for_tests(
+        format!("sqlite://{}", database.display()),
+        sandbox.client_config(),
+    );
+    settings.listen = args.listen;
+    settings.scan_interval = std::time::Duration::from_secs(3600);
+    settings.admin_password = Some(password.clone().into_secret());
+    let app = Application::build(settings)
+        .await
+        .map_err(|e| failed("could not start the dashboard", &e))?;
+
+    // The first scan completes before the dashboard is announced, so it opens with data.
+    let state = app.state().clone();
+    let options = ScanOptions {
+        concurrency: 16,
+        trigger: Trigger::Demo,
+    };
+    let (progress, _) = tokio::sync::watch::channel(ScanProgress::default());
+    let outcome = state
+        .scanner()
+        .run(options, progress, CancellationToken::new())
+        .await
+        .map_err(|e| failed("the first scan failed", &e))?;
+    println!("{}", summary(&outcome));
+    println!("database {}", database.display());
+    println!();
+    println!("Dashboard: http://{}/", app.local_addr());
+    println!("Sign in as admin with password {}", password.expose());
+    println!("(Ctrl-C stops the demo)");
+
+    let shutdown = CancellationToken::new();
+    let trigger = shutdown.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        trigger.cancel();
+    });
+    app.run_until_stopped(shutdown)
+        .await
+        .map_err(|e| failed("server error", &e))?;
     sandbox.shutdown().await;
     Ok(())
+}
+
+fn failed(what: &str, err: &dyn std::fmt::Display) -> CliError {
+    CliError::Failed(format!("{what}: {err}"))
 }

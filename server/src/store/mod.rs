@@ -5,6 +5,7 @@ mod accounts;
 mod api_tokens;
 mod buckets;
 mod change_log;
+mod dashboard;
 mod login_attempts;
 mod policies;
 mod scans;
@@ -29,6 +30,9 @@ pub use buckets::{
     query_buckets, sync_listed_buckets, update_compliance,
 };
 pub use change_log::{ChangeFilter, ChangeRecord, NewChange, insert_change, list_changes};
+pub use dashboard::{
+    ScanChange, count_buckets_by_algorithm, count_buckets_by_region, list_scan_changes,
+};
 pub use login_attempts::{
     delete_login_attempts_before, find_nth_recent_failure_for_user,
     find_nth_recent_failure_from_address, insert_login_attempt,

@@ -1,9 +1,11 @@
 //! The HTTP surface of `oss-audit serve`.
 
 pub mod api;
+mod assets;
 pub mod headers;
 mod health;
 pub mod metrics;
+pub mod pages;
 pub mod session;
 
 use std::sync::Arc;
@@ -162,7 +164,10 @@ pub fn router(state: AppState) -> Router {
             .route("/metrics", get(metrics::metrics))
             .nest("/api/v1", api::routes())
             .merge(session::routes())
-            .merge(session::placeholder_routes())
+            .merge(pages::routes())
+            .route(assets::STYLESHEET_PATH.as_str(), get(assets::stylesheet))
+            .route("/style.css", get(assets::stylesheet))
+            .fallback(pages::not_found)
             .layer(axum::middleware::from_fn_with_state(
                 state.clone(),
                 metrics::count_requests,

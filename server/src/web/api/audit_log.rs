@@ -29,11 +29,11 @@ pub struct AuditEntry {
     /// put-encryption | delete-encryption | remediate | set-policy
     pub action: String,
     pub bucket: Option<String>,
-    /// The state before the change.
-    #[schema(value_type = Object)]
+    /// The state before the change (null when it was not recorded).
+    #[schema(value_type = Option<Object>)]
     pub before: serde_json::Value,
     /// The state OSS reported after the change (null when it was refused).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: serde_json::Value,
     /// The OSS request id of the change.
     pub request_id: Option<String>,
@@ -68,8 +68,8 @@ impl From<ChangeRecord> for AuditEntry {
         ("actor" = Option<String>, Query, description = "e.g. user:alice or token:ci"),
         ("since" = Option<String>, Query, description = "RFC 3339"),
         ("until" = Option<String>, Query, description = "RFC 3339"),
-        ("before" = Option<i64>, Query, description = "Only entries with a smaller id (paging)"),
-        ("limit" = Option<i64>, Query, description = "1 to 1000, default 100"),
+        ("before" = Option<i64>, Query, description = "Only entries with a smaller id (paging)", minimum = 1),
+        ("limit" = Option<i64>, Query, description = "1 to 1000, default 100", minimum = 1, maximum = 1000),
     ),
     responses((status = 200, body = AuditLog), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody)),
     security(("bearer" = [])))]

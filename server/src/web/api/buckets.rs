@@ -1,12 +1,12 @@
 //! `GET /api/v1/buckets` and `GET /api/v1/buckets/{name}`.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::query::Params;
-use super::{ApiError, ApiPrincipal};
+use super::{ApiError, ApiPath, ApiPrincipal};
 use crate::auth::Role;
 use crate::domain::BucketName;
 use crate::store::{self, BucketQuery, StateRecord};
@@ -70,7 +70,7 @@ impl From<StateRecord> for HistoryEntry {
         ("sse_algorithm" = Option<String>, Query, description = "AES256 | KMS | SM4"),
         ("compliant" = Option<bool>, Query, description = "true | false"),
         ("q" = Option<String>, Query, description = "Substring of the name"),
-        ("limit" = Option<i64>, Query, description = "1 to 1000, default 100"),
+        ("limit" = Option<i64>, Query, description = "1 to 1000, default 100", minimum = 1, maximum = 1000),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
     ),
     responses((status = 200, body = BucketList), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody)),
@@ -115,13 +115,14 @@ pub async fn list_buckets(
 
 /// One bucket with its history.
 #[utoipa::path(get, path = "/api/v1/buckets/{name}", tag = "buckets",
-    params(("name" = String, Path, description = "Bucket name")),
-    responses((status = 200, body = BucketDetail), (status = 400, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+    params(("name" = String, Path, description = "Bucket name", pattern = "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")),
+    responses((status = 200, body = BucketDetail), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get_bucket(
     State(state): State<AppState>,
     principal: ApiPrincipal,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<BucketDetail>, ApiError> {
     principal.require(Role::Viewer)?;
     let name = parse_bucket_name(&name)?;
@@ -143,7 +144,8 @@ pub async fn get_bucket(
     }))
 }
 
-/// Parses a bucket name from a path, as a 400 when invalid.
+/// Parses a bucket name from a path, as a 400 when invalid. The OpenAPI document gives the same
+/// rule as the pattern `^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`.
 pub fn parse_bucket_name(raw: &str) -> Result<BucketName, ApiError> {
     BucketName::parse(raw)
         .map_err(|e| ApiError::invalid(format!("invalid bucket name {raw:?}: {e}")))

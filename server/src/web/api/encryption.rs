@@ -1,12 +1,12 @@
 //! `PUT` and `DELETE /api/v1/buckets/{name}/encryption`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::buckets::parse_bucket_name;
-use super::{ApiError, ApiJson, ApiPrincipal};
+use super::{ApiError, ApiJson, ApiPath, ApiPrincipal};
 use crate::auth::Role;
 use crate::changes::{Change, Changer, change_encryption};
 use crate::domain::{EncryptionRule, KmsDataEncryption, KmsKeyId, SseAlgorithm};
@@ -50,7 +50,7 @@ impl TryFrom<EncryptionRequest> for EncryptionRule {
 
 /// Sets the bucket's default encryption (PutBucketEncryption), then re-reads it from OSS.
 #[utoipa::path(put, path = "/api/v1/buckets/{name}/encryption", tag = "buckets",
-    params(("name" = String, Path, description = "Bucket name")),
+    params(("name" = String, Path, description = "Bucket name", pattern = "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")),
     request_body = EncryptionRequest,
     responses((status = 200, body = BucketView, description = "The bucket as OSS now reports it"),
         (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
@@ -59,7 +59,7 @@ impl TryFrom<EncryptionRequest> for EncryptionRule {
 pub async fn put_encryption(
     State(state): State<AppState>,
     principal: ApiPrincipal,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<EncryptionRequest>,
 ) -> Result<Json<BucketView>, ApiError> {
     principal.require(Role::Operator)?;
@@ -80,7 +80,7 @@ pub async fn put_encryption(
 
 /// Removes the bucket's default encryption (DeleteBucketEncryption), then re-reads it from OSS.
 #[utoipa::path(delete, path = "/api/v1/buckets/{name}/encryption", tag = "buckets",
-    params(("name" = String, Path, description = "Bucket name")),
+    params(("name" = String, Path, description = "Bucket name", pattern = "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")),
     responses((status = 200, body = BucketView, description = "The bucket as OSS now reports it"),
         (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody), (status = 502, body = super::ErrorBody)),
@@ -88,7 +88,7 @@ pub async fn put_encryption(
 pub async fn delete_encryption(
     State(state): State<AppState>,
     principal: ApiPrincipal,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> Result<Json<BucketView>, ApiError> {
     principal.require(Role::Operator)?;
     let name = parse_bucket_name(&name)?;

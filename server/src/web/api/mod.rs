@@ -5,6 +5,7 @@ mod buckets;
 mod encryption;
 mod error;
 mod json;
+mod path;
 mod policy;
 mod principal;
 mod query;
@@ -19,6 +20,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use json::{ApiJson, MAX_BODY_BYTES};
+pub use path::ApiPath;
 pub use principal::ApiPrincipal;
 
 use super::AppState;

@@ -1,13 +1,13 @@
 //! `POST /api/v1/scans`, `GET /api/v1/scans`, `GET /api/v1/scans/{id}`.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::query::Params;
-use super::{ApiError, ApiPrincipal};
+use super::{ApiError, ApiPath, ApiPrincipal};
 use crate::auth::Role;
 use crate::domain::ScanId;
 use crate::scan::Trigger;
@@ -87,8 +87,8 @@ pub async fn start_scan(
 
 /// Lists scans, newest first.
 #[utoipa::path(get, path = "/api/v1/scans", tag = "scans",
-    params(("limit" = Option<i64>, Query, description = "1 to 1000, default 50")),
-    responses((status = 200, body = ScanList), (status = 401, body = super::ErrorBody)),
+    params(("limit" = Option<i64>, Query, description = "1 to 1000, default 50", minimum = 1, maximum = 1000)),
+    responses((status = 200, body = ScanList), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_scans(
     State(state): State<AppState>,
@@ -111,13 +111,14 @@ pub async fn list_scans(
 
 /// One scan and its progress.
 #[utoipa::path(get, path = "/api/v1/scans/{id}", tag = "scans",
-    params(("id" = i64, Path, description = "Scan id")),
-    responses((status = 200, body = ScanView), (status = 400, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+    params(("id" = i64, Path, description = "Scan id", minimum = 1)),
+    responses((status = 200, body = ScanView), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get_scan(
     State(state): State<AppState>,
     principal: ApiPrincipal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ScanView>, ApiError> {
     principal.require(Role::Viewer)?;
     let id =

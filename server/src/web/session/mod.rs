@@ -17,7 +17,8 @@ pub use extract::{Admins, CsrfForm, CurrentUser, MinimumRole, Operators, Require
 pub use login::{INVALID_CREDENTIALS, local_path};
 pub use pages::{HtmlError, html_page, login_url, too_many_attempts};
 pub use request::{
-    ClientInfo, LOGIN_CSRF_COOKIE, SESSION_COOKIE, client_address, wants_secure_cookies,
+    ClientInfo, LOGIN_CSRF_COOKIE, SESSION_COOKIE, client_address, cookie, removal,
+    wants_secure_cookies,
 };
 
 use super::AppState;

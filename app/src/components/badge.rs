@@ -1,0 +1,37 @@
+//! Status and compliance shown by text and icon, never by colour alone.
+
+use leptos::prelude::*;
+
+/// `encrypted`, `unencrypted` or `unknown`, with an icon and a class for colour.
+#[component]
+pub fn StatusBadge(status: String) -> impl IntoView {
+    let (icon, class) = match status.as_str() {
+        "encrypted" => ("🔒", "badge ok"),
+        "unencrypted" => ("⚠", "badge bad"),
+        _ => ("?", "badge unknown"),
+    };
+    view! {
+        <span class=class>
+            <span aria-hidden="true">{icon}</span>
+            " "
+            {status}
+        </span>
+    }
+}
+
+/// Compliant, non-compliant, or not judged (unknown state).
+#[component]
+pub fn ComplianceBadge(compliant: Option<bool>) -> impl IntoView {
+    let (icon, class, text) = match compliant {
+        Some(true) => ("✓", "badge ok", "compliant"),
+        Some(false) => ("✗", "badge bad", "non-compliant"),
+        None => ("?", "badge unknown", "not judged"),
+    };
+    view! {
+        <span class=class>
+            <span aria-hidden="true">{icon}</span>
+            " "
+            {text}
+        </span>
+    }
+}

@@ -1,0 +1,87 @@
+//! View models: the plain data each page renders, built by the server.
+
+mod overview;
+
+pub use overview::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoint};
+
+/// What every page shows around its content: who is signed in, the navigation, a flash message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chrome {
+    /// The signed-in user's name.
+    pub user: String,
+    /// `viewer`, `operator` or `admin`.
+    pub role: String,
+    /// The CSRF token every form of this session must carry.
+    pub csrf_token: String,
+    /// The cache-busting path of the stylesheet, e.g. `/style-1a2b3c4d.css`.
+    pub stylesheet: String,
+    /// Which navigation entry is current.
+    pub active: Nav,
+    /// A message left by the previous action (POST-redirect-GET).
+    pub flash: Option<Flash>,
+    /// When the page was rendered (RFC 3339), the reference for relative ages ("3 h ago").
+    pub now: String,
+}
+
+impl Chrome {
+    /// Whether the user may start scans and change encryption.
+    pub fn can_operate(&self) -> bool {
+        matches!(self.role.as_str(), "operator" | "admin")
+    }
+
+    /// Whether the user may manage users, tokens, policy and settings.
+    pub fn is_admin(&self) -> bool {
+        self.role == "admin"
+    }
+}
+
+/// The navigation entries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Nav {
+    #[default]
+    Overview,
+    Buckets,
+    Scans,
+    AuditLog,
+    Settings,
+    None,
+}
+
+/// A one-time message shown after an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub text: String,
+}
+
+/// Whether the action went well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlashKind {
+    Success,
+    Error,
+}
+
+/// The page to render, with its model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Page {
+    Overview(OverviewModel),
+    /// 404: nothing at this address.
+    NotFound,
+    /// Something failed; the text never shows internals.
+    Error {
+        title: String,
+        text: String,
+    },
+}
+
+impl Page {
+    /// The document title.
+    pub fn title(&self) -> String {
+        let page = match self {
+            Self::Overview(_) => "Overview",
+            Self::NotFound => "Not found",
+            Self::Error { title, .. } => title.as_str(),
+        };
+        format!("{page} · oss-audit")
+    }
+}

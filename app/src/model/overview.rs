@@ -1,0 +1,74 @@
+//! The overview: compliance at a glance.
+
+/// Everything the overview shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OverviewModel {
+    /// Present buckets with a known or unknown state.
+    pub buckets: i64,
+    pub encrypted: i64,
+    pub unencrypted: i64,
+    pub unknown: i64,
+    pub compliant: i64,
+    pub noncompliant: i64,
+    /// The policy requirement in force (any, kms, kms-cmk, sm4).
+    pub policy: String,
+    /// What one-click remediation sets, e.g. `AES256` or `KMS (key alias/prod)`.
+    pub remediation_target: String,
+    /// Counts by algorithm kind, in a fixed order.
+    pub algorithms: Vec<AlgorithmCount>,
+    pub regions: Vec<RegionCount>,
+    /// Completed scans, oldest first.
+    pub trend: Vec<TrendPoint>,
+    /// The last completed scan: id, finished at (RFC 3339), duration in seconds, unknown count.
+    pub last_scan: Option<(i64, String, f64, i64)>,
+    /// A scan running now: done and total.
+    pub running: Option<(i64, i64)>,
+    /// What the last completed scan saw change.
+    pub changes: Vec<ChangeRow>,
+}
+
+impl OverviewModel {
+    /// The compliance rate in percent (unknown buckets count against it).
+    pub fn compliance_rate(&self) -> f64 {
+        if self.buckets == 0 {
+            100.0
+        } else {
+            self.compliant as f64 * 100.0 / self.buckets as f64
+        }
+    }
+}
+
+/// Buckets of one algorithm kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlgorithmCount {
+    /// e.g. `AES256`, `SM4`, `KMS (OSS-managed key)`, `KMS (customer CMK)`, `KMS + SM4`.
+    pub label: String,
+    /// The bucket-list query selecting them, e.g. `sse_algorithm=KMS`.
+    pub query: String,
+    pub count: i64,
+}
+
+/// Buckets of one region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionCount {
+    pub region: String,
+    pub buckets: i64,
+    pub noncompliant: i64,
+}
+
+/// One completed scan in the trend chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendPoint {
+    pub scan: i64,
+    pub finished_at: String,
+    pub compliance_rate: f64,
+    pub unencrypted: i64,
+}
+
+/// One change the last scan saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRow {
+    pub bucket: String,
+    pub before: String,
+    pub after: String,
+}

@@ -1,0 +1,110 @@
+//! The aggregate queries of the dashboard's overview.
+
+use sqlx::SqliteConnection;
+
+use super::StoreError;
+use super::states::state_from_columns;
+use crate::domain::{AccountId, EncryptionState, ScanId};
+
+/// Present buckets counted by algorithm kind: (algorithm, has a CMK, KMS data encryption SM4, count).
+pub async fn count_buckets_by_algorithm(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<Vec<(String, bool, bool, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT s.sse_algorithm, s.kms_master_key_id IS NOT NULL, coalesce(s.kms_data_encryption = 'SM4', 0), count(*)
+         FROM bucket b JOIN encryption_state s ON s.id = b.state_id
+         WHERE b.account_id = ?1 AND b.gone_at IS NULL AND s.sse_algorithm IS NOT NULL
+         GROUP BY 1, 2, 3",
+    )
+    .bind(account)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Present buckets per region: (region, buckets, non-compliant).
+pub async fn count_buckets_by_region(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT b.region, count(*), coalesce(sum(b.compliant = 0), 0)
+         FROM bucket b WHERE b.account_id = ?1 AND b.gone_at IS NULL AND b.state_id IS NOT NULL
+         GROUP BY b.region ORDER BY b.region",
+    )
+    .bind(account)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A change a scan recorded: the bucket, its state before (none when first seen) and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanChange {
+    pub bucket: String,
+    pub before: Option<EncryptionState>,
+    pub after: EncryptionState,
+}
+
+type ChangeRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The changes `scan` recorded, by bucket name, at most `limit`.
+pub async fn list_scan_changes(
+    conn: &mut SqliteConnection,
+    scan: ScanId,
+    limit: i64,
+) -> Result<Vec<ScanChange>, StoreError> {
+    let rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT b.name, s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code,
+                p.status, p.sse_algorithm, p.kms_master_key_id, p.kms_data_encryption, p.error_code
+         FROM encryption_state s JOIN bucket b ON b.id = s.bucket_id
+         LEFT JOIN encryption_state p ON p.id =
+             (SELECT max(id) FROM encryption_state WHERE bucket_id = s.bucket_id AND id < s.id)
+         WHERE s.scan_id = ?1 ORDER BY b.name LIMIT ?2",
+    )
+    .bind(scan)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let after = state_from_columns(
+                &r.1,
+                r.2.as_deref(),
+                r.3.as_deref(),
+                r.4.as_deref(),
+                r.5.as_deref(),
+                None,
+            )?;
+            let before =
+                r.6.as_deref()
+                    .map(|status| {
+                        state_from_columns(
+                            status,
+                            r.7.as_deref(),
+                            r.8.as_deref(),
+                            r.9.as_deref(),
+                            r.10.as_deref(),
+                            None,
+                        )
+                    })
+                    .transpose()?;
+            Ok(ScanChange {
+                bucket: r.0,
+                before,
+                after,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,52 @@
+//! The dashboard's HTML routes: one module per page, each loading its view model and rendering it
+//! through `leptos_axum`; forms post here and are answered with a redirect (no script needed).
+
+mod overview;
+mod render;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+
+pub use render::{chrome, flash, render};
+
+use super::AppState;
+use super::session::{CurrentUser, HtmlError};
+use app::{Nav, Page};
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(overview::show))
+}
+
+/// The 404 page for every address nothing else answers (signed-in users see it in the shell).
+pub async fn not_found(user: Result<CurrentUser, HtmlError>, jar: CookieJar) -> Response {
+    match user {
+        Ok(user) => {
+            render(
+                chrome(&user, Nav::None, &jar),
+                Page::NotFound,
+                StatusCode::NOT_FOUND,
+            )
+            .await
+        }
+        Err(_) => (StatusCode::NOT_FOUND, "Not found\n").into_response(),
+    }
+}
+
+/// The error page for a failure the user cannot fix; the cause was logged where it happened.
+pub async fn error_page(user: &CurrentUser, jar: &CookieJar) -> Response {
+    let page = Page::Error {
+        title: "Something went wrong".to_owned(),
+        text: "The page could not be loaded. Try again in a moment; if it keeps failing, the server log says why."
+            .to_owned(),
+    };
+    render(
+        chrome(user, Nav::None, jar),
+        page,
+        StatusCode::INTERNAL_SERVER_ERROR,
+    )
+    .await
+}

@@ -1,0 +1,169 @@
+//! `GET /`: the overview.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
+
+use app::model::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoint};
+use app::{Nav, Page};
+
+use super::{chrome, error_page, render};
+use crate::domain::EncryptionState;
+use crate::policy::current_policy;
+use crate::store::{self, StoreError};
+use crate::view::rfc3339;
+use crate::web::AppState;
+use crate::web::session::CurrentUser;
+
+/// How many past scans the trend shows.
+const TREND_SCANS: i64 = 30;
+/// How many changes of the last scan the overview lists.
+const CHANGES_SHOWN: i64 = 50;
+
+/// Renders the overview.
+pub async fn show(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Response {
+    match load(&state).await {
+        Ok(model) => {
+            render(
+                chrome(&user, Nav::Overview, &jar),
+                Page::Overview(model),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not load the overview");
+            error_page(&user, &jar).await
+        }
+    }
+}
+
+async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
+    let account = state.account();
+    let policy = current_policy(state.store(), account).await?;
+    let mut conn = state.store().pool().acquire().await?;
+    let mut model = OverviewModel {
+        policy: policy.requirement.as_str().to_owned(),
+        remediation_target: policy.remediation_target.to_string(),
+        ..OverviewModel::default()
+    };
+    for (status, compliant, count) in store::count_buckets_by_status(&mut conn, account).await? {
+        model.buckets += count;
+        match status.as_str() {
+            "encrypted" => model.encrypted += count,
+            "unencrypted" => model.unencrypted += count,
+            _ => model.unknown += count,
+        }
+        match compliant {
+            Some(true) => model.compliant += count,
+            Some(false) => model.noncompliant += count,
+            None => {}
+        }
+    }
+    model.algorithms =
+        algorithm_counts(store::count_buckets_by_algorithm(&mut conn, account).await?);
+    model.regions = store::count_buckets_by_region(&mut conn, account)
+        .await?
+        .into_iter()
+        .map(|(region, buckets, noncompliant)| RegionCount {
+            region,
+            buckets,
+            noncompliant,
+        })
+        .collect();
+    let scans = store::list_scans(&mut conn, account, TREND_SCANS * 2).await?;
+    if let Some(running) = scans.iter().find(|s| s.status == "running") {
+        model.running = Some((running.buckets_done, running.buckets_total));
+    }
+    let completed: Vec<_> = scans
+        .iter()
+        .filter(|s| s.status == "completed")
+        .take(TREND_SCANS as usize)
+        .collect();
+    model.trend = completed
+        .iter()
+        .rev()
+        .map(|s| {
+            let total =
+                s.encrypted.unwrap_or(0) + s.unencrypted.unwrap_or(0) + s.unknown.unwrap_or(0);
+            TrendPoint {
+                scan: s.id.get(),
+                finished_at: s.finished_at.map(rfc3339).unwrap_or_default(),
+                compliance_rate: if total == 0 {
+                    100.0
+                } else {
+                    s.compliant.unwrap_or(0) as f64 * 100.0 / total as f64
+                },
+                unencrypted: s.unencrypted.unwrap_or(0),
+            }
+        })
+        .collect();
+    if let Some(last) = completed.first() {
+        let seconds = last
+            .finished_at
+            .map(|end| (end - last.started_at).num_milliseconds() as f64 / 1000.0)
+            .unwrap_or_default();
+        model.last_scan = Some((
+            last.id.get(),
+            last.finished_at.map(rfc3339).unwrap_or_default(),
+            seconds,
+            last.unknown.unwrap_or(0),
+        ));
+        model.changes = store::list_scan_changes(&mut conn, last.id, CHANGES_SHOWN)
+            .await?
+            .into_iter()
+            .map(|c| ChangeRow {
+                bucket: c.bucket,
+                before: c
+                    .before
+                    .as_ref()
+                    .map_or_else(|| "first seen".to_owned(), describe),
+                after: describe(&c.after),
+            })
+            .collect();
+    }
+    Ok(model)
+}
+
+/// Buckets per algorithm kind, in a fixed order with zero rows kept (so the table does not shift).
+fn algorithm_counts(rows: Vec<(String, bool, bool, i64)>) -> Vec<AlgorithmCount> {
+    let count = |pick: &dyn Fn(&str, bool, bool) -> bool| -> i64 {
+        rows.iter()
+            .filter(|(a, k, d, _)| pick(a, *k, *d))
+            .map(|r| r.3)
+            .sum()
+    };
+    let row = |label: &str, query: &str, count: i64| AlgorithmCount {
+        label: label.to_owned(),
+        query: query.to_owned(),
+        count,
+    };
+    vec![
+        row(
+            "AES256",
+            "sse_algorithm=AES256",
+            count(&|a, _, _| a == "AES256"),
+        ),
+        row("SM4", "sse_algorithm=SM4", count(&|a, _, _| a == "SM4")),
+        row(
+            "KMS, OSS-managed key",
+            "sse_algorithm=KMS",
+            count(&|a, k, d| a == "KMS" && !k && !d),
+        ),
+        row(
+            "KMS, customer CMK",
+            "sse_algorithm=KMS",
+            count(&|a, k, d| a == "KMS" && k && !d),
+        ),
+        row(
+            "KMS with SM4 data encryption",
+            "sse_algorithm=KMS",
+            count(&|a, _, d| a == "KMS" && d),
+        ),
+    ]
+}
+
+fn describe(state: &EncryptionState) -> String {
+    state.to_string()
+}

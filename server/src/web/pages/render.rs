@@ -1,0 +1,84 @@
+//! Rendering a page: the server builds the view model, `leptos_axum` renders the app's `Shell`
+//! with it, and the flash message of the previous action is shown once.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use leptos::prelude::provide_context;
+
+use app::{Chrome, Flash, FlashKind, Nav, Page};
+
+use crate::view::rfc3339;
+use crate::web::assets::STYLESHEET_PATH;
+use crate::web::session::CurrentUser;
+
+/// The cookie carrying a one-time message to the next page.
+const FLASH_COOKIE: &str = "oss_audit_flash";
+
+/// The chrome of a page for `user`, taking the pending flash message out of `jar`.
+pub fn chrome(user: &CurrentUser, active: Nav, jar: &CookieJar) -> Chrome {
+    Chrome {
+        user: user.name().to_owned(),
+        role: user.role().as_str().to_owned(),
+        csrf_token: user.csrf_token.clone(),
+        stylesheet: STYLESHEET_PATH.clone(),
+        active,
+        flash: read_flash(jar),
+        now: rfc3339(chrono::Utc::now()),
+    }
+}
+
+/// Renders `page` in the shell with `status`, clearing the flash message it showed.
+pub async fn render(chrome: Chrome, page: Page, status: StatusCode) -> Response {
+    // Leptos spawns its rendering tasks through a global executor; it must be tokio's. Setting it
+    // again is refused harmlessly.
+    let _ = any_spawner::Executor::init_tokio();
+    let had_flash = chrome.flash.is_some();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(chrome.clone());
+            provide_context(page.clone());
+        },
+        app::Shell,
+    );
+    let request = Request::builder()
+        .uri("/")
+        .body(Body::empty())
+        .unwrap_or_default();
+    let mut response = handler(request).await.into_response();
+    *response.status_mut() = status;
+    if had_flash {
+        let jar = CookieJar::new().add(crate::web::session::removal(FLASH_COOKIE, "/", false));
+        return (jar, response).into_response();
+    }
+    response
+}
+
+/// A cookie jar that leaves `text` for the next page.
+pub fn flash(jar: CookieJar, kind: FlashKind, text: &str) -> CookieJar {
+    let prefix = match kind {
+        FlashKind::Success => "ok:",
+        FlashKind::Error => "err:",
+    };
+    let value: String =
+        url::form_urlencoded::byte_serialize(format!("{prefix}{text}").as_bytes()).collect();
+    jar.add(crate::web::session::cookie(FLASH_COOKIE, value, "/", false))
+}
+
+fn read_flash(jar: &CookieJar) -> Option<Flash> {
+    let raw = jar.get(FLASH_COOKIE)?.value().to_owned();
+    let decoded: String = url::form_urlencoded::parse(format!("v={raw}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())?;
+    let (kind, text) = if let Some(text) = decoded.strip_prefix("ok:") {
+        (FlashKind::Success, text)
+    } else {
+        (FlashKind::Error, decoded.strip_prefix("err:")?)
+    };
+    // A flash is a short sentence; anything longer was not written by us.
+    (text.len() <= 500).then(|| Flash {
+        kind,
+        text: text.to_owned(),
+    })
+}
