@@ -211,16 +211,15 @@ async fn a_wrong_region_is_re_routed_once_to_the_named_endpoint() {
 #[tokio::test]
 async fn internal_endpoints_are_used_when_asked() {
     let sandbox = sandbox(10).await;
-    let client = client(&sandbox, |c| c.use_internal_endpoints = true);
-    let bucket = sandbox
-        .buckets()
-        .into_iter()
-        .find(|b| !b.access_denied)
-        .unwrap();
-    let summary = client.find_bucket(&bucket.name).await.unwrap().unwrap();
-    let read = client
-        .get_bucket_encryption(&BucketAddress::from(&summary))
-        .await
-        .unwrap();
+    let bucket = sandbox.buckets().into_iter().find(|b| !b.access_denied).unwrap();
+    // The public endpoint is unusable, so only a client that addresses the internal one succeeds.
+    let address = BucketAddress {
+        extranet_endpoint: "nowhere.invalid".to_owned(),
+        ..BucketAddress::in_region(bucket.name.clone(), bucket.region.clone())
+    };
+    let internal = client(&sandbox, |c| c.use_internal_endpoints = true);
+    let read = internal.get_bucket_encryption(&address).await.unwrap();
     assert_eq!(read.value, bucket.encryption);
+    let public = client(&sandbox, |c| c.retry.max_attempts = 1);
+    assert!(public.get_bucket_encryption(&address).await.is_err());
 }

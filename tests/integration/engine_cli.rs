@@ -31,12 +31,18 @@ fn oss_audit(sandbox: &SandboxHandle, db: &TestDb, args: &[&str]) -> Command {
     command
 }
 
+/// The scans recorded so far (none while the process has not created the database yet).
 async fn scan_statuses(db: &TestDb) -> Vec<(i64, String, i64)> {
-    let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+    if !db.path().exists() {
+        return Vec::new();
+    }
+    let Ok(pool) = sqlx::SqlitePool::connect(&db.url).await else {
+        return Vec::new();
+    };
     let rows = sqlx::query_as("SELECT id, status, buckets_done FROM scan ORDER BY id")
         .fetch_all(&pool)
         .await
-        .unwrap();
+        .unwrap_or_default();
     pool.close().await;
     rows
 }
@@ -250,4 +256,50 @@ async fn serve_scans_on_schedule_answers_healthz_and_stops_cleanly_on_sigterm() 
     let scans = scan_statuses(&db).await;
     assert_eq!(scans.len(), 1, "one scan per interval, not more: {scans:?}");
     assert!(scans.iter().all(|s| s.1 != "running"));
+}
+
+#[tokio::test]
+async fn sigterm_during_a_scan_records_it_as_interrupted_and_exits_cleanly() {
+    let mut config = SandboxConfig::for_tests(300, 9);
+    config.latency_ms = 40;
+    let sandbox = sandbox::start(config).await.unwrap();
+    let db = TestDb::new();
+    let mut child = oss_audit(&sandbox, &db, &["serve", "--listen", "127.0.0.1:0", "--concurrency", "2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let scans = scan_statuses(&db).await;
+        if scans.first().is_some_and(|(_, status, done)| status == "running" && *done > 5) {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "a scheduled scan started: {scans:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let pid = child.id().unwrap().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "graceful exit: {status:?}");
+    let scans = scan_statuses(&db).await;
+    assert_eq!(scans.len(), 1);
+    assert_eq!(scans[0].1, "interrupted", "the running scan was interrupted cleanly: {scans:?}");
+}
+
+#[tokio::test]
+async fn a_failed_migration_is_a_failed_start_with_a_clear_message() {
+    let sandbox = sandbox(3).await;
+    let db = TestDb::new();
+    assert!(oss_audit(&sandbox, &db, &["scan"]).output().await.unwrap().status.success());
+    let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = x'00' WHERE version = (SELECT min(version) FROM _sqlx_migrations)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let output = oss_audit(&sandbox, &db, &["scan"]).output().await.unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("migration"), "{stderr}");
 }
