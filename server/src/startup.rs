@@ -141,6 +141,7 @@ impl Application {
             scan_concurrency: settings.scan_concurrency,
             metrics,
             access: settings.access.clone(),
+            scan_interval: settings.scan_interval,
         });
         Ok(Self {
             listener,

@@ -1,8 +1,28 @@
 //! View models: the plain data each page renders, built by the server.
 
+mod audit_log;
+mod bucket_detail;
+mod buckets;
 mod overview;
+mod remediate;
+mod scans;
+mod settings;
 
+pub use audit_log::{AuditFilter, AuditFilterErrors, AuditLogModel, AuditLogRow};
+pub use bucket_detail::{
+    AuditRow, BucketDetailModel, BucketRemoveModel, CurrentEncryption, EncryptionForm, FormErrors,
+    HistoryRow,
+};
+pub use buckets::{BucketFilters, BucketRow, BucketsModel};
 pub use overview::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoint};
+pub use remediate::{
+    FailureRow, PreviewRow, RemediatePreviewModel, RemediateResultModel, UntouchedRow,
+};
+pub use scans::{RunningScan, ScanRow, ScansModel};
+pub use settings::{
+    CreatedToken, NewTokenForm, NewUserForm, PolicyErrors, PolicyForm, ScheduleInfo, SettingsModel,
+    TokenRow, UserRow,
+};
 
 /// What every page shows around its content: who is signed in, the navigation, a flash message.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -65,6 +85,17 @@ pub enum FlashKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Page {
     Overview(OverviewModel),
+    Buckets(BucketsModel),
+    BucketDetail(BucketDetailModel),
+    /// The confirmation before removing a bucket's default encryption.
+    BucketRemove(BucketRemoveModel),
+    /// The preview of one-click remediation, with its confirming form.
+    Remediate(RemediatePreviewModel),
+    /// The outcome of a confirmed remediation.
+    RemediateResult(RemediateResultModel),
+    Scans(ScansModel),
+    AuditLog(AuditLogModel),
+    Settings(SettingsModel),
     /// 404: nothing at this address.
     NotFound,
     /// Something failed; the text never shows internals.
@@ -79,6 +110,14 @@ impl Page {
     pub fn title(&self) -> String {
         let page = match self {
             Self::Overview(_) => "Overview",
+            Self::Buckets(_) => "Buckets",
+            Self::BucketDetail(model) => model.name.as_str(),
+            Self::BucketRemove(_) => "Remove encryption",
+            Self::Remediate(_) => "Remediate",
+            Self::RemediateResult(_) => "Remediation results",
+            Self::Scans(_) => "Scans",
+            Self::AuditLog(_) => "Audit log",
+            Self::Settings(_) => "Settings",
             Self::NotFound => "Not found",
             Self::Error { title, .. } => title.as_str(),
         };

@@ -1,7 +1,14 @@
 //! One module per page; `render` picks the page the server chose.
 
+mod audit_log;
+mod bucket_detail;
+mod buckets;
 mod errors;
 mod overview;
+mod remediate;
+mod scans;
+mod settings;
+mod settings_access;
 
 use leptos::prelude::*;
 
@@ -12,6 +19,29 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
     match page {
         Page::Overview(model) => {
             overview::Overview(overview::OverviewProps { model, chrome }).into_any()
+        }
+        Page::Buckets(model) => buckets::Buckets(buckets::BucketsProps { model, chrome }).into_any(),
+        Page::BucketDetail(model) => {
+            bucket_detail::BucketDetail(bucket_detail::BucketDetailProps { model, chrome })
+                .into_any()
+        }
+        Page::BucketRemove(model) => {
+            bucket_detail::BucketRemove(bucket_detail::BucketRemoveProps { model, chrome })
+                .into_any()
+        }
+        Page::Remediate(model) => {
+            remediate::RemediatePreview(remediate::RemediatePreviewProps { model, chrome })
+                .into_any()
+        }
+        Page::RemediateResult(model) => {
+            remediate::RemediateResult(remediate::RemediateResultProps { model }).into_any()
+        }
+        Page::Scans(model) => scans::Scans(scans::ScansProps { model, chrome }).into_any(),
+        Page::AuditLog(model) => {
+            audit_log::AuditLog(audit_log::AuditLogProps { model, chrome }).into_any()
+        }
+        Page::Settings(model) => {
+            settings::Settings(settings::SettingsProps { model, chrome }).into_any()
         }
         Page::NotFound => errors::NotFound().into_any(),
         Page::Error { title, text } => {

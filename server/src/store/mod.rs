@@ -3,11 +3,13 @@
 
 mod accounts;
 mod api_tokens;
+mod bucket_pages;
 mod buckets;
 mod change_log;
 mod dashboard;
 mod login_attempts;
 mod policies;
+mod scan_history;
 mod scans;
 mod sessions;
 mod states;
@@ -24,6 +26,7 @@ pub use api_tokens::{
     NewToken, TokenRecord, find_api_token_by_hash, insert_api_token, list_api_tokens,
     revoke_api_token, touch_api_token,
 };
+pub use bucket_pages::{list_bucket_regions, list_recent_bucket_history};
 pub use buckets::{
     BucketQuery, BucketRecord, BucketSort, ListedBucket, SyncedBuckets, count_buckets,
     count_buckets_by_status, find_bucket_by_name, list_current_buckets, mark_buckets_gone,
@@ -38,6 +41,7 @@ pub use login_attempts::{
     find_nth_recent_failure_from_address, insert_login_attempt,
 };
 pub use policies::{find_policy, put_policy};
+pub use scan_history::list_scans_before;
 pub use scans::{
     ScanRecord, ScanSummary, complete_scan, count_scans_by_status, end_scan_unfinished,
     find_last_completed_scan, find_latest_finished_scan, get_scan, insert_running_scan, list_scans,

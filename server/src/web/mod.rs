@@ -50,6 +50,8 @@ struct StateInner {
     metrics: Arc<Metrics>,
     /// Sessions, sign-in throttling, proxy trust and cookie security.
     access: session::AccessConfig,
+    /// Time between scheduled scans (zero: disabled); the settings page shows it.
+    scan_interval: std::time::Duration,
 }
 
 /// The parts `AppState` is made of.
@@ -61,6 +63,7 @@ pub struct StateParts {
     pub scan_concurrency: usize,
     pub metrics: Arc<Metrics>,
     pub access: session::AccessConfig,
+    pub scan_interval: std::time::Duration,
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ impl AppState {
                 tasks: TaskTracker::new(),
                 metrics: parts.metrics,
                 access: parts.access,
+                scan_interval: parts.scan_interval,
             }),
         }
     }
@@ -136,6 +140,11 @@ impl AppState {
     /// Sessions, sign-in throttling, proxy trust and cookie security.
     pub fn access(&self) -> &session::AccessConfig {
         &self.inner.access
+    }
+
+    /// Time between scheduled scans; zero when they are disabled.
+    pub fn scan_interval(&self) -> std::time::Duration {
+        self.inner.scan_interval
     }
 
     /// Starts a scan in the background and returns its id at once (refused while one runs).

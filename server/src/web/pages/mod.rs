@@ -1,13 +1,26 @@
 //! The dashboard's HTML routes: one module per page, each loading its view model and rendering it
 //! through `leptos_axum`; forms post here and are answered with a redirect (no script needed).
 
+mod audit_log;
+mod audit_words;
+mod bucket_change;
+mod bucket_detail;
+mod buckets;
+mod csv;
 mod overview;
+mod remediate;
+mod remediate_preview;
 mod render;
+mod scans;
+mod settings;
+mod settings_policy;
+mod settings_tokens;
+mod settings_users;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 
 pub use render::{chrome, flash, render};
@@ -18,7 +31,23 @@ use app::{Nav, Page};
 
 /// The page routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(overview::show))
+    Router::new()
+        .route("/", get(overview::show))
+        .route("/buckets", get(buckets::show))
+        .route("/buckets.csv", get(csv::export))
+        .route("/buckets/{name}", get(bucket_detail::show))
+        .route(
+            "/buckets/{name}/encryption",
+            post(bucket_change::set_encryption),
+        )
+        .route(
+            "/buckets/{name}/remove",
+            get(bucket_change::confirm_remove).post(bucket_change::remove),
+        )
+        .merge(remediate::routes())
+        .merge(scans::routes())
+        .merge(audit_log::routes())
+        .merge(settings::routes())
 }
 
 /// The 404 page for every address nothing else answers (signed-in users see it in the shell).

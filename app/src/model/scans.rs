@@ -1,0 +1,48 @@
+//! The scan history and the progress of a running scan.
+
+/// Everything the scans page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScansModel {
+    /// Newest first.
+    pub scans: Vec<ScanRow>,
+    /// The scan running now, if any (the page then refreshes itself).
+    pub running: Option<RunningScan>,
+    /// The id to page back from (`?before=ID`) when older scans exist.
+    pub older: Option<i64>,
+    /// Whether this page starts below the newest scan (a link back to the newest is shown).
+    pub paged: bool,
+}
+
+/// Progress of the running scan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunningScan {
+    pub id: i64,
+    /// Buckets read so far.
+    pub done: i64,
+    /// Buckets to read (0 while the listing is still running).
+    pub total: i64,
+}
+
+/// One scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanRow {
+    pub id: i64,
+    /// schedule, cli, api, dashboard, demo.
+    pub trigger: String,
+    /// running, completed, failed, interrupted.
+    pub status: String,
+    /// RFC 3339.
+    pub started_at: String,
+    /// e.g. `12.4 s`, or `running for 3 s`.
+    pub duration: String,
+    /// Buckets listed.
+    pub buckets: i64,
+    /// Counts of a completed scan.
+    pub encrypted: Option<i64>,
+    pub unencrypted: Option<i64>,
+    pub unknown: Option<i64>,
+    /// Buckets whose encryption changed since the scan before.
+    pub changes: Option<i64>,
+    /// Why a scan did not complete.
+    pub error: Option<String>,
+}

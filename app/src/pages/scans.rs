@@ -1,0 +1,122 @@
+//! The scans page: history newest first, the progress of a running scan (the page refreshes
+//! itself with a meta refresh while one runs, no script), and "Scan now" for operators.
+
+use leptos::prelude::*;
+
+use crate::components::Time;
+use crate::model::{Chrome, RunningScan, ScanRow, ScansModel};
+
+/// The scans page.
+#[component]
+pub fn Scans(model: ScansModel, chrome: Chrome) -> impl IntoView {
+    // A meta refresh is not script, so the strict CSP allows it; only while a scan runs.
+    let refresh = model
+        .running
+        .map(|_| view! { <meta http-equiv="refresh" content="2" /> });
+    let scan_now = chrome.can_operate().then(|| {
+        let disabled = model.running.is_some();
+        view! {
+            <form class="scan-now" method="post" action="/scans">
+                <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
+                <button type="submit" class="primary" disabled=disabled>"Scan now"</button>
+            </form>
+        }
+    });
+    let running = model.running.map(|scan| view! { <Progress scan /> });
+    let now = chrome.now.clone();
+    let history = if model.scans.is_empty() {
+        view! { <p class="muted">"No scan has run yet."</p> }.into_any()
+    } else {
+        let rows = model
+            .scans
+            .iter()
+            .map(|scan| view! { <Row scan=scan.clone() now=now.clone() /> })
+            .collect_view();
+        view! {
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col" class="num">"Scan"</th>
+                        <th scope="col">"Trigger"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Started"</th>
+                        <th scope="col" class="num">"Duration"</th>
+                        <th scope="col" class="num">"Buckets"</th>
+                        <th scope="col" class="num">"Encrypted"</th>
+                        <th scope="col" class="num">"Unencrypted"</th>
+                        <th scope="col" class="num">"Unknown"</th>
+                        <th scope="col" class="num">"Changes"</th>
+                        <th scope="col">"Error"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let older = model
+        .older
+        .map(|id| view! { <a href=format!("/scans?before={id}")>"Older scans"</a> });
+    let newest = model
+        .paged
+        .then(|| view! { <a href="/scans">"Newest scans"</a> });
+    let pager = (model.older.is_some() || model.paged)
+        .then(|| view! { <nav class="pager" aria-label="More scans">{newest}{older}</nav> });
+    view! {
+        {refresh}
+        <h1>"Scans"</h1>
+        {scan_now}
+        {running}
+        <section>
+            <h2>"History"</h2>
+            {history}
+            {pager}
+        </section>
+    }
+}
+
+#[component]
+fn Progress(scan: RunningScan) -> impl IntoView {
+    let text = if scan.total == 0 {
+        format!("Scan #{} is listing buckets…", scan.id)
+    } else {
+        format!(
+            "Scan #{} is running: {} of {} buckets read.",
+            scan.id, scan.done, scan.total
+        )
+    };
+    let max = scan.total.max(1).to_string();
+    let value = scan.done.to_string();
+    view! {
+        <section class="running" aria-live="polite">
+            <p><label for="scan-progress">{text.clone()}</label></p>
+            <progress id="scan-progress" max=max value=value>{text}</progress>
+            <p class="muted">"This page refreshes itself every 2 seconds until the scan ends."</p>
+        </section>
+    }
+}
+
+#[component]
+fn Row(scan: ScanRow, now: String) -> impl IntoView {
+    let (icon, class) = match scan.status.as_str() {
+        "completed" => ("✓", "badge ok"),
+        "running" => ("…", "badge unknown"),
+        _ => ("✗", "badge bad"),
+    };
+    let count = |n: Option<i64>| n.map_or_else(|| "—".to_owned(), |n| n.to_string());
+    view! {
+        <tr id=format!("scan-{}", scan.id)>
+            <td class="num">{format!("#{}", scan.id)}</td>
+            <td>{scan.trigger.clone()}</td>
+            <td><span class=class><span aria-hidden="true">{icon}</span>{format!(" {}", scan.status)}</span></td>
+            <td><Time at=scan.started_at.clone() now=now /></td>
+            <td class="num">{scan.duration.clone()}</td>
+            <td class="num">{scan.buckets}</td>
+            <td class="num">{count(scan.encrypted)}</td>
+            <td class="num">{count(scan.unencrypted)}</td>
+            <td class="num">{count(scan.unknown)}</td>
+            <td class="num">{count(scan.changes)}</td>
+            <td>{scan.error.clone().unwrap_or_default()}</td>
+        </tr>
+    }
+}

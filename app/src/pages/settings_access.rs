@@ -1,0 +1,210 @@
+//! The access sections of the settings page: users and roles, and API tokens (a new token is
+//! shown once, on the answer to the form that created it).
+
+use leptos::prelude::*;
+
+use super::settings::{Choice, field_error};
+use crate::components::Time;
+use crate::model::{Chrome, CreatedToken, SettingsModel, TokenRow, UserRow};
+
+const ROLES: [(&str, &str); 3] = [
+    ("viewer", "viewer: reads, downloads reports"),
+    (
+        "operator",
+        "operator: + scans, changes encryption, remediates",
+    ),
+    ("admin", "admin: + users, tokens, policy, settings"),
+];
+
+/// Users: the list with a disable button each, and the add-user form.
+#[component]
+pub fn Users(model: SettingsModel, chrome: Chrome) -> impl IntoView {
+    let now = chrome.now.clone();
+    let rows = model
+        .users
+        .iter()
+        .map(|user| view! { <UserLine user=user.clone() chrome=chrome.clone() now=now.clone() /> })
+        .collect_view();
+    let form = model.new_user.clone();
+    view! {
+        <section id="users" aria-labelledby="users-title">
+            <h2 id="users-title">"Users and roles"</h2>
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Action"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <h3>"Add a user"</h3>
+            <form method="post" action="/settings/users" class="filters">
+                <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
+                <div class="field">
+                    <label for="user-name">"Name"</label>
+                    <input id="user-name" name="name" type="text" value=form.name.clone() maxlength="64"
+                        required=true autocomplete="off" aria-describedby="user-name-error" />
+                    {field_error(form.name_error.clone(), "user-name-error")}
+                </div>
+                <div class="field">
+                    <label for="role">"Role"</label>
+                    <Choice id="role" current=form.role.clone() options=ROLES.to_vec() described_by="role-error" />
+                    {field_error(form.role_error.clone(), "role-error")}
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" minlength="12" maxlength="1024"
+                        required=true autocomplete="new-password" aria-describedby="password-hint password-error" />
+                    <p class="hint" id="password-hint">"At least 12 characters. Hand it over in person; the user can sign in at once."</p>
+                    {field_error(form.password_error.clone(), "password-error")}
+                </div>
+                <div class="field"><button type="submit" class="primary">"Add user"</button></div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn UserLine(user: UserRow, chrome: Chrome, now: String) -> impl IntoView {
+    let status = match &user.disabled_at {
+        Some(at) => view! { <span class="badge bad"><span aria-hidden="true">"⊘"</span>" disabled"</span>" "<Time at=at.clone() now=now.clone() /> }
+            .into_any(),
+        None => view! { <span class="badge ok"><span aria-hidden="true">"✓"</span>" active"</span> }.into_any(),
+    };
+    let action = if user.disabled_at.is_some() {
+        ().into_any()
+    } else if user.is_self {
+        view! { <span class="muted">"(you)"</span> }.into_any()
+    } else {
+        let label = format!("Disable {}", user.name);
+        view! {
+            <form method="post" action=format!("/settings/users/{}/disable", user.name)>
+                <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
+                <button type="submit" class="danger" aria-label=label>"Disable"</button>
+            </form>
+        }
+        .into_any()
+    };
+    view! {
+        <tr id=format!("user-{}", user.name)>
+            <td>{user.name.clone()}</td>
+            <td>{user.role.clone()}</td>
+            <td><Time at=user.created_at.clone() now=now /></td>
+            <td>{status}</td>
+            <td>{action}</td>
+        </tr>
+    }
+}
+
+/// API tokens: the list with revoke buttons, and the create form.
+#[component]
+pub fn Tokens(model: SettingsModel, chrome: Chrome) -> impl IntoView {
+    let now = chrome.now.clone();
+    let rows = model
+        .tokens
+        .iter()
+        .map(|token| view! { <TokenLine token=token.clone() chrome=chrome.clone() now=now.clone() /> })
+        .collect_view();
+    let list = if model.tokens.is_empty() {
+        view! { <p class="muted">"No API tokens yet."</p> }.into_any()
+    } else {
+        view! {
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Starts with"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Action"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let form = model.new_token.clone();
+    view! {
+        <section id="tokens" aria-labelledby="tokens-title">
+            <h2 id="tokens-title">"API tokens"</h2>
+            {list}
+            <h3>"Create a token"</h3>
+            <form method="post" action="/settings/tokens" class="filters">
+                <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
+                <div class="field">
+                    <label for="token-name">"What it is for"</label>
+                    <input id="token-name" name="name" type="text" value=form.name.clone() maxlength="64"
+                        required=true autocomplete="off" aria-describedby="token-name-error" />
+                    {field_error(form.name_error.clone(), "token-name-error")}
+                </div>
+                <div class="field">
+                    <label for="token-role">"Role"</label>
+                    <select id="token-role" name="role" aria-describedby="token-role-error">
+                        {ROLES.iter().map(|(value, label)| {
+                            let selected = *value == form.role;
+                            view! { <option value=*value selected=selected>{*label}</option> }
+                        }).collect_view()}
+                    </select>
+                    {field_error(form.role_error.clone(), "token-role-error")}
+                </div>
+                <div class="field"><button type="submit" class="primary">"Create token"</button></div>
+            </form>
+        </section>
+    }
+}
+
+/// A token just created, shown at the top of the page on the answer to the create form only.
+#[component]
+pub fn Created(token: CreatedToken) -> impl IntoView {
+    view! {
+        <div class="token-once" role="status">
+            <p><strong>{format!("Token “{}” ({}) created.", token.name, token.role)}</strong>" Copy it now; it will not be shown again."</p>
+            <label for="new-token">"The token"</label>
+            <input id="new-token" type="text" readonly=true value=token.token.clone() size="60" class="mono" />
+            <p class="hint">"Send it as Authorization: Bearer … to /api/v1."</p>
+        </div>
+    }
+}
+
+#[component]
+fn TokenLine(token: TokenRow, chrome: Chrome, now: String) -> impl IntoView {
+    let last_used = match &token.last_used_at {
+        Some(at) => view! { <Time at=at.clone() now=now.clone() /> }.into_any(),
+        None => view! { <span class="muted">"never"</span> }.into_any(),
+    };
+    let (status, action) = match &token.revoked_at {
+        Some(at) => (
+            view! { <span class="badge bad"><span aria-hidden="true">"⊘"</span>" revoked"</span>" "<Time at=at.clone() now=now.clone() /> }
+                .into_any(),
+            ().into_any(),
+        ),
+        None => (
+            view! { <span class="badge ok"><span aria-hidden="true">"✓"</span>" active"</span> }.into_any(),
+            view! {
+                <form method="post" action=format!("/settings/tokens/{}/revoke", token.id)>
+                    <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
+                    <button type="submit" class="danger" aria-label=format!("Revoke {}", token.name)>"Revoke"</button>
+                </form>
+            }
+            .into_any(),
+        ),
+    };
+    view! {
+        <tr id=format!("token-{}", token.id)>
+            <td>{token.name.clone()}</td>
+            <td>{token.role.clone()}</td>
+            <td><code>{format!("{}…", token.prefix)}</code></td>
+            <td><Time at=token.created_at.clone() now=now.clone() />{format!(" by {}", token.created_by)}</td>
+            <td>{last_used}</td>
+            <td>{status}</td>
+            <td>{action}</td>
+        </tr>
+    }
+}

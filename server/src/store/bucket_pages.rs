@@ -1,0 +1,40 @@
+//! Small read queries of the bucket pages: the regions to filter by, a bounded history.
+
+use sqlx::SqliteConnection;
+
+use super::StoreError;
+use super::states::StateRecord;
+use crate::domain::{AccountId, BucketId};
+
+/// The distinct regions of the account's present buckets, sorted (served by `bucket_by_region`).
+pub async fn list_bucket_regions(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT region FROM bucket WHERE account_id = ?1 AND gone_at IS NULL ORDER BY region",
+    )
+    .bind(account)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A bucket's newest `limit` recorded states, newest first; rows of a scan still running are not
+/// yet history (as in `list_bucket_history`, which returns them all).
+pub async fn list_recent_bucket_history(
+    conn: &mut SqliteConnection,
+    bucket: BucketId,
+    limit: i64,
+) -> Result<Vec<StateRecord>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id,
+                s.kms_data_encryption, s.error_code, s.error_message, s.request_id
+         FROM encryption_state s LEFT JOIN scan ON scan.id = s.scan_id
+         WHERE s.bucket_id = ?1 AND (s.scan_id IS NULL OR scan.status = 'completed')
+         ORDER BY s.id DESC LIMIT ?2",
+    )
+    .bind(bucket)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}

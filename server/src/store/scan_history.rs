@@ -1,0 +1,25 @@
+//! Paging through the scan history, newest first (the scans page).
+
+use sqlx::SqliteConnection;
+
+use super::{ScanRecord, StoreError};
+use crate::domain::{AccountId, ScanId};
+
+/// The newest scans of an account older than `before` (all when `None`), at most `limit`.
+pub async fn list_scans_before(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    before: Option<ScanId>,
+    limit: i64,
+) -> Result<Vec<ScanRecord>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, account_id, trigger, status, started_at, finished_at, buckets_total, buckets_done,
+                buckets_failed, error, encrypted, unencrypted, unknown, compliant, noncompliant, changes
+         FROM scan WHERE account_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
+    )
+    .bind(account)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}

@@ -1,0 +1,162 @@
+//! `GET /buckets/{name}`: one bucket, its history and its audit-log entries.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
+
+use app::model::{AuditRow, BucketDetailModel, CurrentEncryption, EncryptionForm, HistoryRow};
+use app::{Nav, Page};
+
+use super::audit_words::in_words;
+use super::{chrome, error_page, not_found, render};
+use crate::domain::{BucketName, EncryptionState};
+use crate::store::{self, ChangeFilter, ChangeRecord, StateRecord, StoreError};
+use crate::view::{BucketView, rfc3339};
+use crate::web::AppState;
+use crate::web::session::CurrentUser;
+
+/// How many recorded states the timeline shows.
+const HISTORY_SHOWN: i64 = 100;
+/// How many audit-log entries the page shows.
+const CHANGES_SHOWN: i64 = 50;
+
+/// The bucket name of a path, `None` for anything that is not one (shown as 404).
+pub fn path_name(path: Result<Path<String>, PathRejection>) -> Option<BucketName> {
+    let Path(raw) = path.ok()?;
+    BucketName::parse(&raw).ok()
+}
+
+/// Renders the bucket page.
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Some(name) = path_name(path) else {
+        return not_found(Ok(user), jar).await;
+    };
+    match load(&state, &name).await {
+        Ok(Some(model)) => page(&user, &jar, model, StatusCode::OK).await,
+        Ok(None) => not_found(Ok(user), jar).await,
+        Err(err) => {
+            tracing::error!(error = %err, bucket.name = %name, "could not load the bucket page");
+            error_page(&user, &jar).await
+        }
+    }
+}
+
+/// Renders `model` as the bucket page with `status` (400 when the form needs correcting).
+pub async fn page(
+    user: &CurrentUser,
+    jar: &CookieJar,
+    model: BucketDetailModel,
+    status: StatusCode,
+) -> Response {
+    render(
+        chrome(user, Nav::Buckets, jar),
+        Page::BucketDetail(model),
+        status,
+    )
+    .await
+}
+
+/// The page model of bucket `name`; `None` when the inventory has never seen it.
+pub async fn load(
+    state: &AppState,
+    name: &BucketName,
+) -> Result<Option<BucketDetailModel>, StoreError> {
+    let mut conn = state.store().pool().acquire().await?;
+    let Some(record) = store::find_bucket_by_name(&mut conn, state.account(), name).await? else {
+        return Ok(None);
+    };
+    let mut history =
+        store::list_recent_bucket_history(&mut conn, record.id, HISTORY_SHOWN + 1).await?;
+    let history_truncated = history.len() as i64 > HISTORY_SHOWN;
+    history.truncate(HISTORY_SHOWN as usize);
+    let filter = ChangeFilter {
+        bucket: Some(name.as_str().to_owned()),
+        limit: CHANGES_SHOWN,
+        ..ChangeFilter::default()
+    };
+    let changes = store::list_changes(&mut conn, state.account(), &filter).await?;
+    let state_now = record.state()?;
+    let view = BucketView::from_record(&record)?;
+    let form = EncryptionForm {
+        sse_algorithm: view
+            .sse_algorithm
+            .clone()
+            .unwrap_or_else(|| "AES256".to_owned()),
+        kms_master_key_id: view.kms_master_key_id.clone().unwrap_or_default(),
+        sm4: view.kms_data_encryption.is_some(),
+        ..EncryptionForm::default()
+    };
+    let current = state_now.as_ref().map(|state| CurrentEncryption {
+        status: view.status.clone(),
+        sse_algorithm: view.sse_algorithm.clone(),
+        kms_master_key_id: view.kms_master_key_id.clone(),
+        kms_data_encryption: view.kms_data_encryption.clone(),
+        compliant: view.compliant,
+        scanned_at: view.scanned_at.clone(),
+        request_id: record.request_id.clone(),
+        error: match state {
+            EncryptionState::Unknown { code, message } if message.is_empty() => Some(code.clone()),
+            EncryptionState::Unknown { code, message } => Some(format!("{code}: {message}")),
+            _ => None,
+        },
+    });
+    Ok(Some(BucketDetailModel {
+        name: record.name.clone(),
+        region: record.region.clone(),
+        extranet_endpoint: record.extranet_endpoint.clone(),
+        intranet_endpoint: record.intranet_endpoint.clone(),
+        created_at: record.created_at.map(rfc3339),
+        first_seen_at: rfc3339(record.first_seen_at),
+        gone_at: record.gone_at.map(rfc3339),
+        current,
+        history: history
+            .into_iter()
+            .map(history_row)
+            .collect::<Result<_, _>>()?,
+        history_truncated,
+        changes: changes.into_iter().map(audit_row).collect(),
+        form,
+    }))
+}
+
+/// What a state holds, in a few words: `KMS (key alias/prod, data SM4)`, `no default encryption`,
+/// `AccessDenied`.
+pub fn describe(state: &EncryptionState) -> String {
+    match state {
+        EncryptionState::Encrypted(rule) => rule.to_string(),
+        EncryptionState::Unencrypted => "no default encryption".to_owned(),
+        EncryptionState::Unknown { code, .. } => format!("could not be read ({code})"),
+    }
+}
+
+fn history_row(s: StateRecord) -> Result<HistoryRow, StoreError> {
+    let state = s.state()?;
+    Ok(HistoryRow {
+        observed_at: rfc3339(s.observed_at),
+        status: s.status,
+        description: describe(&state),
+        scan: s.scan_id.map(|id| id.get()),
+        request_id: s.request_id,
+    })
+}
+
+fn audit_row(c: ChangeRecord) -> AuditRow {
+    AuditRow {
+        at: rfc3339(c.at),
+        actor: c.actor,
+        action: c.action,
+        // Worded as the audit-log page words them; an absent `after` means OSS refused.
+        before: in_words(c.before.as_deref(), false),
+        after: in_words(c.after.as_deref(), c.outcome != "ok"),
+        outcome: c.outcome,
+        request_id: c.request_id,
+        detail: c.detail,
+    }
+}

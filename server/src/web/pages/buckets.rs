@@ -1,0 +1,251 @@
+//! `GET /buckets`: the bucket list. Filters, order and page come from the URL query; values that
+//! are not understood are ignored with a visible note, never a failure.
+
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::CookieJar;
+
+use app::model::{BucketFilters, BucketRow, BucketsModel};
+use app::{Nav, Page};
+
+use super::{chrome, error_page, render};
+use crate::domain::{Region, SseAlgorithm, Status};
+use crate::store::{self, BucketQuery, BucketSort, StoreError};
+use crate::view::BucketView;
+use crate::web::AppState;
+use crate::web::session::CurrentUser;
+
+/// Buckets per page.
+pub const PAGE_SIZE: i64 = 50;
+/// The longest name search kept; bucket names are at most 63 characters.
+const MAX_SEARCH: usize = 100;
+
+/// The sort keys of the URL and the store's orders.
+const SORTS: [(&str, BucketSort); 6] = [
+    ("name", BucketSort::Name),
+    ("region", BucketSort::Region),
+    ("status", BucketSort::Status),
+    ("algorithm", BucketSort::Algorithm),
+    ("compliance", BucketSort::Compliance),
+    ("scanned", BucketSort::ScannedAt),
+];
+
+/// The view the URL query asks for: filters and order (as the store takes them), the page, and
+/// notes about the values that were ignored.
+#[derive(Debug, Clone, Default)]
+pub struct ListView {
+    pub filters: BucketFilters,
+    /// Filters and order; no paging.
+    pub query: BucketQuery,
+    pub sort: &'static str,
+    pub page: i64,
+    pub notes: Vec<String>,
+}
+
+/// Reads the URL query of the list (and of its CSV export). The first value of a repeated key
+/// counts; empty values mean "no filter"; unknown keys are ignored silently.
+pub fn parse_view(raw: Option<&str>) -> ListView {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
+        .collect();
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
+    let mut view = ListView {
+        sort: "name",
+        page: 1,
+        ..ListView::default()
+    };
+    let mut ignore = |what: &str, value: &str, expected: &str| {
+        let shown: String = value.chars().take(40).collect();
+        view.notes
+            .push(format!("Ignored {what} “{shown}”: {expected}."));
+    };
+    if let Some(v) = get("status") {
+        match Status::parse(v) {
+            Some(status) => view.filters.status = status.as_str().to_owned(),
+            None => ignore("status", v, "expected encrypted, unencrypted or unknown"),
+        }
+    }
+    if let Some(v) = get("compliant") {
+        match v {
+            "true" | "false" => view.filters.compliant = v.to_owned(),
+            _ => ignore("compliance", v, "expected true or false"),
+        }
+    }
+    if let Some(v) = get("region") {
+        match Region::parse(v) {
+            Ok(region) => view.filters.region = region.as_str().to_owned(),
+            Err(_) => ignore("region", v, "not a region id such as cn-hangzhou"),
+        }
+    }
+    if let Some(v) = get("sse_algorithm") {
+        match SseAlgorithm::parse(v) {
+            Ok(algorithm) => view.filters.sse_algorithm = algorithm.as_str().to_owned(),
+            Err(_) => ignore("algorithm", v, "expected AES256, SM4 or KMS"),
+        }
+    }
+    if let Some(v) = get("q") {
+        if v.chars().count() > MAX_SEARCH {
+            ignore(
+                "part of the search",
+                v,
+                "searches are cut at 100 characters",
+            );
+        }
+        view.filters.q = v.chars().take(MAX_SEARCH).collect();
+    }
+    if let Some(v) = get("sort") {
+        match SORTS.iter().find(|(key, _)| *key == v) {
+            Some((key, sort)) => {
+                view.sort = key;
+                view.query.sort = *sort;
+            }
+            None => ignore(
+                "order",
+                v,
+                "expected name, region, status, algorithm, compliance or scanned",
+            ),
+        }
+    }
+    if let Some(v) = get("dir") {
+        match v {
+            "asc" => {}
+            "desc" => view.query.descending = true,
+            _ => ignore("direction", v, "expected asc or desc"),
+        }
+    }
+    if let Some(v) = get("page") {
+        match v.parse::<i64>() {
+            Ok(page) if page >= 1 => view.page = page,
+            _ => ignore("page", v, "expected a page number from 1"),
+        }
+    }
+    let f = &view.filters;
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    view.query.status = some(&f.status);
+    view.query.compliant = some(&f.compliant).map(|c| c == "true");
+    view.query.region = some(&f.region);
+    view.query.sse_algorithm = some(&f.sse_algorithm);
+    view.query.name_contains = some(&f.q);
+    view
+}
+
+/// Renders the bucket list.
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let view = parse_view(raw.as_deref());
+    match load(&state, view).await {
+        Ok(model) => {
+            render(
+                chrome(&user, Nav::Buckets, &jar),
+                Page::Buckets(model),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not load the bucket list");
+            error_page(&user, &jar).await
+        }
+    }
+}
+
+async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, StoreError> {
+    let account = state.account();
+    let mut conn = state.store().pool().acquire().await?;
+    let total = store::count_buckets(&mut conn, account, &view.query).await?;
+    let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    if view.page > last_page {
+        view.notes.push(format!(
+            "There is no page {}; showing page {last_page}, the last.",
+            view.page
+        ));
+        view.page = last_page;
+    }
+    let query = BucketQuery {
+        offset: (view.page - 1) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+        ..view.query.clone()
+    };
+    let records = store::query_buckets(&mut conn, account, &query).await?;
+    let regions = store::list_bucket_regions(&mut conn, account).await?;
+    let rows = records
+        .iter()
+        .map(|record| BucketView::from_record(record).map(row))
+        .collect::<Result<_, _>>()?;
+    Ok(BucketsModel {
+        filters: view.filters,
+        sort: view.sort.to_owned(),
+        descending: view.query.descending,
+        page: view.page,
+        page_size: PAGE_SIZE,
+        total,
+        regions,
+        rows,
+        notes: view.notes,
+    })
+}
+
+fn row(b: BucketView) -> BucketRow {
+    BucketRow {
+        name: b.name,
+        status: b.status,
+        sse_algorithm: b.sse_algorithm,
+        kms_master_key_id: b.kms_master_key_id,
+        kms_data_encryption: b.kms_data_encryption,
+        region: b.region,
+        compliant: b.compliant,
+        error_code: b.error_code,
+        scanned_at: b.scanned_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_and_order_are_read_from_the_query() {
+        let view = parse_view(Some(
+            "status=unencrypted&compliant=false&region=oss-cn-beijing&sse_algorithm=kms&q=+logs+&sort=region&dir=desc&page=3",
+        ));
+        assert!(view.notes.is_empty(), "{:?}", view.notes);
+        assert_eq!(view.query.status.as_deref(), Some("unencrypted"));
+        assert_eq!(view.query.compliant, Some(false));
+        assert_eq!(view.query.region.as_deref(), Some("cn-beijing"));
+        assert_eq!(view.query.sse_algorithm.as_deref(), Some("KMS"));
+        assert_eq!(view.query.name_contains.as_deref(), Some("logs"));
+        assert_eq!(view.query.sort, BucketSort::Region);
+        assert!(view.query.descending);
+        assert_eq!((view.sort, view.page), ("region", 3));
+    }
+
+    #[test]
+    fn values_not_understood_are_ignored_with_a_note() {
+        let view = parse_view(Some(
+            "status=broken&compliant=maybe&region=Not_A_Region&sse_algorithm=DES&sort=colour&dir=up&page=-2",
+        ));
+        assert_eq!(view.notes.len(), 7, "{:?}", view.notes);
+        assert_eq!(view.query, BucketQuery::default());
+        assert_eq!((view.sort, view.page), ("name", 1));
+        assert!(view.notes[0].contains("broken"), "{:?}", view.notes);
+    }
+
+    #[test]
+    fn empty_and_unknown_keys_mean_no_filter() {
+        let view = parse_view(Some("status=&region=&bucket=a&x=1"));
+        assert!(view.notes.is_empty());
+        assert_eq!(view.query, BucketQuery::default());
+        assert!(parse_view(None).notes.is_empty());
+    }
+}

@@ -1,0 +1,225 @@
+//! `GET /remediate` (the preview: what changes, what is left alone) and `POST /remediate` (the
+//! confirmation, answered with the results page itself). Operators and admins only.
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+
+use app::model::{FailureRow, RemediateResultModel};
+use app::{Nav, Page};
+
+use super::remediate_preview::{self as preview, MAX_NAMED};
+use super::{chrome, error_page, render};
+use crate::auth::Role;
+use crate::changes::{Changer, RemediationFailure, Selection, remediate};
+use crate::domain::BucketName;
+use crate::policy::current_policy;
+use crate::store::{self, StoreError};
+use crate::web::AppState;
+use crate::web::session::{CsrfForm, CurrentUser, HtmlError};
+
+/// `/remediate`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/remediate", axum::routing::get(show).post(confirm))
+}
+
+/// `GET /remediate[?bucket=NAME...][&offset=N]`: the preview of every readable non-compliant
+/// bucket, or of exactly the buckets named.
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if let Err(refused) = user.require(Role::Operator) {
+        return refused.into_response();
+    }
+    let mut names = Vec::new();
+    let mut offset = 0;
+    for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "bucket" if !value.trim().is_empty() => names.push(value.trim().to_owned()),
+            "offset" => offset = value.parse::<i64>().unwrap_or(0).max(0),
+            _ => {}
+        }
+    }
+    let model = if names.is_empty() {
+        preview::all(&state, offset).await
+    } else {
+        preview::named(&state, &names).await
+    };
+    match model {
+        Ok(model) => {
+            render(
+                chrome(&user, Nav::Overview, &jar),
+                Page::Remediate(model),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not load the remediation preview");
+            error_page(&user, &jar).await
+        }
+    }
+}
+
+/// `POST /remediate`: remediates exactly the previewed buckets (`bucket` fields), or every
+/// non-compliant bucket (`all=1`) when their number is still the one previewed (`expected`), and
+/// answers with the outcome per bucket.
+pub async fn confirm(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    CsrfForm { user, form }: CsrfForm<Vec<(String, String)>>,
+) -> Response {
+    if let Err(refused) = user.require(Role::Operator) {
+        return refused.into_response();
+    }
+    let field = |name: &'static str| form.iter().filter(move |(k, _)| k == name).map(|(_, v)| v);
+    let names: Vec<&String> = field("bucket").collect();
+    let all = field("all").any(|v| v == "1");
+    let selection = if !names.is_empty() {
+        let parsed: Result<Vec<_>, _> = names.iter().map(|n| BucketName::parse(n)).collect();
+        match parsed {
+            Ok(parsed) if parsed.len() <= MAX_NAMED => Selection::Named(parsed),
+            // Our preview never carries these: the form did not come from it.
+            _ => return HtmlError::BadRequest.into_response(),
+        }
+    } else if all {
+        let expected = field("expected").find_map(|v| v.parse::<i64>().ok());
+        match changed_since_preview(&state, expected).await {
+            Ok(None) => Selection::AllNonCompliant,
+            Ok(Some(now)) => return stale(&state, &user, &jar, expected, now).await,
+            Err(err) => return failed(&user, &jar, &err).await,
+        }
+    } else {
+        return HtmlError::BadRequest.into_response();
+    };
+    let target = match current_policy(state.store(), state.account()).await {
+        Ok(policy) => policy.remediation_target.to_string(),
+        Err(err) => return failed(&user, &jar, &err).await,
+    };
+    let actor = user.principal.actor();
+    let changer = Changer {
+        store: state.store(),
+        client: state.client(),
+        account: state.account(),
+        actor: &actor,
+    };
+    let report = match remediate(changer, &selection).await {
+        Ok(report) => report,
+        Err(err) => return failed(&user, &jar, &err).await,
+    };
+    tracing::info!(
+        actor = %actor,
+        remediated = report.remediated.len(),
+        failed = report.failed.len(),
+        "remediation confirmed on the dashboard"
+    );
+    let model = RemediateResultModel {
+        target,
+        remediated: report.remediated,
+        failed: report.failed.iter().map(failure_row).collect(),
+    };
+    render(
+        chrome(&user, Nav::Overview, &jar),
+        Page::RemediateResult(model),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `Some(count now)` when the number of non-compliant buckets is not the one previewed.
+async fn changed_since_preview(
+    state: &AppState,
+    expected: Option<i64>,
+) -> Result<Option<i64>, StoreError> {
+    let mut conn = state.store().pool().acquire().await?;
+    let now = store::count_buckets(&mut conn, state.account(), &preview::noncompliant()).await?;
+    Ok((expected != Some(now)).then_some(now))
+}
+
+/// The preview again (409), saying the buckets changed since it was shown; nothing was changed.
+async fn stale(
+    state: &AppState,
+    user: &CurrentUser,
+    jar: &CookieJar,
+    expected: Option<i64>,
+    now: i64,
+) -> Response {
+    match preview::all(state, 0).await {
+        Ok(mut model) => {
+            let then = expected.map_or_else(|| "an unknown number".to_owned(), |n| n.to_string());
+            model.error = Some(format!(
+                "Nothing was changed: the non-compliant buckets changed since the preview ({then} then, {now} now). Review the list below and confirm again."
+            ));
+            render(
+                chrome(user, Nav::Overview, jar),
+                Page::Remediate(model),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(err) => failed(user, jar, &err).await,
+    }
+}
+
+async fn failed(user: &CurrentUser, jar: &CookieJar, err: &StoreError) -> Response {
+    tracing::error!(error = %err, "remediation from the dashboard failed");
+    error_page(user, jar).await
+}
+
+/// Splits `changes::describe`'s `CODE: message (request id ID)` into its parts; a reason in
+/// another shape (not in the inventory, a network failure) is kept whole as the message.
+fn failure_row(failure: &RemediationFailure) -> FailureRow {
+    let text = failure.error.as_str();
+    let (rest, request_id, from_oss) = match text.rfind(" (request id ") {
+        Some(at) if text.ends_with(')') => {
+            let id = &text[at + " (request id ".len()..text.len() - 1];
+            (&text[..at], (id != "none").then(|| id.to_owned()), true)
+        }
+        _ => (text, None, false),
+    };
+    let (code, message) = match rest.split_once(": ") {
+        Some((code, message)) if from_oss && !code.is_empty() && !code.contains(' ') => {
+            (code.to_owned(), message.to_owned())
+        }
+        _ => (String::new(), rest.to_owned()),
+    };
+    FailureRow {
+        name: failure.name.clone(),
+        code,
+        message,
+        request_id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(error: &str) -> FailureRow {
+        failure_row(&RemediationFailure {
+            name: "b".into(),
+            error: error.into(),
+        })
+    }
+
+    #[test]
+    fn oss_failures_split_into_code_message_and_request_id() {
+        let r = row("AccessDenied: You have no right to access this object. (request id 5F3A)");
+        assert_eq!(r.code, "AccessDenied");
+        assert_eq!(r.message, "You have no right to access this object.");
+        assert_eq!(r.request_id.as_deref(), Some("5F3A"));
+        let none = row("NoSuchBucket: gone (request id none)");
+        assert_eq!(
+            (none.code.as_str(), none.request_id),
+            ("NoSuchBucket", None)
+        );
+        let other = row("bucket x is not in the inventory; run a scan if it was created recently");
+        assert_eq!(other.code, "");
+        assert!(other.message.starts_with("bucket x is not"));
+    }
+}

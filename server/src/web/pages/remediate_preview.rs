@@ -1,0 +1,142 @@
+//! The remediation preview's model: exactly which buckets change and how, and those left alone.
+//! Every-non-compliant previews are paged, so 100,000 buckets never land on one page.
+
+use std::collections::HashSet;
+
+use app::model::{PreviewRow, RemediatePreviewModel, UntouchedRow};
+
+use crate::domain::{BucketName, EncryptionState};
+use crate::policy::current_policy;
+use crate::store::{self, BucketQuery, BucketRecord, StoreError};
+use crate::web::AppState;
+
+/// Buckets to change per page of the preview.
+pub const PAGE_SIZE: i64 = 500;
+/// Buckets left alone listed on the preview (the bucket list has the rest).
+const UNTOUCHED_SHOWN: i64 = 200;
+/// The most buckets one named selection may hold.
+pub const MAX_NAMED: usize = 1000;
+
+/// The buckets a remediation of every non-compliant bucket changes in all.
+pub fn noncompliant() -> BucketQuery {
+    BucketQuery {
+        compliant: Some(false),
+        ..BucketQuery::default()
+    }
+}
+
+/// The preview of remediating every readable non-compliant bucket, from `offset`.
+pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel, StoreError> {
+    let account = state.account();
+    let mut model = base(state).await?;
+    let mut conn = state.store().pool().acquire().await?;
+    let page = BucketQuery {
+        offset,
+        limit: PAGE_SIZE,
+        ..noncompliant()
+    };
+    model.changes = store::query_buckets(&mut conn, account, &page)
+        .await?
+        .iter()
+        .map(preview_row)
+        .collect::<Result<_, _>>()?;
+    model.change_count = store::count_buckets(&mut conn, account, &noncompliant()).await?;
+    model.offset = offset;
+    let unknown = BucketQuery {
+        status: Some("unknown".to_owned()),
+        limit: UNTOUCHED_SHOWN,
+        ..BucketQuery::default()
+    };
+    model.untouched = store::query_buckets(&mut conn, account, &unknown)
+        .await?
+        .iter()
+        .map(|b| UntouchedRow {
+            name: b.name.clone(),
+            region: b.region.clone(),
+            reason: unreadable(b),
+        })
+        .collect();
+    model.untouched_count = store::count_buckets(&mut conn, account, &unknown).await?;
+    Ok(model)
+}
+
+/// The preview of remediating exactly the buckets named (in the order given, each once). Names
+/// that are invalid or not in the inventory are listed apart and left out of the form.
+pub async fn named(
+    state: &AppState,
+    names: &[String],
+) -> Result<RemediatePreviewModel, StoreError> {
+    let mut model = base(state).await?;
+    if names.len() > MAX_NAMED {
+        model.error = Some(format!(
+            "{} buckets were chosen; remediate at most {MAX_NAMED} at a time.",
+            names.len()
+        ));
+        model.selection = Some(Vec::new());
+        return Ok(model);
+    }
+    let mut conn = state.store().pool().acquire().await?;
+    let mut seen = HashSet::new();
+    let mut chosen = Vec::new();
+    for raw in names.iter().filter(|n| seen.insert(n.as_str())) {
+        let Ok(name) = BucketName::parse(raw) else {
+            model.untouched.push(UntouchedRow {
+                name: raw.chars().take(80).collect(),
+                region: String::new(),
+                reason: "not a valid bucket name".to_owned(),
+            });
+            continue;
+        };
+        match store::find_bucket_by_name(&mut conn, state.account(), &name).await? {
+            Some(record) if record.gone_at.is_none() => {
+                model.changes.push(preview_row(&record)?);
+                chosen.push(name.to_string());
+            }
+            _ => model.untouched.push(UntouchedRow {
+                name: name.to_string(),
+                region: String::new(),
+                reason: "not in the inventory; run a scan if it was created recently".to_owned(),
+            }),
+        }
+    }
+    model.change_count = chosen.len() as i64;
+    model.untouched_count = model.untouched.len() as i64;
+    model.selection = Some(chosen);
+    Ok(model)
+}
+
+async fn base(state: &AppState) -> Result<RemediatePreviewModel, StoreError> {
+    let policy = current_policy(state.store(), state.account()).await?;
+    Ok(RemediatePreviewModel {
+        policy: policy.requirement.as_str().to_owned(),
+        target: policy.remediation_target.to_string(),
+        page_size: PAGE_SIZE,
+        ..RemediatePreviewModel::default()
+    })
+}
+
+fn preview_row(record: &BucketRecord) -> Result<PreviewRow, StoreError> {
+    let current = match record.state()? {
+        Some(EncryptionState::Encrypted(rule)) => rule.to_string(),
+        Some(EncryptionState::Unknown { code, .. }) => format!("({code})"),
+        Some(EncryptionState::Unencrypted) => String::new(),
+        None => "not read yet".to_owned(),
+    };
+    Ok(PreviewRow {
+        name: record.name.clone(),
+        region: record.region.clone(),
+        status: record
+            .status
+            .clone()
+            .unwrap_or_else(|| "unknown".to_owned()),
+        current,
+        compliant: record.compliant,
+    })
+}
+
+fn unreadable(record: &BucketRecord) -> String {
+    match &record.error_code {
+        Some(code) => format!("could not be read ({code})"),
+        None => "could not be read".to_owned(),
+    }
+}

@@ -1,0 +1,171 @@
+//! `GET /scans` (the history, newest first, and the progress of a running scan) and `POST /scans`
+//! ("Scan now", operators and admins).
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use app::model::{RunningScan, ScanRow, ScansModel};
+use app::{FlashKind, Nav, Page};
+
+use super::{chrome, error_page, flash, render};
+use crate::auth::Role;
+use crate::domain::ScanId;
+use crate::scan::{ScanError, Trigger};
+use crate::store::{self, ScanRecord, StoreError};
+use crate::view::rfc3339;
+use crate::web::AppState;
+use crate::web::session::{CsrfForm, CurrentUser};
+
+/// Scans per page of the history.
+const PAGE: i64 = 50;
+
+/// `/scans`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/scans", axum::routing::get(show).post(start))
+}
+
+/// A form with no fields besides its CSRF token.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoFields {}
+
+/// `GET /scans[?before=ID]`.
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    // `before` pages back to older scans; anything unreadable shows the newest.
+    let before = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "before")
+        .and_then(|(_, value)| ScanId::parse(&value));
+    match load(&state, before).await {
+        Ok(model) => {
+            render(
+                chrome(&user, Nav::Scans, &jar),
+                Page::Scans(model),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not load the scans page");
+            error_page(&user, &jar).await
+        }
+    }
+}
+
+async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, StoreError> {
+    let mut conn = state.store().pool().acquire().await?;
+    let mut scans = store::list_scans_before(&mut conn, state.account(), before, PAGE + 1).await?;
+    let older = (scans.len() as i64 > PAGE).then(|| {
+        scans.truncate(PAGE as usize);
+        scans.last().map(|s| s.id.get())
+    });
+    // Only one scan runs at a time and none starts while it does, so it is the newest one.
+    let running = store::list_scans(&mut conn, state.account(), 1)
+        .await?
+        .into_iter()
+        .find(|s| s.status == "running")
+        .map(|s| RunningScan {
+            id: s.id.get(),
+            done: s.buckets_done,
+            total: s.buckets_total,
+        });
+    let now = Utc::now();
+    Ok(ScansModel {
+        scans: scans.iter().map(|s| row(s, now)).collect(),
+        running,
+        older: older.flatten(),
+        paged: before.is_some(),
+    })
+}
+
+fn row(scan: &ScanRecord, now: DateTime<Utc>) -> ScanRow {
+    let duration = match scan.finished_at {
+        Some(end) => duration(end - scan.started_at),
+        None if scan.status == "running" => {
+            format!("running for {}", duration(now - scan.started_at))
+        }
+        None => "—".to_owned(),
+    };
+    ScanRow {
+        id: scan.id.get(),
+        trigger: scan.trigger.clone(),
+        status: scan.status.clone(),
+        started_at: rfc3339(scan.started_at),
+        duration,
+        buckets: scan.buckets_total,
+        encrypted: scan.encrypted,
+        unencrypted: scan.unencrypted,
+        unknown: scan.unknown,
+        changes: scan.changes,
+        error: scan.error.clone(),
+    }
+}
+
+/// A duration as a person reads it: `12.4 s`, `3 min 20 s`, `2 h 5 min`.
+fn duration(span: chrono::TimeDelta) -> String {
+    let ms = span.num_milliseconds().max(0);
+    let s = ms / 1000;
+    match s {
+        0..60 => format!("{:.1} s", ms as f64 / 1000.0),
+        60..3600 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// `POST /scans`: starts a scan in the background and goes back to the history, where its
+/// progress shows; a scan already running is said so in the flash.
+pub async fn start(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    CsrfForm { user, form: _ }: CsrfForm<NoFields>,
+) -> Response {
+    if let Err(refused) = user.require(Role::Operator) {
+        return refused.into_response();
+    }
+    let (kind, text, to) = match state.start_scan(Trigger::Dashboard).await {
+        Ok(id) => {
+            tracing::info!(scan.id = %id, actor = %user.principal.actor(), "scan started from the dashboard");
+            (
+                FlashKind::Success,
+                format!("Scan {id} started."),
+                format!("/scans#scan-{id}"),
+            )
+        }
+        Err(ScanError::AlreadyRunning(id)) => (
+            FlashKind::Error,
+            format!("Scan {id} is already running; its progress is shown below."),
+            format!("/scans#scan-{id}"),
+        ),
+        Err(err) => {
+            tracing::error!(error = %err, "could not start a scan from the dashboard");
+            (
+                FlashKind::Error,
+                "The scan could not be started. Try again in a moment; the server log says why."
+                    .to_owned(),
+                "/scans".to_owned(),
+            )
+        }
+    };
+    (flash(jar, kind, &text), Redirect::to(&to)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_a_person_would_say_them() {
+        assert_eq!(duration(chrono::TimeDelta::milliseconds(12_400)), "12.4 s");
+        assert_eq!(duration(chrono::TimeDelta::seconds(200)), "3 min 20 s");
+        assert_eq!(duration(chrono::TimeDelta::seconds(7_500)), "2 h 5 min");
+        assert_eq!(duration(chrono::TimeDelta::seconds(-3)), "0.0 s");
+    }
+}

@@ -1,0 +1,208 @@
+//! `GET /settings` (admins only): the policy form, users, API tokens and the scan schedule. The
+//! forms post to `settings_policy`, `settings_users` and `settings_tokens`, which answer with a
+//! redirect, or with this page again (messages next to the fields, or a new token shown once).
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use chrono::Utc;
+
+use app::model::{PolicyForm, ScheduleInfo, SettingsModel, TokenRow, UserRow};
+use app::{Nav, Page};
+
+use super::{chrome, error_page, render, settings_policy, settings_tokens, settings_users};
+use crate::auth::Role;
+use crate::policy::{Policy, current_policy};
+use crate::store::{self, NewChange, StoreError};
+use crate::view::rfc3339;
+use crate::web::AppState;
+use crate::web::session::CurrentUser;
+
+/// `/settings` and the routes of its forms.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/settings", get(show))
+        .route("/settings/policy", post(settings_policy::submit))
+        .route("/settings/users", post(settings_users::add))
+        .route(
+            "/settings/users/{name}/disable",
+            post(settings_users::disable),
+        )
+        .route("/settings/tokens", post(settings_tokens::create))
+        .route(
+            "/settings/tokens/{id}/revoke",
+            post(settings_tokens::revoke),
+        )
+}
+
+/// `GET /settings`.
+pub async fn show(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Response {
+    if let Err(refused) = user.require(Role::Admin) {
+        return refused.into_response();
+    }
+    page(&state, &user, &jar, StatusCode::OK, |_| {}).await
+}
+
+/// The settings page with `status`, after `adjust` changed its model (a form shown again with
+/// its messages, or a token just created).
+pub async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    jar: &CookieJar,
+    status: StatusCode,
+    adjust: impl FnOnce(&mut SettingsModel),
+) -> Response {
+    match load(state, user).await {
+        Ok(mut model) => {
+            adjust(&mut model);
+            render(
+                chrome(user, Nav::Settings, jar),
+                Page::Settings(model),
+                status,
+            )
+            .await
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not load the settings page");
+            error_page(user, jar).await
+        }
+    }
+}
+
+async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, StoreError> {
+    let policy = current_policy(state.store(), state.account()).await?;
+    let mut conn = state.store().pool().acquire().await?;
+    let users = store::list_users(&mut conn)
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            is_self: u.name.eq_ignore_ascii_case(user.name()),
+            name: u.name,
+            role: u.role.as_str().to_owned(),
+            created_at: rfc3339(u.created_at),
+            disabled_at: u.disabled_at.map(rfc3339),
+        })
+        .collect();
+    // Newest first: the token just created or used is the one looked for.
+    let tokens = store::list_api_tokens(&mut conn)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|t| TokenRow {
+            id: t.id.get(),
+            name: t.name,
+            role: t.role.as_str().to_owned(),
+            prefix: t.prefix,
+            created_at: rfc3339(t.created_at),
+            created_by: t.created_by,
+            last_used_at: t.last_used_at.map(rfc3339),
+            revoked_at: t.revoked_at.map(rfc3339),
+        })
+        .collect();
+    let last = store::find_latest_finished_scan(&mut conn, state.account()).await?;
+    let mut model = SettingsModel {
+        policy: policy_form(&policy),
+        users,
+        tokens,
+        schedule: schedule(state.scan_interval(), last.map(|s| s.started_at)),
+        ..SettingsModel::default()
+    };
+    model.new_user.role = Role::Viewer.as_str().to_owned();
+    model.new_token.role = Role::Viewer.as_str().to_owned();
+    Ok(model)
+}
+
+/// The policy form filled in with `policy`.
+pub fn policy_form(policy: &Policy) -> PolicyForm {
+    let target = &policy.remediation_target;
+    PolicyForm {
+        requirement: policy.requirement.as_str().to_owned(),
+        allowed_keys: policy
+            .requirement
+            .allowed_keys()
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        target_algorithm: target.algorithm().as_str().to_owned(),
+        target_key: target
+            .kms_key_id()
+            .map(|k| k.as_str().to_owned())
+            .unwrap_or_default(),
+        target_data_encryption: target
+            .kms_data_encryption()
+            .map(|d| d.as_str().to_owned())
+            .unwrap_or_default(),
+        errors: Default::default(),
+    }
+}
+
+/// The schedule as the scheduler sees it: due `interval` after the start of the last finished
+/// scan (see `scan::schedule::due_in`).
+fn schedule(
+    interval: std::time::Duration,
+    last_started: Option<chrono::DateTime<Utc>>,
+) -> ScheduleInfo {
+    if interval.is_zero() {
+        return ScheduleInfo::default();
+    }
+    let due = last_started
+        .and_then(|at| chrono::Duration::from_std(interval).ok().map(|i| at + i))
+        .filter(|due| *due > Utc::now());
+    ScheduleInfo {
+        interval: Some(humantime::format_duration(interval).to_string()),
+        next_due: due.map(rfc3339),
+        last_started: last_started.map(rfc3339),
+    }
+}
+
+/// Records an administrative change in the audit log (it has no bucket).
+pub async fn record(
+    state: &AppState,
+    actor: &str,
+    action: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    let mut conn = state.store().pool().acquire().await?;
+    store::insert_change(
+        &mut conn,
+        &NewChange {
+            account: state.account(),
+            at: Utc::now(),
+            actor,
+            action,
+            bucket: None,
+            before: None,
+            after: None,
+            request_id: None,
+            outcome: "ok",
+            detail: Some(detail),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_next_scan_is_due_one_interval_after_the_last_one_started() {
+        let hour = Duration::from_secs(3600);
+        assert_eq!(schedule(Duration::ZERO, None), ScheduleInfo::default());
+        let never = schedule(hour, None);
+        assert_eq!(never.interval.as_deref(), Some("1h"));
+        assert_eq!(never.next_due, None, "due now");
+        let started = Utc::now() - chrono::Duration::minutes(20);
+        let recent = schedule(hour, Some(started));
+        assert_eq!(
+            recent.next_due,
+            Some(rfc3339(started + chrono::Duration::hours(1)))
+        );
+    }
+}

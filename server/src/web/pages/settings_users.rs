@@ -1,0 +1,159 @@
+//! `POST /settings/users` (add a user) and `POST /settings/users/{name}/disable` (admins). An
+//! admin cannot disable their own account, so there is always someone left to sign in.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use app::FlashKind;
+use app::model::NewUserForm;
+
+use super::settings::{page, record};
+use super::{error_page, flash};
+use crate::auth::password::{Password, PasswordError};
+use crate::auth::users::{UserError, create_user, disable_user};
+use crate::auth::{Role, UserName};
+use crate::web::AppState;
+use crate::web::session::{CsrfForm, CurrentUser};
+
+/// The add-user form's fields. The password is dropped after hashing and never shown again.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewUserInput {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// A form with no fields besides its CSRF token.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoFields {}
+
+/// `POST /settings/users`: adds the user, or shows the form again with its messages (400).
+pub async fn add(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    CsrfForm { user, form }: CsrfForm<NewUserInput>,
+) -> Response {
+    if let Err(refused) = user.require(Role::Admin) {
+        return refused.into_response();
+    }
+    let mut shown = NewUserForm {
+        name: form.name.trim().chars().take(64).collect(),
+        role: form.role.trim().to_owned(),
+        ..NewUserForm::default()
+    };
+    let name = UserName::parse(&form.name)
+        .map_err(|_| {
+            shown.name_error = Some(
+                "Use 1 to 64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit."
+                    .to_owned(),
+            );
+        })
+        .ok();
+    let role = Role::parse(&form.role)
+        .map_err(|_| shown.role_error = Some("Choose viewer, operator or admin.".to_owned()))
+        .ok();
+    let password = Password::new(&form.password)
+        .map_err(|err| shown.password_error = Some(password_message(&err)))
+        .ok();
+    let (Some(name), Some(role), Some(password)) = (name, role, password) else {
+        return refuse(&state, &user, &jar, shown).await;
+    };
+    match create_user(state.store(), &name, role, password).await {
+        Ok(_) => {
+            let actor = user.principal.actor();
+            let detail = format!("added user {name} with role {role}");
+            if let Err(err) = record(&state, &actor, "create-user", &detail).await {
+                tracing::error!(error = %err, "could not record the new user in the audit log");
+            }
+            tracing::info!(actor = %actor, user = %name, role = %role, "user added from the dashboard");
+            let text = format!("User {name} added with role {role}.");
+            (
+                flash(jar, FlashKind::Success, &text),
+                Redirect::to("/settings#users"),
+            )
+                .into_response()
+        }
+        Err(UserError::NameTaken(_)) => {
+            shown.name_error = Some(format!("A user called {name} already exists."));
+            refuse(&state, &user, &jar, shown).await
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not add a user");
+            error_page(&user, &jar).await
+        }
+    }
+}
+
+fn password_message(err: &PasswordError) -> String {
+    match err {
+        PasswordError::Empty | PasswordError::TooShort => "Use at least 12 characters.".to_owned(),
+        PasswordError::TooLong => "Use at most 1024 characters.".to_owned(),
+        PasswordError::Hash(_) => "The password could not be used; try another.".to_owned(),
+    }
+}
+
+async fn refuse(
+    state: &AppState,
+    user: &CurrentUser,
+    jar: &CookieJar,
+    shown: NewUserForm,
+) -> Response {
+    page(state, user, jar, StatusCode::BAD_REQUEST, |m| {
+        m.new_user = shown
+    })
+    .await
+}
+
+/// `POST /settings/users/{name}/disable`: disables the user and ends their sessions.
+pub async fn disable(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    path: Result<Path<String>, PathRejection>,
+    CsrfForm { user, form: _ }: CsrfForm<NoFields>,
+) -> Response {
+    if let Err(refused) = user.require(Role::Admin) {
+        return refused.into_response();
+    }
+    let back = Redirect::to("/settings#users");
+    let Some(name) = path.ok().and_then(|Path(raw)| UserName::parse(&raw).ok()) else {
+        let text = "There is no such user.";
+        return (flash(jar, FlashKind::Error, text), back).into_response();
+    };
+    if name.as_str().eq_ignore_ascii_case(user.name()) {
+        let text = "You cannot disable your own account. Ask another admin to do it.";
+        return (flash(jar, FlashKind::Error, text), back).into_response();
+    }
+    match disable_user(state.store(), &name).await {
+        Ok(()) => {
+            let actor = user.principal.actor();
+            if let Err(err) = record(
+                &state,
+                &actor,
+                "disable-user",
+                &format!("disabled user {name}"),
+            )
+            .await
+            {
+                tracing::error!(error = %err, "could not record the disabled user in the audit log");
+            }
+            tracing::info!(actor = %actor, user = %name, "user disabled from the dashboard");
+            let text = format!("User {name} disabled; their sessions have ended.");
+            (flash(jar, FlashKind::Success, &text), back).into_response()
+        }
+        Err(UserError::NotFound(_)) => {
+            let text = format!("There is no user called {name}.");
+            (flash(jar, FlashKind::Error, &text), back).into_response()
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not disable a user");
+            error_page(&user, &jar).await
+        }
+    }
+}
