@@ -53,7 +53,7 @@ fn Header(chrome: Chrome) -> impl IntoView {
             </nav>
             <form class="signout" method="post" action="/logout">
                 <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
-                <span class="who">{chrome.user.clone()} " · " {chrome.role.clone()}</span>
+                <span class="who">{format!("{} · {}", chrome.user, chrome.role)}</span>
                 <button type="submit" class="link">"Sign out"</button>
             </form>
         </header>

@@ -218,3 +218,22 @@ async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_openapi_do
         started.elapsed()
     );
 }
+
+/// Found by fuzzing: a path parameter that is not UTF-8 once decoded was a `text/plain` 400.
+#[tokio::test]
+async fn path_parameters_that_are_not_utf8_are_json_400s() {
+    let app = ApiApp::start_unscanned(1).await;
+    for (method, path) in [
+        ("GET", "/api/v1/buckets/%FF"),
+        ("DELETE", "/api/v1/buckets/%FF/encryption"),
+        ("GET", "/api/v1/scans/%FF"),
+    ] {
+        let reply = app.call(method, path, Some(&app.admin), None).await;
+        assert_eq!(reply.status, 400, "{method} {path}");
+        assert_eq!(
+            reply.json["error"]["code"], "invalid_input",
+            "{method} {path}: {}",
+            reply.json
+        );
+    }
+}

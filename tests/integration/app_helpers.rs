@@ -193,7 +193,7 @@ impl TestApp {
         .await
     }
 
-    /// The signed-in page (the placeholder at `/` for now).
+    /// The signed-in home page (the overview).
     pub async fn home(&self) -> reqwest::Response {
         self.get("/").await
     }

@@ -44,45 +44,9 @@ pub fn LogoutForm(csrf_token: String) -> impl IntoView {
     }
 }
 
-/// Stands in for the dashboard until it exists: who is signed in, and a way out.
-#[component]
-pub fn SignedInPlaceholder(name: String, role: String, csrf_token: String) -> impl IntoView {
-    view! {
-        <main class="placeholder">
-            <h1>"oss-audit"</h1>
-            // One text node after the name: adjacent text nodes would get `<!>` markers.
-            <p>"Signed in as " <strong>{name}</strong> {format!(" ({role})")}</p>
-            <LogoutForm csrf_token />
-        </main>
-    }
-}
-
-/// The whole placeholder document.
-pub fn render_signed_in_placeholder(name: String, role: String, csrf_token: String) -> String {
-    render_document(
-        "oss-audit".to_owned(),
-        view! { <SignedInPlaceholder name role csrf_token /> },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_placeholder_names_the_user_and_posts_the_logout_with_its_token() {
-        let html = render_signed_in_placeholder("alice".into(), "operator".into(), "csrf1".into());
-        assert!(html.contains("<strong>alice</strong>"), "{html}");
-        assert!(
-            html.contains("<p>Signed in as <strong>alice</strong> (operator)</p>"),
-            "{html}"
-        );
-        assert!(html.contains(r#"action="/logout""#), "{html}");
-        assert!(
-            html.contains(r#"name="csrf_token" value="csrf1""#),
-            "{html}"
-        );
-    }
 
     #[test]
     fn message_pages_show_title_message_and_link() {

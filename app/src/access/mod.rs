@@ -7,6 +7,4 @@ mod message;
 
 pub use document::render_document;
 pub use login::{LoginPage, render_login_page};
-pub use message::{
-    LogoutForm, MessagePage, SignedInPlaceholder, render_message_page, render_signed_in_placeholder,
-};
+pub use message::{LogoutForm, MessagePage, render_message_page};

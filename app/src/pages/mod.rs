@@ -20,7 +20,9 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
         Page::Overview(model) => {
             overview::Overview(overview::OverviewProps { model, chrome }).into_any()
         }
-        Page::Buckets(model) => buckets::Buckets(buckets::BucketsProps { model, chrome }).into_any(),
+        Page::Buckets(model) => {
+            buckets::Buckets(buckets::BucketsProps { model, chrome }).into_any()
+        }
         Page::BucketDetail(model) => {
             bucket_detail::BucketDetail(bucket_detail::BucketDetailProps { model, chrome })
                 .into_any()

@@ -115,7 +115,7 @@ async fn serve_creates_admin_with_the_password_from_the_environment_without_logg
 
     assert_eq!(target, "/");
     assert!(
-        home.contains("Signed in as <strong>admin</strong> (admin)"),
+        home.contains("<span class=\"who\">admin · admin</span>"),
         "{home}"
     );
     let log = serve.log().await.join("\n");
@@ -150,7 +150,7 @@ async fn serve_logs_a_generated_admin_password_once_and_it_signs_in() {
     let (target, home) = serve.login("admin", password).await;
 
     assert_eq!(target, "/");
-    assert!(home.contains("(admin)"), "{home}");
+    assert!(home.contains("admin · admin"), "{home}");
 }
 
 #[tokio::test]

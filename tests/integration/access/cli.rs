@@ -91,7 +91,7 @@ async fn user_commands_add_list_set_passwords_and_disable_users() {
             .text()
             .await
             .unwrap()
-            .contains("(operator)")
+            .contains("· operator</span>")
     );
 
     let list = stdout(&oss_audit(db, &["user", "list"], "").await);

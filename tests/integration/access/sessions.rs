@@ -34,7 +34,7 @@ async fn signing_in_sets_an_http_only_strict_session_cookie_and_shows_who_is_sig
     assert_eq!(home.status(), 200);
     let html = home.text().await.unwrap();
     assert!(
-        html.contains("Signed in as <strong>alice</strong> (operator)"),
+        html.contains("<span class=\"who\">alice · operator</span>"),
         "{html}"
     );
     // Only the digest of the cookie is stored.

@@ -6,7 +6,6 @@ mod extract;
 mod login;
 mod logout;
 mod pages;
-mod placeholder;
 mod request;
 
 use axum::Router;
@@ -30,7 +29,3 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout::logout))
 }
 
-/// `GET /`: the temporary signed-in page; remove this route when the dashboard takes `/`.
-pub fn placeholder_routes() -> Router<AppState> {
-    Router::new().route("/", get(placeholder::signed_in_placeholder))
-}
