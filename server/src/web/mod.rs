@@ -181,6 +181,8 @@ pub fn router(state: AppState) -> Router {
                 state.clone(),
                 metrics::count_requests,
             ))
+            // A panicking handler answers 500 instead of dropping the connection.
+            .layer(tower_http::catch_panic::CatchPanicLayer::new())
             .with_state(state),
     )
 }

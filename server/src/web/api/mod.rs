@@ -76,5 +76,6 @@ pub fn routes() -> Router<AppState> {
         .route("/audit-log", get(audit_log::list_audit_log))
         .route("/policy", get(policy::get_policy).put(policy::put_policy))
         .fallback(|| async { ApiError::not_found("no such API route") })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
