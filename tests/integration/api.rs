@@ -576,6 +576,8 @@ async fn metrics_count_buckets_oss_requests_and_http_requests() {
 #[tokio::test]
 async fn a_wrong_method_is_a_json_405() {
     let app = ApiApp::start_unscanned(1).await;
-    let reply = app.call("PATCH", "/api/v1/policy", Some(&app.admin), None).await;
+    let reply = app
+        .call("PATCH", "/api/v1/policy", Some(&app.admin), None)
+        .await;
     is_error(&reply, 405, "method_not_allowed");
 }

@@ -211,7 +211,11 @@ async fn a_wrong_region_is_re_routed_once_to_the_named_endpoint() {
 #[tokio::test]
 async fn internal_endpoints_are_used_when_asked() {
     let sandbox = sandbox(10).await;
-    let bucket = sandbox.buckets().into_iter().find(|b| !b.access_denied).unwrap();
+    let bucket = sandbox
+        .buckets()
+        .into_iter()
+        .find(|b| !b.access_denied)
+        .unwrap();
     // The public endpoint is unusable, so only a client that addresses the internal one succeeds.
     let address = BucketAddress {
         extranet_endpoint: "nowhere.invalid".to_owned(),

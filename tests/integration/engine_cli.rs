@@ -264,34 +264,64 @@ async fn sigterm_during_a_scan_records_it_as_interrupted_and_exits_cleanly() {
     config.latency_ms = 40;
     let sandbox = sandbox::start(config).await.unwrap();
     let db = TestDb::new();
-    let mut child = oss_audit(&sandbox, &db, &["serve", "--listen", "127.0.0.1:0", "--concurrency", "2"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = oss_audit(
+        &sandbox,
+        &db,
+        &["serve", "--listen", "127.0.0.1:0", "--concurrency", "2"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let scans = scan_statuses(&db).await;
-        if scans.first().is_some_and(|(_, status, done)| status == "running" && *done > 5) {
+        if scans
+            .first()
+            .is_some_and(|(_, status, done)| status == "running" && *done > 5)
+        {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "a scheduled scan started: {scans:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "a scheduled scan started: {scans:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let pid = child.id().unwrap().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().await.unwrap().success());
-    let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await.unwrap().unwrap();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(status.success(), "graceful exit: {status:?}");
     let scans = scan_statuses(&db).await;
     assert_eq!(scans.len(), 1);
-    assert_eq!(scans[0].1, "interrupted", "the running scan was interrupted cleanly: {scans:?}");
+    assert_eq!(
+        scans[0].1, "interrupted",
+        "the running scan was interrupted cleanly: {scans:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_failed_migration_is_a_failed_start_with_a_clear_message() {
     let sandbox = sandbox(3).await;
     let db = TestDb::new();
-    assert!(oss_audit(&sandbox, &db, &["scan"]).output().await.unwrap().status.success());
+    assert!(
+        oss_audit(&sandbox, &db, &["scan"])
+            .output()
+            .await
+            .unwrap()
+            .status
+            .success()
+    );
     let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
     sqlx::query("UPDATE _sqlx_migrations SET checksum = x'00' WHERE version = (SELECT min(version) FROM _sqlx_migrations)")
         .execute(&pool)

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[component]
 pub fn StatusBadge(status: String) -> impl IntoView {
     let (icon, class) = match status.as_str() {
-        "encrypted" => ("🔒", "badge ok"),
+        "encrypted" => ("✓", "badge ok"),
         "unencrypted" => ("⚠", "badge bad"),
         _ => ("?", "badge unknown"),
     };

@@ -89,7 +89,7 @@ pub fn Overview(model: OverviewModel, chrome: Chrome) -> impl IntoView {
         </section>
         <section class="cards" aria-label="Buckets by status">
             <a class="card" href="/buckets"><span class="figure">{model.buckets}</span>" buckets"</a>
-            <a class="card ok" href="/buckets?status=encrypted"><span class="figure">{model.encrypted}</span>" 🔒 encrypted"</a>
+            <a class="card ok" href="/buckets?status=encrypted"><span class="figure">{model.encrypted}</span>" ✓ encrypted"</a>
             <a class="card bad" href="/buckets?status=unencrypted"><span class="figure">{model.unencrypted}</span>" ⚠ unencrypted"</a>
             <a class="card unknown" href="/buckets?status=unknown"><span class="figure">{model.unknown}</span>" ? unknown"</a>
             <a class="card bad" href="/buckets?compliant=false"><span class="figure">{model.noncompliant}</span>" ✗ non-compliant"</a>

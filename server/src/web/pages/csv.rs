@@ -1,5 +1,9 @@
 //! `GET /buckets.csv`: the bucket list as the same query shows it, every page, in its order,
 //! streamed in chunks from one read transaction (one consistent snapshot, never all in memory).
+//!
+//! Chunks of the default order (name, ascending) continue after the last name (an index seek
+//! each); other orders continue by offset, so each chunk sorts again: large chunks keep that to a
+//! few sorts (100,000 buckets by region: 10 chunks).
 
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
@@ -11,13 +15,15 @@ use sqlx::{Sqlite, Transaction};
 
 use super::buckets::parse_view;
 use super::error_page;
-use crate::store::{self, BucketQuery, BucketRecord};
+use crate::store::{self, BucketQuery, BucketRecord, BucketSort};
 use crate::view::BucketView;
 use crate::web::AppState;
 use crate::web::session::CurrentUser;
 
-/// Buckets read per query while streaming.
-const CHUNK: i64 = 1000;
+/// Buckets per chunk in the default order: each chunk is an index seek, so small chunks cost nothing.
+const KEYSET_CHUNK: i64 = 1_000;
+/// Buckets per chunk in other orders: each chunk sorts again (about 7 MB of records at a time).
+const OFFSET_CHUNK: i64 = 10_000;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 9] = [
@@ -52,10 +58,7 @@ pub async fn export(
     let export = Export {
         tx,
         account: state.account(),
-        query: BucketQuery {
-            limit: CHUNK,
-            ..view.query
-        },
+        query: first_chunk(view.query),
         header_sent: false,
         done: false,
     };
@@ -102,13 +105,42 @@ impl Export {
             }
         };
         self.done = (records.len() as i64) < self.query.limit;
-        self.query.offset += self.query.limit;
+        advance(&mut self.query, records.last().map(|r| r.name.as_str()));
         let header = !std::mem::replace(&mut self.header_sent, true);
         write_csv(header, &records).map_err(|err| {
             tracing::error!(error = %err, "the bucket export failed");
             self.done = true;
             std::io::Error::other("the export failed")
         })
+    }
+}
+
+/// Whether chunks continue after the last name (the default order) rather than by offset.
+fn by_name(query: &BucketQuery) -> bool {
+    query.sort == BucketSort::Name && !query.descending
+}
+
+/// The query of the first chunk of `view`.
+fn first_chunk(view: BucketQuery) -> BucketQuery {
+    let limit = if by_name(&view) {
+        KEYSET_CHUNK
+    } else {
+        OFFSET_CHUNK
+    };
+    BucketQuery {
+        limit,
+        offset: 0,
+        after_name: None,
+        ..view
+    }
+}
+
+/// Moves `query` past a chunk whose last bucket is named `last`.
+fn advance(query: &mut BucketQuery, last: Option<&str>) {
+    if by_name(query) {
+        query.after_name = last.map(str::to_owned);
+    } else {
+        query.offset += query.limit;
     }
 }
 
@@ -163,6 +195,36 @@ pub fn safe_cell(value: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_follow_the_name_in_the_default_order_and_the_offset_in_others() {
+        let mut by_name = first_chunk(BucketQuery::default());
+        assert_eq!(by_name.limit, KEYSET_CHUNK);
+        advance(&mut by_name, Some("m-bucket"));
+        assert_eq!(
+            (by_name.after_name.as_deref(), by_name.offset),
+            (Some("m-bucket"), 0)
+        );
+
+        let mut by_region = first_chunk(BucketQuery {
+            sort: BucketSort::Region,
+            ..BucketQuery::default()
+        });
+        advance(&mut by_region, Some("m-bucket"));
+        advance(&mut by_region, Some("z-bucket"));
+        assert_eq!(by_region.after_name, None);
+        assert_eq!(by_region.offset, 2 * OFFSET_CHUNK);
+
+        let mut descending = first_chunk(BucketQuery {
+            descending: true,
+            ..BucketQuery::default()
+        });
+        advance(&mut descending, Some("m-bucket"));
+        assert_eq!(
+            (descending.after_name, descending.offset),
+            (None, OFFSET_CHUNK)
+        );
+    }
 
     #[test]
     fn formulas_are_defused_and_other_cells_kept() {

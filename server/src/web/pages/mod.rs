@@ -5,6 +5,7 @@ mod audit_log;
 mod audit_words;
 mod bucket_change;
 mod bucket_detail;
+mod bucket_form;
 mod buckets;
 mod csv;
 mod overview;

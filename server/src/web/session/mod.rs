@@ -28,4 +28,3 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(logout::logout))
 }
-
