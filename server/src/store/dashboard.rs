@@ -59,7 +59,9 @@ type ChangeRow = (
     Option<String>,
 );
 
-/// The changes `scan` recorded, by bucket name, at most `limit`.
+/// The first `limit` changes `scan` recorded, in the order it saw them. Ordering by the state row
+/// (not the name) lets SQLite stop after `limit` rows instead of sorting every change of a first
+/// scan of 100,000 buckets.
 pub async fn list_scan_changes(
     conn: &mut SqliteConnection,
     scan: ScanId,
@@ -71,7 +73,7 @@ pub async fn list_scan_changes(
          FROM encryption_state s JOIN bucket b ON b.id = s.bucket_id
          LEFT JOIN encryption_state p ON p.id =
              (SELECT max(id) FROM encryption_state WHERE bucket_id = s.bucket_id AND id < s.id)
-         WHERE s.scan_id = ?1 ORDER BY b.name LIMIT ?2",
+         WHERE s.scan_id = ?1 ORDER BY s.id LIMIT ?2",
     )
     .bind(scan)
     .bind(limit)
