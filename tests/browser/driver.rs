@@ -1,7 +1,6 @@
 //! Chromedriver and headless Chromium for one test: started fresh, closed (or killed) at the end,
 //! with a screenshot helper that keeps every page visited as a test artifact.
 
-use std::net::TcpListener;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -15,10 +14,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tokio::process::{Child, Command};
 
-/// Debian's Chromium (a wrapper script around /usr/lib/chromium/chromium).
-const CHROMIUM: &str = "/usr/bin/chromium";
-/// Debian's chromedriver, the same version as the browser.
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+use crate::process::{CHROMEDRIVER, CHROMIUM, free_port, kill_group, require_installed};
 
 /// Flags measured to work as root on these machines; the background-networking ones stop Chromium
 /// from calling out to Google's hosts, which the closed network refuses.
@@ -60,45 +56,6 @@ pub async fn with_browser(test: &str, body: impl AsyncFnOnce(&Browser)) {
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
-}
-
-/// Fails with what to do when the browser or its driver is not installed. There is no skip:
-/// under CI (`CI=true`) a missing browser must fail the run, and locally a silent skip would hide
-/// that the browser tests did not run.
-fn require_installed() {
-    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
-        .into_iter()
-        .filter(|p| !Path::new(p).exists())
-        .collect();
-    if missing.is_empty() {
-        return;
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "CI: {} missing; tests/run must install chromium and chromium-driver",
-            missing.join(" and ")
-        );
-    }
-    panic!(
-        "{} missing: run `bash tests/run` (it installs Debian's chromium and chromium-driver), \
-         or `apt-get install -y chromium chromium-driver`",
-        missing.join(" and ")
-    );
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// Kills chromedriver's process group (it and any browser it left), as a last resort.
-fn kill_group(pid: u32) {
-    let _ = std::process::Command::new("kill")
-        .args(["-KILL", "--", &format!("-{pid}")])
-        .stderr(Stdio::null())
-        .status();
 }
 
 impl Browser {
@@ -218,19 +175,18 @@ impl Browser {
         }
     }
 
-    /// Clicks the element `css` selects and waits for the page it leads to.
+    /// Clicks the element `css` selects and waits until the page it leads to has replaced this
+    /// one (the old document's root goes stale), so a POST answered by a redirect to the same
+    /// address is waited for too.
     pub async fn click(&self, css: &str) {
-        let before = self.client.current_url().await.ok();
+        let old_root = self.find("html").await;
         self.find(css).await.click().await.expect("click");
-        // Chromedriver waits for a navigation a click starts; this also covers a POST that
-        // answers with a redirect to the same address.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.client.current_url().await.ok() == before
-            && self.client.find(Locator::Css("body")).await.is_err()
-        {
-            assert!(Instant::now() < deadline, "page after clicking {css}");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while old_root.tag_name().await.is_ok() {
+            assert!(Instant::now() < deadline, "a new page after clicking {css}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        self.find("body").await;
     }
 
     /// Signs in through the sign-in form and lands on the overview.

@@ -11,5 +11,6 @@ mod buckets;
 mod driver;
 mod encryption;
 mod overview;
+mod process;
 mod remediation;
 mod viewer;
