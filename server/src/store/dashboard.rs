@@ -110,3 +110,20 @@ pub async fn list_scan_changes(
         })
         .collect()
 }
+
+/// What the overview's counts depend on: the newest state row, the last completed scan and the
+/// policy's last change. Each is a primary-key or tiny-table lookup, so checking it costs almost
+/// nothing, while recounting 100,000 buckets does not.
+pub async fn find_overview_version(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<(Option<i64>, Option<i64>, Option<String>), StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT max(id) FROM encryption_state),
+                (SELECT max(id) FROM scan WHERE account_id = ?1 AND status = 'completed'),
+                (SELECT updated_at FROM policy WHERE account_id = ?1)",
+    )
+    .bind(account)
+    .fetch_one(conn)
+    .await?)
+}

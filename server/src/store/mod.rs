@@ -34,7 +34,8 @@ pub use buckets::{
 };
 pub use change_log::{ChangeFilter, ChangeRecord, NewChange, insert_change, list_changes};
 pub use dashboard::{
-    ScanChange, count_buckets_by_algorithm, count_buckets_by_region, list_scan_changes,
+    ScanChange, count_buckets_by_algorithm, count_buckets_by_region, find_overview_version,
+    list_scan_changes,
 };
 pub use login_attempts::{
     delete_login_attempts_before, find_nth_recent_failure_for_user,

@@ -52,6 +52,8 @@ struct StateInner {
     access: session::AccessConfig,
     /// Time between scheduled scans (zero: disabled); the settings page shows it.
     scan_interval: std::time::Duration,
+    /// The overview's bucket counts, with the data version they belong to.
+    overview_counts: std::sync::Mutex<Option<pages::CountsCache>>,
 }
 
 /// The parts `AppState` is made of.
@@ -81,6 +83,7 @@ impl AppState {
                 shutdown: CancellationToken::new(),
                 tasks: TaskTracker::new(),
                 metrics: parts.metrics,
+                overview_counts: std::sync::Mutex::new(None),
                 access: parts.access,
                 scan_interval: parts.scan_interval,
             }),
@@ -145,6 +148,24 @@ impl AppState {
     /// Time between scheduled scans; zero when they are disabled.
     pub fn scan_interval(&self) -> std::time::Duration {
         self.inner.scan_interval
+    }
+
+    /// The cached overview counts, if any.
+    pub fn overview_counts(&self) -> Option<pages::CountsCache> {
+        self.inner
+            .overview_counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replaces the cached overview counts.
+    pub fn set_overview_counts(&self, counts: pages::CountsCache) {
+        *self
+            .inner
+            .overview_counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(counts);
     }
 
     /// Starts a scan in the background and returns its id at once (refused while one runs).

@@ -24,6 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 
+pub use overview::CountsCache;
 pub use render::{chrome, flash, render};
 
 use super::AppState;
