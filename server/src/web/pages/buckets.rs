@@ -2,14 +2,13 @@
 //! are not understood are ignored with a visible note, never a failure.
 
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 
 use app::model::{BucketFilters, BucketRow, BucketsModel};
 use app::{Nav, Page};
 
-use super::{chrome, error_page, render};
+use super::render_loaded;
 use crate::domain::{Region, SseAlgorithm, Status};
 use crate::store::{self, BucketQuery, BucketSort, StoreError};
 use crate::view::BucketView;
@@ -144,20 +143,8 @@ pub async fn show(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let view = parse_view(raw.as_deref());
-    match load(&state, view).await {
-        Ok(model) => {
-            render(
-                chrome(&user, Nav::Buckets, &jar),
-                Page::Buckets(model),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "could not load the bucket list");
-            error_page(&user, &jar).await
-        }
-    }
+    let loaded = load(&state, view).await.map(Page::Buckets);
+    render_loaded(&user, &jar, Nav::Buckets, loaded, "bucket list").await
 }
 
 async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, StoreError> {

@@ -67,6 +67,24 @@ pub async fn not_found(user: Result<CurrentUser, HtmlError>, jar: CookieJar) -> 
     }
 }
 
+/// Renders a page whose model `loaded` produced, or — when loading failed — logs why once and
+/// renders the error page. `what` names the page in the log line.
+pub async fn render_loaded<E: std::fmt::Display>(
+    user: &CurrentUser,
+    jar: &CookieJar,
+    nav: Nav,
+    loaded: Result<Page, E>,
+    what: &str,
+) -> Response {
+    match loaded {
+        Ok(page) => render(chrome(user, nav, jar), page, StatusCode::OK).await,
+        Err(err) => {
+            tracing::error!(error = %err, page = what, "could not load the page");
+            error_page(user, jar).await
+        }
+    }
+}
+
 /// The error page for a failure the user cannot fix; the cause was logged where it happened.
 pub async fn error_page(user: &CurrentUser, jar: &CookieJar) -> Response {
     let page = Page::Error {

@@ -1,14 +1,13 @@
 //! `GET /`: the overview.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::CookieJar;
 
 use app::model::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoint};
 use app::{Nav, Page};
 
-use super::{chrome, error_page, render};
+use super::render_loaded;
 use crate::domain::EncryptionState;
 use crate::policy::current_policy;
 use crate::store::{self, StoreError};
@@ -23,20 +22,8 @@ const CHANGES_SHOWN: i64 = 50;
 
 /// Renders the overview.
 pub async fn show(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Response {
-    match load(&state).await {
-        Ok(model) => {
-            render(
-                chrome(&user, Nav::Overview, &jar),
-                Page::Overview(model),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "could not load the overview");
-            error_page(&user, &jar).await
-        }
-    }
+    let loaded = load(&state).await.map(Page::Overview);
+    render_loaded(&user, &jar, Nav::Overview, loaded, "overview").await
 }
 
 /// The bucket counts of the overview, and the data version they were counted at.

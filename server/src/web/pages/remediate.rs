@@ -11,7 +11,7 @@ use app::model::{FailureRow, RemediateResultModel};
 use app::{Nav, Page};
 
 use super::remediate_preview::{self as preview, MAX_NAMED};
-use super::{chrome, error_page, render};
+use super::{chrome, error_page, render, render_loaded};
 use crate::auth::Role;
 use crate::changes::{Changer, RemediationFailure, Selection, remediate};
 use crate::domain::BucketName;
@@ -50,20 +50,14 @@ pub async fn show(
     } else {
         preview::named(&state, &names).await
     };
-    match model {
-        Ok(model) => {
-            render(
-                chrome(&user, Nav::Overview, &jar),
-                Page::Remediate(model),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "could not load the remediation preview");
-            error_page(&user, &jar).await
-        }
-    }
+    render_loaded(
+        &user,
+        &jar,
+        Nav::Overview,
+        model.map(Page::Remediate),
+        "remediation preview",
+    )
+    .await
 }
 
 /// `POST /remediate`: remediates exactly the previewed buckets (`bucket` fields), or every

@@ -3,7 +3,6 @@
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use chrono::{DateTime, Utc};
@@ -12,7 +11,7 @@ use serde::Deserialize;
 use app::model::{RunningScan, ScanRow, ScansModel};
 use app::{FlashKind, Nav, Page};
 
-use super::{chrome, error_page, flash, render};
+use super::{flash, render_loaded};
 use crate::auth::Role;
 use crate::domain::ScanId;
 use crate::scan::{ScanError, Trigger};
@@ -44,20 +43,8 @@ pub async fn show(
     let before = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .find(|(key, _)| key == "before")
         .and_then(|(_, value)| ScanId::parse(&value));
-    match load(&state, before).await {
-        Ok(model) => {
-            render(
-                chrome(&user, Nav::Scans, &jar),
-                Page::Scans(model),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "could not load the scans page");
-            error_page(&user, &jar).await
-        }
-    }
+    let loaded = load(&state, before).await.map(Page::Scans);
+    render_loaded(&user, &jar, Nav::Scans, loaded, "scans").await
 }
 
 async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, StoreError> {
