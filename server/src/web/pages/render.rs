@@ -31,9 +31,6 @@ pub fn chrome(user: &CurrentUser, active: Nav, jar: &CookieJar) -> Chrome {
 
 /// Renders `page` in the shell with `status`, clearing the flash message it showed.
 pub async fn render(chrome: Chrome, page: Page, status: StatusCode) -> Response {
-    // Leptos spawns its rendering tasks through a global executor; it must be tokio's. Setting it
-    // again is refused harmlessly.
-    let _ = any_spawner::Executor::init_tokio();
     let had_flash = chrome.flash.is_some();
     let handler = leptos_axum::render_app_async_with_context(
         move || {
