@@ -108,11 +108,11 @@ impl Scanner {
         cancel: &CancellationToken,
         started: Instant,
     ) -> Result<ScanOutcome, ScanError> {
-        let listed = tokio::select! {
+        let summaries = tokio::select! {
             listed = self.client.list_all_buckets(None, None) => listed.map_err(|source| ScanError::Listing { scan, source })?,
             () = cancel.cancelled() => return Err(ScanError::Interrupted(scan)),
         };
-        let listed: Vec<ListedBucket> = listed
+        let listed: Vec<ListedBucket> = summaries
             .iter()
             .map(|b| ListedBucket {
                 name: b.name.clone(),
@@ -145,20 +145,12 @@ impl Scanner {
 
         // Owned items and a cloned client per read: the futures must not borrow from this frame,
         // or the scan could not be spawned onto the runtime.
-        let targets: Vec<(BucketId, BucketAddress)> = listed
+        let targets: Vec<(BucketId, BucketAddress)> = summaries
             .iter()
             .zip(&synced.ids)
-            .map(|(bucket, id)| {
-                let address = BucketAddress {
-                    name: bucket.name.clone(),
-                    region: bucket.region.clone(),
-                    extranet_endpoint: bucket.extranet_endpoint.clone(),
-                    intranet_endpoint: bucket.intranet_endpoint.clone(),
-                };
-                (*id, address)
-            })
+            .map(|(bucket, id)| (*id, BucketAddress::from(bucket)))
             .collect();
-        drop(listed);
+        drop((summaries, listed));
         let client = self.client.clone();
         let reads = stream::iter(targets)
             .map(move |(id, address)| {
