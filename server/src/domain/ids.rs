@@ -63,3 +63,15 @@ id_type!(
     /// An entry of the audit log of changes.
     ChangeId
 );
+id_type!(
+    /// A stored audit report.
+    ReportId
+);
+id_type!(
+    /// A notification target (webhook, DingTalk robot, Slack webhook).
+    TargetId
+);
+id_type!(
+    /// One queued delivery of an event to a notification target.
+    DeliveryId
+);

@@ -9,7 +9,9 @@ mod state;
 
 pub use bucket_name::{BucketName, BucketNameError};
 pub use encryption::{EncryptionRule, EncryptionRuleError, KmsDataEncryption, SseAlgorithm};
-pub use ids::{AccountId, BucketId, ChangeId, ScanId, StateId, TokenId, UserId};
+pub use ids::{
+    AccountId, BucketId, ChangeId, DeliveryId, ReportId, ScanId, StateId, TargetId, TokenId, UserId,
+};
 pub use kms_key_id::{KmsKeyId, KmsKeyIdError};
 pub use region::{Region, RegionError};
 pub use state::{EncryptionState, Status};
