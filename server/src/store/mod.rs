@@ -9,6 +9,8 @@ mod change_log;
 mod dashboard;
 mod login_attempts;
 mod policies;
+mod report_sources;
+mod reports;
 mod scan_history;
 mod scans;
 mod sessions;
@@ -42,6 +44,16 @@ pub use login_attempts::{
     find_nth_recent_failure_from_address, insert_login_attempt,
 };
 pub use policies::{find_policy, put_policy};
+pub use report_sources::{
+    IdWindow, ReportBucketRow, ReportStateChangeRow, find_account_by_name, find_policy_change,
+    find_report_high_water, get_account_name, list_changes_in, list_completed_scans_in,
+    stream_report_buckets, stream_state_changes,
+};
+pub use reports::{
+    LatestReport, NewReport, ReportRecord, ReportWindowEnd, find_latest_report,
+    find_latest_report_content, find_report, find_report_schedule, get_report_any_account,
+    insert_report, list_report_ids, list_reports, next_report_id, put_report_schedule,
+};
 pub use scan_history::list_scans_before;
 pub use scans::{
     ScanRecord, ScanSummary, complete_scan, count_scans_by_status, end_scan_unfinished,

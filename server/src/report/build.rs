@@ -1,0 +1,346 @@
+//! Making a report: read the state inside one write transaction (a consistent picture, and no
+//! other report can take the same place in the chain), freeze it as JSON, digest, store, notify.
+
+use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+
+use super::document::{
+    ActionEntry, BucketEntry, Changes, LastChange, Period, PolicySection, ReportDocument,
+    RuleEntry, SCHEMA_VERSION, ScanEntry, StateChange, StateEntry, Totals,
+};
+use super::{ReportError, ReportTrigger};
+use crate::domain::{AccountId, EncryptionRule, KmsDataEncryption, KmsKeyId, ReportId};
+use crate::notify::{self, Event, ReportReady};
+use crate::store::{
+    self, ChangeRecord, IdWindow, ReportBucketRow, ReportStateChangeRow, ReportWindowEnd,
+    ScanRecord, Store,
+};
+use crate::view::rfc3339;
+
+/// A stored report: its id, digest and totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedReport {
+    pub id: ReportId,
+    pub digest: String,
+    pub created_at: DateTime<Utc>,
+    pub totals: Totals,
+    /// The bytes of the stored JSON.
+    pub size: usize,
+}
+
+/// Makes and stores a report of `account` now, in its own transaction.
+pub async fn create_report(
+    store: &Store,
+    account: AccountId,
+    trigger: ReportTrigger,
+    created_by: &str,
+) -> Result<CreatedReport, ReportError> {
+    let mut tx = store.begin().await?;
+    let created = create_report_in(&mut tx, account, trigger, created_by, Utc::now()).await?;
+    tx.commit().await.map_err(store::StoreError::from)?;
+    tracing::info!(report.id = %created.id, digest = %created.digest, trigger = trigger.as_str(),
+        created_by, bytes = created.size, "report stored");
+    Ok(created)
+}
+
+/// Makes and stores a report inside the caller's write transaction (begun with `Store::begin`),
+/// and queues its `ReportReady` notification in the same transaction.
+pub async fn create_report_in(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    trigger: ReportTrigger,
+    created_by: &str,
+    now: DateTime<Utc>,
+) -> Result<CreatedReport, ReportError> {
+    let last_scan = store::find_last_completed_scan(conn, account)
+        .await?
+        .ok_or(ReportError::NoCompletedScan)?;
+    let previous = store::find_latest_report(conn, account).await?;
+    let since = previous.as_ref().map(|p| p.window).unwrap_or_default();
+    let (last_state_id, last_change_id) = store::find_report_high_water(conn, account).await?;
+    let window = ReportWindowEnd {
+        last_scan_id: last_scan.id.get(),
+        last_state_id,
+        last_change_id,
+    };
+    let id = store::next_report_id(conn).await?;
+
+    let scans = covered_scans(conn, account, since, &window, last_scan).await?;
+    let policy = policy_section(conn, account).await?;
+    let (buckets, totals) = buckets(conn, account).await?;
+    let changes = Changes {
+        encryption: state_changes(conn, account, since, &window).await?,
+        actions: store::list_changes_in(
+            conn,
+            account,
+            IdWindow {
+                after: since.last_change_id,
+                upto: window.last_change_id,
+            },
+        )
+        .await?
+        .into_iter()
+        .map(action_entry)
+        .collect(),
+    };
+    let document = ReportDocument {
+        schema_version: SCHEMA_VERSION,
+        report_id: id.get(),
+        account: store::get_account_name(conn, account).await?,
+        created_at: rfc3339(now),
+        trigger: trigger.as_str().to_owned(),
+        created_by: created_by.to_owned(),
+        previous_report_id: previous.as_ref().map(|p| p.id.get()),
+        previous_digest: previous.as_ref().map(|p| p.digest.clone()),
+        period: Period {
+            from: previous.as_ref().map(|p| rfc3339(p.created_at)),
+            to: rfc3339(now),
+        },
+        policy,
+        totals,
+        scans,
+        buckets,
+        changes,
+    };
+    let content = serde_json::to_vec(&document).map_err(ReportError::Encode)?;
+    let digest = digest_hex(&content);
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    store::insert_report(
+        conn,
+        &store::NewReport {
+            id,
+            account,
+            created_at: now,
+            trigger: trigger.as_str(),
+            created_by,
+            schema_version: i64::from(SCHEMA_VERSION),
+            buckets: count(totals.buckets),
+            compliant: count(totals.compliant),
+            noncompliant: count(totals.noncompliant),
+            unknown: count(totals.unknown),
+            window,
+            previous_digest: document.previous_digest.as_deref(),
+            digest: &digest,
+            content: &content,
+        },
+    )
+    .await?;
+    let ready = ReportReady {
+        report: id,
+        digest: digest.clone(),
+        created_at: now,
+        buckets: totals.buckets,
+        compliant: totals.compliant,
+        noncompliant: totals.noncompliant,
+        unknown: totals.unknown,
+    };
+    notify::enqueue(conn, account, &Event::ReportReady(ready)).await?;
+    Ok(CreatedReport {
+        id,
+        digest,
+        created_at: now,
+        totals,
+        size: content.len(),
+    })
+}
+
+/// Hex SHA-256 of `content`: what `sha256sum report-N.json` prints.
+pub fn digest_hex(content: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(content))
+}
+
+async fn covered_scans(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    since: ReportWindowEnd,
+    window: &ReportWindowEnd,
+    last_scan: ScanRecord,
+) -> Result<Vec<ScanEntry>, ReportError> {
+    let scans = store::list_completed_scans_in(
+        conn,
+        account,
+        IdWindow {
+            after: since.last_scan_id,
+            upto: window.last_scan_id,
+        },
+    )
+    .await?;
+    let scans = if scans.is_empty() {
+        vec![last_scan]
+    } else {
+        scans
+    };
+    Ok(scans.into_iter().map(scan_entry).collect())
+}
+
+fn scan_entry(scan: ScanRecord) -> ScanEntry {
+    ScanEntry {
+        id: scan.id.get(),
+        trigger: scan.trigger,
+        started_at: rfc3339(scan.started_at),
+        finished_at: scan.finished_at.map(rfc3339),
+        buckets: scan.buckets_total,
+        encrypted: scan.encrypted,
+        unencrypted: scan.unencrypted,
+        unknown: scan.unknown,
+        compliant: scan.compliant,
+        noncompliant: scan.noncompliant,
+        changes: scan.changes,
+    }
+}
+
+async fn policy_section(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<PolicySection, ReportError> {
+    let policy = store::find_policy(conn, account).await?.unwrap_or_default();
+    let set = store::find_policy_change(conn, account).await?;
+    Ok(PolicySection {
+        requirement: policy.requirement.as_str().to_owned(),
+        allowed_kms_keys: policy
+            .requirement
+            .allowed_keys()
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .collect(),
+        remediation_target: rule_entry(&policy.remediation_target),
+        updated_at: set.as_ref().map(|(at, _)| rfc3339(*at)),
+        updated_by: set.map(|(_, by)| by),
+    })
+}
+
+fn rule_entry(rule: &EncryptionRule) -> RuleEntry {
+    RuleEntry {
+        sse_algorithm: rule.algorithm().as_str().to_owned(),
+        kms_master_key_id: rule.kms_key_id().map(|k| KmsKeyId::as_str(k).to_owned()),
+        kms_data_encryption: rule
+            .kms_data_encryption()
+            .map(|d| KmsDataEncryption::as_str(d).to_owned()),
+    }
+}
+
+/// Every present bucket, streamed from the database, and the totals counted over exactly them.
+async fn buckets(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<(Vec<BucketEntry>, Totals), ReportError> {
+    let mut totals = Totals::default();
+    let mut entries = Vec::new();
+    let mut rows = store::stream_report_buckets(conn, account);
+    while let Some(row) = rows.try_next().await? {
+        let entry = bucket_entry(row);
+        totals.buckets += 1;
+        match entry.status.as_str() {
+            "encrypted" => totals.encrypted += 1,
+            "unencrypted" => totals.unencrypted += 1,
+            _ => totals.unknown += 1,
+        }
+        match entry.compliant {
+            Some(true) => totals.compliant += 1,
+            Some(false) => totals.noncompliant += 1,
+            None => {}
+        }
+        entries.push(entry);
+    }
+    Ok((entries, totals))
+}
+
+fn bucket_entry(row: ReportBucketRow) -> BucketEntry {
+    let last_change = match (row.change_at, row.change_actor, row.change_action) {
+        (Some(at), Some(actor), Some(action)) => Some(LastChange {
+            at: rfc3339(at),
+            actor,
+            action,
+            request_id: row.change_request_id,
+        }),
+        _ => None,
+    };
+    BucketEntry {
+        name: row.name,
+        region: row.region,
+        // An unknown state is never judged (the column may hold a stale judgement otherwise).
+        compliant: if row.status == "unknown" {
+            None
+        } else {
+            row.compliant
+        },
+        status: row.status,
+        sse_algorithm: row.sse_algorithm,
+        kms_master_key_id: row.kms_master_key_id,
+        kms_data_encryption: row.kms_data_encryption,
+        error_code: row.error_code,
+        exemption: None,
+        state_since: rfc3339(row.state_since),
+        last_change,
+    }
+}
+
+async fn state_changes(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    since: ReportWindowEnd,
+    window: &ReportWindowEnd,
+) -> Result<Vec<StateChange>, ReportError> {
+    let scans = IdWindow {
+        after: since.last_scan_id,
+        upto: window.last_scan_id,
+    };
+    let states = IdWindow {
+        after: since.last_state_id,
+        upto: window.last_state_id,
+    };
+    Ok(store::stream_state_changes(conn, account, scans, states)
+        .map_ok(state_change)
+        .try_collect()
+        .await?)
+}
+
+fn state_change(row: ReportStateChangeRow) -> StateChange {
+    let before = row.before_status.map(|status| StateEntry {
+        status,
+        sse_algorithm: row.before_sse_algorithm,
+        kms_master_key_id: row.before_kms_master_key_id,
+        kms_data_encryption: row.before_kms_data_encryption,
+        error_code: row.before_error_code,
+    });
+    StateChange {
+        bucket: row.bucket,
+        at: rfc3339(row.observed_at),
+        seen_by: if row.scan_id.is_some() {
+            "scan"
+        } else {
+            "change"
+        }
+        .to_owned(),
+        scan_id: row.scan_id.map(|s| s.get()),
+        before,
+        after: StateEntry {
+            status: row.status,
+            sse_algorithm: row.sse_algorithm,
+            kms_master_key_id: row.kms_master_key_id,
+            kms_data_encryption: row.kms_data_encryption,
+            error_code: row.error_code,
+        },
+    }
+}
+
+fn action_entry(change: ChangeRecord) -> ActionEntry {
+    // `before`/`after` are JSON written by oss-audit; anything else is kept as the text it is.
+    let json = |text: Option<String>| {
+        text.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t)))
+    };
+    ActionEntry {
+        id: change.id.get(),
+        at: rfc3339(change.at),
+        actor: change.actor,
+        action: change.action,
+        bucket: change.bucket,
+        before: json(change.before),
+        after: json(change.after),
+        request_id: change.request_id,
+        outcome: change.outcome,
+        detail: change.detail,
+    }
+}

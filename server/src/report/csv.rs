@@ -1,0 +1,63 @@
+//! The CSV of a report: one row per bucket under one header line, for spreadsheets. The report's
+//! other parts (totals, policy, changes) are in the JSON and HTML.
+
+use super::ReportError;
+use super::document::ReportDocument;
+
+/// The columns, in order.
+pub const COLUMNS: [&str; 14] = [
+    "name",
+    "region",
+    "status",
+    "sse_algorithm",
+    "kms_master_key_id",
+    "kms_data_encryption",
+    "compliant",
+    "error_code",
+    "exemption",
+    "state_since",
+    "last_change_at",
+    "last_change_actor",
+    "last_change_action",
+    "last_change_request_id",
+];
+
+/// The CSV text of `report`'s buckets.
+pub fn render(report: &ReportDocument) -> Result<Vec<u8>, ReportError> {
+    let mut out = ::csv::Writer::from_writer(Vec::with_capacity(report.buckets.len() * 200 + 256));
+    out.write_record(COLUMNS).map_err(ReportError::Csv)?;
+    for b in &report.buckets {
+        let change = b.last_change.as_ref();
+        let cells = [
+            Some(b.name.clone()),
+            Some(b.region.clone()),
+            Some(b.status.clone()),
+            b.sse_algorithm.clone(),
+            b.kms_master_key_id.clone(),
+            b.kms_data_encryption.clone(),
+            b.compliant.map(|c| c.to_string()),
+            b.error_code.clone(),
+            b.exemption.as_ref().map(ToString::to_string),
+            Some(b.state_since.clone()),
+            change.map(|c| c.at.clone()),
+            change.map(|c| c.actor.clone()),
+            change.map(|c| c.action.clone()),
+            change.and_then(|c| c.request_id.clone()),
+        ];
+        out.write_record(cells.iter().map(|c| safe_cell(c.as_deref().unwrap_or(""))))
+            .map_err(ReportError::Csv)?;
+    }
+    out.into_inner()
+        .map_err(|e| ReportError::Csv(e.into_error().into()))
+}
+
+/// Defuses spreadsheet formulas: a cell starting with `=`, `+`, `-`, `@` (or a tab or carriage
+/// return, which some spreadsheets skip before reading a formula) gets a leading `'`, as the
+/// bucket list's CSV does. Key ids and actor names are free text, so this matters here.
+fn safe_cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}

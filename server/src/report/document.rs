@@ -1,0 +1,206 @@
+//! The report document (schema version 1): the canonical JSON that is stored, digested and
+//! downloaded as is; CSV and HTML are rendered from it. Times are RFC 3339 in UTC (`...Z`).
+//!
+//! Changing a field's meaning or removing one needs a new `schema_version`; old reports keep
+//! theirs, and readers of old versions go on parsing them.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One audit report: the compliance state of every bucket after a completed scan, the policy in
+/// force, what changed since the previous report and which scans it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = Report)]
+pub struct ReportDocument {
+    /// 1 for this layout.
+    pub schema_version: u32,
+    /// The report's id (its position in the account's chain).
+    pub report_id: i64,
+    /// The OSS account's name in oss-audit.
+    pub account: String,
+    /// When the report was made; its window of changes ends here.
+    pub created_at: String,
+    /// What made it: `schedule`, `dashboard`, `api` or `cli`.
+    pub trigger: String,
+    /// `schedule`, `user:NAME`, `token:NAME` or `cli:USER`.
+    pub created_by: String,
+    /// The account's previous report, null for the first.
+    pub previous_report_id: Option<i64>,
+    /// Hex SHA-256 of the previous report's JSON, null for the first: the link of the chain.
+    pub previous_digest: Option<String>,
+    /// The window of `changes` and `scans`: after the previous report, up to this one.
+    pub period: Period,
+    pub policy: PolicySection,
+    pub totals: Totals,
+    /// The scans completed in the window; when none, the last completed scan (whose results the
+    /// bucket states are).
+    pub scans: Vec<ScanEntry>,
+    /// Every present bucket, by name.
+    pub buckets: Vec<BucketEntry>,
+    pub changes: Changes,
+}
+
+/// The time window a report covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Period {
+    /// The previous report's `created_at`; null for the first report (all history).
+    pub from: Option<String>,
+    /// This report's `created_at`.
+    pub to: String,
+}
+
+/// The policy in force when the report was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PolicySection {
+    /// `any`, `kms`, `kms-cmk` or `sm4`.
+    pub requirement: String,
+    /// For `kms-cmk`: the allowed CMK ids (empty: any CMK).
+    pub allowed_kms_keys: Vec<String>,
+    /// The rule one-click remediation applies.
+    pub remediation_target: RuleEntry,
+    /// When and by whom it was set; null when it never was (the default applies).
+    pub updated_at: Option<String>,
+    pub updated_by: Option<String>,
+}
+
+/// A default encryption rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RuleEntry {
+    /// `AES256`, `KMS` or `SM4`.
+    pub sse_algorithm: String,
+    pub kms_master_key_id: Option<String>,
+    /// `SM4` or null.
+    pub kms_data_encryption: Option<String>,
+}
+
+/// Counts over `buckets`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Totals {
+    pub buckets: u64,
+    pub encrypted: u64,
+    pub unencrypted: u64,
+    /// Could not be read; never counted as compliant or as unencrypted.
+    pub unknown: u64,
+    pub compliant: u64,
+    pub noncompliant: u64,
+}
+
+/// A completed scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScanEntry {
+    pub id: i64,
+    /// `schedule`, `cli`, `api`, `dashboard` or `demo`.
+    pub trigger: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub buckets: i64,
+    pub encrypted: Option<i64>,
+    pub unencrypted: Option<i64>,
+    pub unknown: Option<i64>,
+    pub compliant: Option<i64>,
+    pub noncompliant: Option<i64>,
+    /// Buckets whose encryption this scan saw change.
+    pub changes: Option<i64>,
+}
+
+/// One bucket's state when the report was made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BucketEntry {
+    pub name: String,
+    pub region: String,
+    /// `encrypted`, `unencrypted` or `unknown`.
+    pub status: String,
+    /// `AES256`, `KMS`, `SM4`, or null when not encrypted.
+    pub sse_algorithm: Option<String>,
+    pub kms_master_key_id: Option<String>,
+    /// `SM4` or null.
+    pub kms_data_encryption: Option<String>,
+    /// The policy's judgement; null when the state is unknown.
+    pub compliant: Option<bool>,
+    /// Why the state is unknown: the OSS error code (or failure kind).
+    pub error_code: Option<String>,
+    /// Reserved for exemptions (a reason and an expiry); always null until oss-audit has them.
+    #[schema(value_type = Option<Object>)]
+    pub exemption: Option<serde_json::Value>,
+    /// When this state was first seen.
+    pub state_since: String,
+    /// The last successful change made to the bucket through oss-audit, null when none.
+    pub last_change: Option<LastChange>,
+}
+
+/// A change made through oss-audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LastChange {
+    pub at: String,
+    /// `user:NAME`, `token:NAME` or `cli:USER`.
+    pub actor: String,
+    /// `put-encryption`, `delete-encryption` or `remediate`.
+    pub action: String,
+    /// The OSS request id of the write.
+    pub request_id: Option<String>,
+}
+
+/// What changed in the report's window.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Changes {
+    /// Every encryption state recorded: drift seen by scans, and re-reads after changes.
+    pub encryption: Vec<StateChange>,
+    /// The audit log: every change asked for through oss-audit, with who asked and what OSS said.
+    pub actions: Vec<ActionEntry>,
+}
+
+/// A bucket's encryption as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StateEntry {
+    /// `encrypted`, `unencrypted` or `unknown`.
+    pub status: String,
+    pub sse_algorithm: Option<String>,
+    pub kms_master_key_id: Option<String>,
+    pub kms_data_encryption: Option<String>,
+    pub error_code: Option<String>,
+}
+
+/// One recorded change of a bucket's encryption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StateChange {
+    pub bucket: String,
+    pub at: String,
+    /// `scan` (drift a scan saw) or `change` (the re-read after a change through oss-audit).
+    pub seen_by: String,
+    /// The scan that saw it, null for a re-read.
+    pub scan_id: Option<i64>,
+    /// Null when the bucket was seen for the first time.
+    pub before: Option<StateEntry>,
+    pub after: StateEntry,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActionEntry {
+    pub id: i64,
+    pub at: String,
+    /// `user:NAME`, `token:NAME` or `cli:USER`.
+    pub actor: String,
+    /// `put-encryption`, `delete-encryption`, `remediate` or `set-policy`.
+    pub action: String,
+    pub bucket: Option<String>,
+    /// The state before and after, as re-read from OSS (null when not applicable).
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+    /// `ok`, or the OSS error code / failure kind.
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+impl ReportDocument {
+    /// Parses a stored document.
+    pub fn parse(content: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(content)
+    }
+}
