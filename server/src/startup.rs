@@ -29,6 +29,8 @@ pub struct Settings {
     pub admin_password: Option<crate::oss::Secret>,
     /// Sessions, sign-in throttling, proxy trust and cookie security.
     pub access: crate::web::session::AccessConfig,
+    /// Notification delivery (retries, timeouts, public URL) and targets from the environment.
+    pub notify: crate::notify::NotifyConfig,
 }
 
 impl Settings {
@@ -42,6 +44,7 @@ impl Settings {
             client,
             admin_password: None,
             access: crate::web::session::AccessConfig::default(),
+            notify: crate::notify::NotifyConfig::default(),
         }
     }
 }
@@ -55,6 +58,8 @@ pub enum StartError {
     Oss(#[from] OssError),
     #[error("could not create the first administrator: {0}")]
     Bootstrap(#[from] crate::auth::bootstrap::BootstrapError),
+    #[error("could not set up notifications: {0}")]
+    Notify(String),
     #[error("could not listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -69,6 +74,8 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     settings: Settings,
+    /// Sends queued notifications while the application runs.
+    deliverer: crate::notify::Deliverer,
 }
 
 /// The name of the account row used until several accounts are supported.
@@ -138,6 +145,13 @@ impl Application {
                     addr: settings.listen,
                     source,
                 })?;
+        crate::notify::upsert_env_targets(&store, account, &settings.notify.env_targets)
+            .await
+            .map_err(|e| StartError::Notify(e.to_string()))?;
+        let listen = listener.local_addr().unwrap_or(settings.listen);
+        let deliverer =
+            crate::notify::Deliverer::new(store.clone(), settings.notify.delivery(listen))
+                .map_err(|e| StartError::Notify(e.to_string()))?;
         let state = AppState::new(StateParts {
             store,
             client,
@@ -151,6 +165,7 @@ impl Application {
             listener,
             state,
             settings,
+            deliverer,
         })
     }
 
@@ -181,6 +196,10 @@ impl Application {
             state.progress_sender(),
             state.shutdown().child_token(),
         ));
+        let notifications = tokio::spawn(crate::notify::run_worker(
+            self.deliverer,
+            state.shutdown().child_token(),
+        ));
         let app = web::router(state.clone());
         tracing::info!(addr = %self.listener.local_addr()?, "oss-audit is listening");
         let served = axum::serve(
@@ -192,6 +211,9 @@ impl Application {
         state.shutdown().cancel();
         if let Err(err) = scheduler.await {
             tracing::error!(error = %err, "the scheduler stopped abnormally");
+        }
+        if let Err(err) = notifications.await {
+            tracing::error!(error = %err, "the notification worker stopped abnormally");
         }
         state.tasks().close();
         state.tasks().wait().await;

@@ -3,6 +3,7 @@
 mod audit_log;
 mod bucket_detail;
 mod buckets;
+mod notifications;
 mod overview;
 mod remediate;
 mod scans;
@@ -14,6 +15,9 @@ pub use bucket_detail::{
     HistoryRow,
 };
 pub use buckets::{BucketFilters, BucketRow, BucketsModel};
+pub use notifications::{
+    NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors,
+};
 pub use overview::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoint};
 pub use remediate::{
     FailureRow, PreviewRow, RemediatePreviewModel, RemediateResultModel, UntouchedRow,
@@ -96,6 +100,8 @@ pub enum Page {
     Scans(ScansModel),
     AuditLog(AuditLogModel),
     Settings(SettingsModel),
+    /// Settings › Notifications: targets and the add form.
+    Notifications(NotificationsModel),
     /// 404: nothing at this address.
     NotFound,
     /// Something failed; the text never shows internals.
@@ -118,6 +124,7 @@ impl Page {
             Self::Scans(_) => "Scans",
             Self::AuditLog(_) => "Audit log",
             Self::Settings(_) => "Settings",
+            Self::Notifications(_) => "Notifications",
             Self::NotFound => "Not found",
             Self::Error { title, .. } => title.as_str(),
         };

@@ -9,6 +9,7 @@ mod remediate;
 mod scans;
 mod settings;
 mod settings_access;
+mod settings_notifications;
 
 use leptos::prelude::*;
 
@@ -44,6 +45,13 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
         }
         Page::Settings(model) => {
             settings::Settings(settings::SettingsProps { model, chrome }).into_any()
+        }
+        Page::Notifications(model) => {
+            settings_notifications::Notifications(settings_notifications::NotificationsProps {
+                model,
+                chrome,
+            })
+            .into_any()
         }
         Page::NotFound => errors::NotFound().into_any(),
         Page::Error { title, text } => {

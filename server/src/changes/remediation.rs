@@ -89,6 +89,7 @@ pub async fn remediate(
             }),
         }
     }
+    crate::notify::remediation_finished(changer, &report).await;
     Ok(report)
 }
 

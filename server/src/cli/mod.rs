@@ -4,6 +4,7 @@ mod buckets;
 mod demo;
 mod encryption;
 mod error;
+mod notify;
 mod policy;
 mod progress;
 mod scan;
@@ -57,6 +58,9 @@ pub enum Command {
     /// Create, list and revoke API tokens (needs no OSS credentials).
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Add, list, test and remove notification targets; send due notifications once.
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
 }
 
 impl Cli {
@@ -82,6 +86,7 @@ impl Cli {
             Command::Demo(args) => demo::run(args).await,
             Command::User(cmd) => user::run(user::open(&database_url).await?, cmd).await,
             Command::Token(cmd) => token::run(user::open(&database_url).await?, cmd).await,
+            Command::Notify(cmd) => notify::run(&database_url, &self.oss.endpoint, cmd).await,
         }
     }
 

@@ -26,6 +26,10 @@ pub struct ServeArgs {
     pub policy: PolicyArgs,
     #[command(flatten)]
     pub access: crate::web::session::AccessArgs,
+    #[command(flatten)]
+    pub notify: crate::notify::NotifyArgs,
+    #[command(flatten)]
+    pub notify_targets: crate::notify::EnvTargetArgs,
 }
 
 /// Parses a humantime duration, with a bare `0` meaning "disabled".
@@ -42,6 +46,7 @@ pub(super) async fn run(
     args: ServeArgs,
 ) -> Result<(), CliError> {
     client.max_rps = args.pace.max_rps;
+    let env_targets = args.notify_targets.targets().map_err(CliError::Config)?;
     let settings = Settings {
         database_url,
         listen: args.listen,
@@ -50,6 +55,7 @@ pub(super) async fn run(
         client,
         admin_password: args.access.admin_password(),
         access: args.access.config(),
+        notify: args.notify.config(env_targets),
     };
     let app = Application::build(settings)
         .await

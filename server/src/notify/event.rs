@@ -1,21 +1,45 @@
 //! The events a notification can carry.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::domain::ReportId;
+use crate::domain::{ReportId, ScanId};
+
+/// How many bucket names (or failures) an event lists at most; the counts cover the rest.
+pub const LISTED_AT_MOST: usize = 20;
 
 /// Something worth telling people about. One event per occurrence: a scan's many changes become
 /// one event with a summary, never one per bucket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// An audit report was stored.
     ReportReady(ReportReady),
+    /// A completed scan saw buckets become non-compliant or unknown.
+    BucketsNoncompliant(BucketsNoncompliant),
+    /// A one-click remediation finished.
+    RemediationFinished(RemediationFinished),
+    /// A scan failed (e.g. ListBuckets was refused), so nothing was judged.
+    ScanFailed(ScanFailed),
+    /// An admin asked for a test message.
+    Test(TestMessage),
+}
+
+impl Event {
+    /// The type tag, as in the JSON and the `X-OSS-Audit-Event` header.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::ReportReady(_) => "report_ready",
+            Self::BucketsNoncompliant(_) => "buckets_noncompliant",
+            Self::RemediationFinished(_) => "remediation_finished",
+            Self::ScanFailed(_) => "scan_failed",
+            Self::Test(_) => "test",
+        }
+    }
 }
 
 /// A stored report, with what a receiver needs to fetch and check it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportReady {
     pub report: ReportId,
     /// SHA-256 (hex) of the report, chained to the previous report's digest.
@@ -25,4 +49,76 @@ pub struct ReportReady {
     pub compliant: u64,
     pub noncompliant: u64,
     pub unknown: u64,
+}
+
+/// The buckets one scan saw enter a non-compliant or unknown state. A bucket that was already
+/// in that state does not count again; a new bucket that arrives in it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketsNoncompliant {
+    pub scan: ScanId,
+    /// Buckets that became non-compliant.
+    pub noncompliant: u64,
+    /// Buckets that became unknown (their encryption could not be read).
+    pub unknown: u64,
+    /// The first [`LISTED_AT_MOST`] of them by name.
+    pub buckets: Vec<BucketTransition>,
+}
+
+/// One bucket that became non-compliant or unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketTransition {
+    pub name: String,
+    pub became: Became,
+    /// What the scan read: `encrypted` (with a rule the policy refuses), `unencrypted` or
+    /// `unknown`.
+    pub status: String,
+    /// The algorithm of a refused rule, or the OSS error code of an unknown state.
+    pub detail: Option<String>,
+    /// `true` when the bucket was not known before this scan.
+    pub new: bool,
+}
+
+/// The judgement a bucket moved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Became {
+    Noncompliant,
+    Unknown,
+}
+
+/// The outcome of a one-click remediation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemediationFinished {
+    /// Who asked, as the audit log names them (`user:alice`, `token:ci`).
+    pub actor: String,
+    pub remediated: u64,
+    pub failed: u64,
+    /// The first [`LISTED_AT_MOST`] failures: bucket and reason (OSS code and request id).
+    pub failures: Vec<RemediationFailure>,
+}
+
+/// A bucket remediation could not fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemediationFailure {
+    pub bucket: String,
+    pub error: String,
+}
+
+/// A scan that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanFailed {
+    pub scan: ScanId,
+    /// The whole reason, as the scans page shows it.
+    pub error: String,
+    /// The OSS error code, when OSS answered.
+    pub code: Option<String>,
+    /// The OSS request id, when OSS answered.
+    pub request_id: Option<String>,
+}
+
+/// A test message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestMessage {
+    /// Who asked for it.
+    pub actor: String,
 }

@@ -1,22 +1,88 @@
 //! Notifications: events worth telling people about, queued in SQLite and delivered to webhooks,
 //! DingTalk robots and Slack, with retries, by a worker that never blocks a scan.
+//!
+//! The flow: whoever records something noteworthy calls [`enqueue`] in the same transaction (one
+//! delivery row per enabled target: a plain INSERT, no network); the [`worker`] in `serve` (or
+//! `oss-audit notify deliver`) claims due rows, sends them ([`send`]), and records the outcome or
+//! schedules a retry with backoff ([`deliver`]).
 
+mod config;
+mod deliver;
 mod event;
+mod hooks;
+mod message;
+mod send;
+mod sign;
+mod target;
+mod targets;
+mod worker;
 
-pub use event::{Event, ReportReady};
+pub use config::{DeliveryConfig, EnvTargetArgs, NotifyArgs, NotifyConfig};
+pub use deliver::{Deliverer, Pass};
+pub use event::{
+    Became, BucketTransition, BucketsNoncompliant, Event, LISTED_AT_MOST, RemediationFailure,
+    RemediationFinished, ReportReady, ScanFailed, TestMessage,
+};
+pub use hooks::{remediation_finished, scan_completed, scan_failed};
+pub use sign::{dingtalk_sign, webhook_signature};
+pub use target::{
+    MAX_NAME, NewTarget, TargetErrors, TargetInput, TargetKind, TargetName, TargetUrl, masked_url,
+};
+pub use targets::{
+    TargetError, add_target, remove_target, send_test, set_enabled, upsert_env_targets,
+};
+pub use worker::run_worker;
 
+use chrono::Utc;
 use sqlx::SqliteConnection;
+use tokio::sync::Notify;
 
-use crate::domain::AccountId;
-use crate::store::StoreError;
+use crate::domain::{AccountId, TargetId};
+use crate::store::{self, StoreError};
+
+/// Wakes delivery workers of this process when something is queued, so a message goes out at
+/// once rather than at the next poll. Process-wide because events are queued from places that
+/// hold no handle on the worker (the scanner, remediation, reports). A woken worker claims rows in
+/// a write transaction, which waits for the queuing transaction to commit, so it sees them.
+static QUEUED: Notify = Notify::const_new();
 
 /// Queues `event` for every enabled target of `account`, inside the caller's transaction (so the
 /// event is recorded exactly when what it describes is).
-// Placeholder until the notification queue lands: the contract other modules call.
 pub async fn enqueue(
-    _conn: &mut SqliteConnection,
-    _account: AccountId,
-    _event: &Event,
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    event: &Event,
 ) -> Result<(), StoreError> {
-    Ok(())
+    queue(conn, account, None, event).await.map(|_| ())
+}
+
+/// Queues `event` for `target` only (a test message); false when the target is disabled or gone.
+pub async fn enqueue_for(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    target: TargetId,
+    event: &Event,
+) -> Result<bool, StoreError> {
+    Ok(queue(conn, account, Some(target), event).await? == 1)
+}
+
+async fn queue(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    target: Option<TargetId>,
+    event: &Event,
+) -> Result<u64, StoreError> {
+    let json = serde_json::to_string(event)
+        .map_err(|e| StoreError::Corrupt(format!("could not encode a notification: {e}")))?;
+    let queued =
+        store::insert_deliveries(conn, account, target, event.kind(), &json, Utc::now()).await?;
+    if queued > 0 {
+        tracing::debug!(
+            event = event.kind(),
+            deliveries = queued,
+            "notification queued"
+        );
+        QUEUED.notify_waiters();
+    }
+    Ok(queued)
 }

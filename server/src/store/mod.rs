@@ -8,6 +8,7 @@ mod buckets;
 mod change_log;
 mod dashboard;
 mod login_attempts;
+mod notifications;
 mod policies;
 mod report_sources;
 mod reports;
@@ -42,6 +43,14 @@ pub use dashboard::{
 pub use login_attempts::{
     delete_login_attempts_before, find_nth_recent_failure_for_user,
     find_nth_recent_failure_from_address, insert_login_attempt,
+};
+pub use notifications::{
+    ClaimedDelivery, ScanRegression, TargetFields, TargetRecord, TargetStatus,
+    claim_due_deliveries, delete_notification_target, find_next_delivery_due,
+    find_notification_target, find_notification_target_by_name, has_enabled_notification_targets,
+    insert_deliveries, insert_notification_target, list_notification_targets,
+    list_scan_regressions, mark_delivery_delivered, mark_delivery_failed_attempt,
+    update_notification_target, update_notification_target_enabled,
 };
 pub use policies::{find_policy, put_policy};
 pub use report_sources::{

@@ -14,6 +14,7 @@ mod remediate_preview;
 mod render;
 mod scans;
 mod settings;
+mod settings_notifications;
 mod settings_policy;
 mod settings_tokens;
 mod settings_users;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(scans::routes())
         .merge(audit_log::routes())
         .merge(settings::routes())
+        .merge(settings_notifications::routes())
 }
 
 /// The 404 page for every address nothing else answers (signed-in users see it in the shell).

@@ -1,0 +1,277 @@
+//! How notifications are delivered (retries, timeouts, the dashboard's public address) and the
+//! targets configured by environment variables, with their command-line flags.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use url::Url;
+
+use super::target::{NewTarget, TargetInput, TargetKind};
+use crate::oss::Secret;
+
+/// What the delivery worker needs besides the store.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// The dashboard's address, for links in messages (`<base>/reports/7`).
+    pub public_url: Url,
+    /// The wait after the first failed attempt; it doubles with each further failure.
+    pub retry_base: Duration,
+    /// The longest wait between two attempts.
+    pub retry_max: Duration,
+    /// Attempts per delivery, the first included; after the last one it is `failed`.
+    pub max_attempts: u32,
+    /// The timeout of one whole request to a receiver.
+    pub request_timeout: Duration,
+    /// How often the worker looks for due deliveries when nothing woke it.
+    pub poll_interval: Duration,
+}
+
+impl DeliveryConfig {
+    /// The defaults of `serve`, linking to `public_url`.
+    pub fn new(public_url: Url) -> Self {
+        Self {
+            public_url,
+            retry_base: Duration::from_secs(30),
+            retry_max: Duration::from_secs(3600),
+            max_attempts: 10,
+            request_timeout: Duration::from_secs(10),
+            poll_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Notification settings of the long-running process.
+#[derive(Debug, Clone)]
+pub struct NotifyConfig {
+    /// The dashboard's public address; `None`: `http://<listen address>`.
+    pub public_url: Option<Url>,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    pub max_attempts: u32,
+    pub request_timeout: Duration,
+    pub poll_interval: Duration,
+    /// Targets from `OSS_AUDIT_WEBHOOK_URL` and friends, stored (named `env-…`) at start.
+    pub env_targets: Vec<NewTarget>,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        let defaults = DeliveryConfig::new(local_url(SocketAddr::from(([127, 0, 0, 1], 3000))));
+        Self {
+            public_url: None,
+            retry_base: defaults.retry_base,
+            retry_max: defaults.retry_max,
+            max_attempts: defaults.max_attempts,
+            request_timeout: defaults.request_timeout,
+            poll_interval: defaults.poll_interval,
+            env_targets: Vec::new(),
+        }
+    }
+}
+
+impl NotifyConfig {
+    /// The delivery settings of a process listening on `listen`.
+    pub fn delivery(&self, listen: SocketAddr) -> DeliveryConfig {
+        DeliveryConfig {
+            public_url: self.public_url.clone().unwrap_or_else(|| local_url(listen)),
+            retry_base: self.retry_base,
+            retry_max: self.retry_max,
+            max_attempts: self.max_attempts,
+            request_timeout: self.request_timeout,
+            poll_interval: self.poll_interval,
+        }
+    }
+}
+
+/// `http://<listen address>`, with an unspecified address reached through loopback.
+fn local_url(mut listen: SocketAddr) -> Url {
+    if listen.ip().is_unspecified() {
+        listen.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    Url::parse(&format!("http://{listen}/"))
+        .unwrap_or_else(|_| unreachable!("a socket address makes a valid URL"))
+}
+
+/// Flags of notification delivery (`serve` and `notify deliver`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct NotifyArgs {
+    /// The dashboard's address as people open it, for links in notifications
+    /// (default: http://<listen address>).
+    #[arg(long, env = "OSS_AUDIT_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<Url>,
+    /// The wait before retrying a failed delivery; it doubles per failure, up to an hour.
+    #[arg(long, env = "OSS_AUDIT_NOTIFY_RETRY_BASE", default_value = "30s", value_parser = parse_duration)]
+    pub notify_retry_base: Duration,
+    /// Attempts per notification (the first included) before it is marked failed.
+    #[arg(long, env = "OSS_AUDIT_NOTIFY_MAX_ATTEMPTS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub notify_max_attempts: u32,
+    /// Timeout of one request to a receiver.
+    #[arg(long, env = "OSS_AUDIT_NOTIFY_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub notify_timeout: Duration,
+}
+
+impl NotifyArgs {
+    /// The notification settings these flags describe, with `env_targets`.
+    pub fn config(&self, env_targets: Vec<NewTarget>) -> NotifyConfig {
+        NotifyConfig {
+            public_url: self.public_url.clone(),
+            retry_base: self.notify_retry_base,
+            max_attempts: self.notify_max_attempts,
+            request_timeout: self.notify_timeout,
+            env_targets,
+            ..NotifyConfig::default()
+        }
+    }
+}
+
+fn parse_public_url(raw: &str) -> Result<Url, String> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| format!("{e} (expected e.g. https://oss-audit.example.com)"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("use an http:// or https:// address with a host".to_owned());
+    }
+    Ok(url)
+}
+
+fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let duration =
+        humantime::parse_duration(raw.trim()).map_err(|e| format!("{e} (expected e.g. 30s)"))?;
+    if duration.is_zero() {
+        return Err("must be longer than 0".to_owned());
+    }
+    Ok(duration)
+}
+
+fn secret(raw: &str) -> Result<Secret, String> {
+    Ok(Secret::new(raw))
+}
+
+/// Targets configured by environment variables (or flags), stored at `serve` start as
+/// `env-webhook`, `env-dingtalk` and `env-slack`. Values are credentials: never shown in `--help`.
+#[derive(Clone, clap::Args)]
+pub struct EnvTargetArgs {
+    /// A generic webhook receiving signed JSON.
+    #[arg(long, env = "OSS_AUDIT_WEBHOOK_URL", hide_env_values = true, value_parser = secret)]
+    pub webhook_url: Option<Secret>,
+    /// The HMAC-SHA256 key of the webhook's `X-OSS-Audit-Signature`.
+    #[arg(long, env = "OSS_AUDIT_WEBHOOK_SECRET", hide_env_values = true, value_parser = secret)]
+    pub webhook_secret: Option<Secret>,
+    /// A DingTalk custom robot URL (with its access_token).
+    #[arg(long, env = "OSS_AUDIT_DINGTALK_URL", hide_env_values = true, value_parser = secret)]
+    pub dingtalk_url: Option<Secret>,
+    /// The robot's signing secret (SEC…).
+    #[arg(long, env = "OSS_AUDIT_DINGTALK_SECRET", hide_env_values = true, value_parser = secret)]
+    pub dingtalk_secret: Option<Secret>,
+    /// A Slack incoming webhook URL.
+    #[arg(long, env = "OSS_AUDIT_SLACK_WEBHOOK_URL", hide_env_values = true, value_parser = secret)]
+    pub slack_webhook_url: Option<Secret>,
+}
+
+impl std::fmt::Debug for EnvTargetArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The values are credentials: say only which are set.
+        f.debug_struct("EnvTargetArgs")
+            .field("webhook", &self.webhook_url.is_some())
+            .field("dingtalk", &self.dingtalk_url.is_some())
+            .field("slack", &self.slack_webhook_url.is_some())
+            .finish()
+    }
+}
+
+impl EnvTargetArgs {
+    /// The configured targets, or what is wrong with them (naming variables, never values).
+    pub fn targets(&self) -> Result<Vec<NewTarget>, String> {
+        let configured = [
+            (
+                TargetKind::Webhook,
+                "OSS_AUDIT_WEBHOOK_URL",
+                &self.webhook_url,
+                ("OSS_AUDIT_WEBHOOK_SECRET", &self.webhook_secret),
+            ),
+            (
+                TargetKind::DingTalk,
+                "OSS_AUDIT_DINGTALK_URL",
+                &self.dingtalk_url,
+                ("OSS_AUDIT_DINGTALK_SECRET", &self.dingtalk_secret),
+            ),
+            (
+                TargetKind::Slack,
+                "OSS_AUDIT_SLACK_WEBHOOK_URL",
+                &self.slack_webhook_url,
+                ("", &None),
+            ),
+        ];
+        let mut targets = Vec::new();
+        for (kind, url_variable, url, (secret_variable, secret)) in configured {
+            let Some(url) = url else {
+                if secret.is_some() {
+                    return Err(format!("{secret_variable} is set without {url_variable}"));
+                }
+                continue;
+            };
+            let name = format!("env-{kind}");
+            let input = TargetInput {
+                kind: kind.as_str(),
+                name: &name,
+                url: url.expose(),
+                secret: secret.as_ref().map_or("", Secret::expose),
+            };
+            let target = NewTarget::parse(&input).map_err(|errors| {
+                let mut problems = Vec::new();
+                if let Some(e) = errors.url {
+                    problems.push(format!("{url_variable}: {e}"));
+                }
+                if let Some(e) = errors.secret {
+                    problems.push(format!("{secret_variable}: {e}"));
+                }
+                problems.join("; ")
+            })?;
+            targets.push(target);
+        }
+        Ok(targets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_url_defaults_to_the_listen_address() {
+        let config = NotifyConfig::default();
+        let listen = SocketAddr::from(([0, 0, 0, 0], 8080));
+        assert_eq!(
+            config.delivery(listen).public_url.as_str(),
+            "http://127.0.0.1:8080/"
+        );
+    }
+
+    #[test]
+    fn env_targets_need_their_secrets_and_never_echo_values() {
+        let args = EnvTargetArgs {
+            webhook_url: Some(Secret::new("https://hooks.example/in?key=s3cr3t")),
+            webhook_secret: None,
+            dingtalk_url: None,
+            dingtalk_secret: Some(Secret::new("SECabc")),
+            slack_webhook_url: None,
+        };
+        let error = args.targets().unwrap_err();
+        assert!(error.contains("OSS_AUDIT_WEBHOOK_SECRET"), "{error}");
+        assert!(!error.contains("s3cr3t"));
+        assert!(!format!("{args:?}").contains("s3cr3t"));
+        let fixed = EnvTargetArgs {
+            webhook_secret: Some(Secret::new("k")),
+            dingtalk_secret: None,
+            slack_webhook_url: Some(Secret::new("https://hooks.slack.com/services/T/B/X")),
+            ..args
+        };
+        let names: Vec<String> = fixed
+            .targets()
+            .unwrap()
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect();
+        assert_eq!(names, ["env-webhook", "env-slack"]);
+    }
+}

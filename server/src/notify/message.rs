@@ -1,0 +1,239 @@
+//! The words of a notification: one short summary per event (counts, a bounded list of bucket
+//! names, a link), rendered as Slack mrkdwn or DingTalk markdown.
+
+use url::Url;
+
+use super::event::{Became, BucketsNoncompliant, Event, RemediationFinished};
+
+/// What a chat message says, before formatting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// One line with the counts.
+    pub title: String,
+    /// Details: bucket names, failures, a digest; bounded by the event itself.
+    pub lines: Vec<String>,
+    /// Where to look in the dashboard.
+    pub link: Url,
+}
+
+/// A dashboard address under `base`, e.g. `reports/7` or `buckets?compliant=false`.
+pub fn dashboard_link(base: &Url, path: &str) -> Url {
+    let root = base.as_str().trim_end_matches('/');
+    Url::parse(&format!("{root}/{path}")).unwrap_or_else(|_| base.clone())
+}
+
+fn plural(count: u64, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
+/// The summary of `event` for `account`, linking under `base`.
+pub fn summarise(event: &Event, account: &str, base: &Url) -> Summary {
+    match event {
+        Event::BucketsNoncompliant(e) => buckets(e, account, base),
+        Event::RemediationFinished(e) => remediation(e, account, base),
+        Event::ScanFailed(e) => Summary {
+            title: format!("Scan {} failed (account {account})", e.scan),
+            lines: vec![e.error.clone()],
+            link: dashboard_link(base, "scans"),
+        },
+        Event::ReportReady(e) => Summary {
+            title: format!(
+                "Report {} is ready (account {account}): {}, {} compliant, {} non-compliant, {} unknown",
+                e.report,
+                plural(e.buckets, "bucket", "buckets"),
+                e.compliant,
+                e.noncompliant,
+                e.unknown
+            ),
+            lines: vec![format!("SHA-256 {}", e.digest)],
+            link: dashboard_link(base, &format!("reports/{}", e.report)),
+        },
+        Event::Test(e) => Summary {
+            title: format!("Test notification from oss-audit (account {account})"),
+            lines: vec![format!(
+                "Sent by {}. If you can read this, notifications reach this target.",
+                e.actor
+            )],
+            link: dashboard_link(base, "settings/notifications"),
+        },
+    }
+}
+
+fn buckets(e: &BucketsNoncompliant, account: &str, base: &Url) -> Summary {
+    let mut parts = Vec::new();
+    if e.noncompliant > 0 {
+        parts.push(format!(
+            "{} non-compliant",
+            plural(e.noncompliant, "bucket became", "buckets became")
+        ));
+    }
+    if e.unknown > 0 {
+        parts.push(format!(
+            "{} unknown",
+            plural(e.unknown, "bucket became", "buckets became")
+        ));
+    }
+    let mut lines: Vec<String> = e
+        .buckets
+        .iter()
+        .map(|b| {
+            let what = match (b.became, b.status.as_str(), &b.detail) {
+                (Became::Unknown, _, Some(code)) => format!("unknown ({code})"),
+                (_, "encrypted", Some(algorithm)) => {
+                    format!("encrypted with {algorithm}, which the policy refuses")
+                }
+                (_, status, _) => status.to_owned(),
+            };
+            let new = if b.new { ", new bucket" } else { "" };
+            format!("• {}: {what}{new}", b.name)
+        })
+        .collect();
+    let listed = e.buckets.len() as u64;
+    let total = e.noncompliant + e.unknown;
+    if total > listed {
+        lines.push(format!("…and {} more", total - listed));
+    }
+    let filter = if e.noncompliant > 0 {
+        "buckets?compliant=false"
+    } else {
+        "buckets?status=unknown"
+    };
+    Summary {
+        title: format!(
+            "{} (scan {}, account {account})",
+            parts.join(" and "),
+            e.scan
+        ),
+        lines,
+        link: dashboard_link(base, filter),
+    }
+}
+
+fn remediation(e: &RemediationFinished, account: &str, base: &Url) -> Summary {
+    let mut lines: Vec<String> = e
+        .failures
+        .iter()
+        .map(|f| format!("• {}: {}", f.bucket, f.error))
+        .collect();
+    if e.failed > e.failures.len() as u64 {
+        lines.push(format!("…and {} more", e.failed - e.failures.len() as u64));
+    }
+    Summary {
+        title: format!(
+            "Remediation by {} finished (account {account}): {} encrypted, {} failed",
+            e.actor,
+            plural(e.remediated, "bucket", "buckets"),
+            e.failed
+        ),
+        lines,
+        link: dashboard_link(base, "audit-log"),
+    }
+}
+
+/// Escapes the three characters Slack's mrkdwn treats as control characters.
+fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+impl Summary {
+    /// Slack mrkdwn: the title in bold, the details, a link.
+    pub fn slack(&self) -> String {
+        let mut text = format!("*oss-audit: {}*", slack_escape(&self.title));
+        for line in &self.lines {
+            text.push('\n');
+            text.push_str(&slack_escape(line));
+        }
+        text.push_str(&format!("\n<{}|Open in oss-audit>", self.link));
+        text
+    }
+
+    /// DingTalk markdown: a heading, the details as lines, a link.
+    pub fn dingtalk(&self) -> String {
+        let mut text = format!("#### oss-audit: {}\n", self.title);
+        for line in &self.lines {
+            text.push_str(&format!("\n{line}\n"));
+        }
+        text.push_str(&format!("\n[Open in oss-audit]({})", self.link));
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ScanId;
+    use crate::notify::event::BucketTransition;
+
+    fn base() -> Url {
+        Url::parse("https://audit.example.com/oss").unwrap()
+    }
+
+    #[test]
+    fn links_stay_under_the_public_address() {
+        assert_eq!(
+            dashboard_link(&base(), "reports/7").as_str(),
+            "https://audit.example.com/oss/reports/7"
+        );
+        let root = Url::parse("http://127.0.0.1:3000/").unwrap();
+        assert_eq!(
+            dashboard_link(&root, "buckets?compliant=false").as_str(),
+            "http://127.0.0.1:3000/buckets?compliant=false"
+        );
+    }
+
+    #[test]
+    fn a_scan_summary_counts_everything_but_lists_only_what_the_event_holds() {
+        let event = Event::BucketsNoncompliant(BucketsNoncompliant {
+            scan: ScanId::new(4),
+            noncompliant: 30,
+            unknown: 1,
+            buckets: vec![BucketTransition {
+                name: "logs-1".into(),
+                became: Became::Noncompliant,
+                status: "unencrypted".into(),
+                detail: None,
+                new: true,
+            }],
+        });
+        let summary = summarise(&event, "default", &base());
+        assert_eq!(
+            summary.title,
+            "30 buckets became non-compliant and 1 bucket became unknown (scan 4, account default)"
+        );
+        assert_eq!(
+            summary.lines,
+            ["• logs-1: unencrypted, new bucket", "…and 30 more"]
+        );
+        assert!(
+            summary
+                .link
+                .as_str()
+                .ends_with("/oss/buckets?compliant=false")
+        );
+        assert!(
+            summary.slack().contains(
+                "<https://audit.example.com/oss/buckets?compliant=false|Open in oss-audit>"
+            )
+        );
+    }
+
+    #[test]
+    fn slack_text_escapes_control_characters() {
+        let summary = Summary {
+            title: "a <b> & c".into(),
+            lines: vec![],
+            link: base(),
+        };
+        assert!(
+            summary
+                .slack()
+                .starts_with("*oss-audit: a &lt;b&gt; &amp; c*")
+        );
+    }
+}

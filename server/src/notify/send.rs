@@ -1,0 +1,248 @@
+//! Sending one claimed delivery: the request each kind of receiver expects (signed webhook JSON,
+//! signed DingTalk markdown, Slack mrkdwn), and what its answer means.
+
+use chrono::Utc;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use serde_json::{Value, json};
+
+use super::config::DeliveryConfig;
+use super::event::Event;
+use super::message::{Summary, summarise};
+use super::sign::{dingtalk_sign, webhook_signature};
+use super::target::TargetKind;
+use crate::store::ClaimedDelivery;
+
+/// How much of a receiver's answer is read, and how much of it an error keeps.
+const ANSWER_LIMIT: usize = 4096;
+const EXCERPT_CHARS: usize = 200;
+
+/// Why a delivery attempt failed, in words safe to store and show (no URL, no secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendFailure {
+    pub message: String,
+    /// Retrying cannot help (the receiver refused the request itself, e.g. 404 or 403).
+    pub permanent: bool,
+}
+
+impl SendFailure {
+    fn retry(message: String) -> Self {
+        Self {
+            message,
+            permanent: false,
+        }
+    }
+}
+
+/// Sends `delivery` once.
+pub async fn send(
+    http: &reqwest::Client,
+    config: &DeliveryConfig,
+    delivery: &ClaimedDelivery,
+) -> Result<(), SendFailure> {
+    let result = attempt(http, config, delivery).await;
+    result.map_err(|failure| SendFailure {
+        message: scrub(&failure.message, delivery),
+        ..failure
+    })
+}
+
+async fn attempt(
+    http: &reqwest::Client,
+    config: &DeliveryConfig,
+    delivery: &ClaimedDelivery,
+) -> Result<(), SendFailure> {
+    let unreadable = |_| SendFailure {
+        message: "the queued event could not be read (written by another version?)".to_owned(),
+        permanent: true,
+    };
+    let event: Event = serde_json::from_str(&delivery.event).map_err(unreadable)?;
+    let raw_event: Value = serde_json::from_str(&delivery.event).map_err(unreadable)?;
+    let summary = summarise(&event, &delivery.account_name, &config.public_url);
+    let target = &delivery.target;
+    let secret = target.secret.as_ref().map_or("", |s| s.expose());
+    let mut url = target.url.expose().clone();
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_static(concat!("oss-audit/", env!("CARGO_PKG_VERSION"))),
+    );
+    let body = match target.kind {
+        TargetKind::Webhook => {
+            let now = Utc::now();
+            let body = json!({
+                "id": delivery.id,
+                "event": raw_event,
+                "account": delivery.account_name,
+                "sent_at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "summary": summary.title,
+                "link": summary.link.as_str(),
+            })
+            .to_string();
+            let timestamp = now.timestamp();
+            let signature = webhook_signature(secret, timestamp, body.as_bytes());
+            for (name, value) in [
+                ("x-oss-audit-event", event.kind().to_owned()),
+                ("x-oss-audit-delivery", delivery.id.to_string()),
+                ("x-oss-audit-timestamp", timestamp.to_string()),
+                ("x-oss-audit-signature", signature),
+            ] {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    headers.insert(name, value);
+                }
+            }
+            body
+        }
+        TargetKind::DingTalk => {
+            let timestamp_ms = Utc::now().timestamp_millis();
+            url.query_pairs_mut()
+                .append_pair("timestamp", &timestamp_ms.to_string())
+                .append_pair("sign", &dingtalk_sign(secret, timestamp_ms));
+            dingtalk_body(&summary)
+        }
+        TargetKind::Slack => json!({ "text": summary.slack() }).to_string(),
+    };
+    let response = http
+        .post(url)
+        .headers(headers)
+        .body(body)
+        .timeout(config.request_timeout)
+        .send()
+        .await
+        .map_err(|e| transport(&e, config))?;
+    let status = response.status();
+    let answer = read_answer(response)
+        .await
+        .map_err(|e| transport(&e, config))?;
+    if !status.is_success() {
+        let code = status.as_u16();
+        return Err(SendFailure {
+            message: format!("HTTP {code}{}", excerpt(&answer)),
+            // The receiver refused the request itself; only a change of the target can help.
+            permanent: status.is_client_error() && !matches!(code, 408 | 425 | 429),
+        });
+    }
+    if target.kind == TargetKind::DingTalk {
+        dingtalk_outcome(&answer)?;
+    }
+    Ok(())
+}
+
+fn dingtalk_body(summary: &Summary) -> String {
+    json!({
+        "msgtype": "markdown",
+        "markdown": { "title": format!("oss-audit: {}", summary.title), "text": summary.dingtalk() },
+    })
+    .to_string()
+}
+
+/// DingTalk answers 200 even when it refuses: success is `errcode` 0.
+fn dingtalk_outcome(answer: &str) -> Result<(), SendFailure> {
+    let parsed: Value = serde_json::from_str(answer).unwrap_or(Value::Null);
+    match parsed.get("errcode").and_then(Value::as_i64) {
+        Some(0) => Ok(()),
+        Some(code) => {
+            let message = parsed.get("errmsg").and_then(Value::as_str).unwrap_or("");
+            Err(SendFailure::retry(format!(
+                "DingTalk errcode {code}{}",
+                excerpt(message)
+            )))
+        }
+        None => Err(SendFailure::retry(format!(
+            "DingTalk answered without an errcode{}",
+            excerpt(answer)
+        ))),
+    }
+}
+
+/// Reads at most [`ANSWER_LIMIT`] bytes of the answer (a receiver may answer with anything).
+async fn read_answer(mut response: reqwest::Response) -> Result<String, reqwest::Error> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = ANSWER_LIMIT.saturating_sub(bytes.len());
+        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if bytes.len() >= ANSWER_LIMIT {
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `": <first characters of the answer on one line>"`, or nothing for an empty answer.
+fn excerpt(answer: &str) -> String {
+    let line: String = answer
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if line.is_empty() {
+        return String::new();
+    }
+    let mut short: String = line.chars().take(EXCERPT_CHARS).collect();
+    if line.chars().count() > EXCERPT_CHARS {
+        short.push('…');
+    }
+    format!(": {short}")
+}
+
+/// Describes a failure to get an answer, without the URL reqwest would otherwise include.
+fn transport(err: &reqwest::Error, config: &DeliveryConfig) -> SendFailure {
+    if err.is_timeout() {
+        return SendFailure::retry(format!(
+            "no answer within {}",
+            humantime::format_duration(config.request_timeout)
+        ));
+    }
+    let mut message = if err.is_connect() {
+        "could not connect".to_owned()
+    } else {
+        "the request failed".to_owned()
+    };
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    SendFailure::retry(message)
+}
+
+/// Removes the target's URL and secret from a message, should a cause or an answer repeat them.
+fn scrub(message: &str, delivery: &ClaimedDelivery) -> String {
+    let target = &delivery.target;
+    let mut clean = message.replace(target.url.expose().as_str(), &target.url.masked());
+    for (_, value) in target.url.expose().query_pairs() {
+        if value.len() >= 8 {
+            clean = clean.replace(value.as_ref(), "***");
+        }
+    }
+    if let Some(secret) = target.secret.as_ref().map(|s| s.expose()) {
+        if !secret.is_empty() {
+            clean = clean.replace(secret, "***");
+        }
+    }
+    clean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_one_short_line() {
+        assert_eq!(excerpt(""), "");
+        assert_eq!(excerpt("  boom\n\tagain "), ": boom again");
+        let long = "x".repeat(500);
+        assert_eq!(excerpt(&long).chars().count(), 2 + EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn dingtalk_refusals_carry_errcode_and_errmsg() {
+        assert!(dingtalk_outcome(r#"{"errcode":0,"errmsg":"ok"}"#).is_ok());
+        let refused =
+            dingtalk_outcome(r#"{"errcode":310000,"errmsg":"sign not match"}"#).unwrap_err();
+        assert_eq!(refused.message, "DingTalk errcode 310000: sign not match");
+        assert!(dingtalk_outcome("<html>").is_err());
+    }
+}

@@ -1,0 +1,233 @@
+//! Managing targets (the settings page, the CLI and the environment all go through here): each
+//! change is made and recorded in the audit log in one transaction, naming the target by kind,
+//! name and masked URL, never by its URL or secret.
+
+use chrono::Utc;
+use sqlx::SqliteConnection;
+
+use super::event::{Event, TestMessage};
+use super::target::{NewTarget, TargetErrors};
+use super::{QUEUED, enqueue_for};
+use crate::domain::{AccountId, TargetId};
+use crate::store::{self, NewChange, Store, StoreError, TargetFields, TargetRecord};
+
+/// Why a target could not be changed.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error("{0}")]
+    Invalid(#[from] TargetErrors),
+    #[error("a notification target named {0:?} already exists")]
+    NameTaken(String),
+    #[error("there is no notification target {0}")]
+    NotFound(String),
+    #[error("notification target {0:?} is disabled; enable it first")]
+    Disabled(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for TargetError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Store(err.into())
+    }
+}
+
+async fn record(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    actor: &str,
+    action: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    store::insert_change(
+        conn,
+        &NewChange {
+            account,
+            at: Utc::now(),
+            actor,
+            action,
+            bucket: None,
+            before: None,
+            after: None,
+            request_id: None,
+            outcome: "ok",
+            detail: Some(detail),
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+fn describe(kind: &str, name: &str, masked_url: &str) -> String {
+    format!("{kind} notification target {name:?} ({masked_url})")
+}
+
+/// Stores a new, enabled target and records who added it.
+pub async fn add_target(
+    store: &Store,
+    account: AccountId,
+    target: &NewTarget,
+    actor: &str,
+) -> Result<TargetId, TargetError> {
+    let mut tx = store.begin().await?;
+    if store::find_notification_target_by_name(&mut tx, account, target.name.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(TargetError::NameTaken(target.name.to_string()));
+    }
+    let id = store::insert_notification_target(&mut tx, &fields(account, target, actor)).await?;
+    let what = describe(
+        target.kind.as_str(),
+        target.name.as_str(),
+        &target.url.masked(),
+    );
+    record(
+        &mut tx,
+        account,
+        actor,
+        "add-notification-target",
+        &format!("added {what}"),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(actor, target.id = %id, target.name = %target.name, kind = %target.kind, "notification target added");
+    Ok(id)
+}
+
+fn fields<'a>(account: AccountId, target: &'a NewTarget, actor: &'a str) -> TargetFields<'a> {
+    TargetFields {
+        account,
+        kind: target.kind,
+        name: target.name.as_str(),
+        url: &target.url,
+        secret: target.secret.as_ref(),
+        created_by: actor,
+        now: Utc::now(),
+    }
+}
+
+/// Deletes a target with its queue, and records who removed it.
+pub async fn remove_target(
+    store: &Store,
+    account: AccountId,
+    id: TargetId,
+    actor: &str,
+) -> Result<TargetRecord, TargetError> {
+    let mut tx = store.begin().await?;
+    let target = store::find_notification_target(&mut tx, account, id)
+        .await?
+        .ok_or_else(|| TargetError::NotFound(id.to_string()))?;
+    store::delete_notification_target(&mut tx, account, id).await?;
+    let what = describe(target.kind.as_str(), &target.name, &target.url.masked());
+    record(
+        &mut tx,
+        account,
+        actor,
+        "remove-notification-target",
+        &format!("removed {what}"),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(actor, target.id = %id, target.name = %target.name, "notification target removed");
+    Ok(target)
+}
+
+/// Enables or disables a target, and records who did.
+pub async fn set_enabled(
+    store: &Store,
+    account: AccountId,
+    id: TargetId,
+    enabled: bool,
+    actor: &str,
+) -> Result<TargetRecord, TargetError> {
+    let mut tx = store.begin().await?;
+    let target = store::find_notification_target(&mut tx, account, id)
+        .await?
+        .ok_or_else(|| TargetError::NotFound(id.to_string()))?;
+    store::update_notification_target_enabled(&mut tx, account, id, enabled).await?;
+    let (action, verb) = if enabled {
+        ("enable-notification-target", "enabled")
+    } else {
+        ("disable-notification-target", "disabled")
+    };
+    let what = describe(target.kind.as_str(), &target.name, &target.url.masked());
+    record(&mut tx, account, actor, action, &format!("{verb} {what}")).await?;
+    tx.commit().await?;
+    if enabled {
+        // Deliveries that waited while it was disabled are due now.
+        QUEUED.notify_waiters();
+    }
+    Ok(target)
+}
+
+/// Queues a test message for one enabled target.
+pub async fn send_test(
+    store: &Store,
+    account: AccountId,
+    id: TargetId,
+    actor: &str,
+) -> Result<TargetRecord, TargetError> {
+    let mut tx = store.begin().await?;
+    let target = store::find_notification_target(&mut tx, account, id)
+        .await?
+        .ok_or_else(|| TargetError::NotFound(id.to_string()))?;
+    let event = Event::Test(TestMessage {
+        actor: actor.to_owned(),
+    });
+    if !enqueue_for(&mut tx, account, id, &event).await? {
+        return Err(TargetError::Disabled(target.name));
+    }
+    tx.commit().await?;
+    Ok(target)
+}
+
+/// Stores the targets configured by environment variables (`env-webhook` and so on): added when
+/// new, their URL and secret replaced when changed. Whether each is enabled stays as an admin
+/// set it. Returns how many were added or changed.
+pub async fn upsert_env_targets(
+    store: &Store,
+    account: AccountId,
+    targets: &[NewTarget],
+) -> Result<usize, TargetError> {
+    const ACTOR: &str = "env";
+    let mut changed = 0;
+    let mut tx = store.begin().await?;
+    for target in targets {
+        let existing =
+            store::find_notification_target_by_name(&mut tx, account, target.name.as_str()).await?;
+        let what = describe(
+            target.kind.as_str(),
+            target.name.as_str(),
+            &target.url.masked(),
+        );
+        match existing {
+            None => {
+                store::insert_notification_target(&mut tx, &fields(account, target, ACTOR)).await?;
+                let detail = format!("added {what} from the environment");
+                record(&mut tx, account, ACTOR, "add-notification-target", &detail).await?;
+            }
+            Some(stored)
+                if stored.kind != target.kind
+                    || stored.url != target.url
+                    || stored.secret.as_ref().map(|s| s.expose())
+                        != target.secret.as_ref().map(|s| s.expose()) =>
+            {
+                store::update_notification_target(&mut tx, &fields(account, target, ACTOR)).await?;
+                let detail = format!("changed {what} from the environment");
+                record(
+                    &mut tx,
+                    account,
+                    ACTOR,
+                    "change-notification-target",
+                    &detail,
+                )
+                .await?;
+            }
+            Some(_) => continue,
+        }
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}

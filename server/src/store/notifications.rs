@@ -1,0 +1,482 @@
+//! `notification_target` and `notification_delivery`: where notifications go, and the outbox of
+//! deliveries with their attempts, next attempt and last error.
+
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, SqliteConnection};
+
+use super::StoreError;
+use super::states::state_from_columns;
+use crate::domain::{AccountId, DeliveryId, EncryptionState, ScanId, TargetId};
+use crate::notify::{TargetKind, TargetUrl};
+use crate::oss::Secret;
+
+/// A stored target. The URL and the secret are secret-bearing and never shown again.
+#[derive(Debug, Clone)]
+pub struct TargetRecord {
+    pub id: TargetId,
+    pub kind: TargetKind,
+    pub name: String,
+    pub url: TargetUrl,
+    pub secret: Option<Secret>,
+    pub enabled: bool,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A target with how its deliveries are doing.
+#[derive(Debug, Clone)]
+pub struct TargetStatus {
+    pub target: TargetRecord,
+    /// Deliveries waiting (or being retried).
+    pub pending: i64,
+    /// Deliveries that gave up after their last attempt.
+    pub failed: i64,
+    pub last_delivered_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<DateTime<Utc>>,
+}
+
+/// A target row to write.
+#[derive(Debug, Clone)]
+pub struct TargetFields<'a> {
+    pub account: AccountId,
+    pub kind: TargetKind,
+    pub name: &'a str,
+    pub url: &'a TargetUrl,
+    pub secret: Option<&'a Secret>,
+    pub created_by: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// A delivery claimed for sending, with everything needed to send it.
+#[derive(Debug, Clone)]
+pub struct ClaimedDelivery {
+    pub id: DeliveryId,
+    pub target: TargetRecord,
+    pub account_name: String,
+    pub event_type: String,
+    /// The event as JSON.
+    pub event: String,
+    /// Attempts including this one.
+    pub attempts: i64,
+}
+
+type TargetRow = (
+    TargetId,
+    String,
+    String,
+    String,
+    Option<String>,
+    bool,
+    String,
+    DateTime<Utc>,
+);
+
+const TARGET_COLUMNS: &str =
+    "t.id, t.kind, t.name, t.url, t.secret, t.enabled, t.created_by, t.created_at";
+
+fn into_target(row: TargetRow) -> Result<TargetRecord, StoreError> {
+    let (id, kind, name, url, secret, enabled, created_by, created_at) = row;
+    let kind = TargetKind::parse(&kind)
+        .map_err(|_| StoreError::Corrupt(format!("notification_target.kind {kind:?}")))?;
+    // The message names the row, never the value: the URL is a credential.
+    let url = TargetUrl::parse(&url, kind)
+        .map_err(|e| StoreError::Corrupt(format!("notification_target.url of target {id}: {e}")))?;
+    Ok(TargetRecord {
+        id,
+        kind,
+        name,
+        url,
+        secret: secret.map(Secret::new),
+        enabled,
+        created_by,
+        created_at,
+    })
+}
+
+/// Stores a new target (enabled). A name already used by the account is a database error.
+pub async fn insert_notification_target(
+    conn: &mut SqliteConnection,
+    target: &TargetFields<'_>,
+) -> Result<TargetId, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO notification_target (account_id, kind, name, url, secret, enabled, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7) RETURNING id",
+    )
+    .bind(target.account)
+    .bind(target.kind.as_str())
+    .bind(target.name)
+    .bind(target.url.expose().as_str())
+    .bind(target.secret.map(Secret::expose))
+    .bind(target.created_by)
+    .bind(target.now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Replaces the kind, URL and secret of the target named `name`; false when there is none. Whether
+/// it is enabled is left as an admin set it.
+pub async fn update_notification_target(
+    conn: &mut SqliteConnection,
+    target: &TargetFields<'_>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE notification_target SET kind = ?3, url = ?4, secret = ?5
+         WHERE account_id = ?1 AND name = ?2",
+    )
+    .bind(target.account)
+    .bind(target.name)
+    .bind(target.kind.as_str())
+    .bind(target.url.expose().as_str())
+    .bind(target.secret.map(Secret::expose))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The target of `account` named `name` (case-insensitively).
+pub async fn find_notification_target_by_name(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    name: &str,
+) -> Result<Option<TargetRecord>, StoreError> {
+    let row: Option<TargetRow> = sqlx::query_as(&format!(
+        "SELECT {TARGET_COLUMNS} FROM notification_target t WHERE t.account_id = ?1 AND t.name = ?2"
+    ))
+    .bind(account)
+    .bind(name)
+    .fetch_optional(conn)
+    .await?;
+    row.map(into_target).transpose()
+}
+
+/// The target `id` of `account`.
+pub async fn find_notification_target(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    id: TargetId,
+) -> Result<Option<TargetRecord>, StoreError> {
+    let row: Option<TargetRow> = sqlx::query_as(&format!(
+        "SELECT {TARGET_COLUMNS} FROM notification_target t WHERE t.account_id = ?1 AND t.id = ?2"
+    ))
+    .bind(account)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(into_target).transpose()
+}
+
+/// Every target of `account` by name, with its pending and failed counts, last delivery and last
+/// error.
+pub async fn list_notification_targets(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<Vec<TargetStatus>, StoreError> {
+    type Row = (
+        TargetId,
+        String,
+        String,
+        String,
+        Option<String>,
+        bool,
+        String,
+        DateTime<Utc>,
+        i64,
+        i64,
+        Option<DateTime<Utc>>,
+        Option<String>,
+        Option<DateTime<Utc>>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {TARGET_COLUMNS},
+                (SELECT count(*) FROM notification_delivery d WHERE d.target_id = t.id AND d.status = 'pending'),
+                (SELECT count(*) FROM notification_delivery d WHERE d.target_id = t.id AND d.status = 'failed'),
+                (SELECT max(d.delivered_at) FROM notification_delivery d WHERE d.target_id = t.id AND d.status = 'delivered'),
+                e.last_error, e.last_error_at
+         FROM notification_target t
+         LEFT JOIN notification_delivery e ON e.id =
+             (SELECT d.id FROM notification_delivery d WHERE d.target_id = t.id AND d.last_error_at IS NOT NULL
+              ORDER BY d.last_error_at DESC LIMIT 1)
+         WHERE t.account_id = ?1 ORDER BY t.name"
+    ))
+    .bind(account)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(TargetStatus {
+                target: into_target((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7))?,
+                pending: r.8,
+                failed: r.9,
+                last_delivered_at: r.10,
+                last_error: r.11,
+                last_error_at: r.12,
+            })
+        })
+        .collect()
+}
+
+/// Whether `account` has a target that gets new deliveries.
+pub async fn has_enabled_notification_targets(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM notification_target WHERE account_id = ?1 AND enabled = 1)",
+    )
+    .bind(account)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Enables or disables a target; false when there is no such target. A disabled target gets no
+/// new deliveries, and its pending ones wait until it is enabled again.
+pub async fn update_notification_target_enabled(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    id: TargetId,
+    enabled: bool,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE notification_target SET enabled = ?3 WHERE account_id = ?1 AND id = ?2",
+    )
+    .bind(account)
+    .bind(id)
+    .bind(enabled)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes a target with its deliveries; false when there is no such target.
+pub async fn delete_notification_target(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    id: TargetId,
+) -> Result<bool, StoreError> {
+    sqlx::query("DELETE FROM notification_delivery WHERE target_id = ?1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let done = sqlx::query("DELETE FROM notification_target WHERE account_id = ?1 AND id = ?2")
+        .bind(account)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Queues an event for every enabled target of `account` (or only `target`), due at `now`.
+/// Returns how many deliveries were queued.
+pub async fn insert_deliveries(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    target: Option<TargetId>,
+    event_type: &str,
+    event: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let mut insert = QueryBuilder::new(
+        "INSERT INTO notification_delivery (target_id, event_type, event, status, attempts, created_at, next_attempt_at)
+         SELECT id, ",
+    );
+    insert
+        .push_bind(event_type)
+        .push(", ")
+        .push_bind(event)
+        .push(", 'pending', 0, ")
+        .push_bind(now)
+        .push(", ")
+        .push_bind(now)
+        .push(" FROM notification_target WHERE enabled = 1 AND account_id = ")
+        .push_bind(account);
+    if let Some(target) = target {
+        insert.push(" AND id = ").push_bind(target);
+    }
+    Ok(insert.build().execute(conn).await?.rows_affected())
+}
+
+/// Claims up to `limit` due deliveries of enabled targets, oldest first: each gets one more
+/// attempt and is leased until `lease_until` (due again then if its sender never reports back).
+/// Call inside a write transaction, so two senders never claim the same row.
+pub async fn claim_due_deliveries(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<ClaimedDelivery>, StoreError> {
+    type Row = (
+        DeliveryId,
+        String,
+        String,
+        i64,
+        String,
+        TargetId,
+        String,
+        String,
+        String,
+        Option<String>,
+        bool,
+        String,
+        DateTime<Utc>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT d.id, d.event_type, d.event, d.attempts, a.name, {TARGET_COLUMNS}
+         FROM notification_delivery d
+         JOIN notification_target t ON t.id = d.target_id
+         JOIN account a ON a.id = t.account_id
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 AND t.enabled = 1
+         ORDER BY d.next_attempt_at, d.id LIMIT ?2"
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut claimed = Vec::with_capacity(rows.len());
+    for r in rows {
+        sqlx::query(
+            "UPDATE notification_delivery SET attempts = attempts + 1, next_attempt_at = ?2, last_attempt_at = ?3
+             WHERE id = ?1",
+        )
+        .bind(r.0)
+        .bind(lease_until)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        claimed.push(ClaimedDelivery {
+            id: r.0,
+            event_type: r.1,
+            event: r.2,
+            attempts: r.3 + 1,
+            account_name: r.4,
+            target: into_target((r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12))?,
+        });
+    }
+    Ok(claimed)
+}
+
+/// Records a successful delivery. An earlier error is kept, for the settings page.
+pub async fn mark_delivery_delivered(
+    conn: &mut SqliteConnection,
+    id: DeliveryId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE notification_delivery SET status = 'delivered', delivered_at = ?2 WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: due again at `retry_at`, or `failed` for good when `None`.
+pub async fn mark_delivery_failed_attempt(
+    conn: &mut SqliteConnection,
+    id: DeliveryId,
+    error: &str,
+    now: DateTime<Utc>,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE notification_delivery
+         SET status = CASE WHEN ?4 IS NULL THEN 'failed' ELSE 'pending' END,
+             next_attempt_at = coalesce(?4, next_attempt_at), last_error = ?2, last_error_at = ?3
+         WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(error)
+    .bind(now)
+    .bind(retry_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// When the next pending delivery of an enabled target is due, if any is.
+pub async fn find_next_delivery_due(
+    conn: &mut SqliteConnection,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT min(d.next_attempt_at) FROM notification_delivery d
+         JOIN notification_target t ON t.id = d.target_id
+         WHERE d.status = 'pending' AND t.enabled = 1",
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// A bucket whose state `scan` changed to something the policy does not accept (or could not
+/// judge): its name, the state read, and the state before (`None` when the bucket is new).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanRegression {
+    pub bucket: String,
+    pub after: EncryptionState,
+    pub before: Option<EncryptionState>,
+}
+
+/// The present buckets whose current state `scan` recorded and which are now non-compliant or
+/// unknown, by name, with their state before. Call after the scan's completion moved the current
+/// states (in the same transaction). Buckets that stayed compliant are filtered out by SQL, so a
+/// healthy account's scan reads almost nothing here.
+pub async fn list_scan_regressions(
+    conn: &mut SqliteConnection,
+    scan: ScanId,
+) -> Result<Vec<ScanRegression>, StoreError> {
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT b.name, s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code,
+                p.status, p.sse_algorithm, p.kms_master_key_id, p.kms_data_encryption, p.error_code
+         FROM encryption_state s JOIN bucket b ON b.id = s.bucket_id AND b.state_id = s.id
+         LEFT JOIN encryption_state p ON p.id =
+             (SELECT max(id) FROM encryption_state WHERE bucket_id = s.bucket_id AND id < s.id)
+         WHERE s.scan_id = ?1 AND b.gone_at IS NULL AND b.compliant IS NOT 1
+         ORDER BY b.name",
+    )
+    .bind(scan)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let after = state_from_columns(
+                &r.1,
+                r.2.as_deref(),
+                r.3.as_deref(),
+                r.4.as_deref(),
+                r.5.as_deref(),
+                None,
+            )?;
+            let before =
+                r.6.as_deref()
+                    .map(|status| {
+                        state_from_columns(
+                            status,
+                            r.7.as_deref(),
+                            r.8.as_deref(),
+                            r.9.as_deref(),
+                            r.10.as_deref(),
+                            None,
+                        )
+                    })
+                    .transpose()?;
+            Ok(ScanRegression {
+                bucket: r.0,
+                after,
+                before,
+            })
+        })
+        .collect()
+}

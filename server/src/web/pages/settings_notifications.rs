@@ -1,0 +1,234 @@
+//! `GET /settings/notifications` (admins): notification targets and their deliveries; `POST` adds
+//! a target, and `POST /settings/notifications/{id}/{enable,disable,test,delete}` act on one.
+//! Every change goes through `notify` (which records it in the audit log); a saved URL or secret
+//! is never sent back, not even to the admin who typed it.
+
+use axum::Router;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::HeaderValue;
+use axum::http::StatusCode;
+use axum::http::header::CACHE_CONTROL;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use app::model::{NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors};
+use app::{FlashKind, Nav, Page};
+
+use super::settings_users::NoFields;
+use super::{chrome, error_page, flash, render};
+use crate::auth::Role;
+use crate::domain::TargetId;
+use crate::notify::{self, NewTarget, TargetError, TargetInput};
+use crate::store::{self, StoreError};
+use crate::view::rfc3339;
+use crate::web::AppState;
+use crate::web::session::{CsrfForm, CurrentUser};
+
+const PAGE: &str = "/settings/notifications";
+
+/// The page and the routes of its forms.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(PAGE, get(show).post(add))
+        .route("/settings/notifications/{id}/{action}", post(act))
+}
+
+/// `GET /settings/notifications`.
+pub async fn show(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Response {
+    if let Err(refused) = user.require(Role::Admin) {
+        return refused.into_response();
+    }
+    page(
+        &state,
+        &user,
+        &jar,
+        StatusCode::OK,
+        NewTargetForm::default(),
+    )
+    .await
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    jar: &CookieJar,
+    status: StatusCode,
+    form: NewTargetForm,
+) -> Response {
+    match load(state).await {
+        Ok(targets) => {
+            let model = NotificationsModel { targets, form };
+            let mut response = render(
+                chrome(user, Nav::Settings, jar),
+                Page::Notifications(model),
+                status,
+            )
+            .await;
+            // A refused form must not be kept by the back button with what it held.
+            response
+                .headers_mut()
+                .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not load the notifications page");
+            error_page(user, jar).await
+        }
+    }
+}
+
+async fn load(state: &AppState) -> Result<Vec<NotificationTargetRow>, StoreError> {
+    let mut conn = state.store().pool().acquire().await?;
+    let targets = store::list_notification_targets(&mut conn, state.account()).await?;
+    Ok(targets
+        .into_iter()
+        .map(|s| NotificationTargetRow {
+            id: s.target.id.get(),
+            kind: s.target.kind.as_str().to_owned(),
+            masked_url: s.target.url.masked(),
+            name: s.target.name,
+            enabled: s.target.enabled,
+            created_at: rfc3339(s.target.created_at),
+            created_by: s.target.created_by,
+            pending: s.pending,
+            failed: s.failed,
+            last_delivered_at: s.last_delivered_at.map(rfc3339),
+            last_error: s.last_error,
+            last_error_at: s.last_error_at.map(rfc3339),
+        })
+        .collect())
+}
+
+/// The add-target form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewTargetInput {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    secret: String,
+}
+
+/// `POST /settings/notifications`: adds the target and redirects to the list, or shows the form
+/// again (400) with its messages, the kind and the name — never the URL or the secret.
+pub async fn add(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    CsrfForm { user, form }: CsrfForm<NewTargetInput>,
+) -> Response {
+    if let Err(refused) = user.require(Role::Admin) {
+        return refused.into_response();
+    }
+    let mut shown = NewTargetForm {
+        kind: form.kind.trim().chars().take(16).collect(),
+        name: form.name.trim().chars().take(notify::MAX_NAME).collect(),
+        errors: TargetFormErrors::default(),
+    };
+    let parsed = NewTarget::parse(&TargetInput {
+        kind: &form.kind,
+        name: &form.name,
+        url: &form.url,
+        secret: &form.secret,
+    });
+    let target = match parsed {
+        Ok(target) => target,
+        Err(errors) => {
+            shown.errors = TargetFormErrors {
+                kind: errors.kind.map(sentence),
+                name: errors.name.map(sentence),
+                url: errors.url.map(sentence),
+                secret: errors.secret.map(sentence),
+            };
+            return page(&state, &user, &jar, StatusCode::BAD_REQUEST, shown).await;
+        }
+    };
+    let actor = user.principal.actor();
+    match notify::add_target(state.store(), state.account(), &target, &actor).await {
+        Ok(id) => {
+            let text = format!(
+                "Target “{}” added; send it a test message to check it.",
+                target.name
+            );
+            let back = Redirect::to(&format!("{PAGE}#target-{id}"));
+            (flash(jar, FlashKind::Success, &text), back).into_response()
+        }
+        Err(TargetError::NameTaken(_)) => {
+            shown.errors.name = Some("A target with this name exists; choose another.".to_owned());
+            page(&state, &user, &jar, StatusCode::BAD_REQUEST, shown).await
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not add a notification target");
+            error_page(&user, &jar).await
+        }
+    }
+}
+
+/// A field message as the page shows it: a capitalised sentence.
+fn sentence(message: String) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => message,
+    }
+}
+
+/// `POST /settings/notifications/{id}/{enable|disable|test|delete}`.
+pub async fn act(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    path: Result<Path<(String, String)>, PathRejection>,
+    CsrfForm { user, form: _ }: CsrfForm<NoFields>,
+) -> Response {
+    if let Err(refused) = user.require(Role::Admin) {
+        return refused.into_response();
+    }
+    let back = Redirect::to(PAGE);
+    let Some((id, action)) = path
+        .ok()
+        .and_then(|Path((id, action))| TargetId::parse(&id).map(|id| (id, action)))
+    else {
+        return (
+            flash(jar, FlashKind::Error, "There is no such target."),
+            back,
+        )
+            .into_response();
+    };
+    let (store, account, actor) = (state.store(), state.account(), user.principal.actor());
+    let done = match action.as_str() {
+        "enable" => notify::set_enabled(store, account, id, true, &actor)
+            .await
+            .map(|t| format!("Target “{}” enabled.", t.name)),
+        "disable" => notify::set_enabled(store, account, id, false, &actor)
+            .await
+            .map(|t| format!("Target “{}” disabled; its queued messages wait until it is enabled.", t.name)),
+        "test" => notify::send_test(store, account, id, &actor)
+            .await
+            .map(|t| format!("Test message queued for “{}”; its last delivery and last error show how it went.", t.name)),
+        "delete" => notify::remove_target(store, account, id, &actor)
+            .await
+            .map(|t| format!("Target “{}” deleted with its queued messages.", t.name)),
+        _ => return (StatusCode::NOT_FOUND, "Not found\n").into_response(),
+    };
+    match done {
+        Ok(text) => (flash(jar, FlashKind::Success, &text), back).into_response(),
+        Err(TargetError::NotFound(_)) => (
+            flash(jar, FlashKind::Error, "There is no such target."),
+            back,
+        )
+            .into_response(),
+        Err(TargetError::Disabled(name)) => {
+            let text = format!("Target “{name}” is disabled; enable it before testing it.");
+            (flash(jar, FlashKind::Error, &text), back).into_response()
+        }
+        Err(err) => {
+            tracing::error!(error = %err, action, "could not change a notification target");
+            error_page(&user, &jar).await
+        }
+    }
+}
