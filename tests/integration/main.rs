@@ -12,6 +12,7 @@ mod client_resilience;
 mod engine_cli;
 mod fidelity;
 mod helpers;
+mod notify;
 mod pages_admin;
 mod pages_buckets;
 mod pages_remediate;

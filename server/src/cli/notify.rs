@@ -9,7 +9,8 @@ use super::CliError;
 use super::user::when;
 use crate::domain::{AccountId, TargetId};
 use crate::notify::{self, Deliverer, NewTarget, NotifyArgs, TargetError, TargetInput, TargetKind};
-use crate::store::{self, Store};
+use crate::startup::DEFAULT_ACCOUNT;
+use crate::store::{self, Store, StoreError};
 
 /// `oss-audit notify ...`
 #[derive(Debug, clap::Subcommand)]
@@ -64,17 +65,14 @@ fn actor() -> String {
     std::env::var("USER").map_or_else(|_| "cli".to_owned(), |user| format!("cli:{user}"))
 }
 
-/// Runs `command` against the database at `database_url` (the account of `endpoint`).
+/// Runs `command` against the database at `database_url`.
 pub(super) async fn run(
     database_url: &str,
     endpoint: &str,
     command: NotifyCommand,
 ) -> Result<(), CliError> {
-    let (store, account) = crate::startup::open_store(database_url, endpoint)
-        .await
-        .map_err(|e| {
-            CliError::Failed(format!("could not open the database {database_url}: {e}"))
-        })?;
+    let store = super::user::open(database_url).await?;
+    let account = account(&store, endpoint).await.map_err(failed)?;
     match command {
         NotifyCommand::Add { kind, name, url } => {
             let needs_secret = TargetKind::parse(&kind).is_ok_and(TargetKind::needs_secret);
@@ -146,6 +144,18 @@ async fn switch(
     let state = if enabled { "enabled" } else { "disabled" };
     println!("{state} target {id} {:?}", switched.name);
     Ok(())
+}
+
+/// The default account, created (with `endpoint`) only when the database has none yet: a
+/// command that needs no OSS credentials must not rewrite the endpoint `serve` recorded.
+async fn account(store: &Store, endpoint: &str) -> Result<AccountId, StoreError> {
+    let mut tx = store.begin().await?;
+    let account = match store::find_account_by_name(&mut tx, DEFAULT_ACCOUNT).await? {
+        Some(account) => account,
+        None => store::ensure_account(&mut tx, DEFAULT_ACCOUNT, endpoint).await?,
+    };
+    tx.commit().await?;
+    Ok(account)
 }
 
 /// The address `serve` listens on by default, for links when OSS_AUDIT_PUBLIC_URL is unset.

@@ -217,10 +217,10 @@ fn scrub(message: &str, delivery: &ClaimedDelivery) -> String {
             clean = clean.replace(value.as_ref(), "***");
         }
     }
-    if let Some(secret) = target.secret.as_ref().map(|s| s.expose()) {
-        if !secret.is_empty() {
-            clean = clean.replace(secret, "***");
-        }
+    if let Some(secret) = target.secret.as_ref().map(|s| s.expose())
+        && !secret.is_empty()
+    {
+        clean = clean.replace(secret, "***");
     }
     clean
 }
