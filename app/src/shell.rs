@@ -48,6 +48,7 @@ fn Header(chrome: Chrome) -> impl IntoView {
                 {link(Nav::Overview, "/", "Overview")}
                 {link(Nav::Buckets, "/buckets", "Buckets")}
                 {link(Nav::Scans, "/scans", "Scans")}
+                {link(Nav::Reports, "/reports", "Reports")}
                 {link(Nav::AuditLog, "/audit-log", "Audit log")}
                 {settings}
             </nav>

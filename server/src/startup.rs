@@ -29,6 +29,8 @@ pub struct Settings {
     pub admin_password: Option<crate::oss::Secret>,
     /// Sessions, sign-in throttling, proxy trust and cookie security.
     pub access: crate::web::session::AccessConfig,
+    /// When scheduled audit reports are made (`Off`: on demand only).
+    pub report_schedule: crate::report::ReportSchedule,
     /// Notification delivery (retries, timeouts, public URL) and targets from the environment.
     pub notify: crate::notify::NotifyConfig,
 }
@@ -44,6 +46,7 @@ impl Settings {
             client,
             admin_password: None,
             access: crate::web::session::AccessConfig::default(),
+            report_schedule: crate::report::ReportSchedule::Off,
             notify: crate::notify::NotifyConfig::default(),
         }
     }
@@ -200,6 +203,12 @@ impl Application {
             self.deliverer,
             state.shutdown().child_token(),
         ));
+        let reports = tokio::spawn(crate::report::run_report_scheduler(
+            state.store().clone(),
+            state.account(),
+            self.settings.report_schedule.clone(),
+            state.shutdown().child_token(),
+        ));
         let app = web::router(state.clone());
         tracing::info!(addr = %self.listener.local_addr()?, "oss-audit is listening");
         let served = axum::serve(
@@ -214,6 +223,9 @@ impl Application {
         }
         if let Err(err) = notifications.await {
             tracing::error!(error = %err, "the notification worker stopped abnormally");
+        }
+        if let Err(err) = reports.await {
+            tracing::error!(error = %err, "the report scheduler stopped abnormally");
         }
         state.tasks().close();
         state.tasks().wait().await;

@@ -16,6 +16,7 @@ mod notify;
 mod pages_admin;
 mod pages_buckets;
 mod pages_remediate;
+mod reports;
 mod scan;
 mod scheduler;
 mod secrets;

@@ -6,6 +6,7 @@ mod buckets;
 mod notifications;
 mod overview;
 mod remediate;
+mod reports;
 mod scans;
 mod settings;
 
@@ -22,6 +23,7 @@ pub use overview::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendP
 pub use remediate::{
     FailureRow, PreviewRow, RemediatePreviewModel, RemediateResultModel, UntouchedRow,
 };
+pub use reports::{ReportRow, ReportsModel};
 pub use scans::{RunningScan, ScanRow, ScansModel};
 pub use settings::{
     CreatedToken, NewTokenForm, NewUserForm, PolicyErrors, PolicyForm, ScheduleInfo, SettingsModel,
@@ -66,6 +68,7 @@ pub enum Nav {
     Overview,
     Buckets,
     Scans,
+    Reports,
     AuditLog,
     Settings,
     None,
@@ -98,6 +101,8 @@ pub enum Page {
     /// The outcome of a confirmed remediation.
     RemediateResult(RemediateResultModel),
     Scans(ScansModel),
+    /// The stored audit reports, their digests and downloads.
+    Reports(ReportsModel),
     AuditLog(AuditLogModel),
     Settings(SettingsModel),
     /// Settings › Notifications: targets and the add form.
@@ -122,6 +127,7 @@ impl Page {
             Self::Remediate(_) => "Remediate",
             Self::RemediateResult(_) => "Remediation results",
             Self::Scans(_) => "Scans",
+            Self::Reports(_) => "Reports",
             Self::AuditLog(_) => "Audit log",
             Self::Settings(_) => "Settings",
             Self::Notifications(_) => "Notifications",

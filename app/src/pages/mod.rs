@@ -6,6 +6,7 @@ mod buckets;
 mod errors;
 mod overview;
 mod remediate;
+mod reports;
 mod scans;
 mod settings;
 mod settings_access;
@@ -40,6 +41,9 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
             remediate::RemediateResult(remediate::RemediateResultProps { model }).into_any()
         }
         Page::Scans(model) => scans::Scans(scans::ScansProps { model, chrome }).into_any(),
+        Page::Reports(model) => {
+            reports::Reports(reports::ReportsProps { model, chrome }).into_any()
+        }
         Page::AuditLog(model) => {
             audit_log::AuditLog(audit_log::AuditLogProps { model, chrome }).into_any()
         }

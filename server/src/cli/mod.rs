@@ -7,6 +7,7 @@ mod error;
 mod notify;
 mod policy;
 mod progress;
+mod report;
 mod scan;
 mod serve;
 mod token;
@@ -58,6 +59,9 @@ pub enum Command {
     /// Create, list and revoke API tokens (needs no OSS credentials).
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Make, list, verify and export audit reports (needs no OSS credentials).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Add, list, test and remove notification targets; send due notifications once.
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -86,6 +90,7 @@ impl Cli {
             Command::Demo(args) => demo::run(args).await,
             Command::User(cmd) => user::run(user::open(&database_url).await?, cmd).await,
             Command::Token(cmd) => token::run(user::open(&database_url).await?, cmd).await,
+            Command::Report(cmd) => report::run(user::open(&database_url).await?, cmd).await,
             Command::Notify(cmd) => notify::run(&database_url, &self.oss.endpoint, cmd).await,
         }
     }

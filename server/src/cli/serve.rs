@@ -20,6 +20,11 @@ pub struct ServeArgs {
     /// Time between scheduled scans, e.g. `1h` or `30m`; `0` disables the schedule.
     #[arg(long, env = "OSS_AUDIT_SCAN_INTERVAL", default_value = "1h", value_parser = parse_interval)]
     pub scan_interval: Duration,
+    /// When scheduled audit reports are made: a cron expression (minute hour day month
+    /// weekday), after `TZ=<IANA zone> ` to read it in that zone (UTC otherwise), or `off`.
+    #[arg(long, env = "OSS_AUDIT_REPORT_SCHEDULE", default_value = crate::report::DEFAULT_SCHEDULE,
+          value_parser = crate::report::ReportSchedule::parse)]
+    pub report_schedule: crate::report::ReportSchedule,
     #[command(flatten)]
     pub pace: PaceArgs,
     #[command(flatten)]
@@ -51,6 +56,7 @@ pub(super) async fn run(
         database_url,
         listen: args.listen,
         scan_interval: args.scan_interval,
+        report_schedule: args.report_schedule,
         scan_concurrency: args.pace.concurrency,
         client,
         admin_password: args.access.admin_password(),

@@ -24,6 +24,12 @@ use super::session::SESSION_COOKIE;
 pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The policy of an audit report's printable HTML (set by its handler, so kept as is): its own
+/// inline `<style>` and nothing else — no script, no image, no request, no framing — so a report
+/// opened from the dashboard stays inert whatever its content.
+pub const REPORT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+     form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
 /// Wraps `router` with request ids, the request span and the security headers.
 pub fn wrap(router: Router) -> Router {
     // Layers run outermost last-added: the id is set first, so the span and the response see it.

@@ -10,6 +10,7 @@ mod policy;
 mod principal;
 mod query;
 mod remediations;
+mod reports;
 mod scans;
 
 use axum::Router;
@@ -33,8 +34,9 @@ use super::AppState;
         buckets::list_buckets, buckets::get_bucket, encryption::put_encryption, encryption::delete_encryption,
         scans::start_scan, scans::list_scans, scans::get_scan, remediations::create_remediation,
         audit_log::list_audit_log, policy::get_policy, policy::put_policy,
+        reports::list_reports, reports::create_report, reports::get_report, reports::get_latest_report,
     ),
-    components(schemas(ErrorBody, ErrorDetail, crate::view::BucketView)),
+    components(schemas(ErrorBody, ErrorDetail, crate::view::BucketView, crate::report::ReportDocument)),
     modifiers(&BearerAuth),
 )]
 #[derive(Debug)]
@@ -75,6 +77,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/audit-log", get(audit_log::list_audit_log))
         .route("/policy", get(policy::get_policy).put(policy::put_policy))
+        .route(
+            "/reports",
+            get(reports::list_reports).post(reports::create_report),
+        )
+        .route("/reports/latest", get(reports::get_latest_report))
+        .route("/reports/{id}", get(reports::get_report))
         .fallback(|| async { ApiError::not_found("no such API route") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

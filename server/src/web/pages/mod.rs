@@ -12,6 +12,7 @@ mod overview;
 mod remediate;
 mod remediate_preview;
 mod render;
+mod reports;
 mod scans;
 mod settings;
 mod settings_notifications;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         )
         .merge(remediate::routes())
         .merge(scans::routes())
+        .merge(reports::routes())
         .merge(audit_log::routes())
         .merge(settings::routes())
         .merge(settings_notifications::routes())

@@ -1,0 +1,162 @@
+//! `GET /reports` (stored reports, digests, downloads and the schedule), `POST /reports` ("Create
+//! report now", operators and admins) and `GET /reports/{id}/download?format=csv|json|html` (any
+//! signed-in user).
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use chrono::Utc;
+
+use app::model::{ReportRow, ReportsModel};
+use app::{FlashKind, Nav, Page};
+
+use super::scans::NoFields;
+use super::{error_page, flash, not_found, render_loaded};
+use crate::auth::Role;
+use crate::domain::ReportId;
+use crate::report::{self, ReportError, ReportFormat, ReportSchedule, ReportTrigger};
+use crate::store::{self, ReportRecord, StoreError};
+use crate::view::rfc3339;
+use crate::web::AppState;
+use crate::web::session::{CsrfForm, CurrentUser, HtmlError};
+
+/// Reports listed on the page (older ones: `oss-audit report list`, `GET /api/v1/reports`).
+const LISTED: i64 = 100;
+
+/// `/reports` and the downloads.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reports", axum::routing::get(show).post(create))
+        .route("/reports/{id}/download", axum::routing::get(download))
+}
+
+/// `GET /reports`.
+pub async fn show(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Response {
+    let loaded = load(&state).await.map(Page::Reports);
+    render_loaded(&user, &jar, Nav::Reports, loaded, "reports").await
+}
+
+async fn load(state: &AppState) -> Result<ReportsModel, StoreError> {
+    let mut conn = state.store().pool().acquire().await?;
+    let reports = store::list_reports(&mut conn, state.account(), LISTED).await?;
+    let has_completed_scan = store::find_last_completed_scan(&mut conn, state.account())
+        .await?
+        .is_some();
+    let schedule = store::find_report_schedule(&mut conn, state.account())
+        .await?
+        .map(|(_, schedule)| schedule);
+    // The schedule was valid when the server stored it; should it not parse, no time is shown.
+    let next_run = schedule
+        .as_deref()
+        .and_then(|s| ReportSchedule::parse(s).ok())
+        .and_then(|s| s.next_after(Utc::now()))
+        .map(rfc3339);
+    Ok(ReportsModel {
+        reports: reports.into_iter().map(row).collect(),
+        schedule,
+        next_run,
+        has_completed_scan,
+    })
+}
+
+fn row(r: ReportRecord) -> ReportRow {
+    ReportRow {
+        id: r.id.get(),
+        created_at: rfc3339(r.created_at),
+        trigger: r.trigger,
+        created_by: r.created_by,
+        buckets: r.buckets,
+        compliant: r.compliant,
+        noncompliant: r.noncompliant,
+        unknown: r.unknown,
+        digest: r.digest,
+        previous_digest: r.previous_digest,
+    }
+}
+
+/// `POST /reports`: makes a report now and goes back to the list, where it shows first.
+pub async fn create(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    CsrfForm { user, form: _ }: CsrfForm<NoFields>,
+) -> Response {
+    if let Err(refused) = user.require(Role::Operator) {
+        return refused.into_response();
+    }
+    let actor = user.principal.actor();
+    let made = report::create_report(
+        state.store(),
+        state.account(),
+        ReportTrigger::Dashboard,
+        &actor,
+    )
+    .await;
+    let (kind, text, to) = match made {
+        Ok(created) => (
+            FlashKind::Success,
+            format!(
+                "Report {} created: {} buckets, {} compliant. SHA-256 {}.",
+                created.id, created.totals.buckets, created.totals.compliant, created.digest
+            ),
+            format!("/reports#report-{}", created.id),
+        ),
+        Err(ReportError::NoCompletedScan) => (
+            FlashKind::Error,
+            "No scan has completed yet: a report needs the results of one. Run a scan first."
+                .to_owned(),
+            "/reports".to_owned(),
+        ),
+        Err(err) => {
+            tracing::error!(error = %err, "could not make a report from the dashboard");
+            (
+                FlashKind::Error,
+                "The report could not be made. Try again in a moment; the server log says why."
+                    .to_owned(),
+                "/reports".to_owned(),
+            )
+        }
+    };
+    (flash(jar, kind, &text), Redirect::to(&to)).into_response()
+}
+
+/// `GET /reports/{id}/download?format=csv|json|html` (JSON when no format is given).
+pub async fn download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let format = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "format")
+        .map(|(_, value)| value.parse::<ReportFormat>());
+    let format = match format {
+        None => ReportFormat::Json,
+        Some(Ok(format)) => format,
+        Some(Err(_)) => return HtmlError::BadRequest.into_response(),
+    };
+    let Some(id) = ReportId::parse(&id) else {
+        return not_found(Ok(user), jar).await;
+    };
+    let found = async {
+        let mut conn = state.store().pool().acquire().await?;
+        store::find_report(&mut conn, state.account(), id).await
+    }
+    .await;
+    let (record, content) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return not_found(Ok(user), jar).await,
+        Err(err) => {
+            tracing::error!(error = %err, report.id = %id, "could not read a report");
+            return error_page(&user, &jar).await;
+        }
+    };
+    match report::render(&record, content, format) {
+        Ok(rendered) => rendered.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, report.id = %id, "could not render a report");
+            error_page(&user, &jar).await
+        }
+    }
+}

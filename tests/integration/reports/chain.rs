@@ -1,0 +1,181 @@
+//! The digest chain: `oss-audit report verify` (the real binary) holds on untouched reports, the
+//! database refuses edits, and an attacker who drops the triggers and edits a row is caught at
+//! the report they edited (or, when they also rewrote its digest, at the next one).
+
+use std::process::Output;
+
+use super::{ReportApp, sha256_hex};
+
+/// Runs `oss-audit report verify` on the app's database, with no OSS credentials.
+async fn verify(app: &ReportApp) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"))
+        .args(["report", "verify"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &app.db.url)
+        .output()
+        .await
+        .expect("oss-audit runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The app with three reports, a scan between the first two.
+async fn three_reports() -> ReportApp {
+    let app = ReportApp::scanned(20).await;
+    app.create_report().await;
+    app.scan().await;
+    app.create_report().await;
+    app.create_report().await;
+    app
+}
+
+/// A connection to the database file of its own, as someone holding the file would have.
+async fn attacker(app: &ReportApp) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(&app.db.url)
+        .await
+        .expect("the file opens")
+}
+
+#[tokio::test]
+async fn the_chain_of_untouched_reports_verifies_and_links_each_report_to_the_one_before() {
+    let app = three_reports().await;
+    let output = verify(&app).await;
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        text(&output).contains("the report chain holds: 3 reports"),
+        "{}",
+        text(&output)
+    );
+
+    let list = app
+        .api("GET", "/api/v1/reports", Some(&app.viewer), None)
+        .await
+        .json();
+    let reports = list["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 3);
+    for pair in reports.windows(2) {
+        // Newest first: each names the digest of the one after it in the list.
+        assert_eq!(pair[0]["previous_digest"], pair[1]["digest"]);
+    }
+    assert!(reports[2]["previous_digest"].is_null());
+    for report in reports {
+        let id = report["id"].as_i64().unwrap().to_string();
+        let json = app.download(&id, "json").await;
+        assert_eq!(sha256_hex(&json.body), report["digest"].as_str().unwrap());
+        assert_eq!(json.json()["previous_digest"], report["previous_digest"]);
+    }
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_update_or_delete_a_report() {
+    let app = three_reports().await;
+    let db = attacker(&app).await;
+
+    let update = sqlx::query("UPDATE report SET content = x'7b7d' WHERE id = 2")
+        .execute(&db)
+        .await;
+    let delete = sqlx::query("DELETE FROM report WHERE id = 3")
+        .execute(&db)
+        .await;
+
+    for refused in [update.unwrap_err(), delete.unwrap_err()] {
+        assert!(
+            refused.to_string().contains("reports are immutable"),
+            "{refused}"
+        );
+    }
+    assert_eq!(app.count("SELECT count(*) FROM report").await, 3);
+    assert_eq!(verify(&app).await.status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn an_edited_row_is_named_by_verify_as_a_content_digest_mismatch() {
+    let app = three_reports().await;
+    let db = attacker(&app).await;
+    sqlx::query("DROP TRIGGER report_is_immutable")
+        .execute(&db)
+        .await
+        .unwrap();
+    let content: Vec<u8> = sqlx::query_scalar("SELECT content FROM report WHERE id = 2")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let edited = String::from_utf8(content).unwrap().replacen(
+        r#""compliant":false"#,
+        r#""compliant":true"#,
+        1,
+    );
+    let edited_rows = sqlx::query("UPDATE report SET content = ?1 WHERE id = 2")
+        .bind(edited.as_bytes())
+        .execute(&db)
+        .await
+        .unwrap();
+    assert_eq!(edited_rows.rows_affected(), 1);
+
+    let output = verify(&app).await;
+
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let said = text(&output);
+    assert!(said.contains("report 2: content digest mismatch"), "{said}");
+    assert!(
+        !said.contains("report 3"),
+        "the first broken link is named: {said}"
+    );
+}
+
+#[tokio::test]
+async fn a_rewritten_digest_or_a_removed_report_breaks_the_link_from_the_next_report() {
+    let app = three_reports().await;
+    let db = attacker(&app).await;
+    sqlx::query("DROP TRIGGER report_is_immutable")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("DROP TRIGGER report_is_never_deleted")
+        .execute(&db)
+        .await
+        .unwrap();
+    let content: Vec<u8> = sqlx::query_scalar("SELECT content FROM report WHERE id = 2")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    // A careful attacker edits report 2 and stores the digest of the edited content too.
+    let edited =
+        String::from_utf8(content)
+            .unwrap()
+            .replacen(r#""trigger":"api""#, r#""trigger":"cli""#, 1);
+    sqlx::query("UPDATE report SET content = ?1, digest = ?2, trigger = 'cli' WHERE id = 2")
+        .bind(edited.as_bytes())
+        .bind(sha256_hex(edited.as_bytes()))
+        .execute(&db)
+        .await
+        .unwrap();
+
+    let output = verify(&app).await;
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        text(&output).contains("report 3: previous_digest mismatch"),
+        "{}",
+        text(&output)
+    );
+
+    // Removing report 2 instead: report 3 no longer follows the report it names.
+    sqlx::query("DELETE FROM report WHERE id = 2")
+        .execute(&db)
+        .await
+        .unwrap();
+    let output = verify(&app).await;
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        text(&output).contains("report 3: previous_digest mismatch"),
+        "{}",
+        text(&output)
+    );
+}
