@@ -13,4 +13,5 @@ mod encryption;
 mod overview;
 mod process;
 mod remediation;
+mod reports;
 mod viewer;
