@@ -63,10 +63,7 @@ async fn an_operator_makes_a_report_from_the_page_and_sees_it_listed_with_its_di
         .fetch_one(app.state.store().pool())
         .await
         .unwrap();
-    assert!(
-        listed.contains(&format!("Report 1 created: 12 buckets")),
-        "{listed}"
-    );
+    assert!(listed.contains("Report 1 created: 12 buckets"), "{listed}");
     let row = between(&listed, r#"<tr id="report-1">"#, "</tr>");
     assert!(row.contains("dashboard"), "{row}");
     assert!(row.contains("user:olga"), "{row}");
