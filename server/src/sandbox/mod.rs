@@ -8,6 +8,7 @@
 
 mod auth;
 mod config;
+mod delay;
 mod error;
 mod faults;
 mod handle;

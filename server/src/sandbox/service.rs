@@ -14,6 +14,7 @@ use http::{HeaderValue, Method, StatusCode};
 use rand::Rng as _;
 
 use super::auth::{self, AuthRequest};
+use super::delay;
 use super::error::OssError;
 use super::ops::{self, Reply};
 use super::routing::{self, Operation, Route};
@@ -33,9 +34,10 @@ pub(crate) async fn handle(State(state): State<Arc<SandboxState>>, request: Requ
     };
     state.count_request(operation.kind());
 
+    // Counted from arrival, so the routing above is part of the latency rather than added to it.
     let latency = state.latency();
     if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
+        delay::sleep_until(started + latency).await;
     }
     let result = match state.faults.draw() {
         Some(fault) => {
