@@ -137,6 +137,12 @@ impl SandboxHandle {
         self.state.set_latency(latency);
     }
 
+    /// Answers the next `pages` ListBuckets requests, then fails every further one with 503
+    /// ServiceUnavailable: a listing that breaks off part-way.
+    pub fn fail_listing_after(&self, pages: u64) {
+        self.state.set_list_pages_left(pages);
+    }
+
     /// Delay before every answer from now on, in milliseconds (like `--latency-ms`).
     pub fn set_latency_ms(&self, ms: u64) {
         self.state.set_latency(Duration::from_millis(ms));

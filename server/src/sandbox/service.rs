@@ -18,7 +18,7 @@ use super::delay;
 use super::error::OssError;
 use super::ops::{self, Reply};
 use super::routing::{self, Operation, Route};
-use super::state::SandboxState;
+use super::state::{RequestKind, SandboxState};
 use super::xml::XmlWriter;
 
 /// The axum handler every request reaches (the router has only a fallback).
@@ -43,6 +43,9 @@ pub(crate) async fn handle(State(state): State<Arc<SandboxState>>, request: Requ
         Some(fault) => {
             state.count_fault();
             Err(fault)
+        }
+        None if operation.kind() == RequestKind::ListBuckets && !state.take_list_page() => {
+            Err(OssError::service_unavailable())
         }
         None => match &routed {
             Ok(route) => serve(&state, operation, route, &query, &parts, body).await,

@@ -144,6 +144,8 @@ pub(crate) struct SandboxState {
     pub(crate) faults: Faults,
     /// Delay before every answer, in milliseconds.
     latency_ms: AtomicU64,
+    /// ListBuckets answers left before every further one fails (tests of a broken-off listing).
+    list_pages_left: AtomicU64,
     /// How far the sandbox clock runs from real time, in seconds.
     clock_offset_secs: AtomicI64,
     /// The access keys the sandbox accepts.
@@ -166,6 +168,7 @@ impl SandboxState {
             buckets: RwLock::new(BTreeMap::new()),
             faults,
             latency_ms: AtomicU64::new(0),
+            list_pages_left: AtomicU64::new(u64::MAX),
             clock_offset_secs: AtomicI64::new(0),
             keys,
             counters: Counters::default(),
@@ -223,6 +226,17 @@ impl SandboxState {
 
     pub(crate) fn latency(&self) -> Duration {
         Duration::from_millis(self.latency_ms.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn set_list_pages_left(&self, pages: u64) {
+        self.list_pages_left.store(pages, Ordering::Relaxed);
+    }
+
+    /// Takes one ListBuckets answer from the allowance; `false` once it is spent.
+    pub(crate) fn take_list_page(&self) -> bool {
+        self.list_pages_left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
     }
 
     pub(crate) fn set_latency(&self, latency: Duration) {

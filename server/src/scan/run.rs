@@ -4,14 +4,18 @@ use std::time::Instant;
 
 use chrono::Utc;
 use futures_util::{StreamExt, stream};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use super::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Trigger, observe, writer};
 use crate::domain::{AccountId, BucketId, ScanId};
 use crate::oss::{BucketAddress, OssClient};
 use crate::policy::Policy;
-use crate::store::{self, ListedBucket, Store, StoreError};
+use crate::store::{self, BucketSync, ListedBucket, Store, StoreError, SyncedBuckets};
+
+/// Buckets listed but not yet read, at most: about one ListBuckets page, enough to keep the reads
+/// busy while the next page is fetched without holding a large account's list in memory.
+const TARGETS_QUEUED: usize = 1000;
 
 /// Scans one account with one client into one store.
 #[derive(Debug, Clone)]
@@ -95,7 +99,6 @@ impl Scanner {
                 .map_err(StoreError::from)?;
             store::end_scan_unfinished(&mut conn, scan, status, &err.to_string(), Utc::now())
                 .await?;
-            crate::notify::scan_failed(&mut conn, self.account, scan, err).await?;
             tracing::warn!(scan.id = %scan, error = %err, "scan did not complete");
         }
         result
@@ -109,70 +112,45 @@ impl Scanner {
         cancel: &CancellationToken,
         started: Instant,
     ) -> Result<ScanOutcome, ScanError> {
-        let summaries = tokio::select! {
-            listed = self.client.list_all_buckets(None, None) => listed.map_err(|source| ScanError::Listing { scan, source })?,
-            () = cancel.cancelled() => return Err(ScanError::Interrupted(scan)),
-        };
-        let listed: Vec<ListedBucket> = summaries
-            .iter()
-            .map(|b| ListedBucket {
-                name: b.name.clone(),
-                region: b.region.clone(),
-                extranet_endpoint: b.extranet_endpoint.clone(),
-                intranet_endpoint: b.intranet_endpoint.clone(),
-                created_at: b.creation_date,
-            })
-            .collect();
-        let (synced, current, policy) = {
+        let (sync, current, policy) = {
             let mut tx = self.store.begin().await?;
-            let synced =
-                store::sync_listed_buckets(&mut tx, self.account, &listed, Utc::now()).await?;
+            let sync = BucketSync::load(&mut tx, self.account).await?;
             let current = store::load_current_states(&mut tx, self.account).await?;
             let policy = store::find_policy(&mut tx, self.account)
                 .await?
                 .unwrap_or_else(Policy::default);
             tx.commit().await.map_err(StoreError::from)?;
-            (synced, current, policy)
+            (sync, current, policy)
         };
-        let total = listed.len() as u64;
         let writer = writer::spawn(
             self.store.clone(),
             scan,
-            total,
             current,
             policy.requirement,
             progress,
         );
-
-        // Owned items and a cloned client per read: the futures must not borrow from this frame,
-        // or the scan could not be spawned onto the runtime.
-        let targets: Vec<(BucketId, BucketAddress)> = summaries
-            .iter()
-            .zip(&synced.ids)
-            .map(|(bucket, id)| (*id, BucketAddress::from(bucket)))
-            .collect();
-        drop((summaries, listed));
-        let client = self.client.clone();
-        let reads = stream::iter(targets)
-            .map(move |(id, address)| {
-                let client = client.clone();
-                async move { observe::observation(id, client.get_bucket_encryption(&address).await) }
-            })
-            .buffer_unordered(options.concurrency.max(1));
-        let sender = writer.sender;
-        let mut reads = std::pin::pin!(reads.take_until(cancel.cancelled()));
-        while let Some(observation) = reads.next().await {
-            // A send fails only when the writer stopped on a database error, reported below.
-            if sender.send(observation).await.is_err() {
-                break;
-            }
-        }
-        drop(sender);
+        // Reads start with the first page: ListBuckets pages are one round trip after another,
+        // and waiting for all of them put ten of those round trips per 10,000 buckets before
+        // the first read.
+        let (targets, queued) = mpsc::channel(TARGETS_QUEUED);
+        let listing = self.list_and_sync(scan, sync, targets, writer.sender.clone(), cancel);
+        let reading = read_all(
+            self.client.clone(),
+            queued,
+            options.concurrency,
+            writer.sender,
+            cancel,
+        );
+        // A failed listing ends the reads at once; either way both futures, and with them every
+        // sender, are gone here, so the writer finishes and nothing is written after this scan's
+        // partial rows are removed.
+        let joined = tokio::try_join!(listing, reading);
         let written = writer
             .task
             .await
             .map_err(|e| StoreError::Corrupt(format!("the scan writer stopped: {e}")))??;
-        if cancel.is_cancelled() && written.done < total {
+        let (synced, ()) = joined?;
+        if cancel.is_cancelled() && written.done < synced.ids.len() as u64 {
             return Err(ScanError::Interrupted(scan));
         }
 
@@ -180,7 +158,6 @@ impl Scanner {
         store::mark_buckets_gone(&mut tx, &synced.missing, Utc::now()).await?;
         store::update_compliance(&mut tx, &written.judgements).await?;
         let summary = store::complete_scan(&mut tx, scan, self.account, Utc::now()).await?;
-        crate::notify::scan_completed(&mut tx, self.account, scan).await?;
         tx.commit().await.map_err(StoreError::from)?;
         let outcome = ScanOutcome {
             scan,
@@ -201,5 +178,160 @@ impl Scanner {
             "scan completed"
         );
         Ok(outcome)
+    }
+
+    /// Lists the buckets page by page: syncs each page into the inventory, announces it to the
+    /// writer and queues its reads. Returns the sync of the complete listing.
+    async fn list_and_sync(
+        &self,
+        scan: ScanId,
+        mut sync: BucketSync,
+        targets: mpsc::Sender<(BucketId, BucketAddress)>,
+        writer: mpsc::Sender<writer::Message>,
+        cancel: &CancellationToken,
+    ) -> Result<SyncedBuckets, ScanError> {
+        let mut pages = std::pin::pin!(self.client.list_bucket_pages(None, None));
+        loop {
+            let page = tokio::select! {
+                page = pages.next() => page,
+                () = cancel.cancelled() => return Err(ScanError::Interrupted(scan)),
+            };
+            let Some(page) = page
+                .transpose()
+                .map_err(|source| ScanError::Listing { scan, source })?
+            else {
+                return Ok(sync.finish());
+            };
+            let listed: Vec<ListedBucket> = page
+                .iter()
+                .map(|b| ListedBucket {
+                    name: b.name.clone(),
+                    region: b.region.clone(),
+                    extranet_endpoint: b.extranet_endpoint.clone(),
+                    intranet_endpoint: b.intranet_endpoint.clone(),
+                    created_at: b.creation_date,
+                })
+                .collect();
+            let mut tx = self.store.begin().await?;
+            let ids = sync.sync_page(&mut tx, &listed, Utc::now()).await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            // Only progress: a writer that stopped reports its error when awaited.
+            let _ = writer.send(writer::Message::Listed(ids.len() as u64)).await;
+            for (bucket, id) in page.iter().zip(ids) {
+                if targets
+                    .send((id, BucketAddress::from(bucket)))
+                    .await
+                    .is_err()
+                {
+                    // The reads stopped: cancelled, or the writer failed (reported by the caller).
+                    return Err(ScanError::Interrupted(scan));
+                }
+            }
+        }
+    }
+}
+
+/// Reads the encryption of each queued bucket, `concurrency` at a time, until the queue closes
+/// or `cancel` fires, and hands each observation to the writer.
+async fn read_all(
+    client: OssClient,
+    mut queued: mpsc::Receiver<(BucketId, BucketAddress)>,
+    concurrency: usize,
+    writer: mpsc::Sender<writer::Message>,
+    cancel: &CancellationToken,
+) -> Result<(), ScanError> {
+    // Owned items and a cloned client per read: the futures must not borrow from this frame,
+    // or the scan could not be spawned onto the runtime.
+    let reads = stream::poll_fn(move |cx| queued.poll_recv(cx))
+        .map(move |(id, address): (BucketId, BucketAddress)| {
+            let client = client.clone();
+            async move { observe::observation(id, client.get_bucket_encryption(&address).await) }
+        })
+        .buffer_unordered(concurrency.max(1));
+    let mut reads = std::pin::pin!(reads.take_until(cancel.cancelled()));
+    while let Some(observation) = reads.next().await {
+        // A send fails only when the writer stopped on a database error, reported by the caller.
+        if writer
+            .send(writer::Message::Read(observation))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::{self, RequestKind, SandboxConfig};
+    use crate::scan::Trigger;
+
+    #[tokio::test]
+    async fn a_listing_that_breaks_off_fails_the_scan_and_keeps_nothing_of_it() {
+        let sandbox = sandbox::start(SandboxConfig::for_tests(2500, 7))
+            .await
+            .unwrap();
+        let mut config = sandbox.client_config();
+        config.retry.max_attempts = 1;
+        let client = OssClient::new(config).unwrap();
+        let path = std::env::temp_dir().join(format!("oss-audit-run-{}.db", std::process::id()));
+        let url = format!("sqlite://{}", path.display());
+        let (store, account) = crate::startup::open_store(&url, client.config().endpoint.as_str())
+            .await
+            .unwrap();
+        let scanner = Scanner::new(client, store.clone(), account);
+        let options = ScanOptions {
+            concurrency: 32,
+            trigger: Trigger::Cli,
+        };
+        let scan = || {
+            let (progress, _) = watch::channel(ScanProgress::default());
+            scanner.run(options, progress, CancellationToken::new())
+        };
+        scan().await.unwrap();
+        let count = |sql: &'static str| {
+            let pool = store.pool().clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let reads_before = sandbox.requests_served_by(RequestKind::GetBucketEncryption);
+
+        // Every bucket of the first page loses its rule, so its reads are changes the writer
+        // stores; then the first page is listed, its reads start, and the second page fails.
+        // With latency, those reads (sent before the second page is asked for) finish first.
+        for bucket in sandbox.buckets().iter().take(1000) {
+            sandbox.set_encryption(bucket.name.as_str(), None);
+        }
+        sandbox.set_latency_ms(20);
+        sandbox.fail_listing_after(1);
+        let err = scan().await.unwrap_err();
+
+        assert!(matches!(err, ScanError::Listing { .. }), "{err}");
+        assert!(
+            sandbox.requests_served_by(RequestKind::GetBucketEncryption) <= reads_before + 1000,
+            "only the first page's buckets were read"
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM encryption_state").await,
+            2500,
+            "only the completed scan's observations are kept"
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM bucket WHERE gone_at IS NOT NULL").await,
+            0,
+            "no bucket is taken as gone from a partial listing"
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM scan WHERE status = 'failed'").await,
+            1
+        );
+        drop(store);
+        let _ = std::fs::remove_file(&path);
     }
 }

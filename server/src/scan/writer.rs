@@ -27,9 +27,16 @@ pub(super) struct Written {
     pub failed: u64,
 }
 
+/// What the writer is told.
+pub(super) enum Message {
+    /// This many more buckets were listed: the total to read grows while the listing goes on.
+    Listed(u64),
+    Read(Observation),
+}
+
 /// The sending side, and the task that writes.
 pub(super) struct Writer {
-    pub sender: mpsc::Sender<Observation>,
+    pub sender: mpsc::Sender<Message>,
     pub task: JoinHandle<Result<Written, StoreError>>,
 }
 
@@ -38,14 +45,14 @@ pub(super) struct Writer {
 pub(super) fn spawn(
     store: Store,
     scan: ScanId,
-    total: u64,
     current: HashMap<BucketId, EncryptionState>,
     requirement: Requirement,
     progress: watch::Sender<ScanProgress>,
 ) -> Writer {
-    let (sender, mut receiver) = mpsc::channel::<Observation>(4 * BATCH);
+    let (sender, mut receiver) = mpsc::channel::<Message>(4 * BATCH);
     let task = tokio::spawn(async move {
         let mut written = Written::default();
+        let mut total = 0;
         let mut batch = Vec::with_capacity(BATCH);
         let mut ticker = tokio::time::interval(FLUSH_EVERY);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -55,7 +62,8 @@ pub(super) fn spawn(
                 _ = ticker.tick() => Some(None),
             };
             match next {
-                Some(Some(observation)) => {
+                Some(Some(Message::Listed(more))) => total += more,
+                Some(Some(Message::Read(observation))) => {
                     written.done += 1;
                     if observation.state.status() == Status::Unknown {
                         written.failed += 1;

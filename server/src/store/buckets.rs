@@ -1,6 +1,6 @@
 //! `bucket`: the inventory of an account's buckets, kept when they disappear.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, SqliteConnection};
@@ -91,80 +91,161 @@ pub async fn sync_listed_buckets(
     listed: &[ListedBucket],
     now: DateTime<Utc>,
 ) -> Result<SyncedBuckets, StoreError> {
-    type Known = (
-        BucketId,
-        String,
-        String,
-        String,
-        String,
-        Option<DateTime<Utc>>,
-    );
-    let known: Vec<Known> = sqlx::query_as(
-        "SELECT id, name, region, extranet_endpoint, intranet_endpoint, gone_at FROM bucket WHERE account_id = ?1",
-    )
-    .bind(account)
-    .fetch_all(&mut *conn)
-    .await?;
-    let by_name: HashMap<&str, &Known> = known.iter().map(|k| (k.1.as_str(), k)).collect();
-    let mut synced = SyncedBuckets::default();
-    let mut new_rows = Vec::new();
-    for bucket in listed {
-        match by_name.get(bucket.name.as_str()) {
-            Some((id, _, region, extranet, intranet, gone_at)) => {
-                let moved = region != bucket.region.as_str()
-                    || *extranet != bucket.extranet_endpoint
-                    || *intranet != bucket.intranet_endpoint;
-                if moved || gone_at.is_some() {
-                    sqlx::query(
-                        "UPDATE bucket SET region = ?2, extranet_endpoint = ?3, intranet_endpoint = ?4, gone_at = NULL
-                         WHERE id = ?1",
-                    )
-                    .bind(id)
-                    .bind(bucket.region.as_str())
-                    .bind(&bucket.extranet_endpoint)
-                    .bind(&bucket.intranet_endpoint)
-                    .execute(&mut *conn)
-                    .await?;
-                    synced.reappeared += usize::from(gone_at.is_some());
-                }
-                synced.ids.push(*id);
-            }
-            None => {
-                new_rows.push((synced.ids.len(), bucket));
-                synced.ids.push(BucketId::new(0));
-            }
-        }
-    }
-    for chunk in new_rows.chunks(4000) {
-        let mut insert = QueryBuilder::new(
-            "INSERT INTO bucket (account_id, name, region, extranet_endpoint, intranet_endpoint, created_at, first_seen_at) ",
+    let mut sync = BucketSync::load(conn, account).await?;
+    sync.sync_page(conn, listed, now).await?;
+    Ok(sync.finish())
+}
+
+/// A listing being synced into the inventory page by page, so a scan can read the first page's
+/// buckets while the next pages are still being listed. The inventory is read once, not per page.
+#[derive(Debug)]
+pub struct BucketSync {
+    account: AccountId,
+    /// The inventory by bucket name, with the buckets added so far.
+    known: HashMap<String, KnownBucket>,
+    synced: SyncedBuckets,
+}
+
+#[derive(Debug)]
+struct KnownBucket {
+    id: BucketId,
+    region: String,
+    extranet_endpoint: String,
+    intranet_endpoint: String,
+    /// Present (not gone) when the sync began: missing unless the listing has it.
+    present: bool,
+    listed: bool,
+}
+
+impl BucketSync {
+    /// Reads the account's inventory.
+    pub async fn load(conn: &mut SqliteConnection, account: AccountId) -> Result<Self, StoreError> {
+        type Row = (
+            BucketId,
+            String,
+            String,
+            String,
+            String,
+            Option<DateTime<Utc>>,
         );
-        insert.push_values(chunk, |mut row, (_, b)| {
-            row.push_bind(account)
-                .push_bind(b.name.as_str())
-                .push_bind(b.region.as_str())
-                .push_bind(&b.extranet_endpoint)
-                .push_bind(&b.intranet_endpoint)
-                .push_bind(b.created_at)
-                .push_bind(now);
-        });
-        insert.push(" RETURNING id, name");
-        let ids: Vec<(BucketId, String)> = insert.build_query_as().fetch_all(&mut *conn).await?;
-        let ids: HashMap<String, BucketId> = ids.into_iter().map(|(id, name)| (name, id)).collect();
-        for (position, bucket) in chunk {
-            synced.ids[*position] = *ids.get(bucket.name.as_str()).ok_or_else(|| {
-                StoreError::Corrupt(format!("insert of bucket {} returned no id", bucket.name))
-            })?;
-        }
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, name, region, extranet_endpoint, intranet_endpoint, gone_at FROM bucket WHERE account_id = ?1",
+        )
+        .bind(account)
+        .fetch_all(&mut *conn)
+        .await?;
+        let known = rows
+            .into_iter()
+            .map(
+                |(id, name, region, extranet_endpoint, intranet_endpoint, gone_at)| {
+                    let bucket = KnownBucket {
+                        id,
+                        region,
+                        extranet_endpoint,
+                        intranet_endpoint,
+                        present: gone_at.is_none(),
+                        listed: false,
+                    };
+                    (name, bucket)
+                },
+            )
+            .collect();
+        Ok(Self {
+            account,
+            known,
+            synced: SyncedBuckets::default(),
+        })
     }
-    synced.added = new_rows.len();
-    let listed_names: HashSet<&str> = listed.iter().map(|b| b.name.as_str()).collect();
-    synced.missing = known
-        .iter()
-        .filter(|k| k.5.is_none() && !listed_names.contains(k.1.as_str()))
-        .map(|k| k.0)
-        .collect();
-    Ok(synced)
+
+    /// Syncs the next part of the listing; returns the id of each bucket, in the order given.
+    pub async fn sync_page(
+        &mut self,
+        conn: &mut SqliteConnection,
+        listed: &[ListedBucket],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<BucketId>, StoreError> {
+        let mut ids = Vec::with_capacity(listed.len());
+        let mut new_rows = Vec::new();
+        for bucket in listed {
+            match self.known.get_mut(bucket.name.as_str()) {
+                Some(known) => {
+                    let moved = known.region != bucket.region.as_str()
+                        || known.extranet_endpoint != bucket.extranet_endpoint
+                        || known.intranet_endpoint != bucket.intranet_endpoint;
+                    if moved || !known.present {
+                        sqlx::query(
+                            "UPDATE bucket SET region = ?2, extranet_endpoint = ?3, intranet_endpoint = ?4, gone_at = NULL
+                             WHERE id = ?1",
+                        )
+                        .bind(known.id)
+                        .bind(bucket.region.as_str())
+                        .bind(&bucket.extranet_endpoint)
+                        .bind(&bucket.intranet_endpoint)
+                        .execute(&mut *conn)
+                        .await?;
+                        self.synced.reappeared += usize::from(!known.present);
+                    }
+                    known.listed = true;
+                    ids.push(known.id);
+                }
+                None => {
+                    new_rows.push((ids.len(), bucket));
+                    ids.push(BucketId::new(0));
+                }
+            }
+        }
+        for chunk in new_rows.chunks(4000) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO bucket (account_id, name, region, extranet_endpoint, intranet_endpoint, created_at, first_seen_at) ",
+            );
+            insert.push_values(chunk, |mut row, (_, b)| {
+                row.push_bind(self.account)
+                    .push_bind(b.name.as_str())
+                    .push_bind(b.region.as_str())
+                    .push_bind(&b.extranet_endpoint)
+                    .push_bind(&b.intranet_endpoint)
+                    .push_bind(b.created_at)
+                    .push_bind(now);
+            });
+            insert.push(" RETURNING id, name");
+            let inserted: Vec<(BucketId, String)> =
+                insert.build_query_as().fetch_all(&mut *conn).await?;
+            let inserted: HashMap<String, BucketId> =
+                inserted.into_iter().map(|(id, name)| (name, id)).collect();
+            for (position, bucket) in chunk {
+                let id = *inserted.get(bucket.name.as_str()).ok_or_else(|| {
+                    StoreError::Corrupt(format!("insert of bucket {} returned no id", bucket.name))
+                })?;
+                ids[*position] = id;
+                // Known from now on, so a later page naming it again does not insert it twice.
+                let added = KnownBucket {
+                    id,
+                    region: bucket.region.as_str().to_owned(),
+                    extranet_endpoint: bucket.extranet_endpoint.clone(),
+                    intranet_endpoint: bucket.intranet_endpoint.clone(),
+                    present: true,
+                    listed: true,
+                };
+                self.known.insert(bucket.name.as_str().to_owned(), added);
+            }
+        }
+        self.synced.added += new_rows.len();
+        self.synced.ids.extend_from_slice(&ids);
+        Ok(ids)
+    }
+
+    /// The sync of the complete listing: every page has been given to [`Self::sync_page`].
+    pub fn finish(mut self) -> SyncedBuckets {
+        self.synced.missing = self
+            .known
+            .values()
+            .filter(|k| k.present && !k.listed)
+            .map(|k| k.id)
+            .collect();
+        // In inventory order, as one query would give them.
+        self.synced.missing.sort_unstable();
+        self.synced
+    }
 }
 
 /// Marks buckets as gone (kept, with their history).

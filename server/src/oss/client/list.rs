@@ -1,5 +1,6 @@
 //! ListBuckets: one page, or every page of the account.
 
+use futures_util::{Stream, TryStreamExt, stream};
 use http::{HeaderMap, HeaderValue, Method};
 
 use super::transport::Call;
@@ -86,37 +87,56 @@ impl OssClient {
         prefix: Option<&str>,
         resource_group_id: Option<&str>,
     ) -> Result<Vec<BucketSummary>, OssError> {
-        let mut query = ListBucketsQuery {
+        self.list_bucket_pages(prefix, resource_group_id)
+            .try_concat()
+            .await
+    }
+
+    /// Lists every bucket page by page (pages of 1000, following `NextMarker`), so a caller can
+    /// work on a page while the next one is fetched. The stream ends after the last page, or with
+    /// the first error.
+    pub fn list_bucket_pages(
+        &self,
+        prefix: Option<&str>,
+        resource_group_id: Option<&str>,
+    ) -> impl Stream<Item = Result<Vec<BucketSummary>, OssError>> + Send + 'static {
+        let first = ListBucketsQuery {
             prefix: prefix.map(str::to_owned),
             marker: None,
             max_keys: Some(1000),
             resource_group_id: resource_group_id.map(str::to_owned),
         };
-        let mut buckets = Vec::new();
-        loop {
-            let answer = self.list_buckets_page(&query).await?;
-            buckets.extend(answer.value.buckets);
-            let Some(next) = answer.value.next_marker else {
-                return Ok(buckets);
+        stream::try_unfold((self.clone(), Some(first)), |(client, query)| async move {
+            let Some(mut query) = query else {
+                return Ok(None);
             };
-            // Pages are sorted by name; a marker that does not move forward would loop forever.
-            if query
-                .marker
-                .as_ref()
-                .is_some_and(|previous| next <= *previous)
-            {
-                return Err(OssError::MalformedResponse {
-                    operation: "ListBuckets",
-                    status: 200,
-                    request_id: answer.request_id,
-                    source: XmlError::Value {
-                        element: "NextMarker",
-                        detail: format!("{next:?} does not advance past the previous marker"),
-                    },
-                });
-            }
-            query.marker = Some(next);
-        }
+            let answer = client.list_buckets_page(&query).await?;
+            let next = match answer.value.next_marker {
+                None => None,
+                // Pages are sorted by name; a marker that does not move forward would loop forever.
+                Some(next)
+                    if query
+                        .marker
+                        .as_ref()
+                        .is_some_and(|previous| next <= *previous) =>
+                {
+                    return Err(OssError::MalformedResponse {
+                        operation: "ListBuckets",
+                        status: 200,
+                        request_id: answer.request_id,
+                        source: XmlError::Value {
+                            element: "NextMarker",
+                            detail: format!("{next:?} does not advance past the previous marker"),
+                        },
+                    });
+                }
+                Some(next) => {
+                    query.marker = Some(next);
+                    Some(query)
+                }
+            };
+            Ok(Some((answer.value.buckets, (client, next))))
+        })
     }
 
     /// Finds one bucket by name through ListBuckets (its region and endpoints), or `None` when the
