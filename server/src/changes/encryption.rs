@@ -4,6 +4,7 @@ use chrono::Utc;
 
 use super::{ChangeError, Changer};
 use crate::domain::{BucketName, EncryptionRule};
+use crate::notify;
 use crate::oss::BucketAddress;
 use crate::policy::{current_policy, judge};
 use crate::scan::observe;
@@ -96,6 +97,17 @@ pub async fn change_encryption(
     let mut tx = changer.store.begin().await?;
     if !before.as_ref().is_some_and(|b| b.same_as(&reread.state)) {
         store::record_reread(&mut tx, &reread, judge(&policy.requirement, &reread.state)).await?;
+        // Only a new state can newly be non-compliant or unknown.
+        notify::encryption_changed(
+            &mut tx,
+            changer,
+            name,
+            change,
+            before.as_ref(),
+            &reread.state,
+            &policy.requirement,
+        )
+        .await?;
     }
     store::insert_change(
         &mut tx,

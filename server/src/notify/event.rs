@@ -15,7 +15,8 @@ pub const LISTED_AT_MOST: usize = 20;
 pub enum Event {
     /// An audit report was stored.
     ReportReady(ReportReady),
-    /// A completed scan saw buckets become non-compliant or unknown.
+    /// Buckets became non-compliant or unknown: seen by a completed scan, made so by a change of
+    /// their encryption, or judged so by a new policy.
     BucketsNoncompliant(BucketsNoncompliant),
     /// A one-click remediation finished.
     RemediationFinished(RemediationFinished),
@@ -51,11 +52,20 @@ pub struct ReportReady {
     pub unknown: u64,
 }
 
-/// The buckets one scan saw enter a non-compliant or unknown state. A bucket that was already
-/// in that state does not count again; a new bucket that arrives in it does.
+/// The buckets one scan, one change or one policy put in a non-compliant or unknown state. A
+/// bucket that was already in that state does not count again; a new bucket that arrives in it
+/// does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BucketsNoncompliant {
-    pub scan: ScanId,
+    /// What put them there. Absent from events queued before it existed, which were all scans.
+    #[serde(default)]
+    pub cause: Cause,
+    /// The scan that saw it; `None` unless `cause` is a scan.
+    pub scan: Option<ScanId>,
+    /// Who changed the encryption or the policy, as the audit log names them (`user:alice`,
+    /// `token:ci`); `None` for a scan.
+    #[serde(default)]
+    pub by: Option<String>,
     /// Buckets that became non-compliant.
     pub noncompliant: u64,
     /// Buckets that became unknown (their encryption could not be read).
@@ -64,22 +74,36 @@ pub struct BucketsNoncompliant {
     pub buckets: Vec<BucketTransition>,
 }
 
+/// What made buckets non-compliant or unknown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// A scan read a new state.
+    #[default]
+    Scan,
+    /// Someone changed a bucket's encryption through the dashboard, the API or the CLI.
+    Change,
+    /// Someone set a policy that refuses what buckets hold.
+    Policy,
+}
+
 /// One bucket that became non-compliant or unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BucketTransition {
     pub name: String,
     pub became: Became,
-    /// What the scan read: `encrypted` (with a rule the policy refuses), `unencrypted` or
+    /// What OSS holds: `encrypted` (with a rule the policy refuses), `unencrypted` or
     /// `unknown`.
     pub status: String,
     /// The algorithm of a refused rule, or the OSS error code of an unknown state.
     pub detail: Option<String>,
-    /// `true` when the bucket was not known before this scan.
+    /// `true` when the bucket was not known before this scan (always `false` for a change or a
+    /// policy, which act on known buckets).
     pub new: bool,
 }
 
-/// The judgement a bucket moved to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The judgement a bucket moved to; ordered as listed, the more pressing first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Became {
     Noncompliant,

@@ -1,15 +1,13 @@
 //! The events of scans and remediation, built where those finish: at most one event per scan
 //! (a summary of what it saw go wrong, however many buckets), one per remediation, one per failed
-//! scan.
-
-use std::cmp::Ordering;
+//! scan; and what the scan, change and policy events share (see [`super::regressions`]).
 
 use sqlx::SqliteConnection;
 
 use super::enqueue;
 use super::event::{
-    Became, BucketTransition, BucketsNoncompliant, Event, LISTED_AT_MOST, RemediationFailure,
-    RemediationFinished, ScanFailed,
+    Became, BucketTransition, BucketsNoncompliant, Cause, Event, LISTED_AT_MOST,
+    RemediationFailure, RemediationFinished, ScanFailed,
 };
 use crate::changes::{Changer, RemediationReport};
 use crate::domain::{AccountId, EncryptionState, ScanId};
@@ -17,19 +15,71 @@ use crate::policy::{Policy, Requirement, judge};
 use crate::scan::ScanError;
 use crate::store::{self, StoreError};
 
-/// What a judgement means for alerting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Standing {
-    Compliant,
-    Noncompliant,
-    Unknown,
+/// What `after` means for alerting when the bucket was in `before` (`None`: never read): the
+/// judgement it moved to, or `None` when it is compliant or was already in that judgement.
+pub(super) fn became(
+    requirement: &Requirement,
+    before: Option<&EncryptionState>,
+    after: &EncryptionState,
+) -> Option<Became> {
+    let after = judge(requirement, after);
+    if after == Some(true) || before.is_some_and(|b| judge(requirement, b) == after) {
+        return None;
+    }
+    Some(match after {
+        Some(_) => Became::Noncompliant,
+        None => Became::Unknown,
+    })
 }
 
-fn standing(requirement: &Requirement, state: &EncryptionState) -> Standing {
-    match judge(requirement, state) {
-        Some(true) => Standing::Compliant,
-        Some(false) => Standing::Noncompliant,
-        None => Standing::Unknown,
+/// The buckets of one [`BucketsNoncompliant`] event, gathered one by one: all are counted, the
+/// first [`LISTED_AT_MOST`] listed.
+pub(super) struct Regressions(BucketsNoncompliant);
+
+impl Regressions {
+    pub(super) fn new(cause: Cause, scan: Option<ScanId>, by: Option<&str>) -> Self {
+        Self(BucketsNoncompliant {
+            cause,
+            scan,
+            by: by.map(str::to_owned),
+            noncompliant: 0,
+            unknown: 0,
+            buckets: Vec::new(),
+        })
+    }
+
+    /// Counts bucket `name`, which `became` something in state `after`; lists it while there is
+    /// room.
+    pub(super) fn push(
+        &mut self,
+        name: String,
+        became: Became,
+        after: &EncryptionState,
+        new: bool,
+    ) {
+        match became {
+            Became::Noncompliant => self.0.noncompliant += 1,
+            Became::Unknown => self.0.unknown += 1,
+        }
+        if self.0.buckets.len() < LISTED_AT_MOST {
+            self.0.buckets.push(transition(name, became, after, new));
+        }
+    }
+
+    /// Queues the event, unless no bucket was counted.
+    pub(super) async fn enqueue(
+        mut self,
+        conn: &mut SqliteConnection,
+        account: AccountId,
+    ) -> Result<(), StoreError> {
+        if self.0.noncompliant + self.0.unknown == 0 {
+            return Ok(());
+        }
+        // Non-compliant first, the more pressing news; then by name.
+        self.0
+            .buckets
+            .sort_by(|a, b| (a.became, &a.name).cmp(&(b.became, &b.name)));
+        enqueue(conn, account, &Event::BucketsNoncompliant(self.0)).await
     }
 }
 
@@ -48,45 +98,19 @@ pub async fn scan_completed(
     let policy = store::find_policy(&mut *conn, account)
         .await?
         .unwrap_or_else(Policy::default);
-    let requirement = &policy.requirement;
-    let mut event = BucketsNoncompliant {
-        scan,
-        noncompliant: 0,
-        unknown: 0,
-        buckets: Vec::new(),
-    };
+    let mut regressions = Regressions::new(Cause::Scan, Some(scan), None);
     for regression in store::list_scan_regressions(&mut *conn, scan).await? {
-        let after = standing(requirement, &regression.after);
-        let before = regression.before.as_ref().map(|s| standing(requirement, s));
-        let became = match after {
-            Standing::Compliant => continue,
-            _ if before == Some(after) => continue,
-            Standing::Noncompliant => Became::Noncompliant,
-            Standing::Unknown => Became::Unknown,
-        };
-        match became {
-            Became::Noncompliant => event.noncompliant += 1,
-            Became::Unknown => event.unknown += 1,
-        }
-        if event.buckets.len() < LISTED_AT_MOST {
-            event.buckets.push(transition(
+        let before = regression.before.as_ref();
+        if let Some(became) = became(&policy.requirement, before, &regression.after) {
+            regressions.push(
                 regression.bucket,
                 became,
                 &regression.after,
                 before.is_none(),
-            ));
+            );
         }
     }
-    if event.noncompliant + event.unknown == 0 {
-        return Ok(());
-    }
-    // Listed by name already; non-compliant first, the more pressing news.
-    event.buckets.sort_by(|a, b| match (a.became, b.became) {
-        (Became::Noncompliant, Became::Unknown) => Ordering::Less,
-        (Became::Unknown, Became::Noncompliant) => Ordering::Greater,
-        _ => a.name.cmp(&b.name),
-    });
-    enqueue(conn, account, &Event::BucketsNoncompliant(event)).await
+    regressions.enqueue(conn, account).await
 }
 
 fn transition(

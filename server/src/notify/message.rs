@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::event::{Became, BucketsNoncompliant, Event, RemediationFinished};
+use super::event::{Became, BucketsNoncompliant, Cause, Event, RemediationFinished};
 
 /// What a chat message says, before formatting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,12 +102,15 @@ fn buckets(e: &BucketsNoncompliant, account: &str, base: &Url) -> Summary {
     } else {
         "buckets?status=unknown"
     };
+    let by = e.by.as_deref().unwrap_or("someone");
+    let cause = match (e.cause, e.scan) {
+        (Cause::Scan, Some(scan)) => format!("scan {scan}"),
+        (Cause::Scan, None) => "scan".to_owned(),
+        (Cause::Change, _) => format!("encryption changed by {by}"),
+        (Cause::Policy, _) => format!("policy changed by {by}"),
+    };
     Summary {
-        title: format!(
-            "{} (scan {}, account {account})",
-            parts.join(" and "),
-            e.scan
-        ),
+        title: format!("{} ({cause}, account {account})", parts.join(" and ")),
         lines,
         link: dashboard_link(base, filter),
     }
@@ -190,7 +193,9 @@ mod tests {
     #[test]
     fn a_scan_summary_counts_everything_but_lists_only_what_the_event_holds() {
         let event = Event::BucketsNoncompliant(BucketsNoncompliant {
-            scan: ScanId::new(4),
+            cause: Cause::Scan,
+            scan: Some(ScanId::new(4)),
+            by: None,
             noncompliant: 30,
             unknown: 1,
             buckets: vec![BucketTransition {
@@ -220,6 +225,53 @@ mod tests {
             summary.slack().contains(
                 "<https://audit.example.com/oss/buckets?compliant=false|Open in oss-audit>"
             )
+        );
+    }
+
+    #[test]
+    fn a_change_or_policy_summary_names_who_caused_it() {
+        let refused = |cause, by: &str| {
+            Event::BucketsNoncompliant(BucketsNoncompliant {
+                cause,
+                scan: None,
+                by: Some(by.to_owned()),
+                noncompliant: 1,
+                unknown: 0,
+                buckets: vec![BucketTransition {
+                    name: "logs-1".into(),
+                    became: Became::Noncompliant,
+                    status: "encrypted".into(),
+                    detail: Some("AES256".into()),
+                    new: false,
+                }],
+            })
+        };
+        let change = summarise(&refused(Cause::Change, "user:alice"), "default", &base());
+        assert_eq!(
+            change.title,
+            "1 bucket became non-compliant (encryption changed by user:alice, account default)"
+        );
+        assert_eq!(
+            change.lines,
+            ["• logs-1: encrypted with AES256, which the policy refuses"]
+        );
+        let policy = summarise(&refused(Cause::Policy, "token:ci"), "default", &base());
+        assert_eq!(
+            policy.title,
+            "1 bucket became non-compliant (policy changed by token:ci, account default)"
+        );
+    }
+
+    #[test]
+    fn an_event_queued_before_causes_existed_reads_as_a_scan() {
+        let queued =
+            r#"{"type":"buckets_noncompliant","scan":9,"noncompliant":1,"unknown":0,"buckets":[]}"#;
+        let Event::BucketsNoncompliant(event) = serde_json::from_str(queued).unwrap() else {
+            panic!("a buckets_noncompliant event");
+        };
+        assert_eq!(
+            (event.cause, event.scan, event.by),
+            (Cause::Scan, Some(ScanId::new(9)), None)
         );
     }
 

@@ -11,6 +11,7 @@ mod deliver;
 mod event;
 mod hooks;
 mod message;
+mod regressions;
 mod send;
 mod sign;
 mod target;
@@ -20,10 +21,11 @@ mod worker;
 pub use config::{DeliveryConfig, EnvTargetArgs, NotifyArgs, NotifyConfig};
 pub use deliver::{Deliverer, Pass};
 pub use event::{
-    Became, BucketTransition, BucketsNoncompliant, Event, LISTED_AT_MOST, RemediationFailure,
-    RemediationFinished, ReportReady, ScanFailed, TestMessage,
+    Became, BucketTransition, BucketsNoncompliant, Cause, Event, LISTED_AT_MOST,
+    RemediationFailure, RemediationFinished, ReportReady, ScanFailed, TestMessage,
 };
 pub use hooks::{remediation_finished, scan_completed, scan_failed};
+pub use regressions::{encryption_changed, policy_applied};
 pub use sign::{dingtalk_sign, webhook_signature};
 pub use target::{
     MAX_NAME, NewTarget, TargetErrors, TargetInput, TargetKind, TargetName, TargetUrl, masked_url,
@@ -42,8 +44,9 @@ use crate::store::{self, StoreError};
 
 /// Wakes delivery workers of this process when something is queued, so a message goes out at
 /// once rather than at the next poll. Process-wide because events are queued from places that
-/// hold no handle on the worker (the scanner, remediation, reports). A woken worker claims rows in
-/// a write transaction, which waits for the queuing transaction to commit, so it sees them.
+/// hold no handle on the worker (the scanner, changes, policies, remediation, reports). A woken
+/// worker claims rows in a write transaction, which waits for the queuing transaction to commit,
+/// so it sees them.
 static QUEUED: Notify = Notify::const_new();
 
 /// Queues `event` for every enabled target of `account`, inside the caller's transaction (so the

@@ -21,6 +21,8 @@ pub async fn apply_policy(
         .iter()
         .map(|(bucket, state)| (*bucket, judge(&policy.requirement, state)))
         .collect();
+    // Before the judgements are stored: the hook compares them with the ones in force.
+    crate::notify::policy_applied(&mut tx, account, actor, &policy.requirement, &states).await?;
     store::update_compliance(&mut tx, &judgements).await?;
     tx.commit().await?;
     Ok(judgements.len())

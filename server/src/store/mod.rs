@@ -48,9 +48,9 @@ pub use notifications::{
     ClaimedDelivery, ScanRegression, TargetFields, TargetRecord, TargetStatus,
     claim_due_deliveries, delete_notification_target, find_next_delivery_due,
     find_notification_target, find_notification_target_by_name, has_enabled_notification_targets,
-    insert_deliveries, insert_notification_target, list_notification_targets,
-    list_scan_regressions, mark_delivery_delivered, mark_delivery_failed_attempt,
-    update_notification_target, update_notification_target_enabled,
+    insert_deliveries, insert_notification_target, list_compliant_buckets,
+    list_notification_targets, list_scan_regressions, mark_delivery_delivered,
+    mark_delivery_failed_attempt, update_notification_target, update_notification_target_enabled,
 };
 pub use policies::{find_policy, put_policy};
 pub use report_sources::{

@@ -6,7 +6,7 @@ use sqlx::{QueryBuilder, SqliteConnection};
 
 use super::StoreError;
 use super::states::state_from_columns;
-use crate::domain::{AccountId, DeliveryId, EncryptionState, ScanId, TargetId};
+use crate::domain::{AccountId, BucketId, DeliveryId, EncryptionState, ScanId, TargetId};
 use crate::notify::{TargetKind, TargetUrl};
 use crate::oss::Secret;
 
@@ -479,4 +479,19 @@ pub async fn list_scan_regressions(
             })
         })
         .collect()
+}
+
+/// The present buckets of `account` judged compliant, by name: what a new policy may turn
+/// non-compliant. Read before the policy's judgements are stored.
+pub async fn list_compliant_buckets(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+) -> Result<Vec<(BucketId, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name FROM bucket WHERE account_id = ?1 AND gone_at IS NULL AND compliant = 1
+         ORDER BY name",
+    )
+    .bind(account)
+    .fetch_all(conn)
+    .await?)
 }

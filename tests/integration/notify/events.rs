@@ -123,11 +123,14 @@ async fn a_scan_in_which_500_buckets_lose_encryption_sends_one_summary_per_targe
     apply_policy(&audit.store, audit.account, &kms, "user:ada")
         .await
         .unwrap();
+    // The policy itself is news (bulk-0503 and -0504 hold AES256): one more message per target.
+    let rows = outbox.deliveries().await;
+    assert_eq!(rows.len(), 6, "{rows:?}");
     audit
         .sandbox
         .set_encryption("bulk-0000", Some(EncryptionRule::Aes256));
     assert_eq!(audit.scan().await.summary.changes, 1);
-    assert_eq!(outbox.deliveries().await.len(), 4);
+    assert_eq!(outbox.deliveries().await.len(), 6);
 }
 
 #[tokio::test]

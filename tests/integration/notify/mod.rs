@@ -2,6 +2,7 @@
 //! sandbox. Signatures are checked the way a receiver would check them (HMAC computed here, not
 //! by the code under test).
 
+mod changes;
 mod cli;
 mod delivery;
 mod events;
