@@ -7,6 +7,7 @@ mod chain;
 mod cli;
 mod contents;
 mod pages;
+mod scale;
 mod schedule;
 
 use std::sync::Arc;

@@ -158,6 +158,13 @@ async fn viewers_download_reports_but_cannot_make_one_and_strangers_are_sent_to_
     assert_eq!(bad_format.status(), 400);
     assert_eq!(missing.status(), 404);
 
+    // The report's own address (notifications link it) opens the printable HTML.
+    let opened = viewer.get(app.url("/reports/1")).send().await.unwrap();
+    assert_eq!(opened.status(), 303);
+    assert_eq!(location(&opened), "/reports/1/download?format=html");
+    let not_an_id = viewer.get(app.url("/reports/first")).send().await.unwrap();
+    assert_eq!(not_an_id.status(), 404);
+
     let stranger = crate::app_helpers::bare_browser();
     let refused = stranger
         .get(app.url("/reports/1/download?format=json"))

@@ -1,6 +1,6 @@
 //! `GET /reports` (stored reports, digests, downloads and the schedule), `POST /reports` ("Create
-//! report now", operators and admins) and `GET /reports/{id}/download?format=csv|json|html` (any
-//! signed-in user).
+//! report now", operators and admins), `GET /reports/{id}/download?format=csv|json|html` and
+//! `GET /reports/{id}` (the printable report: notifications link there) for any signed-in user.
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
@@ -28,6 +28,7 @@ const LISTED: i64 = 100;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/reports", axum::routing::get(show).post(create))
+        .route("/reports/{id}", axum::routing::get(open))
         .route("/reports/{id}/download", axum::routing::get(download))
 }
 
@@ -118,6 +119,15 @@ pub async fn create(
         }
     };
     (flash(jar, kind, &text), Redirect::to(&to)).into_response()
+}
+
+/// `GET /reports/{id}`: the report's own address, as `report_ready` notifications link it; it
+/// opens the printable HTML.
+pub async fn open(user: CurrentUser, jar: CookieJar, Path(id): Path<String>) -> Response {
+    match ReportId::parse(&id) {
+        Some(id) => Redirect::to(&format!("/reports/{id}/download?format=html")).into_response(),
+        None => not_found(Ok(user), jar).await,
+    }
 }
 
 /// `GET /reports/{id}/download?format=csv|json|html` (JSON when no format is given).
