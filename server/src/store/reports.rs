@@ -157,7 +157,14 @@ pub async fn find_report(
     account: AccountId,
     id: ReportId,
 ) -> Result<Option<(ReportRecord, Vec<u8>)>, StoreError> {
-    find_with_content(conn, "account_id = ?1 AND id = ?2", account, Some(id)).await
+    let row = sqlx::query(&format!(
+        "SELECT {RECORD_COLUMNS}, content FROM report WHERE account_id = ?1 AND id = ?2"
+    ))
+    .bind(account)
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(with_content).transpose()
 }
 
 /// The account's latest report with its content.
@@ -165,33 +172,19 @@ pub async fn find_latest_report_content(
     conn: &mut SqliteConnection,
     account: AccountId,
 ) -> Result<Option<(ReportRecord, Vec<u8>)>, StoreError> {
-    find_with_content(
-        conn,
-        "account_id = ?1 AND id = (SELECT max(id) FROM report WHERE account_id = ?1)",
-        account,
-        None,
-    )
-    .await
+    let row = sqlx::query(&format!(
+        "SELECT {RECORD_COLUMNS}, content FROM report WHERE account_id = ?1 ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(account)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(with_content).transpose()
 }
 
-async fn find_with_content(
-    conn: &mut SqliteConnection,
-    filter: &str,
-    account: AccountId,
-    id: Option<ReportId>,
-) -> Result<Option<(ReportRecord, Vec<u8>)>, StoreError> {
-    let sql = format!("SELECT {RECORD_COLUMNS}, content FROM report WHERE {filter}");
-    let row = sqlx::query(&sql)
-        .bind(account)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    row.map(|row| {
-        use sqlx::{FromRow, Row};
-        Ok((ReportRecord::from_row(&row)?, row.try_get("content")?))
-    })
-    .transpose()
-    .map_err(|e: sqlx::Error| e.into())
+/// A row of `RECORD_COLUMNS` and `content`.
+fn with_content(row: &sqlx::sqlite::SqliteRow) -> Result<(ReportRecord, Vec<u8>), StoreError> {
+    use sqlx::{FromRow, Row};
+    Ok((ReportRecord::from_row(row)?, row.try_get("content")?))
 }
 
 /// The ids of every report of every account, oldest first (for checking the chains).
@@ -206,14 +199,14 @@ pub async fn get_report_any_account(
     conn: &mut SqliteConnection,
     id: ReportId,
 ) -> Result<(ReportRecord, Vec<u8>), StoreError> {
-    let sql = format!("SELECT {RECORD_COLUMNS}, content FROM report WHERE id = ?1");
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
-    use sqlx::{FromRow, Row};
-    Ok((ReportRecord::from_row(&row)?, row.try_get("content")?))
+    let row = sqlx::query(&format!(
+        "SELECT {RECORD_COLUMNS}, content FROM report WHERE id = ?1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
+    with_content(&row)
 }
 
 /// The report schedule's cursor and the schedule it was checked with, `None` before the first
