@@ -99,6 +99,7 @@ impl Scanner {
                 .map_err(StoreError::from)?;
             store::end_scan_unfinished(&mut conn, scan, status, &err.to_string(), Utc::now())
                 .await?;
+            crate::notify::scan_failed(&mut conn, self.account, scan, err).await?;
             tracing::warn!(scan.id = %scan, error = %err, "scan did not complete");
         }
         result
@@ -158,6 +159,7 @@ impl Scanner {
         store::mark_buckets_gone(&mut tx, &synced.missing, Utc::now()).await?;
         store::update_compliance(&mut tx, &written.judgements).await?;
         let summary = store::complete_scan(&mut tx, scan, self.account, Utc::now()).await?;
+        crate::notify::scan_completed(&mut tx, self.account, scan).await?;
         tx.commit().await.map_err(StoreError::from)?;
         let outcome = ScanOutcome {
             scan,
