@@ -13,8 +13,8 @@ CREATE TABLE report (
     id              INTEGER PRIMARY KEY,
     account_id      INTEGER NOT NULL REFERENCES account(id),
     created_at      TEXT NOT NULL,
-    -- What made it: schedule, dashboard, api, cli.
-    trigger         TEXT NOT NULL CHECK (trigger IN ('schedule', 'dashboard', 'api', 'cli')),
+    -- What made it: schedule, dashboard, api, cli, demo.
+    trigger         TEXT NOT NULL CHECK (trigger IN ('schedule', 'dashboard', 'api', 'cli', 'demo')),
     -- `schedule`, `user:NAME`, `token:NAME` or `cli:USER`.
     created_by      TEXT NOT NULL,
     schema_version  INTEGER NOT NULL,

@@ -262,6 +262,10 @@ async fn demo_serves_a_dashboard_of_every_seeded_bucket_until_interrupted() {
         "{printed}"
     );
     assert!(
+        printed.contains("report 1 stored, SHA-256 "),
+        "the demo stores a first report:\n{printed}"
+    );
+    assert!(
         !address.ends_with(":0"),
         "the real port is printed: {address}"
     );
@@ -299,6 +303,19 @@ async fn demo_serves_a_dashboard_of_every_seeded_bucket_until_interrupted() {
     assert!(
         html.contains(r#"<span class="figure">40</span> buckets</a>"#),
         "the overview counts 40 buckets:\n{html}"
+    );
+
+    let reports = http
+        .get(format!("{base}/reports"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reports.status(), 200);
+    let reports = reports.text().await.unwrap();
+    assert!(
+        reports.contains("#1") && reports.contains(">demo<"),
+        "the reports page lists the demo's first report:\n{reports}"
     );
 
     // Ctrl-C stops it cleanly.

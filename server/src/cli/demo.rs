@@ -7,6 +7,7 @@ use tokio_util::sync::CancellationToken;
 use super::CliError;
 use super::scan::summary;
 use crate::auth::password::Password;
+use crate::report::{DEFAULT_SCHEDULE, ReportSchedule, ReportTrigger, create_report};
 use crate::sandbox::{self, SandboxConfig};
 use crate::scan::{ScanOptions, ScanProgress, Trigger};
 use crate::startup::{Application, Settings, shutdown_signal};
@@ -49,6 +50,8 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
     settings.listen = args.listen;
     settings.scan_interval = std::time::Duration::from_secs(3600);
     settings.admin_password = Some(password.clone().into_secret());
+    settings.report_schedule = ReportSchedule::parse(DEFAULT_SCHEDULE)
+        .map_err(|e| failed("the default report schedule", &e))?;
     let app = Application::build(settings)
         .await
         .map_err(|e| failed("could not start the dashboard", &e))?;
@@ -66,6 +69,11 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
         .await
         .map_err(|e| failed("the first scan failed", &e))?;
     println!("{}", summary(&outcome));
+    // A first report, so the Reports page opens with evidence to download and verify.
+    let report = create_report(state.store(), state.account(), ReportTrigger::Demo, "demo")
+        .await
+        .map_err(|e| failed("the first report failed", &e))?;
+    println!("report {} stored, SHA-256 {}", report.id, report.digest);
     println!("database {}", database.display());
     println!();
     println!("Dashboard: http://{}/", app.local_addr());

@@ -23,7 +23,7 @@ pub struct ReportDocument {
     pub account: String,
     /// When the report was made; its window of changes ends here.
     pub created_at: String,
-    /// What made it: `schedule`, `dashboard`, `api` or `cli`.
+    /// What made it: `schedule`, `dashboard`, `api`, `cli` or `demo`.
     pub trigger: String,
     /// `schedule`, `user:NAME`, `token:NAME` or `cli:USER`.
     pub created_by: String,

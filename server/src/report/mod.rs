@@ -31,6 +31,8 @@ pub enum ReportTrigger {
     Dashboard,
     Api,
     Cli,
+    /// The first report `oss-audit demo` makes after its first scan.
+    Demo,
 }
 
 impl ReportTrigger {
@@ -41,6 +43,7 @@ impl ReportTrigger {
             Self::Dashboard => "dashboard",
             Self::Api => "api",
             Self::Cli => "cli",
+            Self::Demo => "demo",
         }
     }
 }
