@@ -10,6 +10,7 @@ mod app;
 mod buckets;
 mod driver;
 mod encryption;
+mod notifications;
 mod overview;
 mod process;
 mod remediation;
