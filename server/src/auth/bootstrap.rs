@@ -26,7 +26,7 @@ pub async fn ensure_admin(
     store: &Store,
     password: Option<Secret>,
 ) -> Result<Option<Secret>, BootstrapError> {
-    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    let mut conn = store.acquire().await?;
     if store::count_users(&mut conn).await? > 0 {
         if password.is_some() {
             tracing::info!("users exist; OSS_AUDIT_ADMIN_PASSWORD is ignored");

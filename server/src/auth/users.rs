@@ -30,7 +30,7 @@ pub async fn create_user(
     password: Password,
 ) -> Result<UserId, UserError> {
     let hash = hash_password_blocking(password).await?;
-    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    let mut conn = store.acquire().await?;
     store::insert_user(&mut conn, name.as_str(), role, &hash, Utc::now())
         .await?
         .ok_or_else(|| UserError::NameTaken(name.to_string()))

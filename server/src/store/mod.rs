@@ -21,8 +21,9 @@ mod users;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqlitePool, Transaction};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use accounts::ensure_account;
 pub use api_tokens::{
@@ -128,6 +129,12 @@ impl Store {
     /// The connection pool, for read queries.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// A connection from the pool, for reads outside a transaction, with the pool's error as a
+    /// `StoreError` so that every boundary maps it the way it maps a failed query.
+    pub async fn acquire(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        Ok(self.pool.acquire().await?)
     }
 
     /// Starts a write transaction. It takes the write lock at once (`BEGIN IMMEDIATE`): a deferred

@@ -93,12 +93,7 @@ pub async fn list_buckets(
         limit,
         ..BucketQuery::default()
     };
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::store::StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     let records = store::query_buckets(&mut conn, state.account(), &query).await?;
     let next_cursor = (records.len() as i64 == limit)
         .then(|| records.last().map(|r| r.name.clone()))
@@ -126,12 +121,7 @@ pub async fn get_bucket(
 ) -> Result<Json<BucketDetail>, ApiError> {
     principal.require(Role::Viewer)?;
     let name = parse_bucket_name(&name)?;
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::store::StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     let record = store::find_bucket_by_name(&mut conn, state.account(), &name)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("bucket {name} is not in the inventory")))?;

@@ -11,7 +11,7 @@ use super::{ApiError, ApiJson, ApiPrincipal};
 use crate::auth::Role;
 use crate::domain::{EncryptionRule, KmsKeyId};
 use crate::policy::{Policy, Requirement, apply_policy, current_policy};
-use crate::store::{self, NewChange, StoreError};
+use crate::store::{self, NewChange};
 use crate::web::AppState;
 
 /// What compliant means, and what remediation sets.
@@ -87,12 +87,7 @@ pub async fn put_policy(
     let before = current_policy(state.store(), state.account()).await?;
     let actor = principal.actor();
     apply_policy(state.store(), state.account(), &policy, &actor).await?;
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     store::insert_change(
         &mut conn,
         &NewChange {

@@ -13,7 +13,7 @@ use super::{ApiError, ApiPath, ApiPrincipal};
 use crate::auth::Role;
 use crate::domain::ReportId;
 use crate::report::{self, RenderedReport, ReportError, ReportFormat, ReportTrigger};
-use crate::store::{self, ReportRecord, StoreError};
+use crate::store::{self, ReportRecord};
 use crate::view::rfc3339;
 use crate::web::AppState;
 use crate::web::headers::REPORT_CONTENT_SECURITY_POLICY;
@@ -77,12 +77,7 @@ pub async fn list_reports(
 ) -> Result<Json<ReportList>, ApiError> {
     principal.require(Role::Viewer)?;
     let limit = Params::parse(raw.as_deref()).integer("limit", 1..=1000, 50)?;
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     let reports = store::list_reports(&mut conn, state.account(), limit).await?;
     Ok(Json(ReportList {
         reports: reports.into_iter().map(ReportSummary::from).collect(),
@@ -106,12 +101,7 @@ pub async fn create_report(
         &principal.actor(),
     )
     .await?;
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     let (record, _) = store::find_report(&mut conn, state.account(), created.id)
         .await?
         .ok_or_else(|| ApiError::internal("the report was stored but cannot be read back"))?;
@@ -139,12 +129,7 @@ pub async fn get_report(
     let id = ReportId::parse(&id)
         .ok_or_else(|| ApiError::invalid(format!("{id:?} is not a report id")))?;
     let format = format_param(raw.as_deref())?;
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     let (record, content) = store::find_report(&mut conn, state.account(), id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("report {id} does not exist")))?;
@@ -168,12 +153,7 @@ pub async fn get_latest_report(
 ) -> Result<Response, ApiError> {
     principal.require(Role::Viewer)?;
     let format = format_param(raw.as_deref())?;
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     let (record, content) = store::find_latest_report_content(&mut conn, state.account())
         .await?
         .ok_or_else(|| ApiError::not_found("there is no report yet"))?;

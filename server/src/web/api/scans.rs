@@ -97,12 +97,7 @@ pub async fn list_scans(
 ) -> Result<Json<ScanList>, ApiError> {
     principal.require(Role::Viewer)?;
     let limit = Params::parse(raw.as_deref()).integer("limit", 1..=1000, 50)?;
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     let scans = store::list_scans(&mut conn, state.account(), limit).await?;
     Ok(Json(ScanList {
         scans: scans.into_iter().map(ScanView::from).collect(),
@@ -123,12 +118,7 @@ pub async fn get_scan(
     principal.require(Role::Viewer)?;
     let id =
         ScanId::parse(&id).ok_or_else(|| ApiError::invalid(format!("{id:?} is not a scan id")))?;
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     match store::get_scan(&mut conn, id).await {
         Ok(scan) if scan.account_id == state.account() => Ok(Json(scan.into())),
         Ok(_) | Err(StoreError::NotFound(_)) => {

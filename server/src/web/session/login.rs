@@ -14,7 +14,7 @@ use crate::auth::secrets::{constant_time_eq, random_token};
 use crate::auth::throttle::Verdict;
 use crate::auth::{MAX_USER_NAME_LEN, sessions, users};
 use crate::oss::Secret;
-use crate::store::{self, StoreError};
+use crate::store;
 use crate::web::AppState;
 
 /// The only message a failed sign-in shows, whether or not the user exists.
@@ -146,12 +146,7 @@ pub async fn submit(
         .collect();
     let access = state.access();
     let now = Utc::now();
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     let verdict = access
         .throttle
         .check(&mut conn, &username, &client.address, now)
@@ -165,12 +160,7 @@ pub async fn submit(
     drop(conn);
     let user =
         users::verify_credentials(state.store(), &username, Secret::new(form.password)).await?;
-    let mut conn = state
-        .store()
-        .pool()
-        .acquire()
-        .await
-        .map_err(StoreError::from)?;
+    let mut conn = state.store().acquire().await?;
     store::insert_login_attempt(
         &mut conn,
         &username,
