@@ -45,7 +45,18 @@ pub struct ScanChange {
     pub after: EncryptionState,
 }
 
-type ChangeRow = (
+/// The columns `into_change` reads: the bucket's name, the state row `s` and the bucket's state
+/// row before it `p`, which [`PREVIOUS_STATE`] joins.
+pub(super) const CHANGE_COLUMNS: &str =
+    "b.name, s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code,
+     p.status, p.sse_algorithm, p.kms_master_key_id, p.kms_data_encryption, p.error_code";
+
+/// Joins `p`, the state row of `s`'s bucket just before `s` (none when `s` is its first).
+pub(super) const PREVIOUS_STATE: &str = "LEFT JOIN encryption_state p ON p.id =
+     (SELECT max(id) FROM encryption_state WHERE bucket_id = s.bucket_id AND id < s.id)";
+
+/// A row of [`CHANGE_COLUMNS`].
+pub(super) type ChangeRow = (
     String,
     String,
     Option<String>,
@@ -59,6 +70,36 @@ type ChangeRow = (
     Option<String>,
 );
 
+/// Rebuilds the states of a [`ChangeRow`].
+pub(super) fn into_change(r: ChangeRow) -> Result<ScanChange, StoreError> {
+    let after = state_from_columns(
+        &r.1,
+        r.2.as_deref(),
+        r.3.as_deref(),
+        r.4.as_deref(),
+        r.5.as_deref(),
+        None,
+    )?;
+    let before =
+        r.6.as_deref()
+            .map(|status| {
+                state_from_columns(
+                    status,
+                    r.7.as_deref(),
+                    r.8.as_deref(),
+                    r.9.as_deref(),
+                    r.10.as_deref(),
+                    None,
+                )
+            })
+            .transpose()?;
+    Ok(ScanChange {
+        bucket: r.0,
+        before,
+        after,
+    })
+}
+
 /// The first `limit` changes `scan` recorded, in the order it saw them. Ordering by the state row
 /// (not the name) lets SQLite stop after `limit` rows instead of sorting every change of a first
 /// scan of 100,000 buckets.
@@ -67,48 +108,17 @@ pub async fn list_scan_changes(
     scan: ScanId,
     limit: i64,
 ) -> Result<Vec<ScanChange>, StoreError> {
-    let rows: Vec<ChangeRow> = sqlx::query_as(
-        "SELECT b.name, s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code,
-                p.status, p.sse_algorithm, p.kms_master_key_id, p.kms_data_encryption, p.error_code
+    let rows: Vec<ChangeRow> = sqlx::query_as(&format!(
+        "SELECT {CHANGE_COLUMNS}
          FROM encryption_state s JOIN bucket b ON b.id = s.bucket_id
-         LEFT JOIN encryption_state p ON p.id =
-             (SELECT max(id) FROM encryption_state WHERE bucket_id = s.bucket_id AND id < s.id)
-         WHERE s.scan_id = ?1 ORDER BY s.id LIMIT ?2",
-    )
+         {PREVIOUS_STATE}
+         WHERE s.scan_id = ?1 ORDER BY s.id LIMIT ?2"
+    ))
     .bind(scan)
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            let after = state_from_columns(
-                &r.1,
-                r.2.as_deref(),
-                r.3.as_deref(),
-                r.4.as_deref(),
-                r.5.as_deref(),
-                None,
-            )?;
-            let before =
-                r.6.as_deref()
-                    .map(|status| {
-                        state_from_columns(
-                            status,
-                            r.7.as_deref(),
-                            r.8.as_deref(),
-                            r.9.as_deref(),
-                            r.10.as_deref(),
-                            None,
-                        )
-                    })
-                    .transpose()?;
-            Ok(ScanChange {
-                bucket: r.0,
-                before,
-                after,
-            })
-        })
-        .collect()
+    rows.into_iter().map(into_change).collect()
 }
 
 /// What the overview's counts depend on: the newest state row, the last completed scan and the

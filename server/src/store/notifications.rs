@@ -2,10 +2,10 @@
 //! deliveries with their attempts, next attempt and last error.
 
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::StoreError;
-use super::states::state_from_columns;
+use super::dashboard::{CHANGE_COLUMNS, ChangeRow, PREVIOUS_STATE, into_change};
 use crate::domain::{AccountId, BucketId, DeliveryId, EncryptionState, ScanId, TargetId};
 use crate::notify::{TargetKind, TargetUrl};
 use crate::oss::Secret;
@@ -140,14 +140,7 @@ pub async fn find_notification_target_by_name(
     account: AccountId,
     name: &str,
 ) -> Result<Option<TargetRecord>, StoreError> {
-    let row: Option<TargetRow> = sqlx::query_as(&format!(
-        "SELECT {TARGET_COLUMNS} FROM notification_target t WHERE t.account_id = ?1 AND t.name = ?2"
-    ))
-    .bind(account)
-    .bind(name)
-    .fetch_optional(conn)
-    .await?;
-    row.map(into_target).transpose()
+    find_target_where(conn, account, "t.name", name).await
 }
 
 /// The target `id` of `account`.
@@ -156,13 +149,26 @@ pub async fn find_notification_target(
     account: AccountId,
     id: TargetId,
 ) -> Result<Option<TargetRecord>, StoreError> {
-    let row: Option<TargetRow> = sqlx::query_as(&format!(
-        "SELECT {TARGET_COLUMNS} FROM notification_target t WHERE t.account_id = ?1 AND t.id = ?2"
-    ))
-    .bind(account)
-    .bind(id)
-    .fetch_optional(conn)
-    .await?;
+    find_target_where(conn, account, "t.id", id).await
+}
+
+/// The target of `account` whose `column` is `value`.
+async fn find_target_where<'q, T>(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    column: &str,
+    value: T,
+) -> Result<Option<TargetRecord>, StoreError>
+where
+    T: 'q + Send + sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite>,
+{
+    let mut query = QueryBuilder::new(format!(
+        "SELECT {TARGET_COLUMNS} FROM notification_target t WHERE t.account_id = "
+    ));
+    query.push_bind(account);
+    query.push(format!(" AND {column} = "));
+    query.push_bind(value);
+    let row: Option<TargetRow> = query.build_query_as().fetch_optional(conn).await?;
     row.map(into_target).transpose()
 }
 
@@ -424,58 +430,23 @@ pub async fn list_scan_regressions(
     conn: &mut SqliteConnection,
     scan: ScanId,
 ) -> Result<Vec<ScanRegression>, StoreError> {
-    type Row = (
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT b.name, s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code,
-                p.status, p.sse_algorithm, p.kms_master_key_id, p.kms_data_encryption, p.error_code
+    let rows: Vec<ChangeRow> = sqlx::query_as(&format!(
+        "SELECT {CHANGE_COLUMNS}
          FROM encryption_state s JOIN bucket b ON b.id = s.bucket_id AND b.state_id = s.id
-         LEFT JOIN encryption_state p ON p.id =
-             (SELECT max(id) FROM encryption_state WHERE bucket_id = s.bucket_id AND id < s.id)
+         {PREVIOUS_STATE}
          WHERE s.scan_id = ?1 AND b.gone_at IS NULL AND b.compliant IS NOT 1
-         ORDER BY b.name",
-    )
+         ORDER BY b.name"
+    ))
     .bind(scan)
     .fetch_all(conn)
     .await?;
     rows.into_iter()
-        .map(|r| {
-            let after = state_from_columns(
-                &r.1,
-                r.2.as_deref(),
-                r.3.as_deref(),
-                r.4.as_deref(),
-                r.5.as_deref(),
-                None,
-            )?;
-            let before =
-                r.6.as_deref()
-                    .map(|status| {
-                        state_from_columns(
-                            status,
-                            r.7.as_deref(),
-                            r.8.as_deref(),
-                            r.9.as_deref(),
-                            r.10.as_deref(),
-                            None,
-                        )
-                    })
-                    .transpose()?;
+        .map(|row| {
+            let change = into_change(row)?;
             Ok(ScanRegression {
-                bucket: r.0,
-                after,
-                before,
+                bucket: change.bucket,
+                after: change.after,
+                before: change.before,
             })
         })
         .collect()
