@@ -3,6 +3,7 @@
 
 use super::ReportError;
 use super::document::ReportDocument;
+use crate::view::CsvTable;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 14] = [
@@ -24,8 +25,8 @@ pub const COLUMNS: [&str; 14] = [
 
 /// The CSV text of `report`'s buckets.
 pub fn render(report: &ReportDocument) -> Result<Vec<u8>, ReportError> {
-    let mut out = ::csv::Writer::from_writer(Vec::with_capacity(report.buckets.len() * 200 + 256));
-    out.write_record(COLUMNS).map_err(ReportError::Csv)?;
+    let mut table = CsvTable::with_capacity(report.buckets.len() * 200 + 256);
+    table.header(&COLUMNS).map_err(ReportError::Csv)?;
     for b in &report.buckets {
         let change = b.last_change.as_ref();
         let cells = [
@@ -44,20 +45,7 @@ pub fn render(report: &ReportDocument) -> Result<Vec<u8>, ReportError> {
             change.map(|c| c.action.clone()),
             change.and_then(|c| c.request_id.clone()),
         ];
-        out.write_record(cells.iter().map(|c| safe_cell(c.as_deref().unwrap_or(""))))
-            .map_err(ReportError::Csv)?;
+        table.row(&cells).map_err(ReportError::Csv)?;
     }
-    out.into_inner()
-        .map_err(|e| ReportError::Csv(e.into_error().into()))
-}
-
-/// Defuses spreadsheet formulas: a cell starting with `=`, `+`, `-`, `@` (or a tab or carriage
-/// return, which some spreadsheets skip before reading a formula) gets a leading `'`, as the
-/// bucket list's CSV does. Key ids and actor names are free text, so this matters here.
-fn safe_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
+    table.into_bytes().map_err(ReportError::Csv)
 }

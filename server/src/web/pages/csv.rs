@@ -16,7 +16,7 @@ use sqlx::{Sqlite, Transaction};
 use super::buckets::parse_view;
 use super::error_page;
 use crate::store::{self, BucketQuery, BucketRecord, BucketSort};
-use crate::view::BucketView;
+use crate::view::{BucketView, CsvTable};
 use crate::web::AppState;
 use crate::web::session::CurrentUser;
 
@@ -146,31 +146,25 @@ fn advance(query: &mut BucketQuery, last: Option<&str>) {
 
 /// CSV text of `records`, with the header line first when `header`.
 fn write_csv(header: bool, records: &[BucketRecord]) -> Result<Bytes, ExportError> {
-    let mut out = csv::Writer::from_writer(Vec::with_capacity(records.len() * 160 + 128));
+    let mut table = CsvTable::with_capacity(records.len() * 160 + 128);
     if header {
-        out.write_record(COLUMNS)?;
+        table.header(&COLUMNS)?;
     }
     for record in records {
         let b = BucketView::from_record(record)?;
-        let compliant = b.compliant.map(|c| c.to_string());
-        let cells = [
+        table.row(&[
             Some(b.name),
             Some(b.region),
             Some(b.status),
             b.sse_algorithm,
             b.kms_master_key_id,
             b.kms_data_encryption,
-            compliant,
+            b.compliant.map(|c| c.to_string()),
             b.error_code,
             b.scanned_at,
-        ];
-        let cells = cells.iter().map(|c| safe_cell(c.as_deref().unwrap_or("")));
-        out.write_record(cells.collect::<Vec<_>>().iter().map(|c| c.as_bytes()))?;
+        ])?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| ExportError::Csv(e.into_error().into()))?;
-    Ok(Bytes::from(bytes))
+    Ok(Bytes::from(table.into_bytes()?))
 }
 
 /// Why a chunk could not be written.
@@ -180,16 +174,6 @@ enum ExportError {
     Csv(#[from] csv::Error),
     #[error(transparent)]
     Store(#[from] store::StoreError),
-}
-
-/// Defuses spreadsheet formulas: a cell starting with `=`, `+`, `-`, `@` (or a tab or carriage
-/// return, which some spreadsheets skip before reading a formula) gets a leading `'`.
-pub fn safe_cell(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}").into()
-    } else {
-        value.into()
-    }
 }
 
 #[cfg(test)]
@@ -224,15 +208,5 @@ mod tests {
             (descending.after_name, descending.offset),
             (None, OFFSET_CHUNK)
         );
-    }
-
-    #[test]
-    fn formulas_are_defused_and_other_cells_kept() {
-        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(safe_cell("+1"), "'+1");
-        assert_eq!(safe_cell("-1+2"), "'-1+2");
-        assert_eq!(safe_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(safe_cell("prod-logs-hz-001"), "prod-logs-hz-001");
-        assert_eq!(safe_cell(""), "");
     }
 }
