@@ -32,6 +32,7 @@ impl From<sqlx::Error> for TargetError {
     }
 }
 
+/// Records a change to a target in the audit log.
 async fn record(
     conn: &mut SqliteConnection,
     account: AccountId,
@@ -39,27 +40,29 @@ async fn record(
     action: &str,
     detail: &str,
 ) -> Result<(), StoreError> {
-    store::insert_change(
-        conn,
-        &NewChange {
-            account,
-            at: Utc::now(),
-            actor,
-            action,
-            bucket: None,
-            before: None,
-            after: None,
-            request_id: None,
-            outcome: "ok",
-            detail: Some(detail),
-        },
-    )
-    .await
-    .map(|_| ())
+    store::insert_change(conn, &NewChange::admin(account, actor, action, detail))
+        .await
+        .map(|_| ())
 }
 
 fn describe(kind: &str, name: &str, masked_url: &str) -> String {
     format!("{kind} notification target {name:?} ({masked_url})")
+}
+
+/// How the audit log names a stored target.
+fn describe_stored(target: &TargetRecord) -> String {
+    describe(target.kind.as_str(), &target.name, &target.url.masked())
+}
+
+/// The target `id` of `account`, or `NotFound`.
+async fn existing(
+    conn: &mut SqliteConnection,
+    account: AccountId,
+    id: TargetId,
+) -> Result<TargetRecord, TargetError> {
+    store::find_notification_target(conn, account, id)
+        .await?
+        .ok_or_else(|| TargetError::NotFound(id.to_string()))
 }
 
 /// Stores a new, enabled target and records who added it.
@@ -115,11 +118,9 @@ pub async fn remove_target(
     actor: &str,
 ) -> Result<TargetRecord, TargetError> {
     let mut tx = store.begin().await?;
-    let target = store::find_notification_target(&mut tx, account, id)
-        .await?
-        .ok_or_else(|| TargetError::NotFound(id.to_string()))?;
+    let target = existing(&mut tx, account, id).await?;
     store::delete_notification_target(&mut tx, account, id).await?;
-    let what = describe(target.kind.as_str(), &target.name, &target.url.masked());
+    let what = describe_stored(&target);
     record(
         &mut tx,
         account,
@@ -142,16 +143,14 @@ pub async fn set_enabled(
     actor: &str,
 ) -> Result<TargetRecord, TargetError> {
     let mut tx = store.begin().await?;
-    let target = store::find_notification_target(&mut tx, account, id)
-        .await?
-        .ok_or_else(|| TargetError::NotFound(id.to_string()))?;
+    let target = existing(&mut tx, account, id).await?;
     store::update_notification_target_enabled(&mut tx, account, id, enabled).await?;
     let (action, verb) = if enabled {
         ("enable-notification-target", "enabled")
     } else {
         ("disable-notification-target", "disabled")
     };
-    let what = describe(target.kind.as_str(), &target.name, &target.url.masked());
+    let what = describe_stored(&target);
     record(&mut tx, account, actor, action, &format!("{verb} {what}")).await?;
     tx.commit().await?;
     if enabled {
@@ -169,9 +168,7 @@ pub async fn send_test(
     actor: &str,
 ) -> Result<TargetRecord, TargetError> {
     let mut tx = store.begin().await?;
-    let target = store::find_notification_target(&mut tx, account, id)
-        .await?
-        .ok_or_else(|| TargetError::NotFound(id.to_string()))?;
+    let target = existing(&mut tx, account, id).await?;
     let event = Event::Test(TestMessage {
         actor: actor.to_owned(),
     });

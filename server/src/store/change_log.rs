@@ -23,6 +23,25 @@ pub struct NewChange<'a> {
     pub detail: Option<&'a str>,
 }
 
+impl<'a> NewChange<'a> {
+    /// An administrative change made now (a setting, a token, a user, a notification target): no
+    /// bucket, no state before or after, `ok`, and what was done in `detail`.
+    pub fn admin(account: AccountId, actor: &'a str, action: &'a str, detail: &'a str) -> Self {
+        Self {
+            account,
+            at: Utc::now(),
+            actor,
+            action,
+            bucket: None,
+            before: None,
+            after: None,
+            request_id: None,
+            outcome: "ok",
+            detail: Some(detail),
+        }
+    }
+}
+
 /// A recorded change.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ChangeRecord {

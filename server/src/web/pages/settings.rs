@@ -166,21 +166,10 @@ pub async fn record(
     action: &str,
     detail: &str,
 ) -> Result<(), StoreError> {
-    let mut conn = state.store().pool().acquire().await?;
+    let mut conn = state.store().acquire().await?;
     store::insert_change(
         &mut conn,
-        &NewChange {
-            account: state.account(),
-            at: Utc::now(),
-            actor,
-            action,
-            bucket: None,
-            before: None,
-            after: None,
-            request_id: None,
-            outcome: "ok",
-            detail: Some(detail),
-        },
+        &NewChange::admin(state.account(), actor, action, detail),
     )
     .await?;
     Ok(())
