@@ -5,11 +5,40 @@ use std::time::Duration;
 
 use oss_audit::auth::{Role, tokens};
 use oss_audit::sandbox::SandboxHandle;
-use oss_audit::startup::{Application, Settings};
+use oss_audit::store::Store;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use crate::helpers::{TestDb, sandbox};
+use crate::helpers::{Spawned, TestDb, sandbox, spawn_app};
+
+/// A new API token for `role`, named `ROLE-token`.
+pub async fn api_token(store: &Store, role: Role) -> String {
+    tokens::create(store, &format!("{role}-token"), role, "test")
+        .await
+        .unwrap()
+        .token
+        .expose()
+        .to_owned()
+}
+
+/// Sends `method url` with `token` as the Bearer token and an optional JSON body.
+pub async fn send_api(
+    http: &reqwest::Client,
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = http.request(method, url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("request sent")
+}
 
 /// A running application and its sandbox.
 pub struct ApiApp {
@@ -47,33 +76,19 @@ impl ApiApp {
 
     /// Starts the app with an empty inventory.
     pub async fn start_unscanned(buckets: usize) -> Self {
-        let sandbox = sandbox(buckets).await;
-        let db = TestDb::new();
-        let mut client = sandbox.client_config();
-        client.retry.base_delay = Duration::from_millis(2);
-        let app = Application::build(Settings::for_tests(db.url.clone(), client))
-            .await
-            .expect("app builds");
-        let store = app.state().store().clone();
-        let token = |role: Role| {
-            let store = store.clone();
-            async move {
-                tokens::create(&store, &format!("{role}-token"), role, "test")
-                    .await
-                    .unwrap()
-                    .token
-                    .expose()
-                    .to_owned()
-            }
-        };
+        let Spawned {
+            sandbox,
+            db,
+            state,
+            base,
+            stop,
+        } = spawn_app(sandbox(buckets).await, |_| {}).await;
+        let store = state.store();
         let (viewer, operator, admin) = (
-            token(Role::Viewer).await,
-            token(Role::Operator).await,
-            token(Role::Admin).await,
+            api_token(store, Role::Viewer).await,
+            api_token(store, Role::Operator).await,
+            api_token(store, Role::Admin).await,
         );
-        let base = format!("http://{}", app.local_addr());
-        let stop = CancellationToken::new();
-        tokio::spawn(app.run_until_stopped(stop.clone()));
         Self {
             sandbox,
             _db: db,
@@ -94,15 +109,8 @@ impl ApiApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Reply {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request sent");
+        let url = format!("{}{path}", self.base);
+        let response = send_api(&self.http, method, &url, token, body).await;
         let status = response.status().as_u16();
         let text = response.text().await.unwrap_or_default();
         Reply {

@@ -63,6 +63,39 @@ pub fn bare_browser() -> reqwest::Client {
         .expect("client builds")
 }
 
+/// Adds a user directly in the store.
+pub async fn add_user(store: &Store, name: &str, role: Role, password: &str) {
+    users::create_user(
+        store,
+        &UserName::parse(name).unwrap(),
+        role,
+        Password::new(password).unwrap(),
+    )
+    .await
+    .expect("user added");
+}
+
+/// Signs `name` in with `http` as a person would: open the form at `base`, fill it in, submit it.
+/// Returns the answer to the form.
+pub async fn submit_sign_in(
+    http: &reqwest::Client,
+    base: &str,
+    name: &str,
+    password: &str,
+) -> reqwest::Response {
+    let login = http.get(format!("{base}/login")).send().await.unwrap();
+    let token = csrf_field(&login.text().await.unwrap());
+    http.post(format!("{base}/login"))
+        .form(&[
+            ("username", name),
+            ("password", password),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The value of the hidden `csrf_token` field of a page.
 pub fn csrf_field(html: &str) -> String {
     let at = html
@@ -135,14 +168,7 @@ impl TestApp {
 
     /// Adds a user directly in the store.
     pub async fn add_user(&self, name: &str, role: Role, password: &str) {
-        users::create_user(
-            &self.store,
-            &UserName::parse(name).unwrap(),
-            role,
-            Password::new(password).unwrap(),
-        )
-        .await
-        .expect("user added");
+        add_user(&self.store, name, role, password).await;
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -2,8 +2,14 @@
 
 use std::time::Duration;
 
+use std::process::Output;
+
+use oss_audit::domain::ScanId;
 use oss_audit::oss::{ClientConfig, OssClient, RetryPolicy};
 use oss_audit::sandbox::{self, SandboxConfig, SandboxHandle};
+use oss_audit::startup::{Application, Settings};
+use oss_audit::web::AppState;
+use tokio_util::sync::CancellationToken;
 
 /// Starts a sandbox with `buckets` seeded buckets on a free port.
 pub async fn sandbox(buckets: usize) -> SandboxHandle {
@@ -22,6 +28,90 @@ pub fn client(sandbox: &SandboxHandle, tweak: impl FnOnce(&mut ClientConfig)) ->
     };
     tweak(&mut config);
     OssClient::new(config).expect("client builds")
+}
+
+/// The real application running on port 0 over a sandbox: the parts the test harnesses keep.
+pub struct Spawned {
+    pub sandbox: SandboxHandle,
+    pub db: TestDb,
+    pub state: AppState,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Cancel to stop the application.
+    pub stop: CancellationToken,
+}
+
+/// Builds the application over `sandbox` with a fresh database, fast OSS retries and the test
+/// settings adjusted by `tweak`, and runs it until `stop` is cancelled.
+pub async fn spawn_app(sandbox: SandboxHandle, tweak: impl FnOnce(&mut Settings)) -> Spawned {
+    let db = TestDb::new();
+    let mut client = sandbox.client_config();
+    client.retry.base_delay = Duration::from_millis(2);
+    let mut settings = Settings::for_tests(db.url.clone(), client);
+    tweak(&mut settings);
+    let app = Application::build(settings).await.expect("app builds");
+    let state = app.state().clone();
+    let base = format!("http://{}", app.local_addr());
+    let stop = CancellationToken::new();
+    tokio::spawn(app.run_until_stopped(stop.clone()));
+    Spawned {
+        sandbox,
+        db,
+        state,
+        base,
+        stop,
+    }
+}
+
+/// Waits until scan `id` is no longer running and checks that it completed.
+pub async fn wait_for_scan(state: &AppState, id: ScanId) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let mut conn = state.store().pool().acquire().await.unwrap();
+        let scan = oss_audit::store::get_scan(&mut conn, id).await.unwrap();
+        if scan.status != "running" {
+            assert_eq!(scan.status, "completed", "{scan:?}");
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "scan {id} finishes");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Runs the `oss-audit` binary on `database_url` with no OSS credentials: nothing in its
+/// environment but PATH, DATABASE_URL and `env`, and no standard input.
+pub async fn oss_audit_offline(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
+        .envs(env.iter().copied())
+        .output()
+        .await
+        .expect("oss-audit runs")
+}
+
+/// A command's standard output followed by its standard error.
+pub fn output_text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A CSV download's header line and rows.
+pub fn read_csv(body: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_reader(body);
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader.records().map(Result::unwrap).collect();
+    (header, rows)
 }
 
 /// A fresh SQLite file for one test (removed when dropped).

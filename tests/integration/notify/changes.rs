@@ -5,14 +5,15 @@
 
 use std::time::Duration;
 
-use oss_audit::auth::{Role, tokens};
-use oss_audit::domain::{BucketName, EncryptionRule, Region};
+use oss_audit::auth::Role;
+use oss_audit::domain::EncryptionRule;
 use oss_audit::notify::{self, NewTarget, TargetInput};
 use oss_audit::sandbox::SandboxBucket;
 use oss_audit::scan::Trigger;
 use serde_json::{Value, json};
 
-use super::{DASHBOARD, Delivery, Receiver, Recorded, deliveries, verified_webhook};
+use super::{DASHBOARD, Delivery, Receiver, Recorded, bucket, deliveries, verified_webhook};
+use crate::api_helpers::{api_token, send_api};
 use crate::pages_admin::PageApp;
 
 const SECRET: &str = "change-hook-secret-0117";
@@ -41,17 +42,9 @@ impl Dashboard {
         }
         let store = app.state.store().clone();
         let store = &store;
-        let token = |name: &'static str, role| async move {
-            tokens::create(store, name, role, "test")
-                .await
-                .unwrap()
-                .token
-                .expose()
-                .to_owned()
-        };
         let (operator, admin) = (
-            token("operator-token", Role::Operator).await,
-            token("admin-token", Role::Admin).await,
+            api_token(store, Role::Operator).await,
+            api_token(store, Role::Admin).await,
         );
         let dashboard = Self {
             hooks: Receiver::start().await,
@@ -81,15 +74,14 @@ impl Dashboard {
 
     /// `method path` with `token` and a JSON body; the status and the JSON answer.
     async fn call(&self, method: &str, path: &str, token: &str, body: Value) -> (u16, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let response = self
-            .http
-            .request(method, self.app.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let response = send_api(
+            &self.http,
+            method,
+            &self.app.url(path),
+            Some(token),
+            Some(body),
+        )
+        .await;
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
@@ -116,15 +108,6 @@ impl Dashboard {
         }
         self.hooks.requests()
     }
-}
-
-fn bucket(name: &str, encryption: Option<EncryptionRule>) -> SandboxBucket {
-    let mut bucket = SandboxBucket::new(
-        BucketName::parse(name).unwrap(),
-        Region::parse("cn-hangzhou").unwrap(),
-    );
-    bucket.encryption = encryption;
-    bucket
 }
 
 fn kms() -> EncryptionRule {

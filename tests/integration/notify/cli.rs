@@ -1,37 +1,20 @@
 //! `oss-audit notify ...` through the real binary, with no OSS credentials: targets are added
 //! (secret from the environment), listed masked, tested, delivered once, and removed.
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use super::{Receiver, verified_webhook};
-use crate::helpers::TestDb;
+use crate::helpers::{TestDb, oss_audit_offline, output_text as text};
 
 const SECRET: &str = "cli-signing-secret-9911";
 
-/// Runs `oss-audit ARGS` on `db` with `env` as the whole environment (besides PATH, USER and
-/// DATABASE_URL) and no standard input.
+/// Runs `oss-audit ARGS` on `db` as the user `ops`, with `env` as the rest of the environment.
 async fn oss_audit(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &db.url)
-        .env("USER", "ops")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .await
-        .expect("oss-audit runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    let env: Vec<_> = [("USER", "ops")]
+        .into_iter()
+        .chain(env.iter().copied())
+        .collect();
+    oss_audit_offline(&db.url, args, &env).await
 }
 
 #[tokio::test]

@@ -3,22 +3,12 @@
 //! remediation and per failed scan.
 
 use oss_audit::changes::{Changer, Selection, remediate};
-use oss_audit::domain::{BucketName, EncryptionRule, Region};
+use oss_audit::domain::{BucketName, EncryptionRule};
 use oss_audit::oss::Secret;
 use oss_audit::policy::{Policy, Requirement, apply_policy};
-use oss_audit::sandbox::SandboxBucket;
 
-use super::{DASHBOARD, Outbox, Receiver, verified_webhook};
+use super::{DASHBOARD, Outbox, Receiver, bucket, verified_webhook};
 use crate::helpers::{Audit, client};
-
-fn bucket(name: &str, encryption: Option<EncryptionRule>) -> SandboxBucket {
-    let mut bucket = SandboxBucket::new(
-        BucketName::parse(name).unwrap(),
-        Region::parse("cn-hangzhou").unwrap(),
-    );
-    bucket.encryption = encryption;
-    bucket
-}
 
 #[tokio::test]
 async fn a_scan_in_which_500_buckets_lose_encryption_sends_one_summary_per_target() {

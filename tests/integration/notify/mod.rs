@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use oss_audit::domain::{AccountId, TargetId};
+use oss_audit::domain::{AccountId, BucketName, EncryptionRule, Region, TargetId};
 use oss_audit::notify::{self, Deliverer, DeliveryConfig, Event, NewTarget, TargetInput};
+use oss_audit::sandbox::SandboxBucket;
 use oss_audit::store::Store;
 use serde_json::Value;
 use sha2::Sha256;
@@ -35,6 +36,16 @@ pub fn fast_delivery() -> DeliveryConfig {
     config.request_timeout = Duration::from_secs(30);
     config.poll_interval = Duration::from_millis(200);
     config
+}
+
+/// A sandbox bucket in cn-hangzhou holding `encryption`.
+pub fn bucket(name: &str, encryption: Option<EncryptionRule>) -> SandboxBucket {
+    let mut bucket = SandboxBucket::new(
+        BucketName::parse(name).unwrap(),
+        Region::parse("cn-hangzhou").unwrap(),
+    );
+    bucket.encryption = encryption;
+    bucket
 }
 
 /// A store and a deliverer over it, driven step by step (no worker running).

@@ -6,19 +6,17 @@ mod scans;
 mod settings;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use oss_audit::auth::password::Password;
-use oss_audit::auth::{Role, UserName, users};
+use oss_audit::auth::Role;
 use oss_audit::sandbox::{SandboxBucket, SandboxHandle};
 use oss_audit::scan::Trigger;
-use oss_audit::startup::{Application, Settings};
+use oss_audit::startup::Settings;
 use oss_audit::web::AppState;
 use reqwest::cookie::Jar;
 use tokio_util::sync::CancellationToken;
 
-use crate::app_helpers::{browser, csrf_field};
-use crate::helpers::{TestDb, sandbox};
+use crate::app_helpers::{add_user, browser, csrf_field, submit_sign_in};
+use crate::helpers::{Spawned, TestDb, sandbox, spawn_app, wait_for_scan};
 
 /// Every test user's password.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -48,17 +46,13 @@ pub struct Browser {
 impl PageApp {
     /// Starts over `buckets` seeded buckets with `tweak` applied to the settings; no scan yet.
     pub async fn start_with(buckets: usize, tweak: impl FnOnce(&mut Settings)) -> Self {
-        let sandbox = sandbox(buckets).await;
-        let db = TestDb::new();
-        let mut client = sandbox.client_config();
-        client.retry.base_delay = Duration::from_millis(2);
-        let mut settings = Settings::for_tests(db.url.clone(), client);
-        tweak(&mut settings);
-        let app = Application::build(settings).await.expect("app builds");
-        let state = app.state().clone();
-        let base = format!("http://{}", app.local_addr());
-        let stop = CancellationToken::new();
-        tokio::spawn(app.run_until_stopped(stop.clone()));
+        let Spawned {
+            sandbox,
+            db,
+            state,
+            base,
+            stop,
+        } = spawn_app(sandbox(buckets).await, tweak).await;
         Self {
             sandbox,
             _db: db,
@@ -82,30 +76,12 @@ impl PageApp {
 
     /// Waits until scan `id` is no longer running and checks that it completed.
     pub async fn wait_for_scan(&self, id: i64) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        loop {
-            let mut conn = self.state.store().pool().acquire().await.unwrap();
-            let id = oss_audit::domain::ScanId::new(id);
-            let scan = oss_audit::store::get_scan(&mut conn, id).await.unwrap();
-            if scan.status != "running" {
-                assert_eq!(scan.status, "completed", "{scan:?}");
-                return;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "scan {id} finishes");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        wait_for_scan(&self.state, oss_audit::domain::ScanId::new(id)).await;
     }
 
     /// Adds a user with `role` and signs them in with a browser of their own.
     pub async fn sign_in(&self, name: &str, role: Role) -> Browser {
-        users::create_user(
-            self.state.store(),
-            &UserName::parse(name).unwrap(),
-            role,
-            Password::new(PASSWORD).unwrap(),
-        )
-        .await
-        .expect("user added");
+        add_user(self.state.store(), name, role, PASSWORD).await;
         self.try_sign_in(name, PASSWORD)
             .await
             .expect("the user signs in")
@@ -114,18 +90,7 @@ impl PageApp {
     /// Signs `name` in with a new browser; `None` when sign-in is refused.
     pub async fn try_sign_in(&self, name: &str, password: &str) -> Option<Browser> {
         let http = browser(Arc::new(Jar::default()));
-        let login = http.get(self.url("/login")).send().await.unwrap();
-        let token = csrf_field(&login.text().await.unwrap());
-        let answer = http
-            .post(self.url("/login"))
-            .form(&[
-                ("username", name),
-                ("password", password),
-                ("csrf_token", &token),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let answer = submit_sign_in(&http, &self.base, name, password).await;
         let location = crate::app_helpers::location(&answer);
         if answer.status() != 303 || location.starts_with("/login") {
             return None;

@@ -5,19 +5,16 @@ mod detail;
 mod list;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use oss_audit::auth::password::Password;
-use oss_audit::auth::{Role, UserName, users};
+use oss_audit::auth::Role;
 use oss_audit::sandbox::{SandboxBucket, SandboxHandle};
 use oss_audit::scan::Trigger;
-use oss_audit::startup::{Application, Settings};
 use oss_audit::web::AppState;
 use reqwest::cookie::Jar;
 use tokio_util::sync::CancellationToken;
 
-use crate::app_helpers::{browser, csrf_field};
-use crate::helpers::{TestDb, sandbox};
+use crate::app_helpers::{add_user, browser, csrf_field, submit_sign_in};
+use crate::helpers::{Spawned, TestDb, sandbox, spawn_app, wait_for_scan};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -64,26 +61,16 @@ impl Pages {
     async fn start_with(buckets: usize, prepare: impl FnOnce(&SandboxHandle)) -> Self {
         let sandbox = sandbox(buckets).await;
         prepare(&sandbox);
-        let db = TestDb::new();
-        let mut client = sandbox.client_config();
-        client.retry.base_delay = Duration::from_millis(2);
-        let app = Application::build(Settings::for_tests(db.url.clone(), client))
-            .await
-            .expect("app builds");
-        let state = app.state().clone();
+        let Spawned {
+            sandbox,
+            db,
+            state,
+            base,
+            stop,
+        } = spawn_app(sandbox, |_| {}).await;
         for (name, role) in [("olivia", Role::Operator), ("victor", Role::Viewer)] {
-            users::create_user(
-                state.store(),
-                &UserName::parse(name).unwrap(),
-                role,
-                Password::new(PASSWORD).unwrap(),
-            )
-            .await
-            .expect("user added");
+            add_user(state.store(), name, role, PASSWORD).await;
         }
-        let base = format!("http://{}", app.local_addr());
-        let stop = CancellationToken::new();
-        tokio::spawn(app.run_until_stopped(stop.clone()));
         let pages = Self {
             sandbox,
             _db: db,
@@ -100,18 +87,7 @@ impl Pages {
     }
 
     async fn sign_in(&self, who: &reqwest::Client, name: &str) {
-        let login = who.get(self.url("/login")).send().await.unwrap();
-        let token = csrf_field(&login.text().await.unwrap());
-        let answer = who
-            .post(self.url("/login"))
-            .form(&[
-                ("username", name),
-                ("password", PASSWORD),
-                ("csrf_token", &token),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let answer = submit_sign_in(who, &self.base, name, PASSWORD).await;
         assert_eq!(answer.status(), 303, "{name} signs in");
     }
 
@@ -121,17 +97,7 @@ impl Pages {
             .start_scan(Trigger::Dashboard)
             .await
             .expect("scan starts");
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        loop {
-            let mut conn = self.state.store().pool().acquire().await.unwrap();
-            let scan = oss_audit::store::get_scan(&mut conn, id).await.unwrap();
-            if scan.status != "running" {
-                assert_eq!(scan.status, "completed");
-                return;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "scan finishes");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        wait_for_scan(&self.state, id).await;
     }
 
     fn url(&self, path: &str) -> String {

@@ -5,25 +5,11 @@
 use std::process::Output;
 
 use super::{ReportApp, sha256_hex};
+use crate::helpers::{oss_audit_offline, output_text as text};
 
 /// Runs `oss-audit report verify` on the app's database, with no OSS credentials.
 async fn verify(app: &ReportApp) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"))
-        .args(["report", "verify"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &app.db.url)
-        .output()
-        .await
-        .expect("oss-audit runs")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    oss_audit_offline(&app.db.url, &["report", "verify"], &[]).await
 }
 
 /// The app with three reports, a scan between the first two.
@@ -41,6 +27,26 @@ async fn attacker(app: &ReportApp) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect(&app.db.url)
         .await
         .expect("the file opens")
+}
+
+/// Drops `triggers`, as an attacker must before editing stored reports.
+async fn drop_triggers(db: &sqlx::SqlitePool, triggers: &[&str]) {
+    for trigger in triggers {
+        sqlx::query(&format!("DROP TRIGGER {trigger}"))
+            .execute(db)
+            .await
+            .unwrap();
+    }
+}
+
+/// The stored JSON of report `id`.
+async fn stored_content(db: &sqlx::SqlitePool, id: i64) -> String {
+    let content: Vec<u8> = sqlx::query_scalar("SELECT content FROM report WHERE id = ?1")
+        .bind(id)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    String::from_utf8(content).unwrap()
 }
 
 #[tokio::test]
@@ -99,19 +105,11 @@ async fn the_database_refuses_to_update_or_delete_a_report() {
 async fn an_edited_row_is_named_by_verify_as_a_content_digest_mismatch() {
     let app = three_reports().await;
     let db = attacker(&app).await;
-    sqlx::query("DROP TRIGGER report_is_immutable")
-        .execute(&db)
-        .await
-        .unwrap();
-    let content: Vec<u8> = sqlx::query_scalar("SELECT content FROM report WHERE id = 2")
-        .fetch_one(&db)
-        .await
-        .unwrap();
-    let edited = String::from_utf8(content).unwrap().replacen(
-        r#""compliant":false"#,
-        r#""compliant":true"#,
-        1,
-    );
+    drop_triggers(&db, &["report_is_immutable"]).await;
+    let edited =
+        stored_content(&db, 2)
+            .await
+            .replacen(r#""compliant":false"#, r#""compliant":true"#, 1);
     let edited_rows = sqlx::query("UPDATE report SET content = ?1 WHERE id = 2")
         .bind(edited.as_bytes())
         .execute(&db)
@@ -134,22 +132,11 @@ async fn an_edited_row_is_named_by_verify_as_a_content_digest_mismatch() {
 async fn a_rewritten_digest_or_a_removed_report_breaks_the_link_from_the_next_report() {
     let app = three_reports().await;
     let db = attacker(&app).await;
-    sqlx::query("DROP TRIGGER report_is_immutable")
-        .execute(&db)
-        .await
-        .unwrap();
-    sqlx::query("DROP TRIGGER report_is_never_deleted")
-        .execute(&db)
-        .await
-        .unwrap();
-    let content: Vec<u8> = sqlx::query_scalar("SELECT content FROM report WHERE id = 2")
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    drop_triggers(&db, &["report_is_immutable", "report_is_never_deleted"]).await;
     // A careful attacker edits report 2 and stores the digest of the edited content too.
     let edited =
-        String::from_utf8(content)
-            .unwrap()
+        stored_content(&db, 2)
+            .await
             .replacen(r#""trigger":"api""#, r#""trigger":"cli""#, 1);
     sqlx::query("UPDATE report SET content = ?1, digest = ?2, trigger = 'cli' WHERE id = 2")
         .bind(edited.as_bytes())

@@ -4,19 +4,11 @@
 use std::process::Output;
 
 use super::{ReportApp, sha256_hex};
-use crate::helpers::TestDb;
+use crate::helpers::{TestDb, oss_audit_offline};
 
-/// Runs `oss-audit ARGS` on `database_url` with nothing else in the environment.
+/// Runs `oss-audit ARGS` on `database_url` as the user `auditor`.
 async fn oss_audit(database_url: &str, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", database_url)
-        .env("USER", "auditor")
-        .output()
-        .await
-        .expect("oss-audit runs")
+    oss_audit_offline(database_url, args, &[("USER", "auditor")]).await
 }
 
 fn out(output: &Output) -> String {

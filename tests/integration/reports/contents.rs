@@ -7,6 +7,7 @@ use oss_audit::sandbox::SandboxBucket;
 use serde_json::{Value, json};
 
 use super::{ReportApp, sha256_hex};
+use crate::helpers::read_csv;
 
 /// Checks every bucket of `report` against the sandbox, and the totals against the buckets.
 fn assert_matches_the_sandbox(report: &Value, truth: &BTreeMap<String, SandboxBucket>) {
@@ -301,13 +302,7 @@ async fn the_csv_has_one_row_per_bucket_matching_the_json_and_the_html_shows_it_
     for download in [&json, &csv, &html] {
         assert_eq!(download.header("x-report-digest"), created["digest"]);
     }
-    let mut reader = csv::Reader::from_reader(csv.body.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let (header, rows) = read_csv(csv.body.as_slice());
     assert_eq!(
         header,
         [
@@ -327,7 +322,6 @@ async fn the_csv_has_one_row_per_bucket_matching_the_json_and_the_html_shows_it_
             "last_change_request_id"
         ]
     );
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let buckets = report["buckets"].as_array().unwrap();
     assert_eq!(rows.len(), buckets.len());
     assert_eq!(rows.len(), 30);

@@ -11,20 +11,18 @@ mod scale;
 mod schedule;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use oss_audit::auth::password::Password;
-use oss_audit::auth::{Role, UserName, tokens, users};
+use oss_audit::auth::Role;
 use oss_audit::sandbox::SandboxHandle;
 use oss_audit::scan::Trigger;
-use oss_audit::startup::{Application, Settings};
 use oss_audit::web::AppState;
 use reqwest::cookie::Jar;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use crate::app_helpers::{browser, csrf_field};
-use crate::helpers::{TestDb, sandbox};
+use crate::api_helpers::{api_token, send_api};
+use crate::app_helpers::{add_user, browser, csrf_field, submit_sign_in};
+use crate::helpers::{Spawned, TestDb, sandbox, spawn_app, wait_for_scan};
 
 /// Every test user's password.
 const PASSWORD: &str = "correct horse battery staple";
@@ -75,29 +73,15 @@ impl Download {
 impl ReportApp {
     /// Starts over `buckets` seeded buckets; no scan yet.
     pub async fn start(buckets: usize) -> Self {
-        let sandbox = sandbox(buckets).await;
-        let db = TestDb::new();
-        let mut client = sandbox.client_config();
-        client.retry.base_delay = Duration::from_millis(2);
-        let app = Application::build(Settings::for_tests(db.url.clone(), client))
-            .await
-            .expect("app builds");
-        let state = app.state().clone();
-        let token = |role: Role| {
-            let store = state.store().clone();
-            async move {
-                tokens::create(&store, &format!("{role}-token"), role, "test")
-                    .await
-                    .unwrap()
-                    .token
-                    .expose()
-                    .to_owned()
-            }
-        };
-        let (viewer, operator) = (token(Role::Viewer).await, token(Role::Operator).await);
-        let base = format!("http://{}", app.local_addr());
-        let stop = CancellationToken::new();
-        tokio::spawn(app.run_until_stopped(stop.clone()));
+        let Spawned {
+            sandbox,
+            db,
+            state,
+            base,
+            stop,
+        } = spawn_app(sandbox(buckets).await, |_| {}).await;
+        let viewer = api_token(state.store(), Role::Viewer).await;
+        let operator = api_token(state.store(), Role::Operator).await;
         Self {
             sandbox,
             db,
@@ -124,17 +108,8 @@ impl ReportApp {
             .start_scan(Trigger::Cli)
             .await
             .expect("scan starts");
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        loop {
-            let mut conn = self.state.store().pool().acquire().await.unwrap();
-            let scan = oss_audit::store::get_scan(&mut conn, id).await.unwrap();
-            if scan.status != "running" {
-                assert_eq!(scan.status, "completed", "{scan:?}");
-                return id.get();
-            }
-            assert!(tokio::time::Instant::now() < deadline, "scan {id} finishes");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        wait_for_scan(&self.state, id).await;
+        id.get()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -149,15 +124,7 @@ impl ReportApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Download {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self.http.request(method, self.url(path));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request sent");
+        let response = send_api(&self.http, method, &self.url(path), token, body).await;
         Download {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
@@ -194,27 +161,9 @@ impl ReportApp {
     /// Adds a user with `role` and signs them in with a browser of their own: the client and the
     /// session's CSRF token.
     pub async fn sign_in(&self, name: &str, role: Role) -> (reqwest::Client, String) {
-        users::create_user(
-            self.state.store(),
-            &UserName::parse(name).unwrap(),
-            role,
-            Password::new(PASSWORD).unwrap(),
-        )
-        .await
-        .expect("user added");
+        add_user(self.state.store(), name, role, PASSWORD).await;
         let http = browser(Arc::new(Jar::default()));
-        let login = http.get(self.url("/login")).send().await.unwrap();
-        let token = csrf_field(&login.text().await.unwrap());
-        let answer = http
-            .post(self.url("/login"))
-            .form(&[
-                ("username", name),
-                ("password", PASSWORD),
-                ("csrf_token", &token),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let answer = submit_sign_in(&http, &self.base, name, PASSWORD).await;
         assert_eq!(answer.status(), 303, "{name} signs in");
         let home = http.get(self.url("/")).send().await.unwrap();
         let csrf = csrf_field(&home.text().await.unwrap());
