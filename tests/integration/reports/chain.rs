@@ -12,6 +12,15 @@ async fn verify(app: &ReportApp) -> Output {
     oss_audit_offline(&app.db.url, &["report", "verify"], &[]).await
 }
 
+/// Runs `oss-audit report verify`, checks that it fails naming `broken`, and returns what it said.
+async fn verify_fails_at(app: &ReportApp, broken: &str) -> String {
+    let output = verify(app).await;
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains(broken), "{said}");
+    said
+}
+
 /// The app with three reports, a scan between the first two.
 async fn three_reports() -> ReportApp {
     let app = ReportApp::scanned(20).await;
@@ -117,11 +126,7 @@ async fn an_edited_row_is_named_by_verify_as_a_content_digest_mismatch() {
         .unwrap();
     assert_eq!(edited_rows.rows_affected(), 1);
 
-    let output = verify(&app).await;
-
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    let said = text(&output);
-    assert!(said.contains("report 2: content digest mismatch"), "{said}");
+    let said = verify_fails_at(&app, "report 2: content digest mismatch").await;
     assert!(
         !said.contains("report 3"),
         "the first broken link is named: {said}"
@@ -145,24 +150,12 @@ async fn a_rewritten_digest_or_a_removed_report_breaks_the_link_from_the_next_re
         .await
         .unwrap();
 
-    let output = verify(&app).await;
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert!(
-        text(&output).contains("report 3: previous_digest mismatch"),
-        "{}",
-        text(&output)
-    );
+    verify_fails_at(&app, "report 3: previous_digest mismatch").await;
 
     // Removing report 2 instead: report 3 no longer follows the report it names.
     sqlx::query("DELETE FROM report WHERE id = 2")
         .execute(&db)
         .await
         .unwrap();
-    let output = verify(&app).await;
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert!(
-        text(&output).contains("report 3: previous_digest mismatch"),
-        "{}",
-        text(&output)
-    );
+    verify_fails_at(&app, "report 3: previous_digest mismatch").await;
 }
