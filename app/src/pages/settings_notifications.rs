@@ -54,7 +54,7 @@ pub fn Notifications(model: NotificationsModel, chrome: Chrome) -> impl IntoView
     view! {
         <p class="muted"><a href="/settings">"Settings"</a>" › Notifications"</p>
         <h1>"Notifications"</h1>
-        <p>"oss-audit tells these targets when a scan sees buckets become non-compliant or unknown (one message per scan), when a remediation finishes, when a scan fails, and when a report is ready. Messages are queued and retried with backoff; a slow receiver never holds up a scan."</p>
+        <p>"oss-audit tells these targets when buckets become non-compliant or unknown (one message per scan, change or policy update), when a remediation finishes, when a scan fails, and when a report is ready. Messages are queued and retried with backoff; a slow receiver never holds up a scan."</p>
         <section id="targets" aria-labelledby="targets-title">
             <h2 id="targets-title">"Targets"</h2>
             {list}
@@ -110,7 +110,7 @@ fn TargetLine(target: NotificationTargetRow, chrome: Chrome, now: String) -> imp
         <tr id=format!("target-{}", target.id)>
             <td>{target.name.clone()}<br /><span class="muted">{format!("added by {}", target.created_by)}</span></td>
             <td>{target.kind.clone()}</td>
-            <td><code>{target.masked_url.clone()}</code></td>
+            <td class="nowrap"><code title="path hidden: it may carry credentials">{target.masked_url.clone()}</code></td>
             <td>{status}</td>
             <td>{last_delivery}</td>
             <td class="num">{target.pending}</td>
@@ -149,7 +149,7 @@ fn AddTarget(form: NewTargetForm, chrome: Chrome) -> impl IntoView {
                     <label for="target-url">"URL"</label>
                     <input id="target-url" name="url" type="url" maxlength="2048" size="60"
                         required=true autocomplete="off" aria-describedby="target-url-hint target-url-error" />
-                    <p class="hint" id="target-url-hint">"For DingTalk, the robot URL with its access_token. Slack and DingTalk URLs are credentials: after saving, only the host is shown."</p>
+                    <p class="hint" id="target-url-hint">"For DingTalk, the robot URL with its access_token. Webhook, Slack and DingTalk URLs may carry credentials: after saving, only the scheme and host are shown (path hidden)."</p>
                     {field_error(errors.url.clone(), "target-url-error")}
                 </div>
                 <div class="field">

@@ -209,7 +209,7 @@ pub async fn act(
             .map(|t| format!("Target “{}” disabled; its queued messages wait until it is enabled.", t.name)),
         "test" => notify::send_test(store, account, id, &actor)
             .await
-            .map(|t| format!("Test message queued for “{}”; its last delivery and last error show how it went.", t.name)),
+            .map(|t| format!("Test message queued for “{}”; reload this page to see its last delivery or last error.", t.name)),
         "delete" => notify::remove_target(store, account, id, &actor)
             .await
             .map(|t| format!("Target “{}” deleted with its queued messages.", t.name)),
