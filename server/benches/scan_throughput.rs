@@ -42,6 +42,10 @@ fn start_sandbox(buckets: usize) -> Sandbox {
         ])
         .args(["--latency-ms", &LATENCY_MS.to_string()])
         .env("OSS_AUDIT_LOG", "warn")
+        // The sandbox stands in for a remote service, yet shares this machine's cores with the
+        // scan. One worker serves it with less CPU (no work stealing between two workers) and
+        // leaves the other core to the scan: first scan 3.80 s -> 3.72 s on 2 cores.
+        .env("TOKIO_WORKER_THREADS", "1")
         .stdout(Stdio::null())
         .spawn()
         .expect("sandbox starts");
