@@ -260,10 +260,15 @@ pub async fn delete_notification_target(
     account: AccountId,
     id: TargetId,
 ) -> Result<bool, StoreError> {
-    sqlx::query("DELETE FROM notification_delivery WHERE target_id = ?1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    // Scoped to the account's target, so another account's target id deletes nothing.
+    sqlx::query(
+        "DELETE FROM notification_delivery WHERE target_id IN
+         (SELECT id FROM notification_target WHERE account_id = ?1 AND id = ?2)",
+    )
+    .bind(account)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     let done = sqlx::query("DELETE FROM notification_target WHERE account_id = ?1 AND id = ?2")
         .bind(account)
         .bind(id)
