@@ -150,11 +150,20 @@ fn policy(report: &ReportDocument) -> Markup {
 }
 
 fn rule(rule: &RuleEntry) -> String {
-    let mut text = rule.sse_algorithm.clone();
-    if let Some(key) = &rule.kms_master_key_id {
+    encryption(
+        &rule.sse_algorithm,
+        rule.kms_master_key_id.as_deref(),
+        rule.kms_data_encryption.as_deref(),
+    )
+}
+
+/// `AES256`, `KMS · key K`, `SM4 · data SM4` and so on.
+fn encryption(algorithm: &str, key: Option<&str>, data: Option<&str>) -> String {
+    let mut text = algorithm.to_owned();
+    if let Some(key) = key {
         text.push_str(&format!(" · key {key}"));
     }
-    if let Some(data) = &rule.kms_data_encryption {
+    if let Some(data) = data {
         text.push_str(&format!(" · data {data}"));
     }
     text
@@ -234,16 +243,14 @@ fn state(state: Option<&StateEntry>) -> String {
         return "first seen".to_owned();
     };
     match (&s.sse_algorithm, &s.error_code) {
-        (Some(algorithm), _) => {
-            let mut text = format!("encrypted {algorithm}");
-            if let Some(key) = &s.kms_master_key_id {
-                text.push_str(&format!(" · key {key}"));
-            }
-            if let Some(data) = &s.kms_data_encryption {
-                text.push_str(&format!(" · data {data}"));
-            }
-            text
-        }
+        (Some(algorithm), _) => format!(
+            "encrypted {}",
+            encryption(
+                algorithm,
+                s.kms_master_key_id.as_deref(),
+                s.kms_data_encryption.as_deref()
+            )
+        ),
         (None, Some(code)) => format!("{} ({code})", s.status),
         (None, None) => s.status.clone(),
     }
