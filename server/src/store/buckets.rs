@@ -83,21 +83,10 @@ const RECORD_SELECT: &str = "SELECT b.id, b.name, b.region, b.extranet_endpoint,
     LEFT JOIN (SELECT account_id, max(finished_at) AS finished_at FROM scan WHERE status = 'completed' GROUP BY account_id) last
         ON last.account_id = b.account_id";
 
-/// Brings the inventory in line with a complete listing: adds new buckets, updates moved ones,
-/// revives reappeared ones. Unchanged buckets are not written at all.
-pub async fn sync_listed_buckets(
-    conn: &mut SqliteConnection,
-    account: AccountId,
-    listed: &[ListedBucket],
-    now: DateTime<Utc>,
-) -> Result<SyncedBuckets, StoreError> {
-    let mut sync = BucketSync::load(conn, account).await?;
-    sync.sync_page(conn, listed, now).await?;
-    Ok(sync.finish())
-}
-
-/// A listing being synced into the inventory page by page, so a scan can read the first page's
-/// buckets while the next pages are still being listed. The inventory is read once, not per page.
+/// Brings the inventory in line with a listing: adds new buckets, updates moved ones, revives
+/// reappeared ones, and writes nothing for unchanged ones. It goes page by page, so a scan can read
+/// the first page's buckets while the next pages are still being listed; the inventory is read
+/// once, not per page.
 #[derive(Debug)]
 pub struct BucketSync {
     account: AccountId,

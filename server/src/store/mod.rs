@@ -34,7 +34,7 @@ pub use bucket_pages::{list_bucket_regions, list_recent_bucket_history};
 pub use buckets::{
     BucketQuery, BucketRecord, BucketSort, BucketSync, ListedBucket, SyncedBuckets, count_buckets,
     count_buckets_by_status, find_bucket_by_name, list_current_buckets, mark_buckets_gone,
-    query_buckets, sync_listed_buckets, update_compliance,
+    query_buckets, update_compliance,
 };
 pub use change_log::{ChangeFilter, ChangeRecord, NewChange, insert_change, list_changes};
 pub use dashboard::{
