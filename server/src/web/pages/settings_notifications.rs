@@ -6,9 +6,7 @@
 use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::HeaderValue;
 use axum::http::StatusCode;
-use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -59,19 +57,16 @@ async fn page(
     form: NewTargetForm,
 ) -> Response {
     match load(state).await {
+        // `headers::security_headers` marks the page `no-store`, as every HTML page: a refused
+        // form is not kept by the back button with what it held.
         Ok(targets) => {
             let model = NotificationsModel { targets, form };
-            let mut response = render(
+            render(
                 chrome(user, Nav::Settings, jar),
                 Page::Notifications(model),
                 status,
             )
-            .await;
-            // A refused form must not be kept by the back button with what it held.
-            response
-                .headers_mut()
-                .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
+            .await
         }
         Err(err) => {
             tracing::error!(error = %err, "could not load the notifications page");
