@@ -343,27 +343,36 @@ pub async fn claim_due_deliveries(
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    let mut claimed = Vec::with_capacity(rows.len());
-    for r in rows {
-        sqlx::query(
-            "UPDATE notification_delivery SET attempts = attempts + 1, next_attempt_at = ?2, last_attempt_at = ?3
-             WHERE id = ?1",
-        )
-        .bind(r.0)
-        .bind(lease_until)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-        claimed.push(ClaimedDelivery {
-            id: r.0,
-            event_type: r.1,
-            event: r.2,
-            attempts: r.3 + 1,
-            account_name: r.4,
-            target: into_target((r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12))?,
-        });
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(claimed)
+    // One statement for the whole batch rather than one per row.
+    let mut lease = QueryBuilder::<Sqlite>::new(
+        "UPDATE notification_delivery SET attempts = attempts + 1, next_attempt_at = ",
+    );
+    lease
+        .push_bind(lease_until)
+        .push(", last_attempt_at = ")
+        .push_bind(now)
+        .push(" WHERE id IN (");
+    let mut ids = lease.separated(", ");
+    for r in &rows {
+        ids.push_bind(r.0);
+    }
+    lease.push(")");
+    lease.build().execute(&mut *conn).await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ClaimedDelivery {
+                id: r.0,
+                event_type: r.1,
+                event: r.2,
+                attempts: r.3 + 1,
+                account_name: r.4,
+                target: into_target((r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12))?,
+            })
+        })
+        .collect()
 }
 
 /// Records a successful delivery. An earlier error is kept, for the settings page.
