@@ -13,11 +13,11 @@ pub fn random_token(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
-/// The SHA-256 of `value`, lowercase hex: what the database keeps of session ids and API tokens.
-/// A plain digest suffices (no salt, no stretching) because the values are 256 random bits, not
-/// something a person chose.
-pub fn sha256_hex(value: &str) -> String {
-    format!("{:x}", Sha256::digest(value.as_bytes()))
+/// The SHA-256 of `value`, lowercase hex (what `sha256sum` prints): what the database keeps of
+/// session ids and API tokens, and a report's digest. For secrets, a plain digest suffices (no
+/// salt, no stretching) because the values are 256 random bits, not something a person chose.
+pub fn sha256_hex(value: impl AsRef<[u8]>) -> String {
+    format!("{:x}", Sha256::digest(value.as_ref()))
 }
 
 /// Compares two secrets in time that does not depend on where they first differ.

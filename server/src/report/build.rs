@@ -1,9 +1,9 @@
 //! Making a report: read the state inside one write transaction (a consistent picture, and no
 //! other report can take the same place in the chain), freeze it as JSON, digest, store, notify.
 
+use crate::auth::secrets::sha256_hex;
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
-use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
 
 use super::document::{
@@ -105,7 +105,7 @@ pub async fn create_report_in(
         changes,
     };
     let content = serde_json::to_vec(&document).map_err(ReportError::Encode)?;
-    let digest = digest_hex(&content);
+    let digest = sha256_hex(&content);
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     store::insert_report(
         conn,
@@ -144,11 +144,6 @@ pub async fn create_report_in(
         totals,
         size: content.len(),
     })
-}
-
-/// Hex SHA-256 of `content`: what `sha256sum report-N.json` prints.
-pub fn digest_hex(content: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(content))
 }
 
 async fn covered_scans(

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::ReportError;
-use super::build::digest_hex;
 use super::document::ReportDocument;
+use crate::auth::secrets::sha256_hex;
 use crate::domain::{AccountId, ReportId};
 use crate::store::{self, ReportRecord, Store};
 use crate::view::rfc3339;
@@ -108,7 +108,7 @@ fn check_one(
     content: &[u8],
     previous: Option<&(ReportId, String)>,
 ) -> Result<(), BrokenReason> {
-    let computed = digest_hex(content);
+    let computed = sha256_hex(content);
     if computed != record.digest {
         return Err(BrokenReason::ContentDigestMismatch {
             stored: record.digest.clone(),
