@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use futures_util::{Stream, TryStreamExt};
 use sqlx::SqliteConnection;
 
+use super::scans::SCAN_COLUMNS;
 use super::{ChangeRecord, ScanRecord, StoreError};
 use crate::domain::{AccountId, ScanId};
 
@@ -137,11 +138,10 @@ pub async fn list_completed_scans_in(
     account: AccountId,
     window: IdWindow,
 ) -> Result<Vec<ScanRecord>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT id, account_id, trigger, status, started_at, finished_at, buckets_total, buckets_done,
-                buckets_failed, error, encrypted, unencrypted, unknown, compliant, noncompliant, changes
-         FROM scan WHERE account_id = ?1 AND status = 'completed' AND id > ?2 AND id <= ?3 ORDER BY id",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {SCAN_COLUMNS} FROM scan
+         WHERE account_id = ?1 AND status = 'completed' AND id > ?2 AND id <= ?3 ORDER BY id"
+    ))
     .bind(account)
     .bind(window.after)
     .bind(window.upto)

@@ -2,6 +2,7 @@
 
 use sqlx::SqliteConnection;
 
+use super::scans::SCAN_COLUMNS;
 use super::{ScanRecord, StoreError};
 use crate::domain::{AccountId, ScanId};
 
@@ -12,11 +13,10 @@ pub async fn list_scans_before(
     before: Option<ScanId>,
     limit: i64,
 ) -> Result<Vec<ScanRecord>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT id, account_id, trigger, status, started_at, finished_at, buckets_total, buckets_done,
-                buckets_failed, error, encrypted, unencrypted, unknown, compliant, noncompliant, changes
-         FROM scan WHERE account_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {SCAN_COLUMNS} FROM scan
+         WHERE account_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3"
+    ))
     .bind(account)
     .bind(before)
     .bind(limit)

@@ -41,7 +41,8 @@ pub struct ScanSummary {
     pub changes: i64,
 }
 
-const SCAN_COLUMNS: &str = "id, account_id, trigger, status, started_at, finished_at, buckets_total, \
+/// The columns a [`ScanRecord`] is read from, in its order.
+pub(super) const SCAN_COLUMNS: &str = "id, account_id, trigger, status, started_at, finished_at, buckets_total, \
     buckets_done, buckets_failed, error, encrypted, unencrypted, unknown, compliant, noncompliant, changes";
 
 /// Starts a scan, or refuses with the id of the scan already running for this account (the
