@@ -200,10 +200,10 @@ fn transport(err: &reqwest::Error, config: &DeliveryConfig) -> SendFailure {
     } else {
         "the request failed".to_owned()
     };
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
+    // The causes only: reqwest's own message names the URL.
+    if let Some(cause) = std::error::Error::source(err) {
+        message.push_str(": ");
+        message.push_str(&crate::oss::error_chain(cause));
     }
     SendFailure::retry(message)
 }

@@ -9,6 +9,7 @@ pub mod retry;
 pub mod sign;
 pub mod xml;
 
+pub(crate) use client::error_chain;
 pub use client::{Answer, BucketAddress, ListBucketsQuery, OssClient, user_agent};
 pub use config::{ClientConfig, DEFAULT_ENDPOINT, OssArgs, RequestObserver, parse_endpoint};
 pub use credentials::{Credentials, CredentialsError, Secret};

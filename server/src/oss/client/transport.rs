@@ -286,7 +286,7 @@ fn config_error(e: impl std::fmt::Display) -> OssError {
 
 /// The error and its causes on one line; reqwest's top-level message alone ("error sending
 /// request") does not say whether DNS, TLS or the connection failed.
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
