@@ -84,6 +84,16 @@ pub struct Application {
 /// The name of the account row used until several accounts are supported.
 pub const DEFAULT_ACCOUNT: &str = "default";
 
+/// Where `serve` and `demo` listen unless told otherwise (`OSS_AUDIT_LISTEN`).
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
+
+/// [`DEFAULT_LISTEN`] as an address.
+pub fn default_listen() -> SocketAddr {
+    DEFAULT_LISTEN
+        .parse()
+        .unwrap_or_else(|_| unreachable!("DEFAULT_LISTEN is a socket address"))
+}
+
 /// Opens the store, marks scans left running by a dead process as interrupted, and returns the
 /// default account.
 pub async fn open_store(

@@ -22,7 +22,7 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Where the dashboard listens.
-    #[arg(long, env = "OSS_AUDIT_LISTEN", default_value = "127.0.0.1:3000")]
+    #[arg(long, env = "OSS_AUDIT_LISTEN", default_value = crate::startup::DEFAULT_LISTEN)]
     listen: SocketAddr,
 }
 

@@ -119,7 +119,9 @@ pub(super) async fn run(
             );
         }
         NotifyCommand::Deliver { notify } => {
-            let config = notify.config(Vec::new()).delivery(default_listen());
+            let config = notify
+                .config(Vec::new())
+                .delivery(crate::startup::default_listen());
             let deliverer = Deliverer::new(store, config).map_err(failed)?;
             let pass = deliverer.deliver_due(Utc::now()).await.map_err(failed)?;
             println!(
@@ -156,11 +158,6 @@ async fn account(store: &Store, endpoint: &str) -> Result<AccountId, StoreError>
     };
     tx.commit().await?;
     Ok(account)
-}
-
-/// The address `serve` listens on by default, for links when OSS_AUDIT_PUBLIC_URL is unset.
-fn default_listen() -> std::net::SocketAddr {
-    std::net::SocketAddr::from(([127, 0, 0, 1], 3000))
 }
 
 /// A target named by id or name.

@@ -15,7 +15,7 @@ use crate::startup::{Application, Settings, shutdown_signal};
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, env = "OSS_AUDIT_LISTEN", default_value = "127.0.0.1:3000")]
+    #[arg(long, env = "OSS_AUDIT_LISTEN", default_value = crate::startup::DEFAULT_LISTEN)]
     pub listen: SocketAddr,
     /// Time between scheduled scans, e.g. `1h` or `30m`; `0` disables the schedule.
     #[arg(long, env = "OSS_AUDIT_SCAN_INTERVAL", default_value = "1h", value_parser = parse_interval)]

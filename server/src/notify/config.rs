@@ -56,7 +56,7 @@ pub struct NotifyConfig {
 
 impl Default for NotifyConfig {
     fn default() -> Self {
-        let defaults = DeliveryConfig::new(local_url(SocketAddr::from(([127, 0, 0, 1], 3000))));
+        let defaults = DeliveryConfig::new(local_url(crate::startup::default_listen()));
         Self {
             public_url: None,
             retry_base: defaults.retry_base,
