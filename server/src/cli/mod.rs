@@ -104,6 +104,16 @@ impl Cli {
     }
 }
 
+/// Who the audit log names for a command run from this shell: `cli:$USER`, or `cli`.
+fn actor() -> String {
+    std::env::var("USER").map_or_else(|_| "cli".to_owned(), |user| format!("cli:{user}"))
+}
+
+/// A failure of anything but OSS, as its message (exit 1).
+fn failed(err: impl std::fmt::Display) -> CliError {
+    CliError::Failed(err.to_string())
+}
+
 /// Resolves the OSS flags and the credential variables.
 fn client_config(args: OssArgs) -> Result<ClientConfig, CliError> {
     let credentials = Credentials::from_env().map_err(|e| CliError::Config(e.to_string()))?;

@@ -5,8 +5,8 @@ use std::io::{BufRead as _, IsTerminal as _};
 
 use chrono::Utc;
 
-use super::CliError;
 use super::user::when;
+use super::{CliError, actor, failed};
 use crate::domain::{AccountId, TargetId};
 use crate::notify::{self, Deliverer, NewTarget, NotifyArgs, TargetError, TargetInput, TargetKind};
 use crate::startup::DEFAULT_ACCOUNT;
@@ -50,19 +50,11 @@ pub enum NotifyCommand {
     },
 }
 
-fn failed(err: impl std::fmt::Display) -> CliError {
-    CliError::Failed(err.to_string())
-}
-
 fn target_error(err: TargetError) -> CliError {
     match err {
         TargetError::Invalid(_) | TargetError::NameTaken(_) => CliError::Config(err.to_string()),
         other => CliError::Failed(other.to_string()),
     }
-}
-
-fn actor() -> String {
-    std::env::var("USER").map_or_else(|_| "cli".to_owned(), |user| format!("cli:{user}"))
 }
 
 /// Runs `command` against the database at `database_url`.

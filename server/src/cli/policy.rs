@@ -1,6 +1,6 @@
 //! `oss-audit policy show|set`, and the policy variables read at the start of `scan` and `serve`.
 
-use super::CliError;
+use super::{CliError, actor};
 use crate::domain::{AccountId, EncryptionRule, KmsDataEncryption, KmsKeyId, SseAlgorithm};
 use crate::policy::{Policy, Requirement, apply_policy, current_policy};
 use crate::store::Store;
@@ -106,9 +106,7 @@ pub(super) async fn run(
             let policy = args.resolve()?.ok_or_else(|| {
                 CliError::Config("policy set needs --policy any|kms|kms-cmk|sm4".into())
             })?;
-            let actor = std::env::var("USER")
-                .map_or_else(|_| "cli".to_owned(), |user| format!("cli:{user}"));
-            let judged = apply_policy(&store, account, &policy, &actor)
+            let judged = apply_policy(&store, account, &policy, &actor())
                 .await
                 .map_err(|e| CliError::Failed(e.to_string()))?;
             println!("policy set; {judged} buckets judged again");

@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::CliError;
 use super::user::when;
+use super::{CliError, actor, failed};
 use crate::domain::{AccountId, ReportId};
 use crate::report::{self, ReportError, ReportFormat, ReportTrigger};
 use crate::store::{self, Store};
@@ -54,10 +54,6 @@ fn parse_selector(raw: &str) -> Result<Selector, String> {
         .ok_or_else(|| format!("{raw:?} is not a report id or `latest` (see `report list`)"))
 }
 
-fn failed(err: impl std::fmt::Display) -> CliError {
-    CliError::Failed(err.to_string())
-}
-
 pub(super) async fn run(store: Store, command: ReportCommand) -> Result<(), CliError> {
     match command {
         ReportCommand::Create => create(&store).await,
@@ -83,9 +79,7 @@ async fn create(store: &Store) -> Result<(), CliError> {
     let Some(account) = account(store).await? else {
         return Err(failed(ReportError::NoCompletedScan));
     };
-    let actor =
-        std::env::var("USER").map_or_else(|_| "cli".to_owned(), |user| format!("cli:{user}"));
-    let created = report::create_report(store, account, ReportTrigger::Cli, &actor)
+    let created = report::create_report(store, account, ReportTrigger::Cli, &actor())
         .await
         .map_err(failed)?;
     let t = created.totals;

@@ -1,8 +1,8 @@
 //! `oss-audit token create|list|revoke`: API tokens. The token is printed once, on the last line
 //! of `create`'s output; only its digest is stored.
 
-use super::CliError;
 use super::user::when;
+use super::{CliError, actor, failed};
 use crate::auth::{Role, tokens};
 use crate::domain::TokenId;
 use crate::store::{self, Store};
@@ -41,16 +41,10 @@ fn parse_token_id(raw: &str) -> Result<TokenId, String> {
     TokenId::parse(raw).ok_or_else(|| format!("{raw:?} is not a token id (see `token list`)"))
 }
 
-fn failed(err: impl std::fmt::Display) -> CliError {
-    CliError::Failed(err.to_string())
-}
-
 pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliError> {
     match command {
         TokenCommand::Create { name, role } => {
-            let actor = std::env::var("USER")
-                .map_or_else(|_| "cli".to_owned(), |user| format!("cli:{user}"));
-            let created = tokens::create(&store, &name, role, &actor)
+            let created = tokens::create(&store, &name, role, &actor())
                 .await
                 .map_err(failed)?;
             println!(
