@@ -268,25 +268,22 @@ pub async fn update_compliance(
     judgements: &[(BucketId, Option<bool>)],
 ) -> Result<(), StoreError> {
     for chunk in judgements.chunks(10_000) {
-        let mut pairs = String::with_capacity(chunk.len() * 16 + 2);
-        pairs.push('[');
-        for (i, (bucket, compliant)) in chunk.iter().enumerate() {
-            let compliant = match compliant {
-                Some(true) => "1",
-                Some(false) => "0",
-                None => "null",
-            };
-            if i > 0 {
-                pairs.push(',');
-            }
-            pairs.push_str(&format!("[{bucket},{compliant}]"));
-        }
-        pairs.push(']');
+        let pairs: Vec<String> = chunk
+            .iter()
+            .map(|(bucket, compliant)| {
+                let compliant = match compliant {
+                    Some(true) => "1",
+                    Some(false) => "0",
+                    None => "null",
+                };
+                format!("[{bucket},{compliant}]")
+            })
+            .collect();
         sqlx::query(
             "UPDATE bucket SET compliant = j.value ->> 1 FROM json_each(?1) AS j
              WHERE bucket.id = j.value ->> 0 AND bucket.compliant IS NOT (j.value ->> 1)",
         )
-        .bind(pairs)
+        .bind(format!("[{}]", pairs.join(",")))
         .execute(&mut *conn)
         .await?;
     }
