@@ -53,7 +53,7 @@ impl AdminApp {
         let mut settings = Settings::for_tests(url, sandbox.client_config());
         settings.admin_password = Some(Secret::new(PASSWORD));
         // A queued test is sent at once (it wakes the worker); the short poll is a fallback.
-        settings.notify.poll_interval = Duration::from_millis(200);
+        settings.notify.timing.poll_interval = Duration::from_millis(200);
         let app = Application::build(settings).await.expect("app builds");
         let base = format!("http://{}", app.local_addr());
         let stop = CancellationToken::new();

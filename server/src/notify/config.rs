@@ -14,6 +14,22 @@ use crate::oss::Secret;
 pub struct DeliveryConfig {
     /// The dashboard's address, for links in messages (`<base>/reports/7`).
     pub public_url: Url,
+    pub timing: DeliveryTiming,
+}
+
+impl DeliveryConfig {
+    /// The defaults of `serve`, linking to `public_url`.
+    pub fn new(public_url: Url) -> Self {
+        Self {
+            public_url,
+            timing: DeliveryTiming::default(),
+        }
+    }
+}
+
+/// Retries, timeouts and polling of deliveries.
+#[derive(Debug, Clone, Copy)]
+pub struct DeliveryTiming {
     /// The wait after the first failed attempt; it doubles with each further failure.
     pub retry_base: Duration,
     /// The longest wait between two attempts.
@@ -26,11 +42,9 @@ pub struct DeliveryConfig {
     pub poll_interval: Duration,
 }
 
-impl DeliveryConfig {
-    /// The defaults of `serve`, linking to `public_url`.
-    pub fn new(public_url: Url) -> Self {
+impl Default for DeliveryTiming {
+    fn default() -> Self {
         Self {
-            public_url,
             retry_base: Duration::from_secs(30),
             retry_max: Duration::from_secs(3600),
             max_attempts: 10,
@@ -41,32 +55,13 @@ impl DeliveryConfig {
 }
 
 /// Notification settings of the long-running process.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NotifyConfig {
     /// The dashboard's public address; `None`: `http://<listen address>`.
     pub public_url: Option<Url>,
-    pub retry_base: Duration,
-    pub retry_max: Duration,
-    pub max_attempts: u32,
-    pub request_timeout: Duration,
-    pub poll_interval: Duration,
+    pub timing: DeliveryTiming,
     /// Targets from `OSS_AUDIT_WEBHOOK_URL` and friends, stored (named `env-…`) at start.
     pub env_targets: Vec<NewTarget>,
-}
-
-impl Default for NotifyConfig {
-    fn default() -> Self {
-        let defaults = DeliveryConfig::new(local_url(crate::startup::default_listen()));
-        Self {
-            public_url: None,
-            retry_base: defaults.retry_base,
-            retry_max: defaults.retry_max,
-            max_attempts: defaults.max_attempts,
-            request_timeout: defaults.request_timeout,
-            poll_interval: defaults.poll_interval,
-            env_targets: Vec::new(),
-        }
-    }
 }
 
 impl NotifyConfig {
@@ -74,11 +69,7 @@ impl NotifyConfig {
     pub fn delivery(&self, listen: SocketAddr) -> DeliveryConfig {
         DeliveryConfig {
             public_url: self.public_url.clone().unwrap_or_else(|| local_url(listen)),
-            retry_base: self.retry_base,
-            retry_max: self.retry_max,
-            max_attempts: self.max_attempts,
-            request_timeout: self.request_timeout,
-            poll_interval: self.poll_interval,
+            timing: self.timing,
         }
     }
 }
@@ -116,11 +107,13 @@ impl NotifyArgs {
     pub fn config(&self, env_targets: Vec<NewTarget>) -> NotifyConfig {
         NotifyConfig {
             public_url: self.public_url.clone(),
-            retry_base: self.notify_retry_base,
-            max_attempts: self.notify_max_attempts,
-            request_timeout: self.notify_timeout,
+            timing: DeliveryTiming {
+                retry_base: self.notify_retry_base,
+                max_attempts: self.notify_max_attempts,
+                request_timeout: self.notify_timeout,
+                ..DeliveryTiming::default()
+            },
             env_targets,
-            ..NotifyConfig::default()
         }
     }
 }

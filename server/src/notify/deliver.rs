@@ -49,7 +49,7 @@ impl Deliverer {
     /// are often reached through a proxy).
     pub fn new(store: Store, config: DeliveryConfig) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
-            .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
+            .connect_timeout(config.timing.request_timeout.min(Duration::from_secs(10)))
             // A receiver answering with a redirect would get the signed body elsewhere.
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
@@ -74,7 +74,7 @@ impl Deliverer {
     /// outcomes. Safe to run concurrently with itself: claims are taken in write transactions.
     pub async fn deliver_due(&self, now: DateTime<Utc>) -> Result<Pass, StoreError> {
         let mut pass = Pass::default();
-        let lease = chrono::Duration::from_std(self.config.request_timeout + LEASE_MARGIN)
+        let lease = chrono::Duration::from_std(self.config.timing.request_timeout + LEASE_MARGIN)
             .unwrap_or_else(|_| chrono::Duration::hours(1));
         loop {
             let claimed = {
@@ -122,8 +122,8 @@ impl Deliverer {
                 );
             }
             Err(failure) => {
-                let last =
-                    failure.permanent || delivery.attempts >= i64::from(self.config.max_attempts);
+                let last = failure.permanent
+                    || delivery.attempts >= i64::from(self.config.timing.max_attempts);
                 let retry_at = (!last).then(|| {
                     now + chrono::Duration::from_std(backoff(&self.config, delivery.attempts))
                         .unwrap_or_else(|_| chrono::Duration::hours(1))
@@ -162,9 +162,10 @@ impl Deliverer {
 pub fn backoff(config: &DeliveryConfig, failed_attempts: i64) -> Duration {
     let doublings = u32::try_from(failed_attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
     let full = config
+        .timing
         .retry_base
         .saturating_mul(2u32.saturating_pow(doublings))
-        .min(config.retry_max);
+        .min(config.timing.retry_max);
     let half = full / 2;
     let jitter = rand::rng().random_range(0..=half.as_millis().min(u128::from(u64::MAX)) as u64);
     half + Duration::from_millis(jitter)
@@ -177,8 +178,8 @@ mod tests {
     #[test]
     fn backoff_doubles_with_jitter_and_stops_at_the_cap() {
         let mut config = DeliveryConfig::new(url::Url::parse("http://127.0.0.1:3000").unwrap());
-        config.retry_base = Duration::from_secs(30);
-        config.retry_max = Duration::from_secs(3600);
+        config.timing.retry_base = Duration::from_secs(30);
+        config.timing.retry_max = Duration::from_secs(3600);
         for (failures, full) in [(1, 30), (2, 60), (3, 120), (8, 3600), (40, 3600)] {
             let full = Duration::from_secs(full);
             for _ in 0..50 {

@@ -18,7 +18,7 @@ mod target;
 mod targets;
 mod worker;
 
-pub use config::{DeliveryConfig, EnvTargetArgs, NotifyArgs, NotifyConfig};
+pub use config::{DeliveryConfig, DeliveryTiming, EnvTargetArgs, NotifyArgs, NotifyConfig};
 pub use deliver::{Deliverer, Pass};
 pub use event::{
     Became, BucketTransition, BucketsNoncompliant, Cause, Event, LISTED_AT_MOST,

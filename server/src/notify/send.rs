@@ -106,7 +106,7 @@ async fn attempt(
         .post(url)
         .headers(headers)
         .body(body)
-        .timeout(config.request_timeout)
+        .timeout(config.timing.request_timeout)
         .send()
         .await
         .map_err(|e| transport(&e, config))?;
@@ -192,7 +192,7 @@ fn transport(err: &reqwest::Error, config: &DeliveryConfig) -> SendFailure {
     if err.is_timeout() {
         return SendFailure::retry(format!(
             "no answer within {}",
-            humantime::format_duration(config.request_timeout)
+            humantime::format_duration(config.timing.request_timeout)
         ));
     }
     let mut message = if err.is_connect() {

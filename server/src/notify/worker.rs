@@ -14,7 +14,7 @@ use crate::store;
 /// Delivers until `shutdown` fires. A send in flight at shutdown is abandoned; its lease expires
 /// and the next start sends it again.
 pub async fn run_worker(deliverer: Deliverer, shutdown: CancellationToken) {
-    let poll = deliverer.config().poll_interval;
+    let poll = deliverer.config().timing.poll_interval;
     loop {
         // Registered before the pass, so an event queued during it wakes the next wait.
         let woken = QUEUED.notified();

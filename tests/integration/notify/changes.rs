@@ -33,8 +33,8 @@ impl Dashboard {
     async fn start(buckets: Vec<SandboxBucket>) -> Self {
         let app = PageApp::start_with(0, |settings| {
             settings.notify.public_url = Some(url::Url::parse(DASHBOARD).unwrap());
-            settings.notify.retry_base = Duration::from_millis(10);
-            settings.notify.poll_interval = Duration::from_millis(200);
+            settings.notify.timing.retry_base = Duration::from_millis(10);
+            settings.notify.timing.poll_interval = Duration::from_millis(200);
         })
         .await;
         for bucket in buckets {

@@ -173,7 +173,7 @@ async fn a_failing_receiver_gets_the_delivery_again_after_backoff_until_it_succe
 
 #[tokio::test]
 async fn deliveries_give_up_after_the_last_attempt_or_at_once_when_refused() {
-    let outbox = Outbox::new(|c| c.max_attempts = 3).await;
+    let outbox = Outbox::new(|c| c.timing.max_attempts = 3).await;
     let down = Receiver::start().await;
     down.fail_next(usize::MAX);
     let gone = Receiver::start().await;
@@ -205,7 +205,7 @@ async fn deliveries_give_up_after_the_last_attempt_or_at_once_when_refused() {
 
 #[tokio::test]
 async fn errors_never_carry_the_target_url_or_secret() {
-    let outbox = Outbox::new(|c| c.max_attempts = 1).await;
+    let outbox = Outbox::new(|c| c.timing.max_attempts = 1).await;
     let dingtalk = Receiver::start().await;
     // A receiver that repeats what it was sent must not make the error a leak.
     dingtalk.answer(

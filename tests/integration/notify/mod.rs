@@ -30,11 +30,11 @@ pub const DASHBOARD: &str = "https://audit.example.test/";
 /// passing a later `now` to `deliver_due` instead of waiting.
 pub fn fast_delivery() -> DeliveryConfig {
     let mut config = DeliveryConfig::new(url::Url::parse(DASHBOARD).unwrap());
-    config.retry_base = Duration::from_millis(10);
-    config.retry_max = Duration::from_millis(100);
-    config.max_attempts = 5;
-    config.request_timeout = Duration::from_secs(30);
-    config.poll_interval = Duration::from_millis(200);
+    config.timing.retry_base = Duration::from_millis(10);
+    config.timing.retry_max = Duration::from_millis(100);
+    config.timing.max_attempts = 5;
+    config.timing.request_timeout = Duration::from_secs(30);
+    config.timing.poll_interval = Duration::from_millis(200);
     config
 }
 

@@ -22,8 +22,8 @@ const URL_SECRET: &str = "hook-path-token-7788";
 async fn app() -> PageApp {
     PageApp::start_with(0, |settings| {
         settings.notify.public_url = Some(url::Url::parse(DASHBOARD).unwrap());
-        settings.notify.retry_base = Duration::from_millis(10);
-        settings.notify.poll_interval = Duration::from_millis(200);
+        settings.notify.timing.retry_base = Duration::from_millis(10);
+        settings.notify.timing.poll_interval = Duration::from_millis(200);
     })
     .await
 }
@@ -222,7 +222,7 @@ async fn only_admins_with_the_forms_csrf_token_manage_targets() {
 #[tokio::test]
 async fn a_receiver_that_never_answers_holds_up_no_scan() {
     let app = PageApp::start_with(0, |settings| {
-        settings.notify.request_timeout = Duration::from_secs(600);
+        settings.notify.timing.request_timeout = Duration::from_secs(600);
     })
     .await;
     let receiver = Receiver::start().await;
