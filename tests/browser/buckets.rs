@@ -2,16 +2,17 @@
 
 use std::collections::BTreeSet;
 
-use crate::app::{BrowserApp, PASSWORD};
 use crate::driver::with_browser;
+use crate::start;
+use crate::support::{PASSWORD, readable_unencrypted};
 
 /// Enough buckets for the unencrypted ones to fill several pages.
 const BUCKETS: usize = 400;
 
 #[tokio::test]
 async fn filtering_the_list_to_unencrypted_and_paging_shows_each_unencrypted_bucket_once() {
-    let app = BrowserApp::start(BUCKETS).await;
-    let expected: BTreeSet<String> = app.readable_unencrypted().into_iter().collect();
+    let app = start(BUCKETS).await;
+    let expected: BTreeSet<String> = app.names(readable_unencrypted).into_iter().collect();
 
     with_browser("buckets-filter", async |b| {
         b.sign_in(&app.base, "viewer", PASSWORD).await;

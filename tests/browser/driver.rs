@@ -12,6 +12,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
+use tempfile::TempDir;
 use tokio::process::{Child, Command};
 
 use crate::process::{CHROMEDRIVER, CHROMIUM, free_port, kill_group, require_installed};
@@ -41,7 +42,8 @@ pub struct Browser {
     pub client: Client,
     test: String,
     driver: Child,
-    profile: PathBuf,
+    /// Chromium's profile, removed with the session.
+    _profile: TempDir,
 }
 
 /// Opens a browser for `test`, runs `body` with it, and always closes it; a failing body leaves a
@@ -86,12 +88,12 @@ impl Browser {
             assert!(Instant::now() < deadline, "chromedriver listens on {port}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let profile = std::env::temp_dir().join(format!(
-            "oss-audit-chromium-{}-{test}-{port}",
-            std::process::id()
-        ));
+        let profile = tempfile::Builder::new()
+            .prefix(&format!("oss-audit-chromium-{test}-"))
+            .tempdir()
+            .expect("a profile folder");
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| (*f).to_owned()).collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
+        args.push(format!("--user-data-dir={}", profile.path().display()));
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
@@ -108,19 +110,18 @@ impl Browser {
             client,
             test: test.to_owned(),
             driver,
-            profile,
+            _profile: profile,
         }
     }
 
     /// Ends the session (Chromium quits), then chromedriver's whole process group, so nothing
-    /// outlives the test even when the browser hung.
+    /// outlives the test even when the browser hung; the profile goes last.
     async fn close(mut self) {
         let _ = self.client.clone().close().await;
         if let Some(pid) = self.driver.id() {
             kill_group(pid);
         }
         let _ = self.driver.wait().await;
-        let _ = std::fs::remove_dir_all(&self.profile);
     }
 
     /// Opens `url` and saves a screenshot named `step`.

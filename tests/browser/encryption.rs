@@ -2,15 +2,16 @@
 
 use oss_audit::domain::{EncryptionRule, KmsKeyId};
 
-use crate::app::{BrowserApp, PASSWORD};
 use crate::driver::with_browser;
+use crate::start;
+use crate::support::{PASSWORD, readable_encrypted, readable_unencrypted};
 
 const KEY: &str = "alias/browser-test-key";
 
 #[tokio::test]
 async fn changing_a_bucket_to_kms_with_a_key_id_on_its_page_puts_exactly_that_rule_in_oss() {
-    let app = BrowserApp::start(60).await;
-    let name = app.readable_unencrypted()[0].clone();
+    let app = start(60).await;
+    let name = app.names(readable_unencrypted)[0].clone();
     let mut expected = app.truth();
 
     with_browser("change-encryption", async |b| {
@@ -58,8 +59,8 @@ async fn changing_a_bucket_to_kms_with_a_key_id_on_its_page_puts_exactly_that_ru
 
 #[tokio::test]
 async fn removing_a_bucket_s_encryption_through_the_confirmation_page_leaves_no_rule_in_oss() {
-    let app = BrowserApp::start(60).await;
-    let name = app.readable_encrypted()[0].clone();
+    let app = start(60).await;
+    let name = app.names(readable_encrypted)[0].clone();
     let mut expected = app.truth();
 
     with_browser("remove-encryption", async |b| {

@@ -6,7 +6,6 @@
 //! `/usr/bin/chromedriver` (`bash tests/run` installs them). Screenshots of every page visited are
 //! saved to `tests/artifacts/screenshots/<test>-<step>.png`.
 
-mod app;
 mod buckets;
 mod driver;
 mod encryption;
@@ -15,4 +14,23 @@ mod overview;
 mod process;
 mod remediation;
 mod reports;
+#[path = "../support/mod.rs"]
+#[expect(
+    dead_code,
+    unused_imports,
+    reason = "the harness is shared with the integration tests, which use all of it"
+)]
+mod support;
 mod viewer;
+
+use oss_audit::auth::Role;
+use support::{PASSWORD, TestApp};
+
+/// The application over `buckets` seeded buckets, scanned once, with a user called `operator`
+/// and one called `viewer` (both with the harness's password), so pages open with data.
+async fn start(buckets: usize) -> TestApp {
+    let app = TestApp::scanned(buckets).await;
+    app.add_user("operator", Role::Operator, PASSWORD).await;
+    app.add_user("viewer", Role::Viewer, PASSWORD).await;
+    app
+}

@@ -1,16 +1,17 @@
 //! Signing in through the form and reading the overview's figures.
 
-use crate::app::{BrowserApp, PASSWORD};
 use crate::driver::with_browser;
+use crate::start;
+use crate::support::{PASSWORD, readable_encrypted, readable_unencrypted};
 
 #[tokio::test]
 async fn signing_in_through_the_form_shows_the_overview_with_the_sandbox_counts() {
-    let app = BrowserApp::start(120).await;
+    let app = start(120).await;
     let truth = app.truth();
     let total = truth.len();
-    let unknown = truth.values().filter(|t| t.denied).count();
-    let encrypted = app.readable_encrypted().len();
-    let unencrypted = app.readable_unencrypted().len();
+    let unknown = truth.values().filter(|b| b.access_denied).count();
+    let encrypted = app.names(readable_encrypted).len();
+    let unencrypted = app.names(readable_unencrypted).len();
     assert!(
         encrypted > 0 && unencrypted > 0 && unknown > 0,
         "the seed mixes every status"

@@ -2,14 +2,15 @@
 
 use oss_audit::domain::EncryptionRule;
 
-use crate::app::{BrowserApp, PASSWORD};
 use crate::driver::with_browser;
+use crate::start;
+use crate::support::{PASSWORD, readable_unencrypted};
 
 #[tokio::test]
 async fn one_click_remediation_encrypts_every_readable_unencrypted_bucket_and_nothing_else() {
-    let app = BrowserApp::start(120).await;
+    let app = start(120).await;
     let before = app.truth();
-    let targets = app.readable_unencrypted();
+    let targets = app.names(readable_unencrypted);
     assert!(
         targets.len() > 10,
         "the seed has unencrypted buckets to fix"
@@ -45,7 +46,7 @@ async fn one_click_remediation_encrypts_every_readable_unencrypted_bucket_and_no
     assert_eq!(after.len(), before.len());
     for (name, was) in &before {
         let now = &after[name];
-        if !was.denied && was.encryption.is_none() {
+        if !was.access_denied && was.encryption.is_none() {
             assert_eq!(
                 now.encryption,
                 Some(EncryptionRule::Aes256),

@@ -4,8 +4,9 @@
 
 use fantoccini::wd::PrintConfiguration;
 
-use crate::app::{BrowserApp, PASSWORD};
 use crate::driver::{artifacts_dir, with_browser};
+use crate::start;
+use crate::support::PASSWORD;
 
 /// Pages of a PDF, counted from its page objects (`/Type /Page`, not `/Type /Pages`).
 fn pdf_pages(pdf: &[u8]) -> usize {
@@ -17,7 +18,7 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 
 #[tokio::test]
 async fn an_html_report_renders_in_chromium_and_prints_to_pdf() {
-    let app = BrowserApp::start(30).await;
+    let app = start(30).await;
     let buckets = app.truth().len();
 
     with_browser("reports", async |b| {

@@ -3,14 +3,34 @@
 
 use reqwest::StatusCode;
 
-use crate::app::{BrowserApp, PASSWORD};
 use crate::driver::with_browser;
+use crate::start;
+use crate::support::{
+    PASSWORD, SESSION_COOKIE, TestApp, bare_browser, readable_encrypted, readable_unencrypted,
+};
+
+/// Posts `fields` to `path` from a plain HTTP client carrying the browser's `session` cookie: the
+/// request a page would send, for forms a page does not offer.
+async fn post_with_session(
+    app: &TestApp,
+    path: &str,
+    session: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    bare_browser()
+        .post(app.url(path))
+        .header("cookie", format!("{SESSION_COOKIE}={session}"))
+        .form(fields)
+        .send()
+        .await
+        .expect("request sent")
+}
 
 #[tokio::test]
 async fn a_viewer_sees_no_change_forms_and_a_direct_post_is_refused() {
-    let app = BrowserApp::start(60).await;
-    let unencrypted = app.readable_unencrypted()[0].clone();
-    let encrypted = app.readable_encrypted()[0].clone();
+    let app = start(60).await;
+    let unencrypted = app.names(readable_unencrypted)[0].clone();
+    let encrypted = app.names(readable_encrypted)[0].clone();
     let before = app.truth();
     let (mut session, mut token) = (String::new(), String::new());
 
@@ -78,7 +98,7 @@ async fn a_viewer_sees_no_change_forms_and_a_direct_post_is_refused() {
         ),
     ];
     for (path, form) in &refused {
-        let response = app.post_form(path, &session, form).await;
+        let response = post_with_session(&app, path, &session, form).await;
         assert_eq!(
             response.status(),
             StatusCode::FORBIDDEN,
@@ -89,6 +109,6 @@ async fn a_viewer_sees_no_change_forms_and_a_direct_post_is_refused() {
 
     // The same session and token are good: signing out with them works, so the 403s above were
     // the role's doing, not a stale token's.
-    let signed_out = app.post_form("/logout", &session, &fields(&[])).await;
+    let signed_out = post_with_session(&app, "/logout", &session, &fields(&[])).await;
     assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
 }

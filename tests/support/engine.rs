@@ -1,0 +1,114 @@
+//! `Audit`: the audit engine without the web (a store and a scanner over a sandbox), for tests
+//! of steps; and the store of a bare database.
+
+use oss_audit::domain::{AccountId, TargetId};
+use oss_audit::notify::{self, NewTarget, TargetInput};
+use oss_audit::oss::ClientConfig;
+use oss_audit::sandbox::SandboxHandle;
+use oss_audit::scan::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Scanner, Trigger};
+use oss_audit::store::Store;
+use oss_audit::view::BucketView;
+use tokio_util::sync::CancellationToken;
+
+use super::db::TestDb;
+use super::sandbox::{client, sandbox};
+
+/// The endpoint a bare store's account is recorded with.
+const ENDPOINT: &str = "https://oss-cn-hangzhou.aliyuncs.com";
+
+/// Opens (and migrates) the store on `db`, as the application does, with its account.
+pub async fn open_store(db: &TestDb) -> (Store, AccountId) {
+    open_store_for(db, ENDPOINT).await
+}
+
+async fn open_store_for(db: &TestDb, endpoint: &str) -> (Store, AccountId) {
+    oss_audit::startup::open_store(&db.url, endpoint)
+        .await
+        .expect("store opens")
+}
+
+/// Adds a notification target as the admin `ada` would.
+pub async fn add_target(
+    store: &Store,
+    account: AccountId,
+    kind: &str,
+    name: &str,
+    url: &str,
+    secret: &str,
+) -> TargetId {
+    let target = NewTarget::parse(&TargetInput {
+        kind,
+        name,
+        url,
+        secret,
+    })
+    .expect("a valid target");
+    notify::add_target(store, account, &target, "user:ada")
+        .await
+        .expect("target added")
+}
+
+/// An audit set-up: sandbox, database, store, account and scanner.
+pub struct Audit {
+    pub sandbox: SandboxHandle,
+    pub db: TestDb,
+    pub store: Store,
+    pub account: AccountId,
+    pub scanner: Scanner,
+}
+
+impl Audit {
+    /// Over a sandbox of `buckets` seeded buckets, with the harness's client.
+    pub async fn new(buckets: usize) -> Self {
+        Self::with_client(buckets, |_| {}).await
+    }
+
+    /// Over a sandbox of `buckets` seeded buckets, with the client adjusted by `tweak`.
+    pub async fn with_client(buckets: usize, tweak: impl FnOnce(&mut ClientConfig)) -> Self {
+        let sandbox = sandbox(buckets).await;
+        let client = client(&sandbox, tweak);
+        let db = TestDb::new();
+        let (store, account) = open_store_for(&db, client.config().endpoint.as_str()).await;
+        let scanner = Scanner::new(client, store.clone(), account);
+        Self {
+            sandbox,
+            db,
+            store,
+            account,
+            scanner,
+        }
+    }
+
+    /// Runs one scan to completion.
+    pub async fn scan(&self) -> ScanOutcome {
+        self.try_scan().await.expect("scan completes")
+    }
+
+    /// Runs one scan, which may fail.
+    pub async fn try_scan(&self) -> Result<ScanOutcome, ScanError> {
+        let (progress, _) = tokio::sync::watch::channel(ScanProgress::default());
+        let options = ScanOptions {
+            concurrency: 32,
+            trigger: Trigger::Cli,
+        };
+        self.scanner
+            .run(options, progress, CancellationToken::new())
+            .await
+    }
+
+    /// Every present bucket as the JSON outputs show it.
+    pub async fn views(&self) -> Vec<BucketView> {
+        let mut conn = self.store.acquire().await.expect("a connection");
+        oss_audit::store::list_current_buckets(&mut conn, self.account)
+            .await
+            .expect("buckets listed")
+            .iter()
+            .map(|r| BucketView::from_record(r).expect("a view"))
+            .collect()
+    }
+
+    /// How many rows `table` holds.
+    pub async fn rows(&self, table: &str) -> i64 {
+        self.db.rows(table).await
+    }
+}

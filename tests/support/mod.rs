@@ -1,0 +1,31 @@
+//! One test harness for the integration and the browser tests: the real application on port 0
+//! over a fresh OSS sandbox and its own SQLite file, people signing in as a role, API clients
+//! holding a role's token, the `oss-audit` binary run with a chosen environment, and a webhook
+//! receiver. It is the one place tests build server internals (settings, stores, sandboxes,
+//! users and tokens), so moving those inside the server means editing this folder only.
+
+mod api;
+mod app;
+mod cli;
+mod db;
+mod engine;
+mod hooks;
+mod launch;
+mod sandbox;
+mod wait;
+mod web;
+
+pub use api::{Api, Reply};
+pub use app::TestApp;
+pub use cli::{OssAudit, Serving, output_text, stderr, stdout};
+pub use db::TestDb;
+pub use engine::{Audit, add_target, open_store};
+pub use hooks::{Receiver, Recorded, verified_dingtalk, verified_webhook};
+pub use sandbox::{client, readable_encrypted, readable_unencrypted, sandbox, seeded_sandbox};
+pub use wait::until;
+pub use web::{
+    SESSION_COOKIE, Visitor, bare_browser, between, csrf_field, location, read_csv, set_cookie,
+};
+
+/// The password of every user the harness adds.
+pub const PASSWORD: &str = "correct horse battery staple";
