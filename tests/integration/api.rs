@@ -1,10 +1,11 @@
 //! The JSON API black-box over HTTP against the real application and the sandbox.
 
+use oss_audit::auth::Role;
 use serde_json::{Value, json};
 
-use crate::api_helpers::ApiApp;
+use crate::support::{Api, Reply, TestApp, readable_unencrypted};
 
-fn is_error(reply: &crate::api_helpers::Reply, status: u16, code: &str) {
+fn is_error(reply: &Reply, status: u16, code: &str) {
     assert_eq!(reply.status, status, "{}", reply.json);
     assert_eq!(reply.json["error"]["code"], code, "{}", reply.json);
     assert!(
@@ -16,9 +17,11 @@ fn is_error(reply: &crate::api_helpers::Reply, status: u16, code: &str) {
 
 #[tokio::test]
 async fn buckets_are_listed_filtered_and_paged_by_cursor() {
-    let app = ApiApp::start(260).await;
+    let app = TestApp::start(260).await;
+    let viewer = app.api(Role::Viewer).await;
+    app.scan_through_api().await;
     let truth = app.sandbox.buckets();
-    let all = app.all_buckets("").await;
+    let all = viewer.all_buckets("").await;
     assert_eq!(all.len(), 260);
     let names: Vec<_> = all
         .iter()
@@ -27,17 +30,17 @@ async fn buckets_are_listed_filtered_and_paged_by_cursor() {
     let truth_names: Vec<_> = truth.iter().map(|b| b.name.as_str().to_owned()).collect();
     assert_eq!(names, truth_names);
 
-    let unencrypted = truth
-        .iter()
-        .filter(|b| !b.access_denied && b.encryption.is_none())
-        .count();
+    let unencrypted = truth.iter().filter(|b| readable_unencrypted(b)).count();
     assert_eq!(
-        app.all_buckets("&status=unencrypted").await.len(),
+        viewer.all_buckets("&status=unencrypted").await.len(),
         unencrypted
     );
-    assert_eq!(app.all_buckets("&compliant=false").await.len(), unencrypted);
+    assert_eq!(
+        viewer.all_buckets("&compliant=false").await.len(),
+        unencrypted
+    );
     let denied = truth.iter().filter(|b| b.access_denied).count();
-    let unknown = app.all_buckets("&status=unknown").await;
+    let unknown = viewer.all_buckets("&status=unknown").await;
     assert_eq!(unknown.len(), denied);
     assert!(
         unknown
@@ -53,11 +56,11 @@ async fn buckets_are_listed_filtered_and_paged_by_cursor() {
                     .is_some_and(|r| r.algorithm().as_str() == "KMS")
         })
         .count();
-    assert_eq!(app.all_buckets("&sse_algorithm=KMS").await.len(), kms);
+    assert_eq!(viewer.all_buckets("&sse_algorithm=KMS").await.len(), kms);
     let region = truth[0].region.as_str();
     let in_region = truth.iter().filter(|b| b.region.as_str() == region).count();
     assert_eq!(
-        app.all_buckets(&format!("&region={region}")).await.len(),
+        viewer.all_buckets(&format!("&region={region}")).await.len(),
         in_region
     );
     let part = &truth[5].name.as_str()[..6];
@@ -65,30 +68,37 @@ async fn buckets_are_listed_filtered_and_paged_by_cursor() {
         .iter()
         .filter(|b| b.name.as_str().contains(part))
         .count();
-    assert_eq!(app.all_buckets(&format!("&q={part}")).await.len(), matching);
+    assert_eq!(
+        viewer.all_buckets(&format!("&q={part}")).await.len(),
+        matching
+    );
 }
 
 #[tokio::test]
 async fn a_bucket_comes_with_its_history() {
-    let app = ApiApp::start(30).await;
+    let app = TestApp::start(30).await;
+    let viewer = app.api(Role::Viewer).await;
+    app.scan_through_api().await;
     let target = app
         .sandbox
         .buckets()
         .into_iter()
-        .find(|b| !b.access_denied && b.encryption.is_none())
+        .find(readable_unencrypted)
         .unwrap();
-    let detail = app.get(&format!("/api/v1/buckets/{}", target.name)).await;
+    let detail = viewer
+        .get(&format!("/api/v1/buckets/{}", target.name))
+        .await;
     assert_eq!(detail.status, 200);
     assert_eq!(detail.json["status"], "unencrypted");
     assert_eq!(detail.json["history"].as_array().unwrap().len(), 1);
     assert!(detail.json["request_id"].is_string());
     is_error(
-        &app.get("/api/v1/buckets/not-in-the-inventory").await,
+        &viewer.get("/api/v1/buckets/not-in-the-inventory").await,
         404,
         "not_found",
     );
     is_error(
-        &app.get("/api/v1/buckets/Bad_Name").await,
+        &viewer.get("/api/v1/buckets/Bad_Name").await,
         400,
         "invalid_input",
     );
@@ -96,18 +106,19 @@ async fn a_bucket_comes_with_its_history() {
 
 #[tokio::test]
 async fn put_and_delete_change_oss_re_read_it_and_log_who_did_it() {
-    let app = ApiApp::start(40).await;
+    let app = TestApp::start(40).await;
+    let viewer = app.api(Role::Viewer).await;
+    let operator = app.api(Role::Operator).await;
+    app.scan_through_api().await;
     let target = app
         .sandbox
         .buckets()
         .into_iter()
-        .find(|b| !b.access_denied && b.encryption.is_none())
+        .find(readable_unencrypted)
         .unwrap();
     let path = format!("/api/v1/buckets/{}/encryption", target.name);
     let body = json!({"sse_algorithm": "KMS", "kms_master_key_id": "alias/prod", "kms_data_encryption": "SM4"});
-    let put = app
-        .call("PUT", &path, Some(&app.operator), Some(body))
-        .await;
+    let put = operator.call("PUT", &path, Some(body)).await;
     assert_eq!(put.status, 200, "{}", put.json);
     assert_eq!(put.json["status"], "encrypted");
     assert_eq!(put.json["sse_algorithm"], "KMS");
@@ -122,7 +133,7 @@ async fn put_and_delete_change_oss_re_read_it_and_log_who_did_it() {
         .unwrap();
     assert_eq!(held.kms_key_id().map(|k| k.as_str()), Some("alias/prod"));
 
-    let delete = app.call("DELETE", &path, Some(&app.operator), None).await;
+    let delete = operator.call("DELETE", &path, None).await;
     assert_eq!(delete.status, 200, "{}", delete.json);
     assert_eq!(delete.json["status"], "unencrypted");
     assert_eq!(
@@ -130,7 +141,7 @@ async fn put_and_delete_change_oss_re_read_it_and_log_who_did_it() {
         None
     );
 
-    let log = app
+    let log = viewer
         .get(&format!("/api/v1/audit-log?bucket={}", target.name))
         .await;
     let entries = log.json["entries"].as_array().unwrap();
@@ -144,7 +155,9 @@ async fn put_and_delete_change_oss_re_read_it_and_log_who_did_it() {
     }
     assert_eq!(entries[1]["before"]["status"], "unencrypted");
     assert_eq!(entries[1]["after"]["sse_algorithm"], "KMS");
-    let detail = app.get(&format!("/api/v1/buckets/{}", target.name)).await;
+    let detail = viewer
+        .get(&format!("/api/v1/buckets/{}", target.name))
+        .await;
     assert_eq!(
         detail.json["history"].as_array().unwrap().len(),
         3,
@@ -154,27 +167,27 @@ async fn put_and_delete_change_oss_re_read_it_and_log_who_did_it() {
 
 #[tokio::test]
 async fn an_oss_refusal_is_a_502_with_code_and_request_id_and_is_logged() {
-    let app = ApiApp::start(60).await;
+    let app = TestApp::start(60).await;
+    let viewer = app.api(Role::Viewer).await;
+    let operator = app.api(Role::Operator).await;
+    app.scan_through_api().await;
     let denied = app
         .sandbox
         .buckets()
         .into_iter()
         .find(|b| b.access_denied)
         .unwrap();
-    let detail = app.get(&format!("/api/v1/buckets/{}", denied.name)).await;
+    let detail = viewer
+        .get(&format!("/api/v1/buckets/{}", denied.name))
+        .await;
     assert_eq!(detail.json["status"], "unknown");
     let path = format!("/api/v1/buckets/{}/encryption", denied.name);
-    let put = app
-        .call(
-            "PUT",
-            &path,
-            Some(&app.operator),
-            Some(json!({"sse_algorithm": "AES256"})),
-        )
+    let put = operator
+        .call("PUT", &path, Some(json!({"sse_algorithm": "AES256"})))
         .await;
     is_error(&put, 502, "AccessDenied");
     assert!(put.json["error"]["request_id"].is_string());
-    let log = app
+    let log = viewer
         .get(&format!("/api/v1/audit-log?bucket={}", denied.name))
         .await;
     assert_eq!(log.json["entries"][0]["outcome"], "AccessDenied");
@@ -183,7 +196,10 @@ async fn an_oss_refusal_is_a_502_with_code_and_request_id_and_is_logged() {
 
 #[tokio::test]
 async fn invalid_requests_are_400s_that_change_nothing() {
-    let app = ApiApp::start(20).await;
+    let app = TestApp::start(20).await;
+    let viewer = app.api(Role::Viewer).await;
+    let operator = app.api(Role::Operator).await;
+    app.scan_through_api().await;
     let target = app
         .sandbox
         .buckets()
@@ -203,16 +219,14 @@ async fn invalid_requests_are_400s_that_change_nothing() {
     ];
     for body in bodies {
         is_error(
-            &app.call("PUT", &path, Some(&app.operator), Some(body))
-                .await,
+            &operator.call("PUT", &path, Some(body)).await,
             400,
             "invalid_input",
         );
     }
     let raw = |body: String| {
-        app.http
-            .put(format!("{}{path}", app.base))
-            .bearer_auth(&app.operator)
+        operator
+            .request("PUT", &path)
             .header("content-type", "application/json")
             .body(body)
             .send()
@@ -227,34 +241,34 @@ async fn invalid_requests_are_400s_that_change_nothing() {
         assert_eq!(json["error"]["code"], "invalid_input");
     }
     is_error(
-        &app.get("/api/v1/buckets?status=bogus").await,
+        &viewer.get("/api/v1/buckets?status=bogus").await,
         400,
         "invalid_input",
     );
     is_error(
-        &app.get("/api/v1/buckets?limit=0").await,
+        &viewer.get("/api/v1/buckets?limit=0").await,
         400,
         "invalid_input",
     );
     is_error(
-        &app.call(
-            "PUT",
-            "/api/v1/buckets/Bad_Name/encryption",
-            Some(&app.operator),
-            Some(json!({"sse_algorithm": "AES256"})),
-        )
-        .await,
+        &operator
+            .call(
+                "PUT",
+                "/api/v1/buckets/Bad_Name/encryption",
+                Some(json!({"sse_algorithm": "AES256"})),
+            )
+            .await,
         400,
         "invalid_input",
     );
     is_error(
-        &app.call(
-            "PUT",
-            "/api/v1/buckets/not-in-the-inventory/encryption",
-            Some(&app.operator),
-            Some(json!({"sse_algorithm": "AES256"})),
-        )
-        .await,
+        &operator
+            .call(
+                "PUT",
+                "/api/v1/buckets/not-in-the-inventory/encryption",
+                Some(json!({"sse_algorithm": "AES256"})),
+            )
+            .await,
         404,
         "not_found",
     );
@@ -263,45 +277,43 @@ async fn invalid_requests_are_400s_that_change_nothing() {
         before,
         "OSS was never called"
     );
-    is_error(&app.get("/api/v1/no-such-route").await, 404, "not_found");
+    is_error(&viewer.get("/api/v1/no-such-route").await, 404, "not_found");
 }
 
 #[tokio::test]
 async fn tokens_and_roles_are_enforced() {
-    let app = ApiApp::start(10).await;
+    let app = TestApp::start(10).await;
+    let viewer = app.api(Role::Viewer).await;
+    let operator = app.api(Role::Operator).await;
+    app.scan_through_api().await;
     is_error(
-        &app.call("GET", "/api/v1/buckets", None, None).await,
+        &app.anonymous().call("GET", "/api/v1/buckets", None).await,
         401,
         "unauthorized",
     );
     is_error(
-        &app.call("GET", "/api/v1/buckets", Some("oa_not-a-real-token"), None)
+        &Api::new(&app.base, Some("oa_not-a-real-token".to_owned()))
+            .call("GET", "/api/v1/buckets", None)
             .await,
         401,
         "unauthorized",
     );
     let bucket = app.sandbox.buckets()[0].name.to_string();
-    let put = app
+    let put = viewer
         .call(
             "PUT",
             &format!("/api/v1/buckets/{bucket}/encryption"),
-            Some(&app.viewer),
             Some(json!({"sse_algorithm": "AES256"})),
         )
         .await;
     is_error(&put, 403, "forbidden");
     is_error(
-        &app.call("POST", "/api/v1/scans", Some(&app.viewer), None)
-            .await,
+        &viewer.call("POST", "/api/v1/scans", None).await,
         403,
         "forbidden",
     );
     is_error(
-        &app.call(
-            "PUT",
-            "/api/v1/policy",
-            Some(&app.operator),
-            Some(json!({"requirement": "any", "remediation_target": {"sse_algorithm": "AES256"}})),
+        &operator.call("PUT", "/api/v1/policy", Some(json!({"requirement": "any", "remediation_target": {"sse_algorithm": "AES256"}})),
         )
         .await,
         403,
@@ -346,14 +358,18 @@ fn least_role(method: &str, path: &str) -> usize {
 
 #[tokio::test]
 async fn every_route_refuses_anonymous_callers_and_roles_below_its_own() {
-    let app = ApiApp::start(5).await;
-    let tokens = [app.viewer.clone(), app.operator.clone(), app.admin.clone()];
+    let app = TestApp::start(5).await;
+    let viewer = app.api(Role::Viewer).await;
+    let operator = app.api(Role::Operator).await;
+    let admin = app.api(Role::Admin).await;
+    app.scan_through_api().await;
+    let tokens = [&viewer, &operator, &admin];
     for (method, path, body) in ROUTES {
         let body: Option<Value> = body.map(|b| serde_json::from_str(b).unwrap());
-        let anonymous = app.call(method, path, None, body.clone()).await;
+        let anonymous = app.anonymous().call(method, path, body.clone()).await;
         assert_eq!(anonymous.status, 401, "{method} {path} anonymous");
         for (rank, token) in tokens.iter().enumerate() {
-            let reply = app.call(method, path, Some(token), body.clone()).await;
+            let reply = token.call(method, path, body.clone()).await;
             if rank < least_role(method, path) {
                 assert_eq!(reply.status, 403, "{method} {path} as rank {rank}");
             } else {
@@ -367,60 +383,55 @@ async fn every_route_refuses_anonymous_callers_and_roles_below_its_own() {
     }
     // POST /api/v1/scans starts work, so it is checked last.
     assert_eq!(
-        app.call("POST", "/api/v1/scans", None, None).await.status,
+        app.anonymous()
+            .call("POST", "/api/v1/scans", None)
+            .await
+            .status,
         401
     );
+    assert_eq!(viewer.call("POST", "/api/v1/scans", None).await.status, 403);
     assert_eq!(
-        app.call("POST", "/api/v1/scans", Some(&app.viewer), None)
-            .await
-            .status,
-        403
-    );
-    assert_eq!(
-        app.call("POST", "/api/v1/scans", Some(&app.operator), None)
-            .await
-            .status,
+        operator.call("POST", "/api/v1/scans", None).await.status,
         202
     );
 }
 
 #[tokio::test]
 async fn a_second_scan_request_is_a_409_while_one_runs() {
-    let app = ApiApp::start_unscanned(200).await;
+    let app = TestApp::start(200).await;
+    let viewer = app.api(Role::Viewer).await;
+    let operator = app.api(Role::Operator).await;
+    let admin = app.api(Role::Admin).await;
     app.sandbox.set_latency_ms(20);
-    let first = app
-        .call("POST", "/api/v1/scans", Some(&app.operator), None)
-        .await;
+    let first = operator.call("POST", "/api/v1/scans", None).await;
     assert_eq!(first.status, 202);
     is_error(
-        &app.call("POST", "/api/v1/scans", Some(&app.admin), None)
-            .await,
+        &admin.call("POST", "/api/v1/scans", None).await,
         409,
         "conflict",
     );
     let id = first.json["id"].as_i64().unwrap();
-    let scan = app.wait_for_scan(id).await;
+    app.wait_for_scan(id).await;
+    let scan = viewer.get(&format!("/api/v1/scans/{id}")).await.json;
     assert_eq!(scan["status"], "completed");
     assert_eq!(scan["buckets_total"], 200);
     assert_eq!(scan["buckets_done"], 200);
     for key in ["started_at", "finished_at", "buckets_failed", "trigger"] {
         assert!(!scan[key].is_null(), "{key}");
     }
-    let list = app.get("/api/v1/scans").await;
+    let list = viewer.get("/api/v1/scans").await;
     assert_eq!(list.json["scans"][0]["id"], id);
 }
 
 #[tokio::test]
 async fn one_click_remediation_encrypts_readable_unencrypted_buckets_and_nothing_else() {
-    let app = ApiApp::start(120).await;
+    let app = TestApp::start(120).await;
+    let viewer = app.api(Role::Viewer).await;
+    let operator = app.api(Role::Operator).await;
+    app.scan_through_api().await;
     let before = app.sandbox.buckets();
-    let result = app
-        .call(
-            "POST",
-            "/api/v1/remediations",
-            Some(&app.operator),
-            Some(json!({})),
-        )
+    let result = operator
+        .call("POST", "/api/v1/remediations", Some(json!({})))
         .await;
     assert_eq!(result.status, 200, "{}", result.json);
     let mut remediated: Vec<_> = result.json["remediated"]
@@ -432,7 +443,7 @@ async fn one_click_remediation_encrypts_readable_unencrypted_buckets_and_nothing
     remediated.sort();
     let expected: Vec<_> = before
         .iter()
-        .filter(|b| !b.access_denied && b.encryption.is_none())
+        .filter(|b| readable_unencrypted(b))
         .map(|b| b.name.to_string())
         .collect();
     assert_eq!(remediated, expected);
@@ -453,8 +464,8 @@ async fn one_click_remediation_encrypts_readable_unencrypted_buckets_and_nothing
             );
         }
     }
-    assert_eq!(app.all_buckets("&compliant=false").await.len(), 0);
-    let log = app.get("/api/v1/audit-log?limit=1000").await;
+    assert_eq!(viewer.all_buckets("&compliant=false").await.len(), 0);
+    let log = viewer.get("/api/v1/audit-log?limit=1000").await;
     let remediations = log.json["entries"]
         .as_array()
         .unwrap()
@@ -470,11 +481,10 @@ async fn one_click_remediation_encrypts_readable_unencrypted_buckets_and_nothing
         .unwrap()
         .name
         .to_string();
-    let named = app
+    let named = operator
         .call(
             "POST",
             "/api/v1/remediations",
-            Some(&app.operator),
             Some(json!({"buckets": [denied]})),
         )
         .await;
@@ -490,33 +500,38 @@ async fn one_click_remediation_encrypts_readable_unencrypted_buckets_and_nothing
 
 #[tokio::test]
 async fn the_policy_is_read_by_viewers_and_set_by_admins_only() {
-    let app = ApiApp::start(80).await;
-    let policy = app.get("/api/v1/policy").await;
+    let app = TestApp::start(80).await;
+    let viewer = app.api(Role::Viewer).await;
+    let admin = app.api(Role::Admin).await;
+    app.scan_through_api().await;
+    let policy = viewer.get("/api/v1/policy").await;
     assert_eq!(policy.json["requirement"], "any");
     assert_eq!(policy.json["remediation_target"]["sse_algorithm"], "AES256");
     let invalid = json!({"requirement": "kms", "remediation_target": {"sse_algorithm": "AES256"}});
     is_error(
-        &app.call("PUT", "/api/v1/policy", Some(&app.admin), Some(invalid))
-            .await,
+        &admin.call("PUT", "/api/v1/policy", Some(invalid)).await,
         400,
         "invalid_input",
     );
     let kms = json!({"requirement": "kms", "remediation_target": {"sse_algorithm": "KMS"}});
-    let set = app
-        .call("PUT", "/api/v1/policy", Some(&app.admin), Some(kms))
-        .await;
+    let set = admin.call("PUT", "/api/v1/policy", Some(kms)).await;
     assert_eq!(set.status, 200, "{}", set.json);
-    let compliant = app.all_buckets("&compliant=true").await;
+    let compliant = viewer.all_buckets("&compliant=true").await;
     assert!(compliant.iter().all(|b| b["sse_algorithm"] == "KMS"));
     assert!(!compliant.is_empty());
-    let log = app.get("/api/v1/audit-log?actor=token:admin-token").await;
+    let log = viewer
+        .get("/api/v1/audit-log?actor=token:admin-token")
+        .await;
     assert_eq!(log.json["entries"][0]["action"], "set-policy");
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
-    let app = ApiApp::start_unscanned(1).await;
-    let doc = app.call("GET", "/api/v1/openapi.json", None, None).await;
+    let app = TestApp::start(1).await;
+    let doc = app
+        .anonymous()
+        .call("GET", "/api/v1/openapi.json", None)
+        .await;
     assert_eq!(doc.status, 200);
     assert!(doc.json["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc.json["paths"].as_object().unwrap();
@@ -536,14 +551,10 @@ async fn the_openapi_document_describes_every_route() {
 
 #[tokio::test]
 async fn metrics_count_buckets_oss_requests_and_http_requests() {
-    let app = ApiApp::start(30).await;
-    let response = app
-        .http
-        .get(format!("{}/metrics", app.base))
-        .bearer_auth(&app.viewer)
-        .send()
-        .await
-        .unwrap();
+    let app = TestApp::start(30).await;
+    let viewer = app.api(Role::Viewer).await;
+    app.scan_through_api().await;
+    let response = viewer.request("GET", "/metrics").send().await.unwrap();
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     let denied = app
@@ -569,15 +580,14 @@ async fn metrics_count_buckets_oss_requests_and_http_requests() {
         text.contains("oss_audit_scans{status=\"completed\"} 1"),
         "{text}"
     );
-    let health = app.call("GET", "/healthz", None, None).await;
+    let health = app.anonymous().call("GET", "/healthz", None).await;
     assert_eq!(health.status, 200);
 }
 
 #[tokio::test]
 async fn a_wrong_method_is_a_json_405() {
-    let app = ApiApp::start_unscanned(1).await;
-    let reply = app
-        .call("PATCH", "/api/v1/policy", Some(&app.admin), None)
-        .await;
+    let app = TestApp::start(1).await;
+    let admin = app.api(Role::Admin).await;
+    let reply = admin.call("PATCH", "/api/v1/policy", None).await;
     is_error(&reply, 405, "method_not_allowed");
 }

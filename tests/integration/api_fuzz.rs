@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use tokio::process::Command;
 
-use crate::api_helpers::ApiApp;
-use crate::helpers::TestDb;
+use oss_audit::auth::Role;
+
+use crate::support::TestApp;
 
 /// Test cases per API operation and phase.
 const MAX_EXAMPLES: &str = "50";
@@ -106,8 +107,9 @@ fn summary(stdout: &str) -> (u64, u64, u64) {
 /// Gives the inventory and the audit log every shape the schema describes: encrypted,
 /// unencrypted and unknown buckets, a change OSS refused (`after` is null), a change that
 /// worked, a remediation and a second scan.
-async fn vary_the_data(app: &ApiApp) {
-    let buckets = app.all_buckets("").await;
+async fn vary_the_data(app: &TestApp) {
+    let operator = app.api(Role::Operator).await;
+    let buckets = operator.all_buckets("").await;
     let named = |status: &str| {
         buckets
             .iter()
@@ -119,11 +121,12 @@ async fn vary_the_data(app: &ApiApp) {
     let (plain, denied) = (named("unencrypted"), named("unknown"));
     let put = |name: &str| {
         let path = format!("/api/v1/buckets/{name}/encryption");
+        let operator = &operator;
         async move {
-            app.call(
+            operator
+                .call(
                 "PUT",
                 &path,
-                Some(&app.operator),
                 Some(
                     serde_json::json!({"sse_algorithm": "KMS", "kms_master_key_id": "alias/fuzz"}),
                 ),
@@ -133,21 +136,20 @@ async fn vary_the_data(app: &ApiApp) {
     };
     assert_eq!(put(&plain).await.status, 200);
     assert_eq!(put(&denied).await.status, 502);
-    let remediation = app
+    let remediation = operator
         .call(
             "POST",
             "/api/v1/remediations",
-            Some(&app.operator),
             Some(serde_json::json!({"buckets": [denied]})),
         )
         .await;
     assert_eq!(remediation.status, 200, "{}", remediation.json);
-    let scan = app.scan_to_completion().await;
+    let scan = app.scan_through_api().await;
     assert_eq!(scan["status"], "completed", "{scan}");
 }
 
 /// How many operations (path and method pairs) the served OpenAPI document lists.
-async fn documented_operations(app: &ApiApp) -> u64 {
+async fn documented_operations(app: &TestApp) -> u64 {
     let document: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", app.base))
         .await
         .expect("the OpenAPI document is served")
@@ -166,22 +168,24 @@ async fn documented_operations(app: &ApiApp) -> u64 {
 #[tokio::test]
 async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_openapi_document() {
     let mut command = schemathesis();
-    let app = ApiApp::start(40).await;
+    let app = TestApp::start(40).await;
+    app.scan_through_api().await;
+    let admin = app.api(Role::Admin).await;
     vary_the_data(&app).await;
     let started = Instant::now();
     // Its working directory is a scratch one: nothing is written into the repository.
-    let scratch = TestDb::new();
-    let config = scratch.dir.join("schemathesis.toml");
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let config = scratch.path().join("schemathesis.toml");
     std::fs::write(&config, CONFIG).unwrap();
     command
-        .current_dir(&scratch.dir)
+        .current_dir(scratch.path())
         .arg("--config-file")
         .arg(&config)
         .args([
             "run",
             &format!("{}/api/v1/openapi.json", app.base),
             "--header",
-            &format!("Authorization: Bearer {}", app.admin),
+            &format!("Authorization: Bearer {}", admin.token()),
             "--checks",
             CHECKS,
             "--max-examples",
@@ -201,7 +205,7 @@ async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_openapi_do
         .env("NO_COLOR", "1")
         .env(
             "HYPOTHESIS_STORAGE_DIRECTORY",
-            scratch.dir.join(".hypothesis"),
+            scratch.path().join(".hypothesis"),
         )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -240,13 +244,14 @@ async fn schemathesis_finds_no_server_error_and_no_answer_outside_the_openapi_do
 /// Found by fuzzing: a path parameter that is not UTF-8 once decoded was a `text/plain` 400.
 #[tokio::test]
 async fn path_parameters_that_are_not_utf8_are_json_400s() {
-    let app = ApiApp::start_unscanned(1).await;
+    let app = TestApp::start(1).await;
+    let admin = app.api(Role::Admin).await;
     for (method, path) in [
         ("GET", "/api/v1/buckets/%FF"),
         ("DELETE", "/api/v1/buckets/%FF/encryption"),
         ("GET", "/api/v1/scans/%FF"),
     ] {
-        let reply = app.call(method, path, Some(&app.admin), None).await;
+        let reply = admin.call(method, path, None).await;
         assert_eq!(reply.status, 400, "{method} {path}");
         assert_eq!(
             reply.json["error"]["code"], "invalid_input",

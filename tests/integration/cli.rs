@@ -5,33 +5,12 @@ use std::process::Output;
 
 use oss_audit::sandbox::SandboxHandle;
 
-use crate::helpers::sandbox;
+use crate::support::{OssAudit, Visitor, readable_unencrypted, sandbox, stderr, stdout};
 
 /// Runs `oss-audit ARGS` with the sandbox's credentials, reaching it through `HTTP_PROXY` (the
 /// standard variable, as a corporate network would set it) on the production endpoint name.
 async fn oss_audit(sandbox: &SandboxHandle, args: &[&str]) -> Output {
-    let credentials = sandbox.credentials();
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"));
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("OSS_ENDPOINT", "http://oss-cn-hangzhou.aliyuncs.com")
-        .env("HTTP_PROXY", sandbox.proxy_url())
-        .env("OSS_ACCESS_KEY_ID", &credentials.access_key_id)
-        .env(
-            "OSS_ACCESS_KEY_SECRET",
-            credentials.access_key_secret.expose(),
-        );
-    command.output().await.expect("oss-audit runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    OssAudit::new(args).sandbox(sandbox).output().await
 }
 
 #[tokio::test]
@@ -53,7 +32,7 @@ async fn encryption_put_get_delete_round_trip() {
     let bucket = sandbox
         .buckets()
         .into_iter()
-        .find(|b| !b.access_denied && b.encryption.is_none())
+        .find(readable_unencrypted)
         .unwrap();
     let name = bucket.name.as_str();
 
@@ -181,13 +160,10 @@ async fn an_oss_refusal_exits_non_zero_with_code_and_request_id() {
 
 #[tokio::test]
 async fn missing_credentials_name_the_variables() {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"))
-        .args(["buckets"])
-        .env_clear()
+    let output = OssAudit::new(&["buckets"])
         .env("OSS_ACCESS_KEY_ID", "only-the-id")
         .output()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("OSS_ACCESS_KEY_SECRET"),
@@ -200,20 +176,11 @@ async fn missing_credentials_name_the_variables() {
 async fn the_secret_never_appears_in_output_even_with_debug_logs() {
     let sandbox = sandbox(10).await;
     let credentials = sandbox.credentials();
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"))
-        .args(["buckets"])
-        .env_clear()
+    let output = OssAudit::new(&["buckets"])
+        .sandbox(&sandbox)
         .env("OSS_AUDIT_LOG", "trace")
-        .env("OSS_ENDPOINT", "http://oss-cn-hangzhou.aliyuncs.com")
-        .env("HTTP_PROXY", sandbox.proxy_url())
-        .env("OSS_ACCESS_KEY_ID", &credentials.access_key_id)
-        .env(
-            "OSS_ACCESS_KEY_SECRET",
-            credentials.access_key_secret.expose(),
-        )
         .output()
-        .await
-        .unwrap();
+        .await;
     assert!(output.status.success(), "{}", stderr(&output));
     let all = format!("{}{}", stdout(&output), stderr(&output));
     assert!(!all.contains(credentials.access_key_secret.expose()));
@@ -244,13 +211,7 @@ async fn demo_announcement(
 async fn demo_serves_a_dashboard_of_every_seeded_bucket_until_interrupted() {
     use tokio::io::AsyncBufReadExt;
 
-    let mut demo = tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"))
-        .args(["demo", "--buckets", "40", "--listen", "127.0.0.1:0"])
-        .env_remove("OSS_AUDIT_ADMIN_PASSWORD")
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("demo starts");
+    let mut demo = OssAudit::new(&["demo", "--buckets", "40", "--listen", "127.0.0.1:0"]).spawn();
     let mut lines = tokio::io::BufReader::new(demo.stdout.take().unwrap()).lines();
     let announced = tokio::time::timeout(
         std::time::Duration::from_secs(60),
@@ -271,48 +232,18 @@ async fn demo_serves_a_dashboard_of_every_seeded_bucket_until_interrupted() {
     );
 
     // Sign in as a browser would: the form's token (and its cookie), then the form.
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let base = format!("http://{address}");
-    let login = http.get(format!("{base}/login")).send().await.unwrap();
-    assert_eq!(login.status(), 200);
-    let token = crate::app_helpers::csrf_field(&login.text().await.unwrap());
-    let fields = [
-        ("username", "admin"),
-        ("password", password.as_str()),
-        ("csrf_token", token.as_str()),
-    ];
-    let signed_in = http
-        .post(format!("{base}/login"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let web = Visitor::new(&format!("http://{address}"));
+    let signed_in = web.login("admin", &password).await;
     assert_eq!(signed_in.status(), 303, "the announced password signs in");
-    let overview = http
-        .get(format!("{base}/"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(overview.status(), 200);
-    let html = overview.text().await.unwrap();
+    let (status, html) = web.get("/").await;
+    assert_eq!(status, 200);
     assert!(
         html.contains(r#"<span class="figure">40</span> buckets</a>"#),
         "the overview counts 40 buckets:\n{html}"
     );
 
-    let reports = http
-        .get(format!("{base}/reports"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reports.status(), 200);
-    let reports = reports.text().await.unwrap();
+    let (status, reports) = web.get("/reports").await;
+    assert_eq!(status, 200);
     assert!(
         reports.contains("#1") && reports.contains(">demo<"),
         "the reports page lists the demo's first report:\n{reports}"

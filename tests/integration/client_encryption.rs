@@ -5,7 +5,7 @@ use oss_audit::oss::sign::SignatureVersion;
 use oss_audit::oss::{BucketAddress, OssClient};
 use oss_audit::sandbox::SandboxBucket;
 
-use crate::helpers::{client, sandbox};
+use crate::support::{client, readable_unencrypted, sandbox};
 
 fn address(bucket: &SandboxBucket) -> BucketAddress {
     BucketAddress::in_region(bucket.name.clone(), bucket.region.clone())
@@ -98,7 +98,7 @@ async fn put_and_delete_change_what_the_sandbox_holds() {
     let target = sandbox
         .buckets()
         .into_iter()
-        .find(|b| !b.access_denied && b.encryption.is_none())
+        .find(readable_unencrypted)
         .expect("an unencrypted bucket");
     let rules = [
         EncryptionRule::Aes256,

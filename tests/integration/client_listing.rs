@@ -2,7 +2,7 @@
 
 use oss_audit::oss::ListBucketsQuery;
 
-use crate::helpers::{client, sandbox};
+use crate::support::{client, sandbox};
 
 #[tokio::test]
 async fn lists_every_bucket_across_pages_of_2500() {

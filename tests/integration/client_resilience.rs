@@ -4,13 +4,13 @@ use std::time::Duration;
 
 use futures_util::{StreamExt, stream};
 use oss_audit::oss::{BucketAddress, OssClient, OssError};
-use oss_audit::sandbox::{self, SandboxConfig};
+use oss_audit::sandbox::SandboxHandle;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{client, sandbox};
+use crate::support::{client, sandbox, seeded_sandbox};
 
 /// Reads every bucket 16 at a time; returns how many answers matched the sandbox's truth.
-async fn read_all_correctly(client: &OssClient, sandbox: &sandbox::SandboxHandle) -> usize {
+async fn read_all_correctly(client: &OssClient, sandbox: &SandboxHandle) -> usize {
     let truth = sandbox.buckets();
     let results: Vec<_> = stream::iter(&truth)
         .map(|b| async move {
@@ -77,9 +77,8 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn a_skewed_clock_is_corrected_from_the_server_date() {
-    let mut config = SandboxConfig::for_tests(5, 1);
-    config.clock_offset_secs = 3600;
-    let sandbox = sandbox::start(config).await.unwrap();
+    let sandbox = seeded_sandbox(5, 1).await;
+    sandbox.set_clock_offset_secs(3600);
     let client = client(&sandbox, |c| c.retry.max_attempts = 2);
     assert_eq!(client.list_all_buckets(None, None).await.unwrap().len(), 5);
     // Once corrected, later requests are signed with the server's time straight away.
@@ -90,9 +89,8 @@ async fn a_skewed_clock_is_corrected_from_the_server_date() {
 
 #[tokio::test]
 async fn latency_is_survived_with_many_requests_in_flight() {
-    let mut config = SandboxConfig::for_tests(64, 3);
-    config.latency_ms = 20;
-    let sandbox = sandbox::start(config).await.unwrap();
+    let sandbox = seeded_sandbox(64, 3).await;
+    sandbox.set_latency_ms(20);
     let client = client(&sandbox, |_| {});
     assert_eq!(read_all_correctly(&client, &sandbox).await, 64);
 }

@@ -1,34 +1,13 @@
 //! `oss-audit scan` and `oss-audit serve` as processes: JSON schema, the compliance gate, a kill
 //! in the middle of a scan, the scheduler, health and graceful shutdown.
 
-use std::process::Stdio;
-use std::time::Duration;
+use oss_audit::sandbox::SandboxHandle;
 
-use oss_audit::sandbox::{self, SandboxConfig, SandboxHandle};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
-
-use crate::helpers::{TestDb, sandbox};
+use crate::support::{OssAudit, Serving, TestDb, sandbox, seeded_sandbox, until};
 
 /// `oss-audit ARGS` against `sandbox` with `db`, through the standard proxy variable.
-fn oss_audit(sandbox: &SandboxHandle, db: &TestDb, args: &[&str]) -> Command {
-    let credentials = sandbox.credentials();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_oss-audit"));
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &db.url)
-        .env("OSS_ENDPOINT", "http://oss-cn-hangzhou.aliyuncs.com")
-        .env("HTTP_PROXY", sandbox.proxy_url())
-        .env("OSS_ACCESS_KEY_ID", &credentials.access_key_id)
-        .env(
-            "OSS_ACCESS_KEY_SECRET",
-            credentials.access_key_secret.expose(),
-        )
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    command
+fn oss_audit(sandbox: &SandboxHandle, db: &TestDb, args: &[&str]) -> OssAudit {
+    OssAudit::new(args).database(db).sandbox(sandbox)
 }
 
 /// The scans recorded so far (none while the process has not created the database yet).
@@ -36,25 +15,17 @@ async fn scan_statuses(db: &TestDb) -> Vec<(i64, String, i64)> {
     if !db.path().exists() {
         return Vec::new();
     }
-    let Ok(pool) = sqlx::SqlitePool::connect(&db.url).await else {
-        return Vec::new();
-    };
-    let rows = sqlx::query_as("SELECT id, status, buckets_done FROM scan ORDER BY id")
-        .fetch_all(&pool)
+    sqlx::query_as("SELECT id, status, buckets_done FROM scan ORDER BY id")
+        .fetch_all(db.pool().await)
         .await
-        .unwrap_or_default();
-    pool.close().await;
-    rows
+        .unwrap_or_default()
 }
 
 #[tokio::test]
 async fn scan_json_prints_every_bucket_in_the_documented_schema() {
     let sandbox = sandbox(150).await;
     let db = TestDb::new();
-    let output = oss_audit(&sandbox, &db, &["scan", "--json"])
-        .output()
-        .await
-        .unwrap();
+    let output = oss_audit(&sandbox, &db, &["scan", "--json"]).output().await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
@@ -100,8 +71,7 @@ async fn fail_on_noncompliant_exits_3_when_buckets_are_unencrypted_or_unknown() 
     let db = TestDb::new();
     let output = oss_audit(&sandbox, &db, &["scan", "--fail-on-noncompliant"])
         .output()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         output.status.code(),
         Some(3),
@@ -122,8 +92,7 @@ async fn fail_on_noncompliant_exits_3_when_buckets_are_unencrypted_or_unknown() 
     }
     let output = oss_audit(&sandbox, &db, &["scan", "--fail-on-noncompliant"])
         .output()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -134,40 +103,25 @@ async fn fail_on_noncompliant_exits_3_when_buckets_are_unencrypted_or_unknown() 
 
 #[tokio::test]
 async fn a_scan_killed_midway_is_marked_interrupted_at_the_next_start() {
-    let mut config = SandboxConfig::for_tests(400, 5);
-    config.latency_ms = 50;
-    let sandbox = sandbox::start(config).await.unwrap();
+    let sandbox = seeded_sandbox(400, 5).await;
     let db = TestDb::new();
     // Do a first complete scan so that there is a previous picture to keep.
-    sandbox.set_latency_ms(0);
     assert!(
         oss_audit(&sandbox, &db, &["scan"])
             .output()
             .await
-            .unwrap()
             .status
             .success()
     );
     sandbox.set_latency_ms(50);
 
-    let mut child = oss_audit(&sandbox, &db, &["scan", "--concurrency", "2"])
-        .spawn()
-        .unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
+    let mut child = oss_audit(&sandbox, &db, &["scan", "--concurrency", "2"]).spawn();
+    until("the scan makes progress", async || {
         let scans = scan_statuses(&db).await;
-        if scans
-            .last()
-            .is_some_and(|(_, status, done)| status == "running" && *done > 20)
-        {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the scan made progress: {scans:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        let (_, status, done) = scans.last()?;
+        (status == "running" && *done > 20).then_some(())
+    })
+    .await;
     child.start_kill().unwrap();
     child.wait().await.unwrap();
     let scans = scan_statuses(&db).await;
@@ -178,7 +132,7 @@ async fn a_scan_killed_midway_is_marked_interrupted_at_the_next_start() {
     );
 
     sandbox.set_latency_ms(0);
-    let output = oss_audit(&sandbox, &db, &["scan"]).output().await.unwrap();
+    let output = oss_audit(&sandbox, &db, &["scan"]).output().await;
     assert!(
         output.status.success(),
         "{}",
@@ -187,72 +141,41 @@ async fn a_scan_killed_midway_is_marked_interrupted_at_the_next_start() {
     let scans = scan_statuses(&db).await;
     let statuses: Vec<_> = scans.iter().map(|s| s.1.as_str()).collect();
     assert_eq!(statuses, ["completed", "interrupted", "completed"]);
-    let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
-    let leftover: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM encryption_state WHERE scan_id = ?1")
-            .bind(scans[1].0)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let leftover = db
+        .count(&format!(
+            "SELECT count(*) FROM encryption_state WHERE scan_id = {}",
+            scans[1].0
+        ))
+        .await;
     assert_eq!(
         leftover, 0,
         "partial results of the killed scan are not history"
     );
-    let states: i64 = sqlx::query_scalar("SELECT count(*) FROM encryption_state")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(states, 400);
+    assert_eq!(db.rows("encryption_state").await, 400);
 }
 
 #[tokio::test]
 async fn serve_scans_on_schedule_answers_healthz_and_stops_cleanly_on_sigterm() {
     let sandbox = sandbox(80).await;
     let db = TestDb::new();
-    let mut child = oss_audit(
+    let serve = Serving::start(oss_audit(
         &sandbox,
         &db,
         &["serve", "--listen", "127.0.0.1:0", "--scan-interval", "1h"],
-    )
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("serve prints its address")
-        .unwrap()
-        .unwrap();
-    let url = line
-        .trim_start_matches("oss-audit listening on ")
-        .to_owned();
-    let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    ))
+    .await;
+    let health = reqwest::get(serve.url("/healthz")).await.unwrap();
     assert_eq!(health.status(), 200);
     let body: serde_json::Value = serde_json::from_str(&health.text().await.unwrap()).unwrap();
     assert_eq!(body["status"], "ok");
 
     // No scan yet on a fresh database: one is due at once.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while !scan_statuses(&db).await.iter().any(|s| s.1 == "completed") {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the scheduled scan completed"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let pid = child.id().unwrap().to_string();
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .await
-        .unwrap();
-    assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(status.success(), "graceful exit: {status:?}");
+    until("the scheduled scan completes", async || {
+        let scans = scan_statuses(&db).await;
+        scans.iter().any(|s| s.1 == "completed").then_some(())
+    })
+    .await;
+    serve.stop().await;
     let scans = scan_statuses(&db).await;
     assert_eq!(scans.len(), 1, "one scan per interval, not more: {scans:?}");
     assert!(scans.iter().all(|s| s.1 != "running"));
@@ -260,48 +183,22 @@ async fn serve_scans_on_schedule_answers_healthz_and_stops_cleanly_on_sigterm() 
 
 #[tokio::test]
 async fn sigterm_during_a_scan_records_it_as_interrupted_and_exits_cleanly() {
-    let mut config = SandboxConfig::for_tests(300, 9);
-    config.latency_ms = 40;
-    let sandbox = sandbox::start(config).await.unwrap();
+    let sandbox = seeded_sandbox(300, 9).await;
+    sandbox.set_latency_ms(40);
     let db = TestDb::new();
-    let mut child = oss_audit(
+    let serve = Serving::start(oss_audit(
         &sandbox,
         &db,
         &["serve", "--listen", "127.0.0.1:0", "--concurrency", "2"],
-    )
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
+    ))
+    .await;
+    until("a scheduled scan starts", async || {
         let scans = scan_statuses(&db).await;
-        if scans
-            .first()
-            .is_some_and(|(_, status, done)| status == "running" && *done > 5)
-        {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "a scheduled scan started: {scans:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let pid = child.id().unwrap().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .await
-            .unwrap()
-            .success()
-    );
-    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(status.success(), "graceful exit: {status:?}");
+        let (_, status, done) = scans.first()?;
+        (status == "running" && *done > 5).then_some(())
+    })
+    .await;
+    serve.stop().await;
     let scans = scan_statuses(&db).await;
     assert_eq!(scans.len(), 1);
     assert_eq!(
@@ -318,7 +215,6 @@ async fn a_failed_migration_is_a_failed_start_with_a_clear_message() {
         oss_audit(&sandbox, &db, &["scan"])
             .output()
             .await
-            .unwrap()
             .status
             .success()
     );
@@ -328,7 +224,7 @@ async fn a_failed_migration_is_a_failed_start_with_a_clear_message() {
         .await
         .unwrap();
     pool.close().await;
-    let output = oss_audit(&sandbox, &db, &["scan"]).output().await.unwrap();
+    let output = oss_audit(&sandbox, &db, &["scan"]).output().await;
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("migration"), "{stderr}");

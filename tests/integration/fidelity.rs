@@ -2,7 +2,7 @@
 
 use std::process::Stdio;
 
-use crate::helpers::sandbox;
+use crate::support::sandbox;
 
 #[tokio::test]
 async fn sandbox_is_indistinguishable_from_oss_for_oss2() {
@@ -21,9 +21,8 @@ async fn sandbox_is_indistinguishable_from_oss_for_oss2() {
             })
         })
         .collect();
-    let dir = std::env::temp_dir().join(format!("oss-audit-fidelity-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let truth_file = dir.join("truth.json");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let truth_file = dir.path().join("truth.json");
     std::fs::write(
         &truth_file,
         serde_json::json!({ "buckets": truth }).to_string(),

@@ -3,15 +3,12 @@
 mod access;
 mod api;
 mod api_fuzz;
-mod api_helpers;
-mod app_helpers;
 mod cli;
 mod client_encryption;
 mod client_listing;
 mod client_resilience;
 mod engine_cli;
 mod fidelity;
-mod helpers;
 mod notify;
 mod pages_admin;
 mod pages_buckets;
@@ -20,3 +17,5 @@ mod reports;
 mod scan;
 mod scheduler;
 mod secrets;
+#[path = "../support/mod.rs"]
+mod support;

@@ -3,12 +3,12 @@
 
 use oss_audit::auth::Role;
 use oss_audit::domain::EncryptionRule;
-use oss_audit::sandbox::SandboxBucket;
 
-use crate::pages_admin::{PageApp, between, links_bucket};
+use crate::support::{TestApp, between, readable_encrypted, readable_unencrypted};
 
-fn readable_unencrypted(b: &SandboxBucket) -> bool {
-    !b.access_denied && b.encryption.is_none()
+/// Whether `html` links to the bucket page of `name`.
+fn links_bucket(html: &str, name: &str) -> bool {
+    html.contains(&format!(r#"<a href="/buckets/{name}">{name}</a>"#))
 }
 
 /// The hidden `name=value` inputs of a form.
@@ -22,12 +22,12 @@ fn hidden(html: &str, name: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn remediating_every_bucket_encrypts_exactly_the_readable_unencrypted_ones() {
-    let app = PageApp::scanned(80).await;
+    let app = TestApp::scanned(80).await;
     let operator = app.sign_in("olga", Role::Operator).await;
     let before = app.sandbox.buckets();
     let expected = app.names(readable_unencrypted);
     let denied = app.names(|b| b.access_denied);
-    let encrypted = app.names(|b| !b.access_denied && b.encryption.is_some());
+    let encrypted = app.names(readable_encrypted);
     assert!(!expected.is_empty() && !denied.is_empty() && !encrypted.is_empty());
 
     let (status, html) = operator.get("/remediate").await;
@@ -85,7 +85,7 @@ async fn remediating_every_bucket_encrypts_exactly_the_readable_unencrypted_ones
 
 #[tokio::test]
 async fn a_named_selection_previews_and_changes_exactly_the_chosen_buckets() {
-    let app = PageApp::scanned(60).await;
+    let app = TestApp::scanned(60).await;
     let operator = app.sign_in("olga", Role::Operator).await;
     let before = app.sandbox.buckets();
     let unencrypted = app.names(readable_unencrypted);
@@ -136,7 +136,7 @@ async fn a_named_selection_previews_and_changes_exactly_the_chosen_buckets() {
 
 #[tokio::test]
 async fn a_confirmation_for_a_set_that_changed_since_the_preview_changes_nothing() {
-    let app = PageApp::scanned(40).await;
+    let app = TestApp::scanned(40).await;
     let operator = app.sign_in("olga", Role::Operator).await;
     let before = app.sandbox.buckets();
     let really = app.names(readable_unencrypted).len();
@@ -158,7 +158,7 @@ async fn a_confirmation_for_a_set_that_changed_since_the_preview_changes_nothing
 
 #[tokio::test]
 async fn viewers_and_forms_without_the_csrf_token_cannot_remediate() {
-    let app = PageApp::scanned(30).await;
+    let app = TestApp::scanned(30).await;
     let viewer = app.sign_in("vera", Role::Viewer).await;
     let operator = app.sign_in("olga", Role::Operator).await;
     let before = app.sandbox.buckets();
@@ -173,15 +173,12 @@ async fn viewers_and_forms_without_the_csrf_token_cannot_remediate() {
     );
     assert_eq!(viewer.post("/remediate", &fields).await.status(), 403);
     assert_eq!(
-        operator
-            .post_without_token("/remediate", &fields)
-            .await
-            .status(),
+        operator.post_form("/remediate", &fields).await.status(),
         403
     );
     assert_eq!(
         operator
-            .post_without_token("/remediate", &[("all", "1"), ("csrf_token", "forged")])
+            .post_form("/remediate", &[("all", "1"), ("csrf_token", "forged")])
             .await
             .status(),
         403

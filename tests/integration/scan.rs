@@ -8,7 +8,7 @@ use oss_audit::policy::{Policy, Requirement, apply_policy, judge};
 use oss_audit::sandbox::SandboxBucket;
 use oss_audit::view::BucketView;
 
-use crate::helpers::Audit;
+use crate::support::{Audit, readable_unencrypted};
 
 /// Asserts that every stored bucket shows exactly what the sandbox holds.
 fn assert_views_match_truth(views: &[BucketView], truth: &[SandboxBucket]) {
@@ -60,10 +60,7 @@ async fn a_scan_classifies_thousands_of_buckets_across_regions_and_pages() {
     let s = outcome.summary;
     assert_eq!(s.buckets, 3000);
     let denied = truth.iter().filter(|b| b.access_denied).count() as i64;
-    let unencrypted = truth
-        .iter()
-        .filter(|b| !b.access_denied && b.encryption.is_none())
-        .count() as i64;
+    let unencrypted = truth.iter().filter(|b| readable_unencrypted(b)).count() as i64;
     assert_eq!(
         (s.unknown, s.unencrypted, s.encrypted),
         (denied, unencrypted, 3000 - denied - unencrypted)
@@ -122,14 +119,14 @@ async fn drift_between_scans_is_recorded_as_one_change() {
         .sandbox
         .buckets()
         .into_iter()
-        .find(|b| !b.access_denied && b.encryption.is_none())
+        .find(readable_unencrypted)
         .unwrap();
     audit
         .sandbox
         .set_encryption(target.name.as_str(), Some(EncryptionRule::Sm4));
     let outcome = audit.scan().await;
     assert_eq!(outcome.summary.changes, 1);
-    let mut conn = audit.store.pool().acquire().await.unwrap();
+    let mut conn = audit.store.acquire().await.unwrap();
     let record = oss_audit::store::find_bucket_by_name(&mut conn, audit.account, &target.name)
         .await
         .unwrap()
@@ -169,7 +166,7 @@ async fn a_bucket_that_disappears_is_kept_as_gone_and_reappears_cleanly() {
             .iter()
             .all(|v| v.name != target.name.as_str())
     );
-    let mut conn = audit.store.pool().acquire().await.unwrap();
+    let mut conn = audit.store.acquire().await.unwrap();
     let gone = oss_audit::store::find_bucket_by_name(&mut conn, audit.account, &target.name)
         .await
         .unwrap()
@@ -278,7 +275,7 @@ async fn a_year_of_unchanged_hourly_scans_stays_within_a_few_megabytes() {
 /// The database file's size once the write-ahead log is folded into it.
 async fn database_size(audit: &Audit) -> u64 {
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(audit.store.pool())
+        .execute(audit.db.pool().await)
         .await
         .unwrap();
     std::fs::metadata(audit.db.path()).unwrap().len()

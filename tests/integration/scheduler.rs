@@ -7,7 +7,7 @@ use oss_audit::scan::schedule::{Step, run_due_scan};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::helpers::Audit;
+use crate::support::Audit;
 
 async fn step(audit: &Audit, interval: Duration) -> Step {
     let (progress, _) = watch::channel(ScanProgress::default());
@@ -55,7 +55,7 @@ async fn a_failed_listing_is_recorded_and_waits_for_the_next_interval() {
         Step::NotDue(_)
     ));
     let status: String = sqlx::query_scalar("SELECT status FROM scan")
-        .fetch_one(audit.store.pool())
+        .fetch_one(audit.db.pool().await)
         .await
         .unwrap();
     assert_eq!(status, "failed");

@@ -18,14 +18,12 @@ use oss_audit::auth::secrets::{random_token, sha256_hex};
 use oss_audit::oss::Credentials;
 use oss_audit::sandbox::SandboxHandle;
 use oss_audit::web::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE};
-use reqwest::cookie::Jar;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
 use tokio_util::sync::CancellationToken;
 
-use crate::app_helpers::{bare_browser, browser, csrf_field};
-use crate::helpers::{TestDb, sandbox};
+use crate::support::{TestDb, Visitor, bare_browser, csrf_field, sandbox};
 
 // ---------------------------------------------------------------------------------------------
 // A forward proxy between the binary and the sandbox that records every `Authorization` and
@@ -617,8 +615,7 @@ async fn no_secret_reaches_a_log_line_a_page_or_an_api_response() {
     let server = Server::start(command).await;
 
     // ---- A person in a browser: the sign-in form, a wrong password, then the right one.
-    let jar = Arc::new(Jar::default());
-    let web = browser(jar);
+    let web = Visitor::new(&server.base).http;
     let login = transcript
         .send("GET", "/login", web.get(server.url("/login")))
         .await;

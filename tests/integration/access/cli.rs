@@ -1,49 +1,32 @@
 //! `oss-audit user ...` and `oss-audit token ...` through the real binary, with no OSS
 //! credentials in the environment, against the database of a running application.
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use oss_audit::auth::secrets::sha256_hex;
 use oss_audit::auth::{Principal, Role, tokens};
-use tokio::io::AsyncWriteExt;
 
-use crate::app_helpers::{TestApp, location};
+use crate::support::{OssAudit, TestApp, TestDb, location, stderr, stdout};
 
-/// Runs `oss-audit ARGS` on `database_url` with `stdin` as standard input and nothing else in
-/// the environment (so no credentials).
-async fn oss_audit(database_url: &str, args: &[&str], stdin: &str) -> Output {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_oss-audit"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", database_url)
+/// Runs `oss-audit ARGS` on `db` as the user `ops` with `stdin` as standard input and nothing
+/// else in the environment (so no credentials).
+async fn oss_audit(db: &TestDb, args: &[&str], stdin: &str) -> Output {
+    OssAudit::new(args)
+        .database(db)
         .env("USER", "ops")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("oss-audit starts");
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).await.unwrap();
-    drop(input);
-    child.wait_with_output().await.expect("oss-audit runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+        .stdin(stdin)
+        .output()
+        .await
 }
 
 #[tokio::test]
 async fn user_commands_add_list_set_passwords_and_disable_users() {
-    let app = TestApp::spawn().await;
-    let db = app.db.url.as_str();
+    let app = TestApp::start(0).await;
+    let web = app.visitor();
+    let db = &app.db;
     let endpoint = || async {
         sqlx::query_scalar::<_, String>("SELECT endpoint FROM account")
-            .fetch_all(app.store.pool())
+            .fetch_all(app.db.pool().await)
             .await
             .unwrap()
     };
@@ -84,9 +67,9 @@ async fn user_commands_add_list_set_passwords_and_disable_users() {
         "{}",
         stderr(&twice)
     );
-    assert_eq!(location(&app.login("carol", "first password 1").await), "/");
+    assert_eq!(location(&web.login("carol", "first password 1").await), "/");
     assert!(
-        app.home()
+        web.home()
             .await
             .text()
             .await
@@ -113,24 +96,24 @@ async fn user_commands_add_list_set_passwords_and_disable_users() {
     .await;
     assert!(set.status.success(), "{}", stderr(&set));
     assert_eq!(
-        app.home().await.status(),
+        web.home().await.status(),
         303,
         "sessions ended by the new password"
     );
     assert_eq!(
-        location(&app.login("carol", "first password 1").await),
+        location(&web.login("carol", "first password 1").await),
         "/login?error=invalid"
     );
     assert_eq!(
-        location(&app.login("carol", "second password 2").await),
+        location(&web.login("carol", "second password 2").await),
         "/"
     );
 
     let disabled = oss_audit(db, &["user", "disable", "carol"], "").await;
     assert!(disabled.status.success(), "{}", stderr(&disabled));
-    assert_eq!(app.home().await.status(), 303, "signed out at once");
+    assert_eq!(web.home().await.status(), 303, "signed out at once");
     assert_eq!(
-        location(&app.login("carol", "second password 2").await),
+        location(&web.login("carol", "second password 2").await),
         "/login?error=invalid"
     );
     let list = stdout(&oss_audit(db, &["user", "list"], "").await);
@@ -156,8 +139,8 @@ async fn user_commands_add_list_set_passwords_and_disable_users() {
 
 #[tokio::test]
 async fn token_create_prints_the_token_once_on_the_last_line_and_stores_only_its_digest() {
-    let app = TestApp::spawn().await;
-    let db = app.db.url.as_str();
+    let app = TestApp::start(0).await;
+    let db = &app.db;
 
     let created = oss_audit(
         db,
@@ -180,7 +163,7 @@ async fn token_create_prints_the_token_once_on_the_last_line_and_stores_only_its
     );
     let (hash, prefix, created_by): (String, String, String) =
         sqlx::query_as("SELECT token_hash, prefix, created_by FROM api_token")
-            .fetch_one(app.store.pool())
+            .fetch_one(app.db.pool().await)
             .await
             .unwrap();
     assert_eq!(hash, sha256_hex(&token));
@@ -189,7 +172,7 @@ async fn token_create_prints_the_token_once_on_the_last_line_and_stores_only_its
     let everything: String = sqlx::query_scalar(
         "SELECT name || role || token_hash || prefix || created_at || created_by FROM api_token",
     )
-    .fetch_one(app.store.pool())
+    .fetch_one(app.db.pool().await)
     .await
     .unwrap();
     assert!(
@@ -198,7 +181,7 @@ async fn token_create_prints_the_token_once_on_the_last_line_and_stores_only_its
     );
 
     // Works at once against the running application's database.
-    let principal = tokens::authenticate(&app.store, &token).await.unwrap();
+    let principal = tokens::authenticate(app.store(), &token).await.unwrap();
     assert!(
         matches!(&principal, Some(Principal::Token { name, role: Role::Operator, .. }) if name == "ci"),
         "{principal:?}"
@@ -218,7 +201,7 @@ async fn token_create_prints_the_token_once_on_the_last_line_and_stores_only_its
     let revoked = oss_audit(db, &["token", "revoke", "1"], "").await;
     assert!(revoked.status.success(), "{}", stderr(&revoked));
     assert_eq!(
-        tokens::authenticate(&app.store, &token).await.unwrap(),
+        tokens::authenticate(app.store(), &token).await.unwrap(),
         None
     );
     let list = stdout(&oss_audit(db, &["token", "list"], "").await);
@@ -232,10 +215,10 @@ async fn token_create_prints_the_token_once_on_the_last_line_and_stores_only_its
 
 #[tokio::test]
 async fn unknown_and_malformed_tokens_authenticate_as_nobody() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::start(0).await;
     for bearer in ["", "oa_", "not-a-token", &format!("oa_{}", "A".repeat(43))] {
         assert_eq!(
-            tokens::authenticate(&app.store, bearer).await.unwrap(),
+            tokens::authenticate(app.store(), bearer).await.unwrap(),
             None,
             "{bearer:?}"
         );

@@ -2,18 +2,17 @@
 
 use oss_audit::auth::Role;
 
-use crate::app_helpers::{SESSION_COOKIE, TestApp, bare_browser, set_cookie};
-
-const PASSWORD: &str = "correct horse battery staple";
+use crate::support::{PASSWORD, SESSION_COOKIE, TestApp, bare_browser, set_cookie};
 
 #[tokio::test]
 async fn signing_out_without_the_right_csrf_token_is_refused_and_the_session_survives() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::start(0).await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
-    app.login("alice", PASSWORD).await;
+    web.login("alice", PASSWORD).await;
 
-    let missing = app.post_logout(None).await;
-    let wrong = app.post_logout(Some("not-the-token")).await;
+    let missing = web.post_logout(None).await;
+    let wrong = web.post_logout(Some("not-the-token")).await;
 
     assert_eq!(missing.status(), 403);
     assert_eq!(wrong.status(), 403);
@@ -24,38 +23,40 @@ async fn signing_out_without_the_right_csrf_token_is_refused_and_the_session_sur
             .unwrap()
             .contains("This form has expired")
     );
-    assert_eq!(app.home().await.status(), 200, "still signed in");
+    assert_eq!(web.home().await.status(), 200, "still signed in");
     assert_eq!(app.rows("session").await, 1);
-    let token = app.session_csrf_token().await;
-    assert_eq!(app.post_logout(Some(&token)).await.status(), 303);
+    let token = web.session_csrf_token().await;
+    assert_eq!(web.post_logout(Some(&token)).await.status(), 303);
     assert_eq!(app.rows("session").await, 0);
 }
 
 #[tokio::test]
 async fn a_csrf_token_of_another_session_does_not_work() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::start(0).await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
-    app.login("alice", PASSWORD).await;
-    let first_token = app.session_csrf_token().await;
-    app.login("alice", PASSWORD).await;
+    web.login("alice", PASSWORD).await;
+    let first_token = web.session_csrf_token().await;
+    web.login("alice", PASSWORD).await;
 
     assert_ne!(
-        app.session_csrf_token().await,
+        web.session_csrf_token().await,
         first_token,
         "new session, new token"
     );
-    assert_eq!(app.post_logout(Some(&first_token)).await.status(), 403);
+    assert_eq!(web.post_logout(Some(&first_token)).await.status(), 403);
 }
 
 #[tokio::test]
 async fn the_sign_in_form_refuses_posts_without_its_csrf_cookie_and_value() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::start(0).await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
-    let token = app.open_login_page().await;
+    let token = web.open_login_page().await;
 
     // A cross-site form: the right field value, but no cookie (another browser).
     let forged = bare_browser()
-        .post(app.url("/login"))
+        .post(web.url("/login"))
         .form(&[
             ("username", "alice"),
             ("password", PASSWORD),
@@ -64,7 +65,7 @@ async fn the_sign_in_form_refuses_posts_without_its_csrf_cookie_and_value() {
         .send()
         .await
         .unwrap();
-    let mismatched = app
+    let mismatched = web
         .submit_login(&[
             ("username", "alice"),
             ("password", PASSWORD),
@@ -86,10 +87,11 @@ async fn the_sign_in_form_refuses_posts_without_its_csrf_cookie_and_value() {
 
 #[tokio::test]
 async fn html_pages_carry_the_security_headers_and_a_request_id() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::start(0).await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
 
-    let login = app.get("/login").await;
+    let login = web.fetch("/login").await;
     let headers = login.headers();
     assert_eq!(
         headers["content-security-policy"],
@@ -109,13 +111,13 @@ async fn html_pages_carry_the_security_headers_and_a_request_id() {
         html.contains(r#"<label for="username">"#) && html.contains(r#"<label for="password">"#)
     );
 
-    app.login("alice", PASSWORD).await;
-    let home = app.home().await;
+    web.login("alice", PASSWORD).await;
+    let home = web.home().await;
     assert_eq!(home.headers()["cache-control"], "no-store");
     assert!(home.headers().contains_key("content-security-policy"));
     assert_ne!(home.headers()["x-request-id"].to_str().unwrap(), first_id);
 
-    let health = app.get("/healthz").await;
+    let health = web.fetch("/healthz").await;
     assert_eq!(health.headers()["x-content-type-options"], "nosniff");
     assert!(health.headers().contains_key("x-request-id"));
 }

@@ -4,9 +4,7 @@ use std::time::{Duration, Instant};
 
 use oss_audit::auth::Role;
 
-use crate::app_helpers::{SESSION_COOKIE, TestApp, location, set_cookie};
-
-const PASSWORD: &str = "correct horse battery staple";
+use crate::support::{PASSWORD, SESSION_COOKIE, TestApp, location, set_cookie};
 
 /// Status, `Location`, cookies set and body of an answer, to compare two of them.
 async fn shape(response: reqwest::Response) -> (u16, String, Vec<String>, String) {
@@ -26,14 +24,15 @@ async fn shape(response: reqwest::Response) -> (u16, String, Vec<String>, String
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_user_get_identical_answers() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::start(0).await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
 
     let started = Instant::now();
-    let wrong_password = shape(app.login("alice", "not the right password").await).await;
+    let wrong_password = shape(web.login("alice", "not the right password").await).await;
     let wrong_password_took = started.elapsed();
     let started = Instant::now();
-    let unknown_user = shape(app.login("mallory", "not the right password").await).await;
+    let unknown_user = shape(web.login("mallory", "not the right password").await).await;
     let unknown_user_took = started.elapsed();
 
     assert_eq!(wrong_password, unknown_user);
@@ -53,25 +52,34 @@ async fn a_wrong_password_and_an_unknown_user_get_identical_answers() {
         unknown_user_took >= Duration::from_millis(300),
         "{unknown_user_took:?}"
     );
-    let page = app.get("/login?error=invalid").await.text().await.unwrap();
+    let page = web
+        .fetch("/login?error=invalid")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Invalid user name or password"), "{page}");
 }
 
 #[tokio::test]
 async fn five_failures_lock_the_account_even_against_the_right_password() {
-    let app = TestApp::spawn_with(|s| s.access.failed_login_delay = Duration::ZERO).await;
+    let app = TestApp::launch()
+        .failed_login_delay(Duration::ZERO)
+        .start()
+        .await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
     app.add_user("bob", Role::Viewer, PASSWORD).await;
 
     for attempt in 1..=5 {
-        let failed = app.login("alice", "guess number one").await;
+        let failed = web.login("alice", "guess number one").await;
         assert_eq!(
             location(&failed),
             "/login?error=invalid",
             "attempt {attempt}"
         );
     }
-    let sixth = app.login("alice", PASSWORD).await;
+    let sixth = web.login("alice", PASSWORD).await;
 
     assert_eq!(sixth.status(), 429);
     assert_eq!(sixth.headers()["retry-after"], "900");
@@ -82,22 +90,26 @@ async fn five_failures_lock_the_account_even_against_the_right_password() {
         "{page}"
     );
     // Names are matched without case, so the lock cannot be sidestepped that way.
-    assert_eq!(app.login("ALICE", PASSWORD).await.status(), 429);
+    assert_eq!(web.login("ALICE", PASSWORD).await.status(), 429);
     // Another account from the same address is not affected.
-    assert_eq!(location(&app.login("bob", PASSWORD).await), "/");
+    assert_eq!(location(&web.login("bob", PASSWORD).await), "/");
 }
 
 #[tokio::test]
 async fn unknown_user_names_lock_exactly_like_real_ones() {
-    let app = TestApp::spawn_with(|s| s.access.failed_login_delay = Duration::ZERO).await;
+    let app = TestApp::launch()
+        .failed_login_delay(Duration::ZERO)
+        .start()
+        .await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
     for _ in 0..5 {
-        app.login("alice", "guess number one").await;
-        app.login("nobody", "guess number one").await;
+        web.login("alice", "guess number one").await;
+        web.login("nobody", "guess number one").await;
     }
 
-    let real = app.login("alice", "guess number six").await;
-    let unknown = app.login("nobody", "guess number six").await;
+    let real = web.login("alice", "guess number six").await;
+    let unknown = web.login("nobody", "guess number six").await;
 
     assert_eq!(real.status(), 429);
     assert_eq!(unknown.status(), 429);
@@ -106,34 +118,42 @@ async fn unknown_user_names_lock_exactly_like_real_ones() {
 
 #[tokio::test]
 async fn a_successful_sign_in_resets_the_count_for_that_account() {
-    let app = TestApp::spawn_with(|s| s.access.failed_login_delay = Duration::ZERO).await;
+    let app = TestApp::launch()
+        .failed_login_delay(Duration::ZERO)
+        .start()
+        .await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
     for _ in 0..4 {
-        app.login("alice", "guess number one").await;
+        web.login("alice", "guess number one").await;
     }
-    assert_eq!(location(&app.login("alice", PASSWORD).await), "/");
+    assert_eq!(location(&web.login("alice", PASSWORD).await), "/");
     for _ in 0..4 {
-        app.login("alice", "guess number one").await;
+        web.login("alice", "guess number one").await;
     }
 
-    assert_eq!(location(&app.login("alice", PASSWORD).await), "/");
+    assert_eq!(location(&web.login("alice", PASSWORD).await), "/");
 }
 
 #[tokio::test]
 async fn twenty_failures_from_one_address_lock_every_account_from_it() {
-    let app = TestApp::spawn_with(|s| s.access.failed_login_delay = Duration::ZERO).await;
+    let app = TestApp::launch()
+        .failed_login_delay(Duration::ZERO)
+        .start()
+        .await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
     // Four guesses at each of five names: no account reaches its own limit.
     for name in ["u1", "u2", "u3", "u4", "u5"] {
         for _ in 0..4 {
             assert_eq!(
-                location(&app.login(name, "a wrong password").await),
+                location(&web.login(name, "a wrong password").await),
                 "/login?error=invalid"
             );
         }
     }
 
-    let locked = app.login("alice", PASSWORD).await;
+    let locked = web.login("alice", PASSWORD).await;
 
     assert_eq!(locked.status(), 429);
     assert!(
@@ -147,18 +167,19 @@ async fn twenty_failures_from_one_address_lock_every_account_from_it() {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_the_forwarded_address_is_the_one_counted() {
-    let app = TestApp::spawn_with(|s| {
-        s.access.failed_login_delay = Duration::ZERO;
-        s.access.trust_proxy = true;
-    })
-    .await;
+    let app = TestApp::launch()
+        .failed_login_delay(Duration::ZERO)
+        .trust_proxy()
+        .start()
+        .await;
+    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
     let login_from = |address: &'static str, user: &'static str, password: &'static str| {
-        let app = &app;
+        let web = &web;
         async move {
-            let token = app.open_login_page().await;
-            app.http
-                .post(app.url("/login"))
+            let token = web.open_login_page().await;
+            web.http
+                .post(web.url("/login"))
                 .header("x-forwarded-for", address)
                 .form(&[
                     ("username", user),

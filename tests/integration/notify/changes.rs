@@ -3,111 +3,48 @@
 //! a remediation only reports that it finished. Driven through the running application, its
 //! delivery worker and a real receiver.
 
-use std::time::Duration;
-
 use oss_audit::auth::Role;
 use oss_audit::domain::EncryptionRule;
-use oss_audit::notify::{self, NewTarget, TargetInput};
 use oss_audit::sandbox::SandboxBucket;
-use oss_audit::scan::Trigger;
 use serde_json::{Value, json};
 
-use super::{DASHBOARD, Delivery, Receiver, Recorded, bucket, deliveries, verified_webhook};
-use crate::api_helpers::{api_token, send_api};
-use crate::pages_admin::PageApp;
+use super::{Delivery, bucket, deliveries, notifying_app};
+use crate::support::{Api, Receiver, Recorded, TestApp, until, verified_webhook};
 
 const SECRET: &str = "change-hook-secret-0117";
 
-/// The application with a webhook target on a real receiver, and an operator and an admin token.
-struct Dashboard {
-    app: PageApp,
-    hooks: Receiver,
-    http: reqwest::Client,
-    operator: String,
-    admin: String,
+/// Starts the application over `buckets` and completes a first scan, then adds a webhook target
+/// on a real receiver: what that scan found is not what these tests are about.
+async fn start(buckets: Vec<SandboxBucket>) -> (TestApp, Receiver) {
+    let app = notifying_app().await;
+    for bucket in buckets {
+        app.sandbox.insert_bucket(bucket);
+    }
+    let hooks = Receiver::start().await;
+    app.scan().await;
+    app.add_target("webhook", "security-team", &hooks.url("/hooks"), SECRET)
+        .await;
+    (app, hooks)
 }
 
-impl Dashboard {
-    /// Starts over `buckets` and completes a first scan, then adds the target: what that scan
-    /// found is not what these tests are about.
-    async fn start(buckets: Vec<SandboxBucket>) -> Self {
-        let app = PageApp::start_with(0, |settings| {
-            settings.notify.public_url = Some(url::Url::parse(DASHBOARD).unwrap());
-            settings.notify.timing.retry_base = Duration::from_millis(10);
-            settings.notify.timing.poll_interval = Duration::from_millis(200);
-        })
-        .await;
-        for bucket in buckets {
-            app.sandbox.insert_bucket(bucket);
-        }
-        let store = app.state.store().clone();
-        let store = &store;
-        let (operator, admin) = (
-            api_token(store, Role::Operator).await,
-            api_token(store, Role::Admin).await,
-        );
-        let dashboard = Self {
-            hooks: Receiver::start().await,
-            http: reqwest::Client::new(),
-            operator,
-            admin,
-            app,
-        };
-        dashboard.scan().await;
-        let target = NewTarget::parse(&TargetInput {
-            kind: "webhook",
-            name: "security-team",
-            url: &dashboard.hooks.url("/hooks"),
-            secret: SECRET,
-        })
-        .unwrap();
-        notify::add_target(store, dashboard.app.state.account(), &target, "user:ada")
-            .await
-            .unwrap();
-        dashboard
-    }
+/// `method path` as `who` with a JSON body; the status and the JSON answer.
+async fn call(who: &Api, method: &str, path: &str, body: Value) -> (u16, Value) {
+    let reply = who.call(method, path, Some(body)).await;
+    (reply.status, reply.json)
+}
 
-    async fn scan(&self) {
-        let id = self.app.state.start_scan(Trigger::Cli).await.unwrap();
-        self.app.wait_for_scan(id.get()).await;
-    }
+async fn deliveries_of(app: &TestApp) -> Vec<Delivery> {
+    deliveries(app.db.pool().await).await
+}
 
-    /// `method path` with `token` and a JSON body; the status and the JSON answer.
-    async fn call(&self, method: &str, path: &str, token: &str, body: Value) -> (u16, Value) {
-        let response = send_api(
-            &self.http,
-            method,
-            &self.app.url(path),
-            Some(token),
-            Some(body),
-        )
-        .await;
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn deliveries(&self) -> Vec<Delivery> {
-        deliveries(self.app.state.store()).await
-    }
-
-    /// Waits until the worker has sent everything queued, then returns what the receiver got.
-    async fn received(&self) -> Vec<Recorded> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        while self
-            .deliveries()
-            .await
-            .iter()
-            .any(|d| d.status != "delivered")
-        {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "deliveries settle: {:?}",
-                self.deliveries().await
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        self.hooks.requests()
-    }
+/// Waits until the worker has sent everything queued, then returns what the receiver got.
+async fn received(app: &TestApp, hooks: &Receiver) -> Vec<Recorded> {
+    until("deliveries settle", async || {
+        let rows = deliveries_of(app).await;
+        rows.iter().all(|d| d.status == "delivered").then_some(())
+    })
+    .await;
+    hooks.requests()
 }
 
 fn kms() -> EncryptionRule {
@@ -130,21 +67,20 @@ fn only_event(requests: &[Recorded]) -> Value {
 
 #[tokio::test]
 async fn deleting_a_compliant_buckets_encryption_through_the_api_alerts_once_naming_it() {
-    let dashboard = Dashboard::start(vec![
+    let (app, hooks) = start(vec![
         bucket("payroll-exports", Some(EncryptionRule::Aes256)),
         bucket("team-wiki", Some(EncryptionRule::Aes256)),
     ])
     .await;
-    assert!(dashboard.deliveries().await.is_empty());
+    let operator = app.api(Role::Operator).await;
+    assert!(deliveries_of(&app).await.is_empty());
 
     let path = "/api/v1/buckets/payroll-exports/encryption";
-    let (status, answer) = dashboard
-        .call("DELETE", path, &dashboard.operator, Value::Null)
-        .await;
+    let (status, answer) = call(&operator, "DELETE", path, Value::Null).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["status"], "unencrypted");
 
-    let event = only_event(&dashboard.hooks.wait_for(1).await);
+    let event = only_event(&hooks.wait_for(1).await);
     assert_eq!(event["cause"], "change");
     assert_eq!(event["by"], "token:operator-token");
     assert_eq!(event["scan"], Value::Null);
@@ -158,7 +94,7 @@ async fn deleting_a_compliant_buckets_encryption_through_the_api_alerts_once_nam
     assert_eq!(listed[0]["became"], "noncompliant");
     assert_eq!(listed[0]["status"], "unencrypted");
     assert_eq!(listed[0]["new"], false);
-    let body = verified_webhook(&dashboard.hooks.requests()[0], SECRET);
+    let body = verified_webhook(&hooks.requests()[0], SECRET);
     assert!(
         body["summary"]
             .as_str()
@@ -168,39 +104,37 @@ async fn deleting_a_compliant_buckets_encryption_through_the_api_alerts_once_nam
     );
 
     // The stored state already moved: the next scan, and deleting again, are no news.
-    dashboard.scan().await;
-    let (status, _) = dashboard
-        .call("DELETE", path, &dashboard.operator, Value::Null)
-        .await;
+    app.scan().await;
+    let (status, _) = call(&operator, "DELETE", path, Value::Null).await;
     assert_eq!(status, 200);
-    assert_eq!(dashboard.deliveries().await.len(), 1);
-    assert_eq!(dashboard.received().await.len(), 1);
+    assert_eq!(deliveries_of(&app).await.len(), 1);
+    assert_eq!(received(&app, &hooks).await.len(), 1);
 }
 
 #[tokio::test]
 async fn putting_a_rule_the_policy_refuses_alerts_once_and_fixing_it_does_not() {
-    let dashboard = Dashboard::start(vec![bucket("ledger", Some(kms()))]).await;
+    let (app, hooks) = start(vec![bucket("ledger", Some(kms()))]).await;
+    let operator = app.api(Role::Operator).await;
+    let admin = app.api(Role::Admin).await;
     let policy = json!({"requirement": "kms", "remediation_target": {"sse_algorithm": "KMS"}});
-    let (status, answer) = dashboard
-        .call("PUT", "/api/v1/policy", &dashboard.admin, policy)
-        .await;
+    let (status, answer) = call(&admin, "PUT", "/api/v1/policy", policy).await;
     assert_eq!(status, 200, "{answer}");
     assert!(
-        dashboard.deliveries().await.is_empty(),
+        deliveries_of(&app).await.is_empty(),
         "ledger stays compliant"
     );
 
     let path = "/api/v1/buckets/ledger/encryption";
     let aes = json!({"sse_algorithm": "AES256"});
-    let (status, answer) = dashboard.call("PUT", path, &dashboard.operator, aes).await;
+    let (status, answer) = call(&operator, "PUT", path, aes).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["compliant"], false);
     let kms = json!({"sse_algorithm": "KMS"});
-    let (status, answer) = dashboard.call("PUT", path, &dashboard.operator, kms).await;
+    let (status, answer) = call(&operator, "PUT", path, kms).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["compliant"], true);
 
-    let event = only_event(&dashboard.received().await);
+    let event = only_event(&received(&app, &hooks).await);
     assert_eq!(event["cause"], "change");
     assert_eq!(event["noncompliant"], 1);
     assert_eq!(event["buckets"][0]["name"], "ledger");
@@ -219,15 +153,14 @@ async fn a_policy_switch_from_any_to_kms_sends_one_message_counting_the_aes256_b
     let mut locked = bucket("locked-vault", None);
     locked.access_denied = true;
     buckets.push(locked);
-    let dashboard = Dashboard::start(buckets).await;
+    let (app, hooks) = start(buckets).await;
+    let admin = app.api(Role::Admin).await;
 
     let policy = json!({"requirement": "kms", "remediation_target": {"sse_algorithm": "KMS"}});
-    let (status, answer) = dashboard
-        .call("PUT", "/api/v1/policy", &dashboard.admin, policy.clone())
-        .await;
+    let (status, answer) = call(&admin, "PUT", "/api/v1/policy", policy.clone()).await;
     assert_eq!(status, 200, "{answer}");
 
-    let event = only_event(&dashboard.hooks.wait_for(1).await);
+    let event = only_event(&hooks.wait_for(1).await);
     assert_eq!(event["cause"], "policy");
     assert_eq!(event["by"], "token:admin-token");
     assert_eq!(event["noncompliant"], AES256_BUCKETS);
@@ -242,13 +175,11 @@ async fn a_policy_switch_from_any_to_kms_sends_one_message_counting_the_aes256_b
     assert!(listed.iter().all(|b| b["detail"] == "AES256"));
 
     // Judged once: neither the same policy again nor the next scan says it twice.
-    let (status, _) = dashboard
-        .call("PUT", "/api/v1/policy", &dashboard.admin, policy)
-        .await;
+    let (status, _) = call(&admin, "PUT", "/api/v1/policy", policy).await;
     assert_eq!(status, 200);
-    dashboard.scan().await;
-    assert_eq!(dashboard.deliveries().await.len(), 1);
-    assert_eq!(dashboard.received().await.len(), 1);
+    app.scan().await;
+    assert_eq!(deliveries_of(&app).await.len(), 1);
+    assert_eq!(received(&app, &hooks).await.len(), 1);
 }
 
 #[tokio::test]
@@ -258,26 +189,19 @@ async fn a_remediation_of_many_buckets_sends_only_its_finished_message() {
         .map(|i| bucket(&format!("plain-{i:02}"), None))
         .collect();
     buckets.push(bucket("already-fine", Some(EncryptionRule::Aes256)));
-    let dashboard = Dashboard::start(buckets).await;
+    let (app, hooks) = start(buckets).await;
+    let operator = app.api(Role::Operator).await;
 
-    let (status, answer) = dashboard
-        .call(
-            "POST",
-            "/api/v1/remediations",
-            &dashboard.operator,
-            json!({}),
-        )
-        .await;
+    let (status, answer) = call(&operator, "POST", "/api/v1/remediations", json!({})).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(
         answer["remediated"].as_array().unwrap().len(),
         PLAIN_BUCKETS
     );
-    dashboard.scan().await;
+    app.scan().await;
 
-    let requests = dashboard.received().await;
-    let kinds: Vec<_> = dashboard
-        .deliveries()
+    let requests = received(&app, &hooks).await;
+    let kinds: Vec<_> = deliveries_of(&app)
         .await
         .into_iter()
         .map(|d| d.event_type)

@@ -3,18 +3,18 @@
 
 use std::process::Output;
 
-use super::{Receiver, verified_webhook};
-use crate::helpers::{TestDb, oss_audit_offline, output_text as text};
+use crate::support::{OssAudit, Receiver, TestDb, output_text as text, verified_webhook};
 
 const SECRET: &str = "cli-signing-secret-9911";
 
 /// Runs `oss-audit ARGS` on `db` as the user `ops`, with `env` as the rest of the environment.
 async fn oss_audit(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let env: Vec<_> = [("USER", "ops")]
-        .into_iter()
-        .chain(env.iter().copied())
-        .collect();
-    oss_audit_offline(&db.url, args, &env).await
+    OssAudit::new(args)
+        .database(db)
+        .env("USER", "ops")
+        .envs(env)
+        .output()
+        .await
 }
 
 #[tokio::test]

@@ -5,7 +5,8 @@ use chrono::{Duration, Utc};
 use oss_audit::domain::ReportId;
 use oss_audit::notify::{Event, ReportReady};
 
-use super::{DASHBOARD, Outbox, Receiver, verified_dingtalk, verified_webhook};
+use super::{DASHBOARD, Outbox};
+use crate::support::{Receiver, verified_dingtalk, verified_webhook};
 
 fn report_ready() -> Event {
     Event::ReportReady(ReportReady {
@@ -162,7 +163,7 @@ async fn a_failing_receiver_gets_the_delivery_again_after_backoff_until_it_succe
             .starts_with("HTTP 500"),
         "the last error stays visible after the success"
     );
-    let mut conn = outbox.store.pool().acquire().await.unwrap();
+    let mut conn = outbox.store.acquire().await.unwrap();
     let listed = oss_audit::store::list_notification_targets(&mut conn, outbox.account)
         .await
         .unwrap();

@@ -7,8 +7,8 @@ use oss_audit::domain::{BucketName, EncryptionRule};
 use oss_audit::oss::Secret;
 use oss_audit::policy::{Policy, Requirement, apply_policy};
 
-use super::{DASHBOARD, Outbox, Receiver, bucket, verified_webhook};
-use crate::helpers::{Audit, client};
+use super::{DASHBOARD, Outbox, bucket};
+use crate::support::{Audit, Receiver, client, verified_webhook};
 
 #[tokio::test]
 async fn a_scan_in_which_500_buckets_lose_encryption_sends_one_summary_per_target() {
@@ -19,7 +19,7 @@ async fn a_scan_in_which_500_buckets_lose_encryption_sends_one_summary_per_targe
             Some(EncryptionRule::Aes256),
         ));
     }
-    let outbox = Outbox::over(audit.store.clone(), audit.account, |_| {});
+    let outbox = Outbox::over(&audit, |_| {}).await;
     let hooks = Receiver::start().await;
     outbox
         .add("webhook", "ops", &hooks.url("/hooks"), "k")
@@ -137,7 +137,7 @@ async fn a_remediation_sends_one_message_with_its_counts_and_who_ran_it() {
     names.push(BucketName::parse("locked-bucket").unwrap());
     audit.scan().await;
 
-    let outbox = Outbox::over(audit.store.clone(), audit.account, |_| {});
+    let outbox = Outbox::over(&audit, |_| {}).await;
     let hooks = Receiver::start().await;
     outbox
         .add("webhook", "ops", &hooks.url("/hooks"), "k")
@@ -177,7 +177,7 @@ async fn a_scan_refused_by_list_buckets_sends_one_failure_message_with_the_oss_c
         c.retry.max_attempts = 1;
     })
     .await;
-    let outbox = Outbox::over(audit.store.clone(), audit.account, |_| {});
+    let outbox = Outbox::over(&audit, |_| {}).await;
     let hooks = Receiver::start().await;
     outbox
         .add("webhook", "ops", &hooks.url("/hooks"), "k")

@@ -5,40 +5,23 @@
 use std::time::Duration;
 
 use oss_audit::auth::Role;
-use oss_audit::domain::{BucketName, Region, ScanId};
-use oss_audit::notify::{self, NewTarget, TargetInput};
+use oss_audit::domain::{BucketName, Region, TargetId};
+use oss_audit::notify;
 use oss_audit::sandbox::SandboxBucket;
-use oss_audit::scan::Trigger;
-use oss_audit::startup::{Application, Settings};
 
-use super::{DASHBOARD, Receiver, deliveries, verified_webhook};
-use crate::app_helpers::location;
-use crate::helpers::TestDb;
-use crate::pages_admin::PageApp;
+use super::{DASHBOARD, deliveries, notifying_app as app};
+use crate::support::{Receiver, TestApp, between, location, until, verified_webhook};
 
 const SECRET: &str = "s3cret-signing-key-0451";
 const URL_SECRET: &str = "hook-path-token-7788";
 
-async fn app() -> PageApp {
-    PageApp::start_with(0, |settings| {
-        settings.notify.public_url = Some(url::Url::parse(DASHBOARD).unwrap());
-        settings.notify.timing.retry_base = Duration::from_millis(10);
-        settings.notify.timing.poll_interval = Duration::from_millis(200);
-    })
-    .await
-}
-
 /// Waits until every delivery left `pending`.
-async fn settled(app: &PageApp) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while deliveries(app.state.store())
-        .await
-        .iter()
-        .any(|d| d.status == "pending")
-    {
-        assert!(tokio::time::Instant::now() < deadline, "deliveries settle");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+async fn settled(app: &TestApp) {
+    until("deliveries settle", async || {
+        let rows = deliveries(app.db.pool().await).await;
+        rows.iter().all(|d| d.status != "pending").then_some(())
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -124,7 +107,7 @@ async fn an_admin_adds_a_target_whose_url_and_secret_are_never_shown_again() {
     assert_eq!(body["link"], format!("{DASHBOARD}settings/notifications"));
     settled(&app).await;
     let (_, page) = admin.get("/settings/notifications").await;
-    let row = crate::pages_admin::between(&page, &format!(r#"id="target-{id}""#), "</tr>");
+    let row = between(&page, &format!(r#"id="target-{id}""#), "</tr>");
     assert!(row.contains("<time"), "the last delivery is shown: {row}");
     assert!(!row.contains("never"), "{row}");
 
@@ -138,7 +121,7 @@ async fn an_admin_adds_a_target_whose_url_and_secret_are_never_shown_again() {
     admin
         .post(&format!("/settings/notifications/{id}/test"), &[])
         .await;
-    assert_eq!(deliveries(app.state.store()).await.len(), 1);
+    assert_eq!(deliveries(app.db.pool().await).await.len(), 1);
     let delete = admin
         .post(&format!("/settings/notifications/{id}/delete"), &[])
         .await;
@@ -165,16 +148,9 @@ async fn an_admin_adds_a_target_whose_url_and_secret_are_never_shown_again() {
 async fn only_admins_with_the_forms_csrf_token_manage_targets() {
     let app = app().await;
     let receiver = Receiver::start().await;
-    let target = NewTarget::parse(&TargetInput {
-        kind: "slack",
-        name: "chat",
-        url: &receiver.url("/services/x"),
-        secret: "",
-    })
-    .unwrap();
-    let id = notify::add_target(app.state.store(), app.state.account(), &target, "user:ada")
-        .await
-        .unwrap();
+    let id = app
+        .add_target("slack", "chat", &receiver.url("/services/x"), "")
+        .await;
     let admin = app.sign_in("ada", Role::Admin).await;
     let operator = app.sign_in("olga", Role::Operator).await;
     let viewer = app.sign_in("vera", Role::Viewer).await;
@@ -197,13 +173,13 @@ async fn only_admins_with_the_forms_csrf_token_manage_targets() {
     }
     assert_eq!(
         admin
-            .post_without_token("/settings/notifications", &add)
+            .post_form("/settings/notifications", &add)
             .await
             .status(),
         403
     );
     let path = format!("/settings/notifications/{id}/delete");
-    assert_eq!(admin.post_without_token(&path, &[]).await.status(), 403);
+    assert_eq!(admin.post_form(&path, &[]).await.status(), 403);
     assert_eq!(
         app.count("SELECT count(*) FROM notification_target").await,
         1
@@ -221,22 +197,14 @@ async fn only_admins_with_the_forms_csrf_token_manage_targets() {
 
 #[tokio::test]
 async fn a_receiver_that_never_answers_holds_up_no_scan() {
-    let app = PageApp::start_with(0, |settings| {
-        settings.notify.timing.request_timeout = Duration::from_secs(600);
-    })
-    .await;
+    let app = TestApp::launch()
+        .notify_request_timeout(Duration::from_secs(600))
+        .start()
+        .await;
     let receiver = Receiver::start().await;
     receiver.hang();
-    let target = NewTarget::parse(&TargetInput {
-        kind: "webhook",
-        name: "stuck",
-        url: &receiver.url("/in"),
-        secret: "k",
-    })
-    .unwrap();
-    notify::add_target(app.state.store(), app.state.account(), &target, "user:ada")
-        .await
-        .unwrap();
+    app.add_target("webhook", "stuck", &receiver.url("/in"), "k")
+        .await;
     let unencrypted = |name: &str| {
         SandboxBucket::new(
             BucketName::parse(name).unwrap(),
@@ -245,16 +213,14 @@ async fn a_receiver_that_never_answers_holds_up_no_scan() {
     };
 
     app.sandbox.insert_bucket(unencrypted("first-bucket"));
-    let first = app.state.start_scan(Trigger::Cli).await.unwrap();
-    app.wait_for_scan(first.get()).await;
+    app.scan().await;
     // The worker is now waiting on a receiver that will never answer...
     receiver.wait_for(1).await;
 
     // ...and the next scan completes all the same, its event queued behind.
     app.sandbox.insert_bucket(unencrypted("second-bucket"));
-    let second: ScanId = app.state.start_scan(Trigger::Cli).await.unwrap();
-    app.wait_for_scan(second.get()).await;
-    let rows = deliveries(app.state.store()).await;
+    app.scan().await;
+    let rows = deliveries(app.db.pool().await).await;
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows.iter().all(|d| d.status == "pending"), "{rows:?}");
     assert_eq!(rows[0].attempts, 1, "in flight");
@@ -263,34 +229,21 @@ async fn a_receiver_that_never_answers_holds_up_no_scan() {
 
 #[tokio::test]
 async fn targets_from_the_environment_are_stored_at_start_and_follow_the_environment() {
-    let db = TestDb::new();
-    let sandbox = crate::helpers::sandbox(0).await;
-    let env_target = |secret: &str| {
-        NewTarget::parse(&TargetInput {
-            kind: "webhook",
-            name: "env-webhook",
-            url: "https://hooks.example.test/oss-audit",
-            secret,
-        })
-        .unwrap()
-    };
-    let start = |secret: &str| {
-        let mut settings = Settings::for_tests(db.url.clone(), sandbox.client_config());
-        settings.notify.env_targets = vec![env_target(secret)];
-        Application::build(settings)
-    };
-    let app = start("first-secret").await.expect("app builds");
-    let store = app.state().store().clone();
-    let stored = || async {
+    const URL: &str = "https://hooks.example.test/oss-audit";
+    let app = TestApp::launch()
+        .env_target("webhook", "env-webhook", URL, "first-secret")
+        .start()
+        .await;
+    let stored = async |app: &TestApp| {
         sqlx::query_as::<_, (String, String, bool, String)>(
             "SELECT name, secret, enabled, created_by FROM notification_target",
         )
-        .fetch_all(store.pool())
+        .fetch_all(app.db.pool().await)
         .await
         .unwrap()
     };
     assert_eq!(
-        stored().await,
+        stored(&app).await,
         [(
             "env-webhook".to_owned(),
             "first-secret".to_owned(),
@@ -299,14 +252,22 @@ async fn targets_from_the_environment_are_stored_at_start_and_follow_the_environ
         )]
     );
     // An admin disables it; a restart with a new secret updates the secret and keeps it disabled.
-    let id = oss_audit::domain::TargetId::new(1);
-    notify::set_enabled(&store, app.state().account(), id, false, "user:ada")
-        .await
-        .unwrap();
-    drop(app);
-    let _again = start("second-secret").await.expect("app builds again");
+    notify::set_enabled(
+        app.store(),
+        app.account(),
+        TargetId::new(1),
+        false,
+        "user:ada",
+    )
+    .await
+    .unwrap();
+    let again = TestApp::launch()
+        .over(app.stop().await)
+        .env_target("webhook", "env-webhook", URL, "second-secret")
+        .start()
+        .await;
     assert_eq!(
-        stored().await,
+        stored(&again).await,
         [(
             "env-webhook".to_owned(),
             "second-secret".to_owned(),
@@ -314,11 +275,10 @@ async fn targets_from_the_environment_are_stored_at_start_and_follow_the_environ
             "env".to_owned()
         )]
     );
-    let logged: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM change_log WHERE actor = 'env' AND detail LIKE '%env-webhook%'",
-    )
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
+    let logged = again
+        .count(
+            "SELECT count(*) FROM change_log WHERE actor = 'env' AND detail LIKE '%env-webhook%'",
+        )
+        .await;
     assert_eq!(logged, 2, "added, then changed");
 }

@@ -4,14 +4,14 @@ use chrono::Utc;
 use oss_audit::auth::Role;
 use oss_audit::store::{self, NewChange};
 
-use super::{PageApp, between};
+use crate::support::{TestApp, between, readable_unencrypted};
 
 #[tokio::test]
 async fn the_audit_log_shows_changes_in_words_and_filters_by_bucket_user_and_day() {
-    let app = PageApp::scanned(40).await;
+    let app = TestApp::scanned(40).await;
     let olga = app.sign_in("olga", Role::Operator).await;
     let otto = app.sign_in("otto", Role::Operator).await;
-    let unencrypted = app.names(|b| !b.access_denied && b.encryption.is_none());
+    let unencrypted = app.names(readable_unencrypted);
     let (a, b) = (&unencrypted[0], &unencrypted[1]);
     assert_eq!(
         olga.post("/remediate", &[("bucket", a)]).await.status(),
@@ -61,13 +61,13 @@ async fn the_audit_log_shows_changes_in_words_and_filters_by_bucket_user_and_day
 
 #[tokio::test]
 async fn older_entries_are_a_page_away_with_the_same_filters() {
-    let app = PageApp::start_with(1, |_| {}).await;
-    let mut conn = app.state.store().pool().acquire().await.unwrap();
+    let app = TestApp::start(1).await;
+    let mut tx = app.store().begin().await.unwrap();
     for n in 0..105 {
         store::insert_change(
-            &mut conn,
+            &mut tx,
             &NewChange {
-                account: app.state.account(),
+                account: app.account(),
                 at: Utc::now(),
                 actor: "token:ci",
                 action: "put-encryption",
@@ -82,7 +82,7 @@ async fn older_entries_are_a_page_away_with_the_same_filters() {
         .await
         .unwrap();
     }
-    drop(conn);
+    tx.commit().await.unwrap();
     let viewer = app.sign_in("vera", Role::Viewer).await;
 
     let (_, first) = viewer.get("/audit-log?actor=token:ci").await;

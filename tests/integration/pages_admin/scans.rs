@@ -3,14 +3,13 @@
 
 use oss_audit::auth::Role;
 
-use super::PageApp;
-use crate::app_helpers::location;
+use crate::support::{TestApp, between, location};
 
 const REFRESH: &str = r#"<meta http-equiv="refresh" content="2">"#;
 
 #[tokio::test]
 async fn scan_now_starts_a_scan_and_a_second_click_says_it_is_already_running() {
-    let app = PageApp::start_with(40, |_| {}).await;
+    let app = TestApp::start(40).await;
     let operator = app.sign_in("olga", Role::Operator).await;
     let (_, empty) = operator.get("/scans").await;
     assert!(empty.contains("No scan has run yet."), "{empty}");
@@ -44,7 +43,7 @@ async fn scan_now_starts_a_scan_and_a_second_click_says_it_is_already_running() 
     let (_, done) = operator.get("/scans").await;
     assert!(!done.contains(REFRESH), "no refresh once finished: {done}");
     assert!(!done.contains("<progress"));
-    let row = super::between(&done, r#"id="scan-1""#, "</tr>");
+    let row = between(&done, r#"id="scan-1""#, "</tr>");
     assert!(row.contains("completed"), "{row}");
     assert!(row.contains("dashboard"), "{row}");
     assert!(row.contains(r#"<td class="num">40</td>"#), "{row}");
@@ -52,7 +51,7 @@ async fn scan_now_starts_a_scan_and_a_second_click_says_it_is_already_running() 
 
 #[tokio::test]
 async fn viewers_see_the_history_but_cannot_start_a_scan() {
-    let app = PageApp::scanned(10).await;
+    let app = TestApp::scanned(10).await;
     let viewer = app.sign_in("vera", Role::Viewer).await;
 
     let (status, html) = viewer.get("/scans").await;
@@ -62,20 +61,15 @@ async fn viewers_see_the_history_but_cannot_start_a_scan() {
     assert!(html.contains(r#"id="scan-1""#), "{html}");
     assert!(!html.contains("Scan now"), "{html}");
     assert_eq!(refused.status(), 403);
-    assert_eq!(viewer.post_without_token("/scans", &[]).await.status(), 403);
+    assert_eq!(viewer.post_form("/scans", &[]).await.status(), 403);
     assert_eq!(app.count("SELECT count(*) FROM scan").await, 1);
 }
 
 #[tokio::test]
 async fn the_history_pages_back_to_older_scans() {
-    let app = PageApp::scanned(3).await;
+    let app = TestApp::scanned(3).await;
     for _ in 0..51 {
-        let id = app
-            .state
-            .start_scan(oss_audit::scan::Trigger::Cli)
-            .await
-            .unwrap();
-        app.wait_for_scan(id.get()).await;
+        app.scan().await;
     }
     let viewer = app.sign_in("vera", Role::Viewer).await;
 

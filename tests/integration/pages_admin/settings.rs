@@ -4,12 +4,11 @@
 use oss_audit::auth::Role;
 use oss_audit::domain::EncryptionRule;
 
-use super::{PASSWORD, PageApp, between};
-use crate::app_helpers::location;
+use crate::support::{PASSWORD, TestApp, between, location};
 
 #[tokio::test]
 async fn only_admins_open_settings_or_post_its_forms() {
-    let app = PageApp::start_with(1, |_| {}).await;
+    let app = TestApp::start(1).await;
     let admin = app.sign_in("ada", Role::Admin).await;
     let operator = app.sign_in("olga", Role::Operator).await;
     let viewer = app.sign_in("vera", Role::Viewer).await;
@@ -49,10 +48,7 @@ async fn only_admins_open_settings_or_post_its_forms() {
         ("password", PASSWORD),
     ];
     assert_eq!(
-        admin
-            .post_without_token("/settings/users", &user)
-            .await
-            .status(),
+        admin.post_form("/settings/users", &user).await.status(),
         403
     );
     assert_eq!(
@@ -66,7 +62,7 @@ async fn only_admins_open_settings_or_post_its_forms() {
 
 #[tokio::test]
 async fn changing_the_policy_judges_every_bucket_again_and_is_logged() {
-    let app = PageApp::scanned(60).await;
+    let app = TestApp::scanned(60).await;
     let admin = app.sign_in("ada", Role::Admin).await;
     let kms =
         app.names(|b| !b.access_denied && matches!(b.encryption, Some(EncryptionRule::Kms { .. })));
@@ -123,7 +119,7 @@ async fn changing_the_policy_judges_every_bucket_again_and_is_logged() {
 
 #[tokio::test]
 async fn admins_add_and_disable_users_but_not_themselves() {
-    let app = PageApp::start_with(1, |_| {}).await;
+    let app = TestApp::start(1).await;
     let admin = app.sign_in("ada", Role::Admin).await;
 
     let short = admin
@@ -192,7 +188,7 @@ async fn admins_add_and_disable_users_but_not_themselves() {
 
 #[tokio::test]
 async fn a_new_token_is_shown_once_works_on_the_api_and_stops_when_revoked() {
-    let app = PageApp::scanned(5).await;
+    let app = TestApp::scanned(5).await;
     let admin = app.sign_in("ada", Role::Admin).await;
 
     let created = admin

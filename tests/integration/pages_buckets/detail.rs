@@ -2,22 +2,22 @@
 
 use oss_audit::domain::{EncryptionRule, KmsDataEncryption, KmsKeyId};
 
-use super::{Pages, truth_status};
-use crate::app_helpers::{csrf_field, location};
+use super::{first, sign_in_both, truth_status};
+use crate::support::{TestApp, csrf_field, location};
 
 #[tokio::test]
 async fn the_change_form_sets_kms_with_a_key_and_sm4_and_the_page_shows_it() {
-    let app = Pages::start(30).await;
-    let name = app.first(|b| truth_status(b) == "unencrypted");
+    let app = TestApp::scanned(30).await;
+    let (operator, _viewer) = sign_in_both(&app).await;
+    let name = first(&app, |b| truth_status(b) == "unencrypted");
     let detail = format!("/buckets/{name}");
-    let (status, html) = app.page(&app.operator, &detail).await;
+    let (status, html) = operator.get(&detail).await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!(r#"action="/buckets/{name}/encryption""#)));
 
-    let token = app.token(&app.operator).await;
-    let answer = app
-        .post(
-            &app.operator,
+    let token = operator.csrf.clone();
+    let answer = operator
+        .post_form(
             &format!("{detail}/encryption"),
             &[
                 ("csrf_token", token.as_str()),
@@ -37,7 +37,7 @@ async fn the_change_form_sets_kms_with_a_key_and_sm4_and_the_page_shows_it() {
         })
     );
 
-    let (_, html) = app.page(&app.operator, &detail).await;
+    let (_, html) = operator.get(&detail).await;
     assert!(
         html.contains(&format!(
             "Encryption of {name} set to KMS (key alias/page-test, data SM4); OSS now reports KMS (key alias/page-test, data SM4)."
@@ -61,15 +61,15 @@ async fn the_change_form_sets_kms_with_a_key_and_sm4_and_the_page_shows_it() {
 
 #[tokio::test]
 async fn invalid_change_input_is_told_next_to_the_field_and_nothing_reaches_oss() {
-    let app = Pages::start(30).await;
-    let name = app.first(|b| truth_status(b) == "unencrypted");
+    let app = TestApp::scanned(30).await;
+    let (operator, _viewer) = sign_in_both(&app).await;
+    let name = first(&app, |b| truth_status(b) == "unencrypted");
     let path = format!("/buckets/{name}/encryption");
-    let token = app.token(&app.operator).await;
+    let token = operator.csrf.clone();
     let served = app.sandbox.requests_served();
 
-    let answer = app
-        .post(
-            &app.operator,
+    let answer = operator
+        .post_form(
             &path,
             &[
                 ("csrf_token", token.as_str()),
@@ -99,9 +99,8 @@ async fn invalid_change_input_is_told_next_to_the_field_and_nothing_reaches_oss(
         ("KMS", "not a key!", "kms-key-id-error"),
         ("DES", "", "sse-algorithm-error"),
     ] {
-        let answer = app
-            .post(
-                &app.operator,
+        let answer = operator
+            .post_form(
                 &path,
                 &[
                     ("csrf_token", token.as_str()),
@@ -127,15 +126,14 @@ async fn invalid_change_input_is_told_next_to_the_field_and_nothing_reaches_oss(
 
 #[tokio::test]
 async fn removing_encryption_asks_first_and_then_the_sandbox_has_no_rule() {
-    let app = Pages::start(30).await;
-    let name = app.first(|b| truth_status(b) == "encrypted");
-    let (status, html) = app.page(&app.operator, &format!("/buckets/{name}")).await;
+    let app = TestApp::scanned(30).await;
+    let (operator, _viewer) = sign_in_both(&app).await;
+    let name = first(&app, |b| truth_status(b) == "encrypted");
+    let (status, html) = operator.get(&format!("/buckets/{name}")).await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!(r#"href="/buckets/{name}/remove""#)));
 
-    let (status, html) = app
-        .page(&app.operator, &format!("/buckets/{name}/remove"))
-        .await;
+    let (status, html) = operator.get(&format!("/buckets/{name}/remove")).await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!(
         "New objects written to {name} will no longer be encrypted by default. Objects already stored keep their encryption."
@@ -148,9 +146,8 @@ async fn removing_encryption_asks_first_and_then_the_sandbox_has_no_rule() {
     );
 
     let token = csrf_field(&html);
-    let answer = app
-        .post(
-            &app.operator,
+    let answer = operator
+        .post_form(
             &format!("/buckets/{name}/remove"),
             &[("csrf_token", &token)],
         )
@@ -158,7 +155,7 @@ async fn removing_encryption_asks_first_and_then_the_sandbox_has_no_rule() {
     assert_eq!(answer.status(), 303);
     assert_eq!(location(&answer), format!("/buckets/{name}"));
     assert_eq!(app.sandbox.bucket(&name).unwrap().encryption, None);
-    let (_, html) = app.page(&app.operator, &format!("/buckets/{name}")).await;
+    let (_, html) = operator.get(&format!("/buckets/{name}")).await;
     assert!(
         html.contains(&format!(
             "Default encryption of {name} removed; OSS now reports no default encryption."
@@ -169,19 +166,19 @@ async fn removing_encryption_asks_first_and_then_the_sandbox_has_no_rule() {
 
 #[tokio::test]
 async fn an_oss_refusal_shows_its_code_and_request_id() {
-    let app = Pages::start(30).await;
-    let name = app.first(|b| b.access_denied);
+    let app = TestApp::scanned(30).await;
+    let (operator, _viewer) = sign_in_both(&app).await;
+    let name = first(&app, |b| b.access_denied);
     let before = app.sandbox.bucket(&name).unwrap().encryption;
-    let token = app.token(&app.operator).await;
-    let answer = app
-        .post(
-            &app.operator,
+    let token = operator.csrf.clone();
+    let answer = operator
+        .post_form(
             &format!("/buckets/{name}/encryption"),
             &[("csrf_token", token.as_str()), ("sse_algorithm", "AES256")],
         )
         .await;
     assert_eq!(answer.status(), 303);
-    let (_, html) = app.page(&app.operator, &format!("/buckets/{name}")).await;
+    let (_, html) = operator.get(&format!("/buckets/{name}")).await;
     let at = html
         .find("OSS refused: AccessDenied (request id ")
         .expect("the refusal is shown");
@@ -200,14 +197,15 @@ async fn an_oss_refusal_shows_its_code_and_request_id() {
 
 #[tokio::test]
 async fn viewers_see_no_forms_and_their_posts_change_nothing() {
-    let app = Pages::start(30).await;
-    let name = app.first(|b| truth_status(b) == "encrypted");
+    let app = TestApp::scanned(30).await;
+    let (operator, viewer) = sign_in_both(&app).await;
+    let name = first(&app, |b| truth_status(b) == "encrypted");
     let before = app.sandbox.bucket(&name).unwrap().encryption;
 
-    let (status, html) = app.page(&app.viewer, "/buckets").await;
+    let (status, html) = viewer.get("/buckets").await;
     assert_eq!(status, 200);
     assert!(!html.contains(r#"action="/remediate""#) && !html.contains(r#"name="bucket""#));
-    let (_, operator_html) = app.page(&app.operator, "/buckets").await;
+    let (_, operator_html) = operator.get("/buckets").await;
     assert!(
         operator_html.contains(r#"<form method="get" action="/remediate""#),
         "{operator_html}"
@@ -215,7 +213,7 @@ async fn viewers_see_no_forms_and_their_posts_change_nothing() {
     assert!(operator_html.contains(&format!(r#"name="bucket" value="{name}""#)));
     assert!(operator_html.contains("Remediate selected buckets"));
 
-    let (status, html) = app.page(&app.viewer, &format!("/buckets/{name}")).await;
+    let (status, html) = viewer.get(&format!("/buckets/{name}")).await;
     assert_eq!(status, 200);
     assert!(
         !html.contains("/encryption\"") && !html.contains("/remove\""),
@@ -224,26 +222,22 @@ async fn viewers_see_no_forms_and_their_posts_change_nothing() {
     assert!(!html.contains("Change encryption"));
 
     let served = app.sandbox.requests_served();
-    let token = app.token(&app.viewer).await;
-    let answer = app
-        .post(
-            &app.viewer,
+    let token = viewer.csrf.clone();
+    let answer = viewer
+        .post_form(
             &format!("/buckets/{name}/encryption"),
             &[("csrf_token", token.as_str()), ("sse_algorithm", "SM4")],
         )
         .await;
     assert_eq!(answer.status(), 403);
-    let answer = app
-        .post(
-            &app.viewer,
+    let answer = viewer
+        .post_form(
             &format!("/buckets/{name}/remove"),
             &[("csrf_token", &token)],
         )
         .await;
     assert_eq!(answer.status(), 403);
-    let (status, _) = app
-        .page(&app.viewer, &format!("/buckets/{name}/remove"))
-        .await;
+    let (status, _) = viewer.get(&format!("/buckets/{name}/remove")).await;
     assert_eq!(status, 403);
     assert_eq!(app.sandbox.bucket(&name).unwrap().encryption, before);
     assert_eq!(app.sandbox.requests_served(), served);
@@ -251,20 +245,19 @@ async fn viewers_see_no_forms_and_their_posts_change_nothing() {
 
 #[tokio::test]
 async fn a_post_without_the_csrf_token_is_refused() {
-    let app = Pages::start(30).await;
-    let name = app.first(|b| truth_status(b) == "encrypted");
+    let app = TestApp::scanned(30).await;
+    let (operator, _viewer) = sign_in_both(&app).await;
+    let name = first(&app, |b| truth_status(b) == "encrypted");
     let before = app.sandbox.bucket(&name).unwrap().encryption;
-    let answer = app
-        .post(
-            &app.operator,
+    let answer = operator
+        .post_form(
             &format!("/buckets/{name}/encryption"),
             &[("sse_algorithm", "SM4")],
         )
         .await;
     assert_eq!(answer.status(), 403);
-    let answer = app
-        .post(
-            &app.operator,
+    let answer = operator
+        .post_form(
             &format!("/buckets/{name}/remove"),
             &[("csrf_token", "forged")],
         )
@@ -275,21 +268,20 @@ async fn a_post_without_the_csrf_token_is_refused() {
 
 #[tokio::test]
 async fn unknown_or_invalid_bucket_names_get_the_404_page() {
-    let app = Pages::start(10).await;
+    let app = TestApp::scanned(10).await;
+    let (operator, viewer) = sign_in_both(&app).await;
     for path in [
         "/buckets/no-such-bucket",
         "/buckets/Not_A_Bucket",
         "/buckets/%FF%FE",
     ] {
-        let (status, _) = app.page(&app.viewer, path).await;
+        let (status, _) = viewer.get(path).await;
         assert_eq!(status, 404, "{path}");
     }
-    let (status, _) = app
-        .page(&app.operator, "/buckets/no-such-bucket/remove")
-        .await;
+    let (status, _) = operator.get("/buckets/no-such-bucket/remove").await;
     assert_eq!(status, 404);
-    let name = app.first(|_| true);
-    let (status, html) = app.page(&app.viewer, &format!("/buckets/{name}")).await;
+    let name = first(&app, |_| true);
+    let (status, html) = viewer.get(&format!("/buckets/{name}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("OSS request id"), "{html}");
 }

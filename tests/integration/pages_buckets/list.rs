@@ -2,21 +2,22 @@
 
 use oss_audit::domain::{EncryptionRule, KmsKeyId};
 
-use super::{Pages, row_names, truth_status};
-use crate::helpers::read_csv;
+use super::{row_names, sign_in_both, truth_status};
+use crate::support::{TestApp, read_csv};
 
 #[tokio::test]
 async fn the_bucket_list_filters_sorts_and_pages_like_the_sandbox_holds() {
-    let app = Pages::start(130).await;
-    let all = app.truth(|_| true);
+    let app = TestApp::scanned(130).await;
+    let (operator, _viewer) = sign_in_both(&app).await;
+    let all = app.names(|_| true);
 
-    let (status, html) = app.page(&app.operator, "/buckets").await;
+    let (status, html) = operator.get("/buckets").await;
     assert_eq!(status, 200);
     assert!(html.contains("Showing 1–50 of 130"), "{html}");
     assert_eq!(row_names(&html), all[..50]);
     assert!(html.contains(r#"aria-sort="ascending""#));
 
-    let (_, html) = app.page(&app.operator, "/buckets?page=3").await;
+    let (_, html) = operator.get("/buckets?page=3").await;
     assert!(html.contains("Showing 101–130 of 130"), "{html}");
     assert_eq!(row_names(&html), all[100..]);
     assert!(
@@ -24,41 +25,36 @@ async fn the_bucket_list_filters_sorts_and_pages_like_the_sandbox_holds() {
         "{html}"
     );
 
-    let (_, html) = app.page(&app.operator, "/buckets?dir=desc").await;
+    let (_, html) = operator.get("/buckets?dir=desc").await;
     let mut reversed = all.clone();
     reversed.reverse();
     assert_eq!(row_names(&html), reversed[..50]);
     assert!(html.contains(r#"aria-sort="descending""#));
 
     let expected =
-        app.truth(|b| truth_status(b) == "unencrypted" && b.region.as_str() == "cn-hangzhou");
-    let (_, html) = app
-        .page(
-            &app.operator,
-            "/buckets?status=unencrypted&region=cn-hangzhou",
-        )
+        app.names(|b| truth_status(b) == "unencrypted" && b.region.as_str() == "cn-hangzhou");
+    let (_, html) = operator
+        .get("/buckets?status=unencrypted&region=cn-hangzhou")
         .await;
     assert!(!expected.is_empty());
     assert_eq!(row_names(&html), expected);
 
-    let expected = app.truth(|b| b.name.as_str().contains("logs"));
-    let (_, html) = app.page(&app.operator, "/buckets?q=logs").await;
+    let expected = app.names(|b| b.name.as_str().contains("logs"));
+    let (_, html) = operator.get("/buckets?q=logs").await;
     assert_eq!(row_names(&html), expected);
 
-    let expected = app.truth(|b| truth_status(b) == "unencrypted");
-    let (_, html) = app.page(&app.operator, "/buckets?compliant=false").await;
+    let expected = app.names(|b| truth_status(b) == "unencrypted");
+    let (_, html) = operator.get("/buckets?compliant=false").await;
     assert_eq!(row_names(&html), expected[..expected.len().min(50)]);
     assert!(html.contains(&format!("of {}", expected.len())), "{html}");
 
     let expected =
-        app.truth(|b| !b.access_denied && matches!(b.encryption, Some(EncryptionRule::Kms { .. })));
-    let (_, html) = app.page(&app.operator, "/buckets?sse_algorithm=KMS").await;
+        app.names(|b| !b.access_denied && matches!(b.encryption, Some(EncryptionRule::Kms { .. })));
+    let (_, html) = operator.get("/buckets?sse_algorithm=KMS").await;
     assert_eq!(row_names(&html), expected);
 
     // Sorting by region keeps the filters in the headers' links and orders by region, then name.
-    let (_, html) = app
-        .page(&app.operator, "/buckets?status=encrypted&sort=region")
-        .await;
+    let (_, html) = operator.get("/buckets?status=encrypted&sort=region").await;
     let mut expected: Vec<(String, String)> = app
         .sandbox
         .buckets()
@@ -77,16 +73,17 @@ async fn the_bucket_list_filters_sorts_and_pages_like_the_sandbox_holds() {
 
 #[tokio::test]
 async fn query_values_not_understood_are_ignored_with_a_note() {
-    let app = Pages::start(60).await;
-    let (status, html) = app
-        .page(&app.operator, "/buckets?status=bogus&sort=colour&page=zero")
+    let app = TestApp::scanned(60).await;
+    let (operator, _viewer) = sign_in_both(&app).await;
+    let (status, html) = operator
+        .get("/buckets?status=bogus&sort=colour&page=zero")
         .await;
     assert_eq!(status, 200);
     assert!(html.contains("Ignored status “bogus”"), "{html}");
     assert!(html.contains("Ignored order “colour”"), "{html}");
     assert!(html.contains("Showing 1–50 of 60"), "{html}");
 
-    let (status, html) = app.page(&app.operator, "/buckets?page=99").await;
+    let (status, html) = operator.get("/buckets?page=99").await;
     assert_eq!(status, 200);
     assert!(
         html.contains("There is no page 99; showing page 2, the last."),
@@ -97,26 +94,21 @@ async fn query_values_not_understood_are_ignored_with_a_note() {
 
 #[tokio::test]
 async fn the_csv_export_holds_every_matching_bucket_in_the_order_of_the_view() {
-    let app = Pages::start_with(1_050, |sandbox| {
-        // A key id a spreadsheet would take for a formula.
-        let name = sandbox.buckets()[0].name.as_str().to_owned();
-        sandbox.set_access_denied(&name, false);
-        sandbox.set_encryption(
-            &name,
-            Some(EncryptionRule::Kms {
-                key_id: Some(KmsKeyId::parse("-1.5").unwrap()),
-                data_encryption: None,
-            }),
-        );
-    })
-    .await;
+    let app = TestApp::start(1_050).await;
+    // A key id a spreadsheet would take for a formula.
+    let name = app.sandbox.buckets()[0].name.as_str().to_owned();
+    app.sandbox.set_access_denied(&name, false);
+    app.sandbox.set_encryption(
+        &name,
+        Some(EncryptionRule::Kms {
+            key_id: Some(KmsKeyId::parse("-1.5").unwrap()),
+            data_encryption: None,
+        }),
+    );
+    app.scan().await;
+    let (operator, viewer) = sign_in_both(&app).await;
 
-    let response = app
-        .operator
-        .get(app.url("/buckets.csv?sort=region&dir=desc"))
-        .send()
-        .await
-        .unwrap();
+    let response = operator.fetch("/buckets.csv?sort=region&dir=desc").await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.headers()["content-disposition"],
@@ -171,30 +163,19 @@ async fn the_csv_export_holds_every_matching_bucket_in_the_order_of_the_view() {
     );
 
     // The default order streams in chunks of 1,000 after the last name: none lost or doubled.
-    let body = app
-        .operator
-        .get(app.url("/buckets.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = operator.fetch("/buckets.csv").await.text().await.unwrap();
     let names: Vec<String> = csv::Reader::from_reader(body.as_bytes())
         .records()
         .map(|r| r.unwrap()[0].to_owned())
         .collect();
-    assert_eq!(names, app.truth(|_| true), "past the first chunk of 1,000");
+    assert_eq!(names, app.names(|_| true), "past the first chunk of 1,000");
 
     // The same filters give the same buckets as the page.
     let path = "status=unencrypted&region=cn-beijing";
-    let (_, html) = app.page(&app.viewer, &format!("/buckets?{path}")).await;
-    let body = app
-        .viewer
-        .get(app.url(&format!("/buckets.csv?{path}")))
-        .send()
+    let (_, html) = viewer.get(&format!("/buckets?{path}")).await;
+    let body = viewer
+        .fetch(&format!("/buckets.csv?{path}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -206,6 +187,6 @@ async fn the_csv_export_holds_every_matching_bucket_in_the_order_of_the_view() {
     assert_eq!(names, row_names(&html));
     assert_eq!(
         names,
-        app.truth(|b| truth_status(b) == "unencrypted" && b.region.as_str() == "cn-beijing")
+        app.names(|b| truth_status(b) == "unencrypted" && b.region.as_str() == "cn-beijing")
     );
 }

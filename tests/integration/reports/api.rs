@@ -1,77 +1,91 @@
 //! `/api/v1/reports`: roles, the answer without a completed scan, the downloads' headers and
 //! formats, `latest`, bad input, and the OpenAPI document.
 
+use oss_audit::auth::Role;
 use serde_json::Value;
 
-use super::{ReportApp, sha256_hex};
+use super::{create_report, download, sha256_hex};
+use crate::support::TestApp;
 
 #[tokio::test]
 async fn without_a_completed_scan_no_report_can_be_made_and_none_is_listed() {
-    let app = ReportApp::start(5).await;
+    let app = TestApp::start(5).await;
 
     let refused = app
-        .api("POST", "/api/v1/reports", Some(&app.operator), None)
+        .api(Role::Operator)
+        .await
+        .call("POST", "/api/v1/reports", None)
         .await;
     let latest = app
-        .api("GET", "/api/v1/reports/latest", Some(&app.viewer), None)
+        .api(Role::Viewer)
+        .await
+        .call("GET", "/api/v1/reports/latest", None)
         .await;
     let list = app
-        .api("GET", "/api/v1/reports", Some(&app.viewer), None)
+        .api(Role::Viewer)
+        .await
+        .call("GET", "/api/v1/reports", None)
         .await;
 
     assert_eq!(refused.status, 409, "{}", refused.text());
-    assert_eq!(refused.json()["error"]["code"], "conflict");
+    assert_eq!(refused.json["error"]["code"], "conflict");
     assert!(
-        refused.json()["error"]["message"]
+        refused.json["error"]["message"]
             .as_str()
             .unwrap()
             .contains("no scan has completed yet")
     );
     assert_eq!(latest.status, 404);
-    assert_eq!(latest.json()["error"]["message"], "there is no report yet");
-    assert_eq!(list.json()["reports"], Value::Array(vec![]));
+    assert_eq!(latest.json["error"]["message"], "there is no report yet");
+    assert_eq!(list.json["reports"], Value::Array(vec![]));
     assert_eq!(app.count("SELECT count(*) FROM report").await, 0);
 }
 
 #[tokio::test]
 async fn any_token_may_list_and_download_but_only_operators_make_reports() {
-    let app = ReportApp::scanned(10).await;
+    let app = TestApp::scanned(10).await;
 
-    let anonymous = app.api("POST", "/api/v1/reports", None, None).await;
+    let anonymous = app.anonymous().call("POST", "/api/v1/reports", None).await;
     let viewer = app
-        .api("POST", "/api/v1/reports", Some(&app.viewer), None)
+        .api(Role::Viewer)
+        .await
+        .call("POST", "/api/v1/reports", None)
         .await;
-    let anonymous_read = app.api("GET", "/api/v1/reports", None, None).await;
+    let anonymous_read = app.anonymous().call("GET", "/api/v1/reports", None).await;
     assert_eq!(anonymous.status, 401);
     assert_eq!(viewer.status, 403);
     assert_eq!(anonymous_read.status, 401);
     assert_eq!(app.count("SELECT count(*) FROM report").await, 0);
 
-    let created = app.create_report().await;
+    let created = create_report(&app).await;
     assert_eq!(created["id"], 1);
     assert_eq!(created["trigger"], "api");
     assert_eq!(created["created_by"], "token:operator-token");
     assert_eq!(created["buckets"], 10);
     assert_eq!(created["previous_digest"], Value::Null);
     let list = app
-        .api("GET", "/api/v1/reports", Some(&app.viewer), None)
+        .api(Role::Viewer)
         .await
-        .json();
+        .call("GET", "/api/v1/reports", None)
+        .await
+        .json;
     assert_eq!(list["reports"][0]["digest"], created["digest"]);
 }
 
 #[tokio::test]
 async fn downloads_carry_their_type_file_name_digest_and_a_style_only_policy_for_html() {
-    let app = ReportApp::scanned(10).await;
-    let created = app.create_report().await;
+    let app = TestApp::scanned(10).await;
+    let created = create_report(&app).await;
     let digest = created["digest"].as_str().unwrap();
 
-    let json = app.download("1", "json").await;
+    let json = download(&app, "1", "json").await;
     let default = app
-        .api("GET", "/api/v1/reports/1", Some(&app.viewer), None)
+        .api(Role::Viewer)
+        .await
+        .call("GET", "/api/v1/reports/1", None)
         .await;
-    let csv = app.download("1", "csv").await;
-    let html = app.download("1", "html").await;
+    let csv = download(&app, "1", "csv").await;
+    let html = download(&app, "1", "html").await;
 
     assert_eq!(json.header("content-type"), "application/json");
     assert_eq!(
@@ -101,8 +115,8 @@ async fn downloads_carry_their_type_file_name_digest_and_a_style_only_policy_for
     }
 
     app.scan().await;
-    let second = app.create_report().await;
-    let latest = app.download("latest", "csv").await;
+    let second = create_report(&app).await;
+    let latest = download(&app, "latest", "csv").await;
     assert_eq!(latest.header("x-report-digest"), second["digest"]);
     assert_eq!(
         latest.header("content-disposition"),
@@ -112,9 +126,10 @@ async fn downloads_carry_their_type_file_name_digest_and_a_style_only_policy_for
 
 #[tokio::test]
 async fn bad_ids_and_formats_are_refused_with_a_clear_error() {
-    let app = ReportApp::scanned(3).await;
-    app.create_report().await;
-    let get = |path: &'static str| app.api("GET", path, Some(&app.viewer), None);
+    let app = TestApp::scanned(3).await;
+    create_report(&app).await;
+    let viewer = app.api(Role::Viewer).await;
+    let get = |path: &'static str| viewer.get(path);
 
     let missing = get("/api/v1/reports/9").await;
     let not_an_id = get("/api/v1/reports/abc").await;
@@ -124,20 +139,17 @@ async fn bad_ids_and_formats_are_refused_with_a_clear_error() {
     let limit = get("/api/v1/reports?limit=0").await;
 
     assert_eq!(missing.status, 404);
-    assert_eq!(
-        missing.json()["error"]["message"],
-        "report 9 does not exist"
-    );
+    assert_eq!(missing.json["error"]["message"], "report 9 does not exist");
     assert_eq!(not_an_id.status, 400);
     assert_eq!(
-        not_an_id.json()["error"]["message"],
+        not_an_id.json["error"]["message"],
         r#""abc" is not a report id"#
     );
     assert_eq!(zero.status, 400);
     for bad in [&format, &latest_format] {
         assert_eq!(bad.status, 400);
         assert!(
-            bad.json()["error"]["message"]
+            bad.json["error"]["message"]
                 .as_str()
                 .unwrap()
                 .contains("is not one of csv, json, html")
@@ -148,11 +160,12 @@ async fn bad_ids_and_formats_are_refused_with_a_clear_error() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_the_report_routes_and_schema() {
-    let app = ReportApp::start(1).await;
+    let app = TestApp::start(1).await;
     let doc = app
-        .api("GET", "/api/v1/openapi.json", None, None)
+        .anonymous()
+        .call("GET", "/api/v1/openapi.json", None)
         .await
-        .json();
+        .json;
 
     for (path, method) in [
         ("/api/v1/reports", "get"),

@@ -4,16 +4,21 @@
 
 use std::process::Output;
 
-use super::{ReportApp, sha256_hex};
-use crate::helpers::{oss_audit_offline, output_text as text};
+use oss_audit::auth::Role;
+
+use super::{create_report, download, sha256_hex};
+use crate::support::{OssAudit, TestApp, output_text as text};
 
 /// Runs `oss-audit report verify` on the app's database, with no OSS credentials.
-async fn verify(app: &ReportApp) -> Output {
-    oss_audit_offline(&app.db.url, &["report", "verify"], &[]).await
+async fn verify(app: &TestApp) -> Output {
+    OssAudit::new(&["report", "verify"])
+        .database(&app.db)
+        .output()
+        .await
 }
 
 /// Runs `oss-audit report verify`, checks that it fails naming `broken`, and returns what it said.
-async fn verify_fails_at(app: &ReportApp, broken: &str) -> String {
+async fn verify_fails_at(app: &TestApp, broken: &str) -> String {
     let output = verify(app).await;
     let said = text(&output);
     assert_eq!(output.status.code(), Some(1), "{said}");
@@ -22,17 +27,17 @@ async fn verify_fails_at(app: &ReportApp, broken: &str) -> String {
 }
 
 /// The app with three reports, a scan between the first two.
-async fn three_reports() -> ReportApp {
-    let app = ReportApp::scanned(20).await;
-    app.create_report().await;
+async fn three_reports() -> TestApp {
+    let app = TestApp::scanned(20).await;
+    create_report(&app).await;
     app.scan().await;
-    app.create_report().await;
-    app.create_report().await;
+    create_report(&app).await;
+    create_report(&app).await;
     app
 }
 
 /// A connection to the database file of its own, as someone holding the file would have.
-async fn attacker(app: &ReportApp) -> sqlx::SqlitePool {
+async fn attacker(app: &TestApp) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect(&app.db.url)
         .await
         .expect("the file opens")
@@ -70,9 +75,11 @@ async fn the_chain_of_untouched_reports_verifies_and_links_each_report_to_the_on
     );
 
     let list = app
-        .api("GET", "/api/v1/reports", Some(&app.viewer), None)
+        .api(Role::Viewer)
         .await
-        .json();
+        .call("GET", "/api/v1/reports", None)
+        .await
+        .json;
     let reports = list["reports"].as_array().unwrap();
     assert_eq!(reports.len(), 3);
     for pair in reports.windows(2) {
@@ -82,9 +89,9 @@ async fn the_chain_of_untouched_reports_verifies_and_links_each_report_to_the_on
     assert!(reports[2]["previous_digest"].is_null());
     for report in reports {
         let id = report["id"].as_i64().unwrap().to_string();
-        let json = app.download(&id, "json").await;
+        let json = download(&app, &id, "json").await;
         assert_eq!(sha256_hex(&json.body), report["digest"].as_str().unwrap());
-        assert_eq!(json.json()["previous_digest"], report["previous_digest"]);
+        assert_eq!(json.json["previous_digest"], report["previous_digest"]);
     }
 }
 

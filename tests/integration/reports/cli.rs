@@ -3,26 +3,22 @@
 
 use std::process::Output;
 
-use super::{ReportApp, sha256_hex};
-use crate::helpers::{TestDb, oss_audit_offline};
+use super::sha256_hex;
+use crate::support::{OssAudit, TestApp, TestDb, stderr as err, stdout as out};
 
-/// Runs `oss-audit ARGS` on `database_url` as the user `auditor`.
-async fn oss_audit(database_url: &str, args: &[&str]) -> Output {
-    oss_audit_offline(database_url, args, &[("USER", "auditor")]).await
-}
-
-fn out(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn err(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+/// Runs `oss-audit ARGS` on `db` as the user `auditor`, with no OSS credentials.
+async fn oss_audit(db: &TestDb, args: &[&str]) -> Output {
+    OssAudit::new(args)
+        .database(db)
+        .env("USER", "auditor")
+        .output()
+        .await
 }
 
 #[tokio::test]
 async fn the_cli_makes_lists_shows_and_verifies_reports_without_credentials() {
-    let app = ReportApp::scanned(9).await;
-    let db = app.db.url.as_str();
+    let app = TestApp::scanned(9).await;
+    let db = &app.db;
 
     let created = oss_audit(db, &["report", "create"]).await;
     assert_eq!(created.status.code(), Some(0), "{}", err(&created));
@@ -32,7 +28,7 @@ async fn the_cli_makes_lists_shows_and_verifies_reports_without_credentials() {
         out(&created)
     );
     let digest: String = sqlx::query_scalar("SELECT digest FROM report WHERE id = 1")
-        .fetch_one(app.state.store().pool())
+        .fetch_one(app.db.pool().await)
         .await
         .unwrap();
     assert!(out(&created).contains(&format!("sha256 {digest}")));
@@ -47,7 +43,7 @@ async fn the_cli_makes_lists_shows_and_verifies_reports_without_credentials() {
     );
 
     // An auditor saves the JSON and checks it with nothing but sha256sum.
-    let file = app.db.dir.join("report-1.json");
+    let file = app.db.dir().join("report-1.json");
     let saved = oss_audit(
         db,
         &[
@@ -119,8 +115,8 @@ async fn the_cli_makes_lists_shows_and_verifies_reports_without_credentials() {
 async fn without_a_completed_scan_the_cli_says_why_no_report_was_made() {
     let db = TestDb::new();
 
-    let created = oss_audit(&db.url, &["report", "create"]).await;
-    let verified = oss_audit(&db.url, &["report", "verify"]).await;
+    let created = oss_audit(&db, &["report", "create"]).await;
+    let verified = oss_audit(&db, &["report", "verify"]).await;
 
     assert_eq!(created.status.code(), Some(1));
     assert!(
@@ -148,7 +144,7 @@ async fn serve_refuses_a_bad_report_schedule_before_starting() {
         ("0 8 * MON", "five fields"),
     ] {
         let output = oss_audit(
-            &db.url,
+            &db,
             &[
                 "serve",
                 "--listen",

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use oss_audit::sandbox::SandboxBucket;
 use serde_json::{Value, json};
 
-use super::{ReportApp, sha256_hex};
-use crate::helpers::read_csv;
+use oss_audit::auth::Role;
+
+use super::{create_report, download, sha256_hex};
+use crate::support::{TestApp, read_csv, readable_encrypted, readable_unencrypted};
 
 /// Checks every bucket of `report` against the sandbox, and the totals against the buckets.
 fn assert_matches_the_sandbox(report: &Value, truth: &BTreeMap<String, SandboxBucket>) {
@@ -73,14 +75,6 @@ fn assert_matches_the_sandbox(report: &Value, truth: &BTreeMap<String, SandboxBu
     assert_eq!(totals["unencrypted"], noncompliant);
 }
 
-fn truth(app: &ReportApp) -> BTreeMap<String, SandboxBucket> {
-    app.sandbox
-        .buckets()
-        .into_iter()
-        .map(|b| (b.name.as_str().to_owned(), b))
-        .collect()
-}
-
 fn names(
     truth: &BTreeMap<String, SandboxBucket>,
     keep: impl Fn(&SandboxBucket) -> bool,
@@ -94,17 +88,17 @@ fn names(
 
 #[tokio::test]
 async fn reports_hold_what_oss_holds_after_scans_drift_changes_and_remediation() {
-    let app = ReportApp::scanned(40).await;
-    let before = truth(&app);
+    let app = TestApp::scanned(40).await;
+    let before = app.truth();
     assert!(
         before.values().any(|b| b.access_denied),
         "the seed has denied buckets"
     );
 
     // The first report: the state of the first scan, every bucket first seen, no action yet.
-    let first = app.create_report().await;
-    let one = app.download("1", "json").await;
-    let one = one.json();
+    let first = create_report(&app).await;
+    let one = download(&app, "1", "json").await;
+    let one = one.json;
     assert_matches_the_sandbox(&one, &before);
     assert_eq!(one["schema_version"], 1);
     assert_eq!(one["report_id"], 1);
@@ -135,25 +129,25 @@ async fn reports_hold_what_oss_holds_after_scans_drift_changes_and_remediation()
     assert_eq!(first["digest"], one_digest(&app, "1").await);
 
     // Drift outside oss-audit, seen by a scan; a change and a remediation through oss-audit.
-    let readable_encrypted = names(&before, |b| !b.access_denied && b.encryption.is_some());
+    let readable_encrypted = names(&before, readable_encrypted);
     let (drifted, changed) = (&readable_encrypted[0], &readable_encrypted[1]);
     assert!(app.sandbox.set_encryption(drifted, None));
     let second_scan = app.scan().await;
-    app.put_encryption(
-        changed,
-        json!({"sse_algorithm": "KMS", "kms_master_key_id": "alias/audit"}),
-    )
-    .await;
+    let path = format!("/api/v1/buckets/{changed}/encryption");
+    let body = json!({"sse_algorithm": "KMS", "kms_master_key_id": "alias/audit"});
+    let put = app
+        .api(Role::Operator)
+        .await
+        .call("PUT", &path, Some(body))
+        .await;
+    assert_eq!(put.status, 200, "{}", put.text());
     let remediation = app
-        .api(
-            "POST",
-            "/api/v1/remediations",
-            Some(&app.operator),
-            Some(json!({})),
-        )
+        .api(Role::Operator)
+        .await
+        .call("POST", "/api/v1/remediations", Some(json!({})))
         .await;
     assert_eq!(remediation.status, 200, "{}", remediation.text());
-    let remediated: Vec<String> = remediation.json()["remediated"]
+    let remediated: Vec<String> = remediation.json["remediated"]
         .as_array()
         .unwrap()
         .iter()
@@ -164,12 +158,12 @@ async fn reports_hold_what_oss_holds_after_scans_drift_changes_and_remediation()
         "the drifted bucket is fixed too: {remediated:?}"
     );
 
-    app.create_report().await;
-    let two = app.download("latest", "json").await.json();
-    let after = truth(&app);
+    create_report(&app).await;
+    let two = download(&app, "latest", "json").await.json;
+    let after = app.truth();
     assert_matches_the_sandbox(&two, &after);
     assert!(
-        names(&after, |b| !b.access_denied && b.encryption.is_none()).is_empty(),
+        names(&after, readable_unencrypted).is_empty(),
         "remediation left no readable bucket unencrypted"
     );
     assert_eq!(two["report_id"], 2);
@@ -248,16 +242,16 @@ async fn reports_hold_what_oss_holds_after_scans_drift_changes_and_remediation()
     assert_eq!(bucket(&untouched)["last_change"], Value::Null);
 
     // A report right after has an empty window, and says which scan its states come from.
-    app.create_report().await;
-    let three = app.download("3", "json").await.json();
+    create_report(&app).await;
+    let three = download(&app, "3", "json").await.json;
     assert_eq!(three["scans"].as_array().unwrap().len(), 1);
     assert_eq!(three["scans"][0]["id"], second_scan);
     assert_eq!(three["changes"], json!({"encryption": [], "actions": []}));
     assert_eq!(three["buckets"], two["buckets"]);
 }
 
-async fn one_digest(app: &ReportApp, id: &str) -> String {
-    let json = app.download(id, "json").await;
+async fn one_digest(app: &TestApp, id: &str) -> String {
+    let json = download(app, id, "json").await;
     let digest = json.header("x-report-digest");
     assert_eq!(
         sha256_hex(&json.body),
@@ -269,8 +263,8 @@ async fn one_digest(app: &ReportApp, id: &str) -> String {
 
 #[tokio::test]
 async fn the_csv_has_one_row_per_bucket_matching_the_json_and_the_html_shows_it_all() {
-    let app = ReportApp::scanned(30).await;
-    let names = truth(&app);
+    let app = TestApp::scanned(30).await;
+    let names = app.truth();
     let quirky = names
         .values()
         .find(|b| !b.access_denied)
@@ -279,25 +273,16 @@ async fn the_csv_has_one_row_per_bucket_matching_the_json_and_the_html_shows_it_
         .as_str()
         .to_owned();
     // A key id a spreadsheet would read as a formula, set by a token whose name is markup.
-    let marked_up = oss_audit::auth::tokens::create(
-        app.state.store(),
-        "<b>\"ops\"&</b>",
-        oss_audit::auth::Role::Operator,
-        "test",
-    )
-    .await
-    .unwrap();
+    let marked_up = app.api_token("<b>\"ops\"&</b>", Role::Operator).await;
     let path = format!("/api/v1/buckets/{quirky}/encryption");
     let body = json!({"sse_algorithm": "KMS", "kms_master_key_id": "-2-3:cmd"});
-    let put = app
-        .api("PUT", &path, Some(marked_up.token.expose()), Some(body))
-        .await;
+    let put = marked_up.call("PUT", &path, Some(body)).await;
     assert_eq!(put.status, 200, "{}", put.text());
-    let created = app.create_report().await;
-    let json = app.download("1", "json").await;
-    let csv = app.download("1", "csv").await;
-    let html = app.download("1", "html").await;
-    let report = json.json();
+    let created = create_report(&app).await;
+    let json = download(&app, "1", "json").await;
+    let csv = download(&app, "1", "csv").await;
+    let html = download(&app, "1", "html").await;
+    let report = json.json.clone();
 
     for download in [&json, &csv, &html] {
         assert_eq!(download.header("x-report-digest"), created["digest"]);
@@ -377,6 +362,6 @@ async fn the_csv_has_one_row_per_bucket_matching_the_json_and_the_html_shows_it_
     assert!(!page.contains("<b>\"ops"), "never raw markup");
 
     // Rendering is deterministic: the same report gives the same bytes again.
-    assert_eq!(app.download("1", "csv").await.body, csv.body);
-    assert_eq!(app.download("1", "html").await.body, html.body);
+    assert_eq!(download(&app, "1", "csv").await.body, csv.body);
+    assert_eq!(download(&app, "1", "html").await.body, html.body);
 }

@@ -3,28 +3,14 @@
 
 use oss_audit::auth::Role;
 
-use super::ReportApp;
-use crate::app_helpers::location;
-use crate::pages_admin::between;
+use super::create_report;
+use crate::support::{TestApp, bare_browser, between, location};
 
 #[tokio::test]
 async fn an_operator_makes_a_report_from_the_page_and_sees_it_listed_with_its_digest() {
-    let app = ReportApp::start(12).await;
-    let (operator, csrf) = app.sign_in("olga", Role::Operator).await;
-    let page = |path: &'static str| {
-        let operator = operator.clone();
-        let url = app.url(path);
-        async move {
-            operator
-                .get(url)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
-    };
+    let app = TestApp::start(12).await;
+    let operator = app.sign_in("olga", Role::Operator).await;
+    let page = async |path: &str| operator.get(path).await.1;
 
     let empty = page("/reports").await;
     assert!(
@@ -34,12 +20,7 @@ async fn an_operator_makes_a_report_from_the_page_and_sees_it_listed_with_its_di
     assert!(empty.contains("No report has been made yet."), "{empty}");
     assert!(empty.contains("A report needs a completed scan"), "{empty}");
     assert!(between(&empty, r#"class="create-report""#, "</form>").contains("disabled"));
-    let too_early = operator
-        .post(app.url("/reports"))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let too_early = operator.post("/reports", &[]).await;
     assert_eq!(too_early.status(), 303);
     assert_eq!(location(&too_early), "/reports");
     let refused = page("/reports").await;
@@ -50,17 +31,12 @@ async fn an_operator_makes_a_report_from_the_page_and_sees_it_listed_with_its_di
     assert_eq!(app.count("SELECT count(*) FROM report").await, 0);
 
     app.scan().await;
-    let made = operator
-        .post(app.url("/reports"))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let made = operator.post("/reports", &[]).await;
     assert_eq!(made.status(), 303);
     assert_eq!(location(&made), "/reports#report-1");
     let listed = page("/reports").await;
     let digest: String = sqlx::query_scalar("SELECT digest FROM report WHERE id = 1")
-        .fetch_one(app.state.store().pool())
+        .fetch_one(app.db.pool().await)
         .await
         .unwrap();
     assert!(listed.contains("Report 1 created: 12 buckets"), "{listed}");
@@ -89,35 +65,14 @@ async fn an_operator_makes_a_report_from_the_page_and_sees_it_listed_with_its_di
 
 #[tokio::test]
 async fn viewers_download_reports_but_cannot_make_one_and_strangers_are_sent_to_sign_in() {
-    let app = ReportApp::scanned(6).await;
-    app.create_report().await;
-    let (viewer, csrf) = app.sign_in("vera", Role::Viewer).await;
+    let app = TestApp::scanned(6).await;
+    create_report(&app).await;
+    let viewer = app.sign_in("vera", Role::Viewer).await;
 
-    let html = viewer
-        .get(app.url("/reports"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let with_token = viewer
-        .post(app.url("/reports"))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    let without_token = viewer
-        .post(app.url("/reports"))
-        .form(&[("x", "1")])
-        .send()
-        .await
-        .unwrap();
-    let csv = viewer
-        .get(app.url("/reports/1/download?format=csv"))
-        .send()
-        .await
-        .unwrap();
+    let (_, html) = viewer.get("/reports").await;
+    let with_token = viewer.post("/reports", &[]).await;
+    let without_token = viewer.post_form("/reports", &[("x", "1")]).await;
+    let csv = viewer.fetch("/reports/1/download?format=csv").await;
 
     assert!(!html.contains("Create report now"), "{html}");
     assert!(html.contains(r#"<tr id="report-1">"#));
@@ -133,11 +88,7 @@ async fn viewers_download_reports_but_cannot_make_one_and_strangers_are_sent_to_
     assert!(csv.text().await.unwrap().starts_with("name,region,status,"));
     assert_eq!(digest.len(), 64);
 
-    let html_report = viewer
-        .get(app.url("/reports/1/download?format=html"))
-        .send()
-        .await
-        .unwrap();
+    let html_report = viewer.fetch("/reports/1/download?format=html").await;
     assert_eq!(html_report.status(), 200);
     assert!(
         html_report.headers()["content-security-policy"]
@@ -145,27 +96,19 @@ async fn viewers_download_reports_but_cannot_make_one_and_strangers_are_sent_to_
             .unwrap()
             .starts_with("default-src 'none'; style-src 'unsafe-inline'")
     );
-    let bad_format = viewer
-        .get(app.url("/reports/1/download?format=pdf"))
-        .send()
-        .await
-        .unwrap();
-    let missing = viewer
-        .get(app.url("/reports/7/download"))
-        .send()
-        .await
-        .unwrap();
+    let bad_format = viewer.fetch("/reports/1/download?format=pdf").await;
+    let missing = viewer.fetch("/reports/7/download").await;
     assert_eq!(bad_format.status(), 400);
     assert_eq!(missing.status(), 404);
 
     // The report's own address (notifications link it) opens the printable HTML.
-    let opened = viewer.get(app.url("/reports/1")).send().await.unwrap();
+    let opened = viewer.fetch("/reports/1").await;
     assert_eq!(opened.status(), 303);
     assert_eq!(location(&opened), "/reports/1/download?format=html");
-    let not_an_id = viewer.get(app.url("/reports/first")).send().await.unwrap();
+    let not_an_id = viewer.fetch("/reports/first").await;
     assert_eq!(not_an_id.status(), 404);
 
-    let stranger = crate::app_helpers::bare_browser();
+    let stranger = bare_browser();
     let refused = stranger
         .get(app.url("/reports/1/download?format=json"))
         .send()

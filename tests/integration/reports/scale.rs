@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use oss_audit::report::{self, ReportFormat, ReportTrigger};
 
-use crate::helpers::TestDb;
+use crate::support::{TestDb, open_store};
 
 const BUCKETS: i64 = 100_000;
 
@@ -47,11 +47,8 @@ async fn seed(pool: &sqlx::SqlitePool) {
 #[ignore = "a timing run of 100,000 buckets; run it by hand (see the module doc)"]
 async fn a_report_of_100000_buckets_is_built_rendered_and_verified() {
     let db = TestDb::new();
-    let (store, account) =
-        oss_audit::startup::open_store(&db.url, "http://oss-cn-hangzhou.aliyuncs.com")
-            .await
-            .expect("store opens");
-    seed(store.pool()).await;
+    let (store, account) = open_store(&db).await;
+    seed(db.pool().await).await;
 
     let started = Instant::now();
     let created = report::create_report(&store, account, ReportTrigger::Cli, "cli:bench")
@@ -62,7 +59,7 @@ async fn a_report_of_100000_buckets_is_built_rendered_and_verified() {
     assert_eq!(created.totals.compliant, BUCKETS as u64 * 8 / 10);
     assert_eq!(created.totals.unknown, BUCKETS as u64 / 10);
 
-    let mut conn = store.pool().acquire().await.unwrap();
+    let mut conn = store.acquire().await.unwrap();
     let mut timings = Vec::new();
     for format in ReportFormat::ALL {
         let (record, content) = oss_audit::store::find_report(&mut conn, account, created.id)

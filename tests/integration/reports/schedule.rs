@@ -2,16 +2,10 @@
 //! start, one report for any number of missed occurrences, nothing twice — and a restarted
 //! application catching up with a missed Monday once.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use oss_audit::report::{ReportSchedule, ReportStep, run_due_report};
-use oss_audit::scan::{ScanOptions, Trigger};
-use oss_audit::startup::{Application, Settings};
-use oss_audit::web::AppState;
-use tokio_util::sync::CancellationToken;
 
-use crate::helpers::{Audit, TestDb, sandbox};
+use crate::support::{Audit, TestApp, TestDb, until};
 
 fn at(rfc3339: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(rfc3339)
@@ -19,16 +13,16 @@ fn at(rfc3339: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-async fn reports(store: &oss_audit::store::Store) -> Vec<(i64, String, String)> {
+async fn reports(db: &TestDb) -> Vec<(i64, String, String)> {
     sqlx::query_as("SELECT id, trigger, created_by FROM report ORDER BY id")
-        .fetch_all(store.pool())
+        .fetch_all(db.pool().await)
         .await
         .unwrap()
 }
 
-async fn cursor(store: &oss_audit::store::Store) -> Option<(DateTime<Utc>, String)> {
+async fn cursor(db: &TestDb) -> Option<(DateTime<Utc>, String)> {
     sqlx::query_as("SELECT checked_at, schedule FROM report_schedule")
-        .fetch_optional(store.pool())
+        .fetch_optional(db.pool().await)
         .await
         .unwrap()
 }
@@ -45,7 +39,7 @@ async fn missed_occurrences_make_one_report_and_the_first_start_makes_none() {
         ReportStep::Started
     ));
     assert_eq!(
-        cursor(&audit.store).await.unwrap().0,
+        cursor(&audit.db).await.unwrap().0,
         at("2026-11-26T12:00:00Z")
     );
     let not_due = step(&audit, &weekly, "2026-11-27T12:00:00Z").await;
@@ -53,17 +47,17 @@ async fn missed_occurrences_make_one_report_and_the_first_start_makes_none() {
         matches!(not_due, ReportStep::NotDue(Some(next)) if next == at("2026-11-30T00:00:00Z")),
         "{not_due:?}"
     );
-    assert!(reports(&audit.store).await.is_empty());
+    assert!(reports(&audit.db).await.is_empty());
 
     // Down from Friday until Tuesday the 8th: two Mondays missed, one report made.
     let caught_up = step(&audit, &weekly, "2026-12-08T03:00:00Z").await;
     assert!(matches!(caught_up, ReportStep::Created(_)), "{caught_up:?}");
     assert_eq!(
-        reports(&audit.store).await,
+        reports(&audit.db).await,
         [(1, "schedule".to_owned(), "schedule".to_owned())]
     );
     assert_eq!(
-        cursor(&audit.store).await.unwrap(),
+        cursor(&audit.db).await.unwrap(),
         (
             at("2026-12-08T03:00:00Z"),
             "TZ=Asia/Shanghai 0 8 * * MON".to_owned()
@@ -79,13 +73,13 @@ async fn missed_occurrences_make_one_report_and_the_first_start_makes_none() {
         step(&audit, &weekly, "2026-12-13T23:59:59Z").await,
         ReportStep::NotDue(_)
     ));
-    assert_eq!(reports(&audit.store).await.len(), 1);
+    assert_eq!(reports(&audit.db).await.len(), 1);
     // The next Monday 08:00 in Shanghai (00:00 UTC) makes the next one.
     assert!(matches!(
         step(&audit, &weekly, "2026-12-14T00:00:00Z").await,
         ReportStep::Created(_)
     ));
-    assert_eq!(reports(&audit.store).await.len(), 2);
+    assert_eq!(reports(&audit.db).await.len(), 2);
 }
 
 async fn step(audit: &Audit, schedule: &ReportSchedule, now: &str) -> ReportStep {
@@ -109,21 +103,21 @@ async fn a_due_report_without_a_completed_scan_is_skipped_and_off_keeps_nothing_
         step(&audit, &daily, "2026-11-26T08:00:00Z").await,
         ReportStep::NotDue(_)
     ));
-    assert!(reports(&audit.store).await.is_empty());
+    assert!(reports(&audit.db).await.is_empty());
 
     // Off for a week: the cursor follows the clock, so switching back on makes no catch-up report.
     audit.scan().await;
     let off = step(&audit, &ReportSchedule::Off, "2026-12-03T00:00:00Z").await;
     assert!(matches!(off, ReportStep::Off), "{off:?}");
     assert_eq!(
-        cursor(&audit.store).await.unwrap(),
+        cursor(&audit.db).await.unwrap(),
         (at("2026-12-03T00:00:00Z"), "off".to_owned())
     );
     assert!(matches!(
         step(&audit, &daily, "2026-12-03T05:00:00Z").await,
         ReportStep::NotDue(_)
     ));
-    assert!(reports(&audit.store).await.is_empty());
+    assert!(reports(&audit.db).await.is_empty());
     // And the next occurrence makes one.
     assert!(matches!(
         step(&audit, &daily, "2026-12-03T06:00:00Z").await,
@@ -131,94 +125,57 @@ async fn a_due_report_without_a_completed_scan_is_skipped_and_off_keeps_nothing_
     ));
 }
 
-/// Builds and runs the application on `db` with `schedule`; returns its stop token and task.
-async fn serve(
-    db: &TestDb,
-    sandbox: &oss_audit::sandbox::SandboxHandle,
-    schedule: &ReportSchedule,
-) -> (
-    AppState,
-    CancellationToken,
-    tokio::task::JoinHandle<std::io::Result<()>>,
-) {
-    let mut settings = Settings::for_tests(db.url.clone(), sandbox.client_config());
-    settings.report_schedule = schedule.clone();
-    let app = Application::build(settings).await.expect("app builds");
-    let state = app.state().clone();
-    let stop = CancellationToken::new();
-    let running = tokio::spawn(app.run_until_stopped(stop.clone()));
-    (state, stop, running)
-}
-
-/// Waits until `check` holds, polling the database.
-async fn eventually<F: AsyncFn() -> bool>(what: &str, check: F) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "{what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_restarted_server_makes_the_report_it_missed_once() {
-    let sandbox = sandbox(5).await;
-    let db = TestDb::new();
     let weekly = ReportSchedule::parse("0 8 * * MON").unwrap();
 
     // First start: a scan, and the schedule's cursor starts now with no report.
-    let (state, stop, running) = serve(&db, &sandbox, &weekly).await;
-    let store = state.store().clone();
-    let (progress, _) = tokio::sync::watch::channel(oss_audit::scan::ScanProgress::default());
-    let options = ScanOptions {
-        concurrency: 4,
-        trigger: Trigger::Cli,
-    };
-    state
-        .scanner()
-        .run(options, progress, CancellationToken::new())
-        .await
-        .expect("scan completes");
-    eventually("the schedule's cursor is set", async || {
-        cursor(&store).await.is_some()
+    let app = TestApp::launch()
+        .buckets(5)
+        .report_schedule(weekly.clone())
+        .start()
+        .await;
+    app.scan().await;
+    until("the schedule's cursor is set", async || {
+        cursor(&app.db).await.map(|_| ())
     })
     .await;
     assert!(
-        reports(&store).await.is_empty(),
+        reports(&app.db).await.is_empty(),
         "no report on the first start"
     );
-    stop.cancel();
-    running.await.unwrap().unwrap();
+    let stopped = app.stop().await;
 
     // The server was down over a Monday 08:00 UTC: move the cursor back eight days.
-    let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
     let eight_days_ago = Utc::now() - chrono::Duration::days(8);
     sqlx::query("UPDATE report_schedule SET checked_at = ?1")
         .bind(eight_days_ago)
-        .execute(&pool)
+        .execute(stopped.db.pool().await)
         .await
         .unwrap();
-    pool.close().await;
 
     let restarted_at = Utc::now();
-    let (state, stop, running) = serve(&db, &sandbox, &weekly).await;
-    let store = state.store().clone();
-    eventually("the missed report is made", async || {
-        !reports(&store).await.is_empty()
+    let app = TestApp::launch()
+        .over(stopped)
+        .report_schedule(weekly.clone())
+        .start()
+        .await;
+    until("the missed report is made", async || {
+        (!reports(&app.db).await.is_empty()).then_some(())
     })
     .await;
     assert_eq!(
-        reports(&store).await,
+        reports(&app.db).await,
         [(1, "schedule".to_owned(), "schedule".to_owned())]
     );
-    let (checked, schedule) = cursor(&store).await.unwrap();
+    let (checked, schedule) = cursor(&app.db).await.unwrap();
     assert!(checked >= restarted_at, "the cursor moved to the restart");
     assert_eq!(schedule, "0 8 * * MON");
     // Once: checking again now finds nothing due.
-    let again = run_due_report(&store, state.account(), &weekly, Utc::now())
+    let again = run_due_report(app.store(), app.account(), &weekly, Utc::now())
         .await
         .unwrap();
     assert!(matches!(again, ReportStep::NotDue(_)), "{again:?}");
-    assert_eq!(reports(&store).await.len(), 1);
-    stop.cancel();
-    running.await.unwrap().unwrap();
+    assert_eq!(reports(&app.db).await.len(), 1);
+    app.stop().await;
 }
