@@ -1,0 +1,143 @@
+//! No secret leaks: the real `oss-audit serve`, logging everything (`OSS_AUDIT_LOG=trace`), is
+//! driven through a whole session — sign-in through the form, pages, an API token made with the
+//! CLI, every API route, a wrong password, sign-out — and CLI runs with STS keys and with a wrong
+//! secret. Its OSS traffic goes through a recording proxy, so the signatures it sent are known.
+//! Then every log line, response body and response header is searched for every secret.
+
+mod api;
+mod browser;
+mod cli;
+mod leaks;
+mod proxy;
+mod transcript;
+
+use std::time::Instant;
+
+use base64::Engine;
+use oss_audit::auth::secrets::random_token;
+use tokio_util::sync::CancellationToken;
+
+use crate::support::{OssAudit, Serving, TestDb, Visitor, sandbox};
+use leaks::{Secret, nowhere};
+use transcript::{Place, Transcript, strip_ansi};
+
+/// Everything the product wrote so far, and the secrets to search it for.
+#[derive(Default)]
+struct Run {
+    transcript: Transcript,
+    secrets: Vec<Secret>,
+}
+
+impl Run {
+    /// Adds a secret that may appear only where `allowed` says.
+    fn secret(&mut self, label: &str, value: String, allowed: fn(&Place) -> bool) {
+        self.secrets.push(Secret {
+            label: label.to_owned(),
+            value,
+            allowed,
+        });
+    }
+}
+
+/// `oss-audit ARGS` on `db`, its OSS traffic through `proxy`, logging at trace level (no OSS
+/// credentials unless added).
+fn oss_audit(db: &TestDb, proxy: &str, args: &[&str]) -> OssAudit {
+    OssAudit::new(args)
+        .database(db)
+        .env("USER", "leak-check")
+        .env("OSS_ENDPOINT", "http://oss-cn-hangzhou.aliyuncs.com")
+        .env("HTTP_PROXY", proxy)
+        .env("OSS_AUDIT_LOG", "trace")
+}
+
+#[tokio::test]
+async fn no_secret_reaches_a_log_line_a_page_or_an_api_response() {
+    let started = Instant::now();
+    let sandbox = sandbox(30).await;
+    let stop_proxy = CancellationToken::new();
+    let _stop_proxy = stop_proxy.clone().drop_guard();
+    let (proxy, signed) = proxy::recording_proxy(&sandbox, stop_proxy).await;
+    // A proxy that wants a user name and password, as corporate proxies do: the password is
+    // in `HTTP_PROXY` and must stay out of the logs like every other secret.
+    let proxy_password = format!("Pr0xy-{}", random_token(18));
+    let proxy = proxy.replacen(
+        "http://",
+        &format!("http://proxy-user:{proxy_password}@"),
+        1,
+    );
+    let proxy_basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("proxy-user:{proxy_password}"));
+    let db = TestDb::new();
+    let keys = sandbox.credentials();
+    let admin_password = format!("Adm1n-{}", random_token(18));
+    let wrong_password = format!("Wr0ng-{}", random_token(18));
+    let mut run = Run::default();
+    run.secret(
+        "the OSS AccessKeySecret",
+        keys.access_key_secret.expose().to_owned(),
+        nowhere,
+    );
+    run.secret("the admin password", admin_password.clone(), nowhere);
+    run.secret("a mistyped password", wrong_password.clone(), nowhere);
+    run.secret("the proxy password", proxy_password, nowhere);
+    run.secret(
+        "the proxy credentials (Basic)",
+        proxy_basic.clone(),
+        nowhere,
+    );
+
+    let server = Serving::start(
+        oss_audit(
+            &db,
+            &proxy,
+            &["serve", "--listen", "127.0.0.1:0", "--scan-interval", "0"],
+        )
+        .credentials(&keys)
+        .env("OSS_AUDIT_ADMIN_PASSWORD", &admin_password),
+    )
+    .await;
+    let web = Visitor::new(&server.base).http;
+    let session = browser::sign_in(&mut run, &server, &web, &admin_password, &wrong_password).await;
+    let token = api::create_token(&mut run, &db, &proxy).await;
+    let plain = api::call_every_route(&mut run, &server, &token, &session).await;
+    browser::open_every_page(&mut run, &server, &web, &plain).await;
+    browser::sign_out(&mut run, &server, &web, &session).await;
+
+    let (serve_out, serve_err) = server.stop().await;
+    let serve_log = strip_ansi(&format!("{serve_out}{serve_err}"));
+    // The capture is real: the start, requests, sign-ins, scans and trace-level lines are there.
+    for expected in [
+        "oss-audit listening on",
+        "oss-audit is listening",
+        "signed in",
+        "sign-in failed",
+        "signed out",
+        "scan started",
+        "encryption changed",
+        "path=/api/v1/buckets",
+        "path=/login",
+        "answered",
+        "TRACE",
+        "DEBUG",
+    ] {
+        assert!(
+            serve_log.contains(expected),
+            "the serve log has {expected:?}; it has {} lines",
+            serve_log.lines().count()
+        );
+    }
+    run.transcript.logs("serve stdout", &serve_out);
+    run.transcript.logs("serve stderr", &serve_err);
+    let serve_signed = signed.lock().unwrap().len();
+    assert!(
+        serve_signed > 30,
+        "serve's OSS requests went through the recorder"
+    );
+
+    let sts_token = cli::run_with_sts_keys_and_a_wrong_secret(&mut run, &sandbox, &proxy).await;
+    let recorded = signed.lock().unwrap().clone();
+    for signature in proxy::signatures(&recorded, &sts_token, &proxy_basic) {
+        run.secret("an OSS request signature", signature, nowhere);
+    }
+    leaks::assert_none(&run.transcript, &run.secrets, started);
+}

@@ -1,0 +1,150 @@
+//! A forward proxy between the binary and the sandbox that records every `Authorization` and
+//! `x-oss-security-token` the binary sent, then passes the request on unchanged.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use oss_audit::sandbox::SandboxHandle;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone)]
+struct Recorder {
+    upstream: reqwest::Client,
+    seen: Arc<Mutex<Vec<SignedRequest>>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignedRequest {
+    pub authorization: String,
+    pub security_token: Option<String>,
+    /// What the binary sent the proxy for the user and password in `HTTP_PROXY`.
+    pub proxy_authorization: Option<String>,
+}
+
+/// Starts the recording proxy in front of `sandbox`; returns its URL and the requests it saw.
+pub async fn recording_proxy(
+    sandbox: &SandboxHandle,
+    stop: CancellationToken,
+) -> (String, Arc<Mutex<Vec<SignedRequest>>>) {
+    let upstream = reqwest::Client::builder()
+        .proxy(reqwest::Proxy::all(sandbox.proxy_url()).unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let recorder = Recorder {
+        upstream,
+        seen: Arc::default(),
+    };
+    let seen = recorder.seen.clone();
+    let app = axum::Router::new().fallback(forward).with_state(recorder);
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(stop.cancelled_owned())
+            .await
+    });
+    (url, seen)
+}
+
+async fn forward(State(recorder): State<Recorder>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    if let Some(authorization) = header("authorization") {
+        recorder.seen.lock().unwrap().push(SignedRequest {
+            authorization,
+            security_token: header("x-oss-security-token"),
+            proxy_authorization: header("proxy-authorization"),
+        });
+    }
+    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let mut outgoing = recorder
+        .upstream
+        .request(parts.method.clone(), parts.uri.to_string())
+        .body(body);
+    for (name, value) in &parts.headers {
+        if !matches!(
+            name.as_str(),
+            "host"
+                | "content-length"
+                | "connection"
+                | "proxy-connection"
+                | "proxy-authorization"
+                | "transfer-encoding"
+        ) {
+            outgoing = outgoing.header(name, value);
+        }
+    }
+    let answer = match outgoing.send().await {
+        Ok(answer) => answer,
+        Err(err) => {
+            return Response::builder()
+                .status(502)
+                .body(Body::from(format!("recording proxy: {err}")))
+                .unwrap();
+        }
+    };
+    let mut response = Response::builder().status(answer.status());
+    for (name, value) in answer.headers() {
+        if !matches!(
+            name.as_str(),
+            "content-length" | "connection" | "transfer-encoding"
+        ) {
+            response = response.header(name, value);
+        }
+    }
+    let bytes = answer.bytes().await.unwrap_or_default();
+    response.body(Body::from(bytes)).unwrap()
+}
+
+/// The signature part of an `Authorization` value: after `Signature=` (V4) or the last `:` (V1).
+fn signature_of(authorization: &str) -> &str {
+    match authorization.rfind("Signature=") {
+        Some(at) => &authorization[at + "Signature=".len()..],
+        None => authorization.rsplit(':').next().unwrap_or(authorization),
+    }
+}
+
+/// The signatures of the `recorded` requests, once checked that V4, V1 and STS requests (with
+/// `sts_token`) were among them and that every one carried the proxy credentials `proxy_basic`.
+pub fn signatures(recorded: &[SignedRequest], sts_token: &str, proxy_basic: &str) -> Vec<String> {
+    assert!(
+        recorded
+            .iter()
+            .any(|r| r.authorization.starts_with("OSS4-HMAC-SHA256 "))
+            && recorded.iter().any(|r| r.authorization.starts_with("OSS "))
+            && recorded
+                .iter()
+                .any(|r| r.security_token.as_deref() == Some(sts_token)),
+        "V4, V1 and STS requests were recorded"
+    );
+    assert!(
+        recorded.iter().all(|r| r
+            .proxy_authorization
+            .as_deref()
+            .is_some_and(|v| v.ends_with(proxy_basic))),
+        "every request carried the proxy credentials"
+    );
+    let signatures: BTreeSet<&str> = recorded
+        .iter()
+        .map(|r| signature_of(&r.authorization))
+        .collect();
+    signatures
+        .into_iter()
+        .map(|signature| {
+            assert!(signature.len() >= 20, "a signature: {signature:?}");
+            signature.to_owned()
+        })
+        .collect()
+}
