@@ -9,7 +9,7 @@ use tokio::process::Command;
 
 use oss_audit::auth::Role;
 
-use crate::support::TestApp;
+use crate::support::{TestApp, first_named};
 
 /// Test cases per API operation and phase.
 const MAX_EXAMPLES: &str = "50";
@@ -110,15 +110,10 @@ fn summary(stdout: &str) -> (u64, u64, u64) {
 async fn vary_the_data(app: &TestApp) {
     let operator = app.api(Role::Operator).await;
     let buckets = operator.all_buckets("").await;
-    let named = |status: &str| {
-        buckets
-            .iter()
-            .find(|b| b["status"] == status)
-            .and_then(|b| b["name"].as_str())
-            .unwrap_or_else(|| panic!("a bucket that is {status}"))
-            .to_owned()
-    };
-    let (plain, denied) = (named("unencrypted"), named("unknown"));
+    let (plain, denied) = (
+        first_named(&buckets, "unencrypted"),
+        first_named(&buckets, "unknown"),
+    );
     let put = |name: &str| {
         let path = format!("/api/v1/buckets/{name}/encryption");
         let operator = &operator;

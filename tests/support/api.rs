@@ -107,3 +107,14 @@ impl Api {
         }
     }
 }
+
+/// The name of the first bucket of an API list (`buckets` of `GET /api/v1/buckets`) whose status
+/// is `status`.
+pub fn first_named(buckets: &[Value], status: &str) -> String {
+    buckets
+        .iter()
+        .find(|b| b["status"] == status)
+        .and_then(|b| b["name"].as_str())
+        .unwrap_or_else(|| panic!("a bucket that is {status}"))
+        .to_owned()
+}

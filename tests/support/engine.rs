@@ -27,6 +27,17 @@ async fn open_store_for(db: &TestDb, endpoint: &str) -> (Store, AccountId) {
         .expect("store opens")
 }
 
+/// A notification target as a form or the environment gives it.
+pub fn new_target(kind: &str, name: &str, url: &str, secret: &str) -> NewTarget {
+    NewTarget::parse(&TargetInput {
+        kind,
+        name,
+        url,
+        secret,
+    })
+    .expect("a valid target")
+}
+
 /// Adds a notification target as the admin `ada` would.
 pub async fn add_target(
     store: &Store,
@@ -36,13 +47,7 @@ pub async fn add_target(
     url: &str,
     secret: &str,
 ) -> TargetId {
-    let target = NewTarget::parse(&TargetInput {
-        kind,
-        name,
-        url,
-        secret,
-    })
-    .expect("a valid target");
+    let target = new_target(kind, name, url, secret);
     notify::add_target(store, account, &target, "user:ada")
         .await
         .expect("target added")

@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use oss_audit::notify::{NewTarget, TargetInput};
 use oss_audit::oss::Secret;
 use oss_audit::report::ReportSchedule;
 use oss_audit::startup::{Application, Settings, StartError};
 
 use super::app::{Stopped, TestApp};
 use super::db::TestDb;
+use super::engine::new_target;
 use super::sandbox::sandbox;
 
 /// A change to the tests' settings, applied before the application is built.
@@ -105,13 +105,7 @@ impl Launch {
 
     /// A notification target from the environment, stored at start.
     pub fn env_target(self, kind: &str, name: &str, url: &str, secret: &str) -> Self {
-        let target = NewTarget::parse(&TargetInput {
-            kind,
-            name,
-            url,
-            secret,
-        })
-        .expect("a valid target");
+        let target = new_target(kind, name, url, secret);
         self.set(move |s| s.notify.env_targets.push(target))
     }
 

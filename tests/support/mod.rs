@@ -15,7 +15,7 @@ mod sandbox;
 mod wait;
 mod web;
 
-pub use api::{Api, Reply};
+pub use api::{Api, Reply, first_named};
 pub use app::TestApp;
 pub use cli::{OssAudit, Serving, output_text, stderr, stdout};
 pub use db::TestDb;

@@ -2,12 +2,11 @@
 //! browser's cookie offered instead of a token.
 
 use oss_audit::auth::secrets::{random_token, sha256_hex};
-use oss_audit::web::session::SESSION_COOKIE;
 use serde_json::{Value, json};
 
 use super::leaks::nowhere;
-use super::{Run, oss_audit};
-use crate::support::{Serving, TestDb, bare_browser, until};
+use super::{Run, oss_audit, with_session_cookie};
+use crate::support::{Serving, TestDb, first_named, until};
 
 /// Makes an admin token with `oss-audit token create`, whose standard output shows it once, on
 /// the last line; returns it.
@@ -88,15 +87,10 @@ pub async fn call_every_route(
         .cloned()
         .unwrap_or_default();
     assert_eq!(buckets.len(), 30, "{}", list.text);
-    let named = |status: &str| {
-        buckets
-            .iter()
-            .find(|b| b["status"] == status)
-            .and_then(|b| b["name"].as_str())
-            .unwrap_or_else(|| panic!("a bucket that is {status}"))
-            .to_owned()
-    };
-    let (plain, denied) = (named("unencrypted"), named("unknown"));
+    let (plain, denied) = (
+        first_named(&buckets, "unencrypted"),
+        first_named(&buckets, "unknown"),
+    );
     let encryption = format!("/api/v1/buckets/{plain}/encryption");
     let denied_encryption = format!("/api/v1/buckets/{denied}/encryption");
     let policy = run
@@ -180,16 +174,7 @@ pub async fn call_every_route(
         )
         .await;
     assert_eq!(rejected.status, 401);
-    let cookie_only = run
-        .transcript
-        .send(
-            "GET",
-            "/api/v1/policy",
-            bare_browser()
-                .get(server.url("/api/v1/policy"))
-                .header("cookie", format!("{SESSION_COOKIE}={session}")),
-        )
-        .await;
+    let cookie_only = with_session_cookie(run, server, "/api/v1/policy", session).await;
     assert_eq!(cookie_only.status, 401);
 
     plain

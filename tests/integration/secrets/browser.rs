@@ -4,9 +4,9 @@
 use oss_audit::auth::secrets::sha256_hex;
 use oss_audit::web::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 
-use super::Run;
 use super::leaks::{excerpt, login_form_or_cookie, nowhere, own_session_cookie, page_forms};
-use crate::support::{Serving, bare_browser, csrf_field};
+use super::{Run, with_session_cookie};
+use crate::support::{Serving, csrf_field};
 
 /// Signs `admin` in through the form, first with `wrong_password`; returns the session id.
 pub async fn sign_in(
@@ -119,14 +119,6 @@ pub async fn sign_out(run: &mut Run, server: &Serving, web: &reqwest::Client, se
         )
         .await;
     assert_eq!(out.status, 303);
-    let replayed = transcript
-        .send(
-            "GET",
-            "/",
-            bare_browser()
-                .get(server.url("/"))
-                .header("cookie", format!("{SESSION_COOKIE}={session}")),
-        )
-        .await;
+    let replayed = with_session_cookie(run, server, "/", session).await;
     assert_eq!(replayed.status, 303, "the ended session is refused");
 }

@@ -17,7 +17,9 @@ use base64::Engine;
 use oss_audit::auth::secrets::random_token;
 use tokio_util::sync::CancellationToken;
 
-use crate::support::{OssAudit, Serving, TestDb, Visitor, sandbox};
+use oss_audit::web::session::SESSION_COOKIE;
+
+use crate::support::{OssAudit, Serving, TestDb, Visitor, bare_browser, sandbox};
 use leaks::{Secret, nowhere};
 use transcript::{Place, Transcript, strip_ansi};
 
@@ -37,6 +39,19 @@ impl Run {
             allowed,
         });
     }
+}
+
+/// `GET path` from a client that sends only the session cookie `session`, recorded.
+async fn with_session_cookie(
+    run: &mut Run,
+    server: &Serving,
+    path: &str,
+    session: &str,
+) -> transcript::Answer {
+    let request = bare_browser()
+        .get(server.url(path))
+        .header("cookie", format!("{SESSION_COOKIE}={session}"));
+    run.transcript.send("GET", path, request).await
 }
 
 /// `oss-audit ARGS` on `db`, its OSS traffic through `proxy`, logging at trace level (no OSS
