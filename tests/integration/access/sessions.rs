@@ -199,10 +199,10 @@ async fn a_disabled_user_is_signed_out_at_once_and_cannot_sign_in() {
     app.add_user("alice", Role::Viewer, PASSWORD).await;
     web.login("alice", PASSWORD).await;
 
-    oss_audit::auth::users::disable_user(app.store(), &"alice".parse().unwrap())
-        .await
-        .unwrap();
+    let admin = app.sign_in("ada", Role::Admin).await;
+    let disabled = admin.post("/settings/users/alice/disable", &[]).await;
 
+    assert_eq!(disabled.status(), 303);
     assert_eq!(web.home().await.status(), 303);
     let again = web.login("alice", PASSWORD).await;
     assert_eq!(location(&again), "/login?error=invalid");

@@ -5,8 +5,7 @@
 use std::time::Duration;
 
 use oss_audit::auth::Role;
-use oss_audit::domain::{BucketName, Region, TargetId};
-use oss_audit::notify;
+use oss_audit::domain::{BucketName, Region};
 use oss_audit::sandbox::SandboxBucket;
 
 use super::{DASHBOARD, deliveries, notifying_app as app};
@@ -252,15 +251,9 @@ async fn targets_from_the_environment_are_stored_at_start_and_follow_the_environ
         )]
     );
     // An admin disables it; a restart with a new secret updates the secret and keeps it disabled.
-    notify::set_enabled(
-        app.store(),
-        app.account(),
-        TargetId::new(1),
-        false,
-        "user:ada",
-    )
-    .await
-    .unwrap();
+    let admin = app.sign_in("ada", Role::Admin).await;
+    let disabled = admin.post("/settings/notifications/1/disable", &[]).await;
+    assert_eq!(disabled.status(), 303);
     let again = TestApp::launch()
         .over(app.stop().await)
         .env_target("webhook", "env-webhook", URL, "second-secret")
