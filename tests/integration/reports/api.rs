@@ -10,22 +10,12 @@ use crate::support::TestApp;
 #[tokio::test]
 async fn without_a_completed_scan_no_report_can_be_made_and_none_is_listed() {
     let app = TestApp::start(5).await;
+    let operator = app.api(Role::Operator).await;
+    let viewer = app.api(Role::Viewer).await;
 
-    let refused = app
-        .api(Role::Operator)
-        .await
-        .call("POST", "/api/v1/reports", None)
-        .await;
-    let latest = app
-        .api(Role::Viewer)
-        .await
-        .call("GET", "/api/v1/reports/latest", None)
-        .await;
-    let list = app
-        .api(Role::Viewer)
-        .await
-        .call("GET", "/api/v1/reports", None)
-        .await;
+    let refused = operator.call("POST", "/api/v1/reports", None).await;
+    let latest = viewer.get("/api/v1/reports/latest").await;
+    let list = viewer.get("/api/v1/reports").await;
 
     assert_eq!(refused.status, 409, "{}", refused.text());
     assert_eq!(refused.json["error"]["code"], "conflict");
@@ -44,16 +34,13 @@ async fn without_a_completed_scan_no_report_can_be_made_and_none_is_listed() {
 #[tokio::test]
 async fn any_token_may_list_and_download_but_only_operators_make_reports() {
     let app = TestApp::scanned(10).await;
+    let viewer = app.api(Role::Viewer).await;
 
     let anonymous = app.anonymous().call("POST", "/api/v1/reports", None).await;
-    let viewer = app
-        .api(Role::Viewer)
-        .await
-        .call("POST", "/api/v1/reports", None)
-        .await;
+    let as_viewer = viewer.call("POST", "/api/v1/reports", None).await;
     let anonymous_read = app.anonymous().call("GET", "/api/v1/reports", None).await;
     assert_eq!(anonymous.status, 401);
-    assert_eq!(viewer.status, 403);
+    assert_eq!(as_viewer.status, 403);
     assert_eq!(anonymous_read.status, 401);
     assert_eq!(app.count("SELECT count(*) FROM report").await, 0);
 
@@ -63,27 +50,19 @@ async fn any_token_may_list_and_download_but_only_operators_make_reports() {
     assert_eq!(created["created_by"], "token:operator-token");
     assert_eq!(created["buckets"], 10);
     assert_eq!(created["previous_digest"], Value::Null);
-    let list = app
-        .api(Role::Viewer)
-        .await
-        .call("GET", "/api/v1/reports", None)
-        .await
-        .json;
+    let list = viewer.get("/api/v1/reports").await.json;
     assert_eq!(list["reports"][0]["digest"], created["digest"]);
 }
 
 #[tokio::test]
 async fn downloads_carry_their_type_file_name_digest_and_a_style_only_policy_for_html() {
     let app = TestApp::scanned(10).await;
+    let viewer = app.api(Role::Viewer).await;
     let created = create_report(&app).await;
     let digest = created["digest"].as_str().unwrap();
 
     let json = download(&app, "1", "json").await;
-    let default = app
-        .api(Role::Viewer)
-        .await
-        .call("GET", "/api/v1/reports/1", None)
-        .await;
+    let default = viewer.get("/api/v1/reports/1").await;
     let csv = download(&app, "1", "csv").await;
     let html = download(&app, "1", "html").await;
 

@@ -66,6 +66,7 @@ async fn stored_content(db: &sqlx::SqlitePool, id: i64) -> String {
 #[tokio::test]
 async fn the_chain_of_untouched_reports_verifies_and_links_each_report_to_the_one_before() {
     let app = three_reports().await;
+    let viewer = app.api(Role::Viewer).await;
     let output = verify(&app).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(
@@ -74,12 +75,7 @@ async fn the_chain_of_untouched_reports_verifies_and_links_each_report_to_the_on
         text(&output)
     );
 
-    let list = app
-        .api(Role::Viewer)
-        .await
-        .call("GET", "/api/v1/reports", None)
-        .await
-        .json;
+    let list = viewer.get("/api/v1/reports").await.json;
     let reports = list["reports"].as_array().unwrap();
     assert_eq!(reports.len(), 3);
     for pair in reports.windows(2) {

@@ -89,6 +89,7 @@ fn names(
 #[tokio::test]
 async fn reports_hold_what_oss_holds_after_scans_drift_changes_and_remediation() {
     let app = TestApp::scanned(40).await;
+    let operator = app.api(Role::Operator).await;
     let before = app.truth();
     assert!(
         before.values().any(|b| b.access_denied),
@@ -135,15 +136,9 @@ async fn reports_hold_what_oss_holds_after_scans_drift_changes_and_remediation()
     let second_scan = app.scan().await;
     let path = format!("/api/v1/buckets/{changed}/encryption");
     let body = json!({"sse_algorithm": "KMS", "kms_master_key_id": "alias/audit"});
-    let put = app
-        .api(Role::Operator)
-        .await
-        .call("PUT", &path, Some(body))
-        .await;
+    let put = operator.call("PUT", &path, Some(body)).await;
     assert_eq!(put.status, 200, "{}", put.text());
-    let remediation = app
-        .api(Role::Operator)
-        .await
+    let remediation = operator
         .call("POST", "/api/v1/remediations", Some(json!({})))
         .await;
     assert_eq!(remediation.status, 200, "{}", remediation.text());
