@@ -1,6 +1,10 @@
-//! Access keys: read from the environment, held in types that never print their secrets.
+//! Access keys: read from the environment, held in types that never print their secrets, and
+//! handed to the client by a provider so that they can change while the client runs.
 
 use std::fmt;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
 
 /// A secret string (access key secret, STS token). `Debug` and `Display` print a placeholder, so a
 /// secret that reaches a log line or an error message by mistake is still not disclosed.
@@ -42,8 +46,9 @@ pub struct Credentials {
     pub security_token: Option<Secret>,
 }
 
-/// A missing or partial credential set, naming the variables to set.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A missing or partial credential set, naming the variables to set; or a provider that could not
+/// produce credentials.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum CredentialsError {
     #[error(
         "no OSS credentials: set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (optionally OSS_SESSION_TOKEN), \
@@ -55,6 +60,66 @@ pub enum CredentialsError {
         present: &'static str,
         missing: &'static str,
     },
+    /// The provider could not get credentials, e.g. STS refused AssumeRole. `cause` says why in
+    /// full (its text carries the service's code and request id); `code` and `request_id` are
+    /// copied out so callers can record them without knowing the provider's error type.
+    #[error("could not obtain credentials: {cause}")]
+    Unavailable {
+        code: Option<String>,
+        request_id: Option<String>,
+        cause: Arc<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl CredentialsError {
+    /// The service's error code, when a provider's service refused.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Unavailable { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The service's request id, when a provider's service answered.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Unavailable { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Where the client gets the credentials it signs each request with. Asked before every attempt,
+/// so credentials that are refreshed while a long scan runs are picked up by its next request.
+pub trait CredentialsProvider: fmt::Debug + Send + Sync {
+    /// The credentials to sign the next request with.
+    fn credentials(&self) -> BoxFuture<'_, Result<Arc<Credentials>, CredentialsError>>;
+
+    /// OSS refused `used` as expired although the provider still held them (clocks disagree):
+    /// forget them so the next call fetches new ones. Returns whether that can help, i.e.
+    /// whether a retry may succeed.
+    fn invalidate(&self, used: &Credentials) -> bool {
+        let _ = used;
+        false
+    }
+}
+
+/// The same credentials for every request: the keys from the environment.
+#[derive(Debug, Clone)]
+pub struct StaticCredentials(Arc<Credentials>);
+
+impl StaticCredentials {
+    /// Always hands out `credentials`.
+    pub fn new(credentials: Credentials) -> Self {
+        Self(Arc::new(credentials))
+    }
+}
+
+impl CredentialsProvider for StaticCredentials {
+    fn credentials(&self) -> BoxFuture<'_, Result<Arc<Credentials>, CredentialsError>> {
+        let credentials = Arc::clone(&self.0);
+        Box::pin(async move { Ok(credentials) })
+    }
 }
 
 /// One family of credential variable names.
@@ -170,10 +235,10 @@ mod tests {
 
     #[test]
     fn missing_and_partial_sets_name_the_variables() {
-        assert_eq!(
+        assert!(matches!(
             Credentials::from_lookup(lookup(&[])),
             Err(CredentialsError::Missing)
-        );
+        ));
         let err = Credentials::from_lookup(lookup(&[("OSS_ACCESS_KEY_ID", "id")])).unwrap_err();
         assert_eq!(
             err.to_string(),

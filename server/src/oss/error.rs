@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::credentials::CredentialsError;
 use super::xml::{ErrorBody, XmlError};
 
 /// An error answer from OSS: HTTP status plus the fields of its `<Error>` body.
@@ -85,22 +86,28 @@ pub enum OssError {
     /// The client configuration is unusable (bad endpoint, proxy, region).
     #[error("invalid OSS client configuration: {0}")]
     Config(String),
+    /// No credentials to sign with: the provider failed (e.g. STS refused AssumeRole).
+    #[error("{0}")]
+    Credentials(CredentialsError),
 }
 
 impl OssError {
-    /// The OSS error code, for service errors.
+    /// The OSS error code, for service errors; the credential service's (e.g. STS's
+    /// `NoPermission`) when credentials could not be obtained.
     pub fn code(&self) -> Option<&str> {
         match self {
             Self::Service(e) => Some(&e.code),
+            Self::Credentials(e) => e.code(),
             _ => None,
         }
     }
 
-    /// The OSS request id, when OSS answered at all.
+    /// The OSS request id, when OSS answered at all; the credential service's when it refused.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::Service(e) => e.request_id.as_deref(),
             Self::MalformedResponse { request_id, .. } => request_id.as_deref(),
+            Self::Credentials(e) => e.request_id(),
             _ => None,
         }
     }
@@ -122,6 +129,7 @@ impl OssError {
             Self::Transport { timeout: true, .. } => "Timeout",
             Self::Transport { .. } => "ConnectionError",
             Self::Config(_) => "ConfigError",
+            Self::Credentials(e) => e.code().unwrap_or("CredentialsUnavailable"),
         }
     }
 }

@@ -10,9 +10,13 @@ pub mod sign;
 pub mod xml;
 
 pub(crate) use client::error_chain;
-pub use client::{Answer, BucketAddress, ListBucketsQuery, OssClient, user_agent};
+pub use client::{
+    Answer, BucketAddress, ListBucketsQuery, OssClient, http_client_builder, user_agent,
+};
 pub use config::{ClientConfig, DEFAULT_ENDPOINT, OssArgs, RequestObserver, parse_endpoint};
-pub use credentials::{Credentials, CredentialsError, Secret};
+pub use credentials::{
+    Credentials, CredentialsError, CredentialsProvider, Secret, StaticCredentials,
+};
 pub use error::{OssError, ServiceError};
 pub use rate::RateLimiter;
 pub use retry::RetryPolicy;

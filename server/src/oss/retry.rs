@@ -53,7 +53,8 @@ pub fn is_retryable(err: &OssError) -> bool {
         OssError::Transport { .. } => true,
         // A proxy's HTML error page or a cut-off body is a transient fault more often than not.
         OssError::MalformedResponse { status, .. } => *status >= 500 || *status == 429,
-        OssError::ResponseTooLarge { .. } | OssError::Config(_) => false,
+        // The provider retries its own service; asking it again at once would repeat its answer.
+        OssError::ResponseTooLarge { .. } | OssError::Config(_) | OssError::Credentials(_) => false,
     }
 }
 

@@ -8,6 +8,7 @@ mod transport;
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
 
+use super::credentials::{CredentialsProvider, StaticCredentials};
 use super::rate::RateLimiter;
 use super::xml::BucketSummary;
 use super::{ClientConfig, OssError};
@@ -26,6 +27,9 @@ pub struct OssClient {
 struct Inner {
     http: reqwest::Client,
     config: ClientConfig,
+    /// Asked for the credentials of every attempt: `config.credentials` for a plain client, an
+    /// assumed role's refreshed temporary keys for a member account.
+    credentials: Arc<dyn CredentialsProvider>,
     /// Paces every attempt, retries included, and slows down on throttling answers.
     limiter: RateLimiter,
     /// Milliseconds to add to the local clock when signing, learnt from `RequestTimeTooSkewed`.
@@ -81,26 +85,44 @@ pub fn user_agent() -> String {
     )
 }
 
+/// The HTTP client settings every Alibaba Cloud client of oss-audit shares: user agent, connect and
+/// request timeouts, no redirects, and the explicit proxy when one is configured (else the
+/// environment's HTTP_PROXY / HTTPS_PROXY / NO_PROXY). OSS and the RPC services (STS, Resource
+/// Directory) build on it, so they always reach the cloud the same way.
+pub fn http_client_builder(config: &ClientConfig) -> Result<reqwest::ClientBuilder, OssError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(user_agent())
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.request_timeout)
+        // OSS answers redirects only for website hosting; following one would re-send a signed
+        // request to a host it was not signed for.
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(proxy) = &config.proxy {
+        let proxy = reqwest::Proxy::all(proxy.as_str())
+            .map_err(|e| OssError::Config(format!("proxy {proxy}: {e}")))?;
+        builder = builder.proxy(proxy);
+    }
+    Ok(builder)
+}
+
 impl OssClient {
-    /// Builds the client and its connection pool.
+    /// Builds the client and its connection pool; it signs with `config.credentials`.
     pub fn new(config: ClientConfig) -> Result<Self, OssError> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(user_agent())
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
+        let credentials = Arc::new(StaticCredentials::new(config.credentials.clone()));
+        Self::with_credentials(config, credentials)
+    }
+
+    /// Builds a client that asks `credentials` before every attempt (e.g. an assumed role whose
+    /// temporary keys are refreshed during a scan); `config.credentials` is then not used to sign.
+    pub fn with_credentials(
+        config: ClientConfig,
+        credentials: Arc<dyn CredentialsProvider>,
+    ) -> Result<Self, OssError> {
+        let http = http_client_builder(&config)?
             // Every bucket has its own host (virtual-hosted addressing), so a kept connection is
             // almost never reused: a scan of 10,000 buckets would otherwise hold 10,000 idle
             // connections (and about 200 MB) until they time out. Measured in benches/scan_throughput.
             .pool_max_idle_per_host(0)
-            // OSS answers redirects only for website hosting; following one would re-send a signed
-            // request to a host it was not signed for.
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(proxy) = &config.proxy {
-            let proxy = reqwest::Proxy::all(proxy.as_str())
-                .map_err(|e| OssError::Config(format!("proxy {proxy}: {e}")))?;
-            builder = builder.proxy(proxy);
-        }
-        let http = builder
             .build()
             .map_err(|e| OssError::Config(format!("HTTP client: {e}")))?;
         Ok(Self {
@@ -108,6 +130,7 @@ impl OssClient {
                 http,
                 limiter: RateLimiter::new(config.max_rps),
                 config,
+                credentials,
                 clock_offset_ms: AtomicI64::new(0),
             }),
         })

@@ -11,7 +11,7 @@ use super::OssClient;
 use crate::domain::{BucketName, Region};
 use crate::oss::retry::{is_retryable, is_throttling};
 use crate::oss::xml::{ErrorBody, parse_error_body};
-use crate::oss::{OssError, ServiceError, sign};
+use crate::oss::{Credentials, OssError, ServiceError, sign};
 
 /// One OSS call before signing.
 #[derive(Debug, Clone)]
@@ -43,6 +43,8 @@ pub(super) struct Reply {
 }
 
 const REQUEST_ID: &str = "x-oss-request-id";
+/// OSS's code for an STS token past its expiration (EC 0002-00000007).
+const TOKEN_EXPIRED: &str = "SecurityTokenExpired";
 
 impl OssClient {
     /// Sends `call`, retrying what may succeed on a second try. A 403 that names the bucket's real
@@ -68,7 +70,12 @@ impl OssClient {
         let mut attempt = 1;
         loop {
             self.inner.limiter.acquire().await;
-            let result = self.send_once(call).await;
+            // Asked per attempt: a provider that refreshed its temporary keys since the last
+            // attempt (or since the scan began) hands out the new ones.
+            let (result, used) = match self.inner.credentials.credentials().await {
+                Ok(credentials) => (self.send_once(call, &credentials).await, Some(credentials)),
+                Err(err) => (Err(OssError::Credentials(err)), None),
+            };
             if let Some(observer) = &self.inner.config.observer {
                 let outcome = match &result {
                     Ok(_) => "ok",
@@ -90,11 +97,22 @@ impl OssClient {
                 return Err(err);
             }
             let skewed = err.code() == Some("RequestTimeTooSkewed");
-            if !skewed && !is_retryable(&err) {
+            // A token OSS calls expired while the provider still trusted it (the clocks
+            // disagree): the provider drops it, and the retry signs with fresh credentials.
+            let stale = err.code() == Some(TOKEN_EXPIRED)
+                && used.is_some_and(|used| self.inner.credentials.invalidate(&used));
+            if stale {
+                tracing::warn!(
+                    operation = call.operation,
+                    "OSS refused the security token as expired before its expiration; retrying with new credentials"
+                );
+            }
+            if !skewed && !stale && !is_retryable(&err) {
                 return Err(err);
             }
-            let wait = if skewed {
-                // The clock was corrected in send_once; the retry can go at once.
+            let wait = if skewed || stale {
+                // The clock was corrected in send_once, or the provider dropped the expired
+                // credentials; the retry can go at once.
                 Duration::ZERO
             } else {
                 policy.backoff(attempt)
@@ -111,7 +129,11 @@ impl OssClient {
         }
     }
 
-    async fn send_once(&self, call: &Call<'_>) -> Result<Reply, OssError> {
+    async fn send_once(
+        &self,
+        call: &Call<'_>,
+        credentials: &Credentials,
+    ) -> Result<Reply, OssError> {
         let config = &self.inner.config;
         let url = format!(
             "{}://{}/{}",
@@ -138,7 +160,7 @@ impl OssClient {
             None,
             &call.query,
             &mut headers,
-            &config.credentials,
+            credentials,
             &call.region,
             self.now(),
         )
