@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod changes;
 pub mod cli;
+pub mod cloud;
 pub mod domain;
 pub mod notify;
 pub mod oss;
