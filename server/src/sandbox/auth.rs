@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use http::HeaderMap;
 
 use super::error::OssError;
+use super::keys::KeyRing;
 use super::routing::Route;
 use crate::oss::Credentials;
 use crate::oss::sign::{
@@ -14,33 +15,6 @@ use crate::oss::sign::{
 const MAX_SKEW_SECS: i64 = 15 * 60;
 /// The `x-oss-date` format of V4.
 const V4_DATE_FORMAT: &str = "%Y%m%dT%H%M%SZ";
-
-/// The access keys the sandbox accepts: one permanent pair and one STS triple.
-#[derive(Debug, Clone)]
-pub(crate) struct KeyRing {
-    pub(crate) access: Credentials,
-    /// Its `access_key_id` starts with `STS.` and `security_token` is always set.
-    pub(crate) sts: Credentials,
-}
-
-impl KeyRing {
-    #[cfg(test)]
-    pub(crate) fn for_tests() -> Self {
-        use crate::oss::Secret;
-        Self {
-            access: Credentials {
-                access_key_id: "LTAI5tTestKeyId".into(),
-                access_key_secret: Secret::new("test-secret"),
-                security_token: None,
-            },
-            sts: Credentials {
-                access_key_id: "STS.TestKeyId".into(),
-                access_key_secret: Secret::new("sts-secret"),
-                security_token: Some(Secret::new("sts-token")),
-            },
-        }
-    }
-}
 
 /// The parts of a received request that authentication looks at.
 #[derive(Debug, Clone, Copy)]

@@ -12,6 +12,7 @@ mod delay;
 mod error;
 mod faults;
 mod handle;
+mod keys;
 mod ops;
 mod routing;
 mod seed;
@@ -39,8 +40,8 @@ pub use state::{
     StorageClass,
 };
 
-use self::auth::KeyRing;
 use self::faults::Faults;
+use self::keys::KeyRing;
 use self::state::SandboxState;
 
 /// The service endpoint clients are pointed at; the sandbox serves every region's host names.

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::auth::KeyRing;
 use super::faults::Faults;
+use super::keys::KeyRing;
 use crate::domain::{BucketName, EncryptionRule, Region};
 
 /// The id of the account's default resource group, shown as `ResourceGroupId` for buckets whose

@@ -133,8 +133,8 @@ mod tests {
 
     use super::*;
     use crate::domain::{BucketName, Region};
-    use crate::sandbox::auth::KeyRing;
     use crate::sandbox::faults::Faults;
+    use crate::sandbox::keys::KeyRing;
     use crate::sandbox::routing::decode_query;
     use crate::sandbox::state::SANDBOX_RESOURCE_GROUP_ID;
 
