@@ -4,9 +4,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use http::HeaderMap;
 
 use super::error::OssError;
-use super::keys::KeyRing;
+use super::keys::{Caller, KeyRefusal, KeyRing};
 use super::routing::Route;
-use crate::oss::Credentials;
+use crate::domain::AccountUid;
 use crate::oss::sign::{
     self, Authorization, SECURITY_TOKEN, SignableRequest, signatures_match, v1, v4,
 };
@@ -44,10 +44,10 @@ impl AuthRequest<'_> {
     }
 }
 
-/// Checks, in OSS's order: a parseable `Authorization`, a known key with the right STS token,
-/// V4's fixed headers and scope, the request time, then the signature over the headers exactly
-/// as received.
-pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<(), OssError> {
+/// Checks, in OSS's order: a parseable `Authorization`, a known key with the right STS token (and,
+/// for an issued one, not expired), V4's fixed headers and scope, the request time, then the
+/// signature over the headers exactly as received. Returns the caller's account.
+pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<AccountUid, OssError> {
     let Some(raw) = req.headers.get(http::header::AUTHORIZATION) else {
         return Err(OssError::anonymous());
     };
@@ -56,8 +56,8 @@ pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<(), OssE
         .map_err(|_| OssError::invalid_authorization())?;
     let authorization =
         sign::parse_authorization(raw).map_err(|_| OssError::invalid_authorization())?;
-    let credentials = credentials_for(keys, authorization.access_key_id(), req)?;
-    let secret = credentials.access_key_secret.expose();
+    let caller = caller(keys, authorization.access_key_id(), req)?;
+    let secret = caller.secret.expose();
     match &authorization {
         Authorization::V1 { .. } => {
             let date = req.header("date").ok_or(OssError::missing_date("Date"))?;
@@ -68,7 +68,7 @@ pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<(), OssE
             let string_to_sign = v1::string_to_sign(&req.signable());
             let expected = v1::signature(secret, &string_to_sign);
             if signatures_match(&expected, authorization.signature()) {
-                Ok(())
+                Ok(caller.account)
             } else {
                 Err(mismatch("0002-00000040", &authorization, &string_to_sign))
             }
@@ -109,7 +109,7 @@ pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<(), OssE
             // The scope date must be the day of x-oss-date, else the key chain differs.
             if x_oss_date.get(..8) == Some(date.as_str()) && signatures_match(&expected, signature)
             {
-                Ok(())
+                Ok(caller.account)
             } else {
                 Err(mismatch("0002-00000201", &authorization, &string_to_sign)
                     .with("CanonicalRequest", canonical))
@@ -118,25 +118,20 @@ pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<(), OssE
     }
 }
 
-/// The credentials of `access_key_id`, after the STS token rules: an STS key needs its exact
-/// token; a permanent key with a token header is taken for an unknown STS key, as OSS does.
-fn credentials_for<'k>(
-    keys: &'k KeyRing,
-    access_key_id: &str,
-    req: &AuthRequest,
-) -> Result<&'k Credentials, OssError> {
-    let token = req.headers.get(SECURITY_TOKEN);
-    if access_key_id == keys.access.access_key_id && token.is_none() {
-        return Ok(&keys.access);
-    }
-    if access_key_id != keys.sts.access_key_id {
-        return Err(OssError::invalid_access_key_id(access_key_id));
-    }
-    let expected = keys.sts.security_token.as_ref().map(|t| t.expose());
-    match (token.and_then(|t| t.to_str().ok()), expected) {
-        (Some(sent), Some(expected)) if signatures_match(sent, expected) => Ok(&keys.sts),
-        _ => Err(OssError::invalid_security_token()),
-    }
+/// The caller behind `access_key_id`, after the STS token rules: an STS key needs its exact
+/// token and, when issued by the sandbox's STS, must not have expired; a permanent key with a
+/// token header is taken for an unknown STS key, as OSS does.
+fn caller(keys: &KeyRing, access_key_id: &str, req: &AuthRequest) -> Result<Caller, OssError> {
+    let token = req
+        .headers
+        .get(SECURITY_TOKEN)
+        .map(|t| t.to_str().unwrap_or_default());
+    keys.caller(access_key_id, token, req.now)
+        .map_err(|refusal| match refusal {
+            KeyRefusal::UnknownKey => OssError::invalid_access_key_id(access_key_id),
+            KeyRefusal::BadToken => OssError::invalid_security_token(),
+            KeyRefusal::Expired => OssError::security_token_expired(),
+        })
 }
 
 fn check_skew(shown: &str, time: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), OssError> {

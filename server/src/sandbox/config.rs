@@ -2,6 +2,8 @@
 
 use std::net::SocketAddr;
 
+use super::estate::DEFAULT_ROLE_NAME;
+use crate::domain::{ExternalId, RoleName};
 use crate::oss::{Credentials, Secret};
 
 /// The default listen address.
@@ -23,9 +25,28 @@ pub struct SandboxConfig {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "OSS_SANDBOX_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
-    /// How many buckets to seed.
+    /// How many buckets to seed (in each account).
     #[arg(long, env = "OSS_SANDBOX_BUCKETS", default_value_t = 60)]
     pub buckets: usize,
+    /// How many accounts: the hub (the keys' own account, also the Resource Directory's
+    /// management account) and `N - 1` members, each with its own uid, `--buckets` buckets and a
+    /// RAM role for the hub to assume. 1: the hub alone.
+    #[arg(long, env = "OSS_SANDBOX_ACCOUNTS", default_value_t = 1)]
+    pub accounts: usize,
+    /// The name of every account's role for oss-audit (`acs:ram::<uid>:role/<name>`).
+    #[arg(long, env = "OSS_SANDBOX_ROLE_NAME", default_value = DEFAULT_ROLE_NAME)]
+    pub role_name: RoleName,
+    /// An ExternalId every role's trust policy requires (none: not required).
+    #[arg(long, env = "OSS_SANDBOX_EXTERNAL_ID")]
+    pub external_id: Option<ExternalId>,
+    /// How many members (the last ones) have a role that does not trust the hub, so AssumeRole
+    /// answers NoPermission for them.
+    #[arg(long, env = "OSS_SANDBOX_UNTRUSTED_ROLES", default_value_t = 0)]
+    pub untrusted_roles: usize,
+    /// Every credential STS issues expires after this many seconds, whatever DurationSeconds asked
+    /// (to test refreshing in the middle of a scan). Default: as asked.
+    #[arg(long, env = "OSS_SANDBOX_STS_DURATION_SECS")]
+    pub sts_duration_secs: Option<u64>,
     /// Seed of the bucket population: the same seed always gives the same buckets.
     #[arg(long, env = "OSS_SANDBOX_SEED", default_value_t = 42)]
     pub seed: u64,
@@ -70,6 +91,12 @@ impl Default for SandboxConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 9444)),
             buckets: 60,
+            accounts: 1,
+            role_name: RoleName::parse(DEFAULT_ROLE_NAME)
+                .unwrap_or_else(|_| unreachable!("a valid role name")),
+            external_id: None,
+            untrusted_roles: 0,
+            sts_duration_secs: None,
             seed: 42,
             access_key_id: DEFAULT_ACCESS_KEY_ID.to_owned(),
             access_key_secret: Secret::new(DEFAULT_ACCESS_KEY_SECRET),
@@ -120,6 +147,21 @@ impl SandboxConfig {
             ("--throttle-rate", self.throttle_rate),
         ] {
             parse_rate(&rate.to_string()).map_err(|e| format!("{flag}: {e}"))?;
+        }
+        if !(1..=1000).contains(&self.accounts) {
+            return Err("--accounts must be 1 to 1000".into());
+        }
+        if self.untrusted_roles >= self.accounts.max(1) && self.untrusted_roles > 0 {
+            return Err(
+                "--untrusted-roles must be less than --accounts (the hub's own role always trusts it)"
+                    .into(),
+            );
+        }
+        if self
+            .sts_duration_secs
+            .is_some_and(|secs| !(1..=43_200).contains(&secs))
+        {
+            return Err("--sts-duration-secs must be 1 to 43200".into());
         }
         if !self.sts_access_key_id.starts_with("STS.") {
             return Err("--sts-access-key-id must start with \"STS.\"".into());
@@ -186,6 +228,15 @@ mod tests {
         assert_eq!(parsed.listen.to_string(), DEFAULT_LISTEN);
         assert_eq!(parsed.listen, default.listen);
         assert_eq!((parsed.buckets, parsed.seed), (60, 42));
+        assert_eq!(
+            (
+                parsed.accounts,
+                parsed.untrusted_roles,
+                parsed.sts_duration_secs
+            ),
+            (1, 0, None)
+        );
+        assert_eq!(parsed.role_name.as_str(), "oss-audit");
         assert_eq!(parsed.credentials(), default.credentials());
         assert_eq!(parsed.sts_credentials(), default.sts_credentials());
         assert!(parsed.validate().is_ok());
@@ -206,6 +257,42 @@ mod tests {
         .config;
         assert_eq!((parsed.fault_rate, parsed.clock_offset_secs), (0.25, -3600));
         assert!(Cli::try_parse_from(["sandbox", "--throttle-rate", "1.5"]).is_err());
+        let estate = Cli::try_parse_from([
+            "sandbox",
+            "--accounts",
+            "3",
+            "--untrusted-roles",
+            "1",
+            "--external-id",
+            "tenant-42",
+            "--sts-duration-secs",
+            "5",
+        ])
+        .unwrap()
+        .config;
+        assert_eq!((estate.accounts, estate.untrusted_roles), (3, 1));
+        assert_eq!(estate.external_id.unwrap().as_str(), "tenant-42");
+        assert!(Cli::try_parse_from(["sandbox", "--role-name", "bad/name"]).is_err());
+        assert!(Cli::try_parse_from(["sandbox", "--external-id", "x"]).is_err());
+    }
+
+    #[test]
+    fn the_estate_flags_must_fit_together() {
+        let mut config = SandboxConfig::for_tests(1, 1);
+        config.untrusted_roles = 1;
+        assert!(config.validate().unwrap_err().contains("--untrusted-roles"));
+        config.accounts = 2;
+        assert!(config.validate().is_ok());
+        config.accounts = 0;
+        assert!(config.validate().unwrap_err().contains("--accounts"));
+        let mut config = SandboxConfig::for_tests(1, 1);
+        config.sts_duration_secs = Some(0);
+        assert!(
+            config
+                .validate()
+                .unwrap_err()
+                .contains("--sts-duration-secs")
+        );
     }
 
     #[test]

@@ -82,6 +82,16 @@ impl OssError {
         )
     }
 
+    /// An STS key past its expiration (EC documented).
+    pub(crate) fn security_token_expired() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "SecurityTokenExpired",
+            "The security token you provided has expired.",
+            "0002-00000007",
+        )
+    }
+
     pub(crate) fn missing_date(header: &'static str) -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
@@ -203,6 +213,16 @@ impl OssError {
     }
 
     /// The caller's policy denies this bucket.
+    /// A bucket of another account than the caller's.
+    pub(crate) fn not_bucket_owner() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "AccessDenied",
+            "You have no right to access this bucket.",
+            "0003-00000201",
+        )
+    }
+
     pub(crate) fn bucket_access_denied() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,

@@ -8,8 +8,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::SERVICE_ENDPOINT;
+use super::estate::SandboxAccount;
 use super::state::{RequestKind, SandboxBucket, SandboxState};
-use crate::domain::{EncryptionRule, Region};
+use super::traffic::AccountRequests;
+use crate::domain::{AccountUid, EncryptionRule, ExternalId, Region};
 use crate::oss::sign::SignatureVersion;
 use crate::oss::{ClientConfig, Credentials, RetryPolicy};
 
@@ -166,6 +168,77 @@ impl SandboxHandle {
     /// Requests answered with an injected 503 so far.
     pub fn faults_injected(&self) -> u64 {
         self.state.faults_injected()
+    }
+
+    /// Every account, the hub first.
+    pub fn accounts(&self) -> Vec<SandboxAccount> {
+        self.state.estate().accounts().to_vec()
+    }
+
+    /// The hub: the account of [`Self::credentials`], the directory's management account.
+    pub fn hub(&self) -> SandboxAccount {
+        self.state.estate().accounts()[0].clone()
+    }
+
+    /// The member accounts (every account but the hub).
+    pub fn members(&self) -> Vec<SandboxAccount> {
+        self.state.estate().accounts()[1..].to_vec()
+    }
+
+    /// Copies of one account's buckets, sorted by name.
+    pub fn buckets_of(&self, account: &AccountUid) -> Vec<SandboxBucket> {
+        self.state
+            .read()
+            .values()
+            .filter(|b| &b.owner == account)
+            .cloned()
+            .collect()
+    }
+
+    /// Makes an account's role trust the hub or not; `false` if there is no such account.
+    pub fn set_role_trust(&self, account: &AccountUid, trusts_hub: bool) -> bool {
+        self.change_account(account, |a| a.trusts_hub = trusts_hub)
+    }
+
+    /// Sets (or with `None` removes) the ExternalId an account's role requires.
+    pub fn set_role_external_id(&self, account: &AccountUid, id: Option<ExternalId>) -> bool {
+        self.change_account(account, |a| a.external_id = id)
+    }
+
+    /// Lists an account in ListAccounts or not (a member that left the directory).
+    pub fn set_in_directory(&self, account: &AccountUid, member: bool) -> bool {
+        self.change_account(account, |a| a.in_directory = member)
+    }
+
+    /// Sets the `Status` ListAccounts shows for an account, e.g. `PromoteVerifying`.
+    pub fn set_member_status(&self, account: &AccountUid, status: &str) -> bool {
+        self.change_account(account, |a| a.status = status.to_owned())
+    }
+
+    fn change_account(&self, uid: &AccountUid, change: impl FnOnce(&mut SandboxAccount)) -> bool {
+        match self.state.estate_mut().account_mut(uid) {
+            Some(account) => {
+                change(account);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// From now on every credential STS issues lasts `secs` (`None`: what AssumeRole asked).
+    pub fn set_sts_duration_secs(&self, secs: Option<u64>) {
+        self.state.set_sts_duration_secs(secs);
+    }
+
+    /// The OSS requests signed with an account's keys so far (faulted and refused ones
+    /// included), in total and per second: what a per-account rate limit governs.
+    pub fn requests_of(&self, account: &AccountUid) -> AccountRequests {
+        self.state.traffic.of(account)
+    }
+
+    /// OSS requests refused with SecurityTokenExpired so far.
+    pub fn expired_token_refusals(&self) -> u64 {
+        self.state.expired_tokens()
     }
 
     /// Stops accepting connections, lets requests in flight finish (at most 5 s), then returns.

@@ -10,14 +10,17 @@ mod auth;
 mod config;
 mod delay;
 mod error;
+mod estate;
 mod faults;
 mod handle;
 mod keys;
 mod ops;
 mod routing;
+mod rpc;
 mod seed;
 mod service;
 mod state;
+mod traffic;
 mod xml;
 
 #[cfg(test)]
@@ -34,18 +37,24 @@ pub use config::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_LISTEN, DEFAULT_STS_ACCESS_KEY_ID,
     DEFAULT_STS_ACCESS_KEY_SECRET, DEFAULT_STS_SECURITY_TOKEN, SandboxConfig,
 };
+pub use estate::{DEFAULT_ROLE_NAME, OWNER_ID, SandboxAccount};
 pub use handle::SandboxHandle;
 pub use state::{
-    DEFAULT_RESOURCE_GROUP_ID, OWNER_ID, RequestKind, SANDBOX_RESOURCE_GROUP_ID, SandboxBucket,
-    StorageClass,
+    DEFAULT_RESOURCE_GROUP_ID, RequestKind, SANDBOX_RESOURCE_GROUP_ID, SandboxBucket, StorageClass,
 };
+pub use traffic::AccountRequests;
 
+use self::estate::{Estate, EstatePlan};
 use self::faults::Faults;
 use self::keys::KeyRing;
 use self::state::SandboxState;
 
 /// The service endpoint clients are pointed at; the sandbox serves every region's host names.
 pub const SERVICE_ENDPOINT: &str = "http://oss-cn-hangzhou.aliyuncs.com";
+/// The STS endpoint clients are pointed at (through the proxy, so plain http).
+pub const STS_ENDPOINT: &str = "http://sts.aliyuncs.com";
+/// The Resource Manager (Resource Directory) endpoint clients are pointed at.
+pub const RESOURCEMANAGER_ENDPOINT: &str = "http://resourcemanager.aliyuncs.com";
 
 /// Why the sandbox could not start or run.
 #[derive(Debug, thiserror::Error)]
@@ -71,16 +80,23 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
             source,
         })?;
     let addr = listener.local_addr().map_err(SandboxError::Serve)?;
-    let state = Arc::new(SandboxState::new(
-        seed::population(config.buckets, config.seed),
+    let estate = Estate::new(&EstatePlan {
+        accounts: config.accounts,
+        role_name: config.role_name.clone(),
+        external_id: config.external_id.clone(),
+        untrusted_roles: config.untrusted_roles,
+    });
+    let owners: Vec<_> = estate.accounts().iter().map(|a| a.uid.clone()).collect();
+    let state = SandboxState::new(
+        seed::estate_population(&owners, config.buckets, config.seed),
         Faults::new(config.fault_rate, config.throttle_rate),
         Duration::from_millis(config.latency_ms),
         config.clock_offset_secs,
-        KeyRing {
-            access: config.credentials(),
-            sts: config.sts_credentials(),
-        },
-    ));
+        KeyRing::new(config.credentials(), config.sts_credentials()),
+    )
+    .with_estate(estate);
+    state.set_sts_duration_secs(config.sts_duration_secs);
+    let state = Arc::new(state);
     let router = axum::Router::new()
         .fallback(service::handle)
         .with_state(Arc::clone(&state));
@@ -97,7 +113,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
             })
             .await
     });
-    tracing::info!(%addr, buckets = config.buckets, seed = config.seed, "OSS sandbox listening");
+    tracing::info!(%addr, accounts = config.accounts, buckets = config.buckets, seed = config.seed, "OSS sandbox listening");
     Ok(SandboxHandle::new(addr, state, stop, task))
 }
 
@@ -138,10 +154,40 @@ pub async fn run(config: SandboxConfig) -> Result<(), SandboxError> {
         "(or path-style on {} directly). Ctrl-C stops it.",
         handle.proxy_url()
     );
+    print_estate(&handle);
     wait_for_stop_signal().await;
     tracing::info!("stopping the OSS sandbox");
     handle.shutdown().await;
     Ok(())
+}
+
+/// With more than one account: the accounts, their roles and the STS and Resource Directory
+/// endpoints.
+fn print_estate(handle: &SandboxHandle) {
+    let accounts = handle.accounts();
+    if accounts.len() < 2 {
+        return;
+    }
+    println!("Accounts (the first is the hub, the keys' own account):");
+    for account in &accounts {
+        let trust = if account.trusts_hub {
+            "trusts the hub"
+        } else {
+            "refuses the hub"
+        };
+        let external_id = account
+            .external_id
+            .as_ref()
+            .map(|id| format!(", ExternalId {id}"))
+            .unwrap_or_default();
+        println!(
+            "  {} {:<18} {} ({trust}{external_id})",
+            account.uid, account.display_name, account.role_arn
+        );
+    }
+    println!(
+        "  STS: {STS_ENDPOINT}   Resource Directory: {RESOURCEMANAGER_ENDPOINT} (through the proxy)"
+    );
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM where there are signals.

@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::state::{SANDBOX_RESOURCE_GROUP_ID, SandboxBucket, StorageClass};
-use crate::domain::{BucketName, EncryptionRule, KmsDataEncryption, KmsKeyId, Region};
+use crate::domain::{AccountUid, BucketName, EncryptionRule, KmsDataEncryption, KmsKeyId, Region};
 
 const TEAMS: [&str; 16] = [
     "prod",
@@ -210,6 +210,23 @@ pub(crate) fn population(count: usize, seed: u64) -> Vec<SandboxBucket> {
     buckets
 }
 
+/// `per_account` buckets for each of `owners`, names unique across them all: one population dealt
+/// out in runs, so the first owner (the hub) holds exactly what a one-account sandbox with the same
+/// seed holds.
+pub(crate) fn estate_population(
+    owners: &[AccountUid],
+    per_account: usize,
+    seed: u64,
+) -> Vec<SandboxBucket> {
+    let mut buckets = population(owners.len() * per_account, seed);
+    for (i, bucket) in buckets.iter_mut().enumerate() {
+        if let Some(owner) = owners.get(i / per_account.max(1)) {
+            bucket.owner = owner.clone();
+        }
+    }
+    buckets
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -266,6 +283,22 @@ mod tests {
         assert!(buckets.iter().all(|b| b.name.as_str().len() <= 40));
         let now = chrono::Utc::now();
         assert!(buckets.iter().all(|b| b.creation_date < now));
+    }
+
+    #[test]
+    fn an_estate_deals_unique_names_and_keeps_the_hubs_buckets() {
+        let owners: Vec<AccountUid> = ["1763082937541213", "1763082937549132", "1763082937557051"]
+            .iter()
+            .map(|u| AccountUid::parse(u).unwrap())
+            .collect();
+        let estate = estate_population(&owners, 40, 42);
+        assert_eq!(estate.len(), 120);
+        let names: HashSet<&str> = estate.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names.len(), 120);
+        for owner in &owners {
+            assert_eq!(estate.iter().filter(|b| &b.owner == owner).count(), 40);
+        }
+        assert_eq!(estate[..40], population(40, 42)[..]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! The request pipeline: count, delay, inject faults, authenticate, route, run, answer like OSS.
+//! Requests for the STS and Resource Manager hosts go to [`super::rpc`] instead.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +19,7 @@ use super::delay;
 use super::error::OssError;
 use super::ops::{self, Reply};
 use super::routing::{self, Operation, Route};
+use super::rpc;
 use super::state::{RequestKind, SandboxState};
 use super::xml::XmlWriter;
 
@@ -26,6 +28,10 @@ pub(crate) async fn handle(State(state): State<Arc<SandboxState>>, request: Requ
     let started = Instant::now();
     let (parts, body) = request.into_parts();
     let host = routing::request_host(&parts.uri, &parts.headers);
+    if let Some(api) = rpc::api_of(&host) {
+        return rpc::handle(&state, api, &host, started, parts, body).await;
+    }
+    count_for_account(&state, &parts.headers);
     let query = routing::decode_query(parts.uri.query());
     let routed = routing::route(&host, parts.uri.path());
     let operation = match &routed {
@@ -53,6 +59,11 @@ pub(crate) async fn handle(State(state): State<Arc<SandboxState>>, request: Requ
         },
     };
 
+    if let Err(err) = &result
+        && err.code == "SecurityTokenExpired"
+    {
+        state.count_expired_token();
+    }
     let request_id = request_id(state.now());
     let status = match &result {
         Ok(reply) => reply.status,
@@ -90,8 +101,21 @@ async fn serve(
         query,
         now: state.now(),
     };
-    auth::authenticate(&state.keys, &auth)?;
-    ops::dispatch(state, operation, route, query, parts, body).await
+    let caller = auth::authenticate(&state.keys, &auth)?;
+    ops::dispatch(state, &caller, operation, route, query, parts, body).await
+}
+
+/// Counts the request for the account its `Authorization` names, before anything is checked:
+/// what a per-account rate limit governs is what a client sends, refused or not.
+fn count_for_account(state: &SandboxState, headers: &http::HeaderMap) {
+    let access_key_id = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|raw| crate::oss::sign::parse_authorization(raw).ok())
+        .and_then(|a| state.keys.account_of(a.access_key_id()));
+    if let Some(account) = access_key_id {
+        state.traffic.count(account, Utc::now().timestamp());
+    }
 }
 
 /// 24 uppercase hex digits, like OSS's: the sandbox time in seconds, a process-wide sequence

@@ -1,15 +1,18 @@
-//! The sandbox's shared world: its buckets, clock, latency, fault settings, keys and counters.
+//! The sandbox's shared world: its accounts, buckets, clock, latency, fault settings, keys and
+//! counters.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::estate::{Estate, hub_uid};
 use super::faults::Faults;
 use super::keys::KeyRing;
-use crate::domain::{BucketName, EncryptionRule, Region};
+use super::traffic::Traffic;
+use crate::domain::{AccountUid, BucketName, EncryptionRule, Region};
 
 /// The id of the account's default resource group, shown as `ResourceGroupId` for buckets whose
 /// [`SandboxBucket::resource_group_id`] is `None`. Real accounts have an id of this shape.
@@ -18,8 +21,8 @@ pub const DEFAULT_RESOURCE_GROUP_ID: &str = "rg-acfmsandbox0default";
 pub const SANDBOX_RESOURCE_GROUP_ID: &str = "rg-aek27tc0sandbox";
 /// The alias clients send in `x-oss-resource-group-id` to mean "the default group".
 pub const DEFAULT_RESOURCE_GROUP_ALIAS: &str = "rg-default-id";
-/// The owner (account id) every bucket of the sandbox belongs to.
-pub const OWNER_ID: &str = "1763082937541213";
+/// How long an RPC `SignatureNonce` is remembered: the 15 minutes a `Timestamp` stays valid.
+const NONCE_MEMORY: TimeDelta = TimeDelta::minutes(15);
 
 /// One bucket as the sandbox holds it: the truth that tests compare a client's reads with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +39,8 @@ pub struct SandboxBucket {
     /// The caller's RAM policy denies this bucket: encryption calls and GetBucketInfo answer 403
     /// AccessDenied, while ListBuckets still lists it.
     pub access_denied: bool,
+    /// The account that owns it: only that account's keys list and read it.
+    pub owner: AccountUid,
 }
 
 impl SandboxBucket {
@@ -49,6 +54,7 @@ impl SandboxBucket {
             resource_group_id: None,
             encryption: None,
             access_denied: false,
+            owner: hub_uid(),
         }
     }
 
@@ -93,19 +99,25 @@ pub enum RequestKind {
     DeleteBucketEncryption,
     GetBucketInfo,
     GetBucketLocation,
-    /// Anything else: unsupported operations, object requests, malformed hosts.
+    /// STS AssumeRole.
+    AssumeRole,
+    /// Resource Directory ListAccounts.
+    ListAccounts,
+    /// Anything else: unsupported operations and RPC actions, object requests, malformed hosts.
     Other,
 }
 
 impl RequestKind {
     /// Every kind, in counter order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::ListBuckets,
         Self::GetBucketEncryption,
         Self::PutBucketEncryption,
         Self::DeleteBucketEncryption,
         Self::GetBucketInfo,
         Self::GetBucketLocation,
+        Self::AssumeRole,
+        Self::ListAccounts,
         Self::Other,
     ];
 
@@ -118,6 +130,8 @@ impl RequestKind {
             Self::DeleteBucketEncryption => "DeleteBucketEncryption",
             Self::GetBucketInfo => "GetBucketInfo",
             Self::GetBucketLocation => "GetBucketLocation",
+            Self::AssumeRole => "AssumeRole",
+            Self::ListAccounts => "ListAccounts",
             Self::Other => "Other",
         }
     }
@@ -132,6 +146,8 @@ impl RequestKind {
 struct Counters {
     by_kind: [AtomicU64; RequestKind::ALL.len()],
     faults: AtomicU64,
+    /// OSS requests refused with SecurityTokenExpired.
+    expired_tokens: AtomicU64,
 }
 
 /// Everything the request handler shares; one instance per sandbox, behind an `Arc`.
@@ -150,6 +166,14 @@ pub(crate) struct SandboxState {
     clock_offset_secs: AtomicI64,
     /// The access keys the sandbox accepts.
     pub(crate) keys: KeyRing,
+    /// The accounts and their roles; the hub alone unless `--accounts` says more.
+    estate: RwLock<Estate>,
+    /// Every credential STS issues lasts this many seconds, whatever was asked (0: as asked).
+    sts_duration_secs: AtomicU64,
+    /// RPC `SignatureNonce`s seen, with when, to refuse a replayed request.
+    nonces: Mutex<HashMap<String, DateTime<Utc>>>,
+    /// OSS requests per account and second.
+    pub(crate) traffic: Traffic,
     counters: Counters,
 }
 
@@ -171,6 +195,10 @@ impl SandboxState {
             list_pages_left: AtomicU64::new(u64::MAX),
             clock_offset_secs: AtomicI64::new(0),
             keys,
+            estate: RwLock::new(Estate::single()),
+            sts_duration_secs: AtomicU64::new(0),
+            nonces: Mutex::new(HashMap::new()),
+            traffic: Traffic::default(),
             counters: Counters::default(),
         };
         state.set_latency(latency);
@@ -182,6 +210,51 @@ impl SandboxState {
             }
         }
         state
+    }
+
+    /// The state with `estate` as its accounts.
+    pub(crate) fn with_estate(self, estate: Estate) -> Self {
+        *self.estate.write().unwrap_or_else(PoisonError::into_inner) = estate;
+        self
+    }
+
+    /// Read access to the accounts (poisoning as for [`Self::read`]).
+    pub(crate) fn estate(&self) -> RwLockReadGuard<'_, Estate> {
+        self.estate.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Write access to the accounts.
+    pub(crate) fn estate_mut(&self) -> RwLockWriteGuard<'_, Estate> {
+        self.estate.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How long STS credentials last: `asked` unless an override is set.
+    pub(crate) fn sts_duration_secs(&self, asked: u64) -> u64 {
+        match self.sts_duration_secs.load(Ordering::Relaxed) {
+            0 => asked,
+            forced => forced,
+        }
+    }
+
+    /// Makes every credential STS issues from now on last `secs` (`None`: as asked).
+    pub(crate) fn set_sts_duration_secs(&self, secs: Option<u64>) {
+        self.sts_duration_secs
+            .store(secs.unwrap_or(0), Ordering::Relaxed);
+    }
+
+    /// Records an RPC nonce; `false` if it was already used within the last 15 minutes.
+    pub(crate) fn first_use_of_nonce(&self, nonce: &str, now: DateTime<Utc>) -> bool {
+        let mut nonces = self.nonces.lock().unwrap_or_else(PoisonError::into_inner);
+        if nonces.len() > 10_000 {
+            nonces.retain(|_, seen| *seen + NONCE_MEMORY > now);
+        }
+        match nonces.get(nonce) {
+            Some(seen) if *seen + NONCE_MEMORY > now => false,
+            _ => {
+                nonces.insert(nonce.to_owned(), now);
+                true
+            }
+        }
     }
 
     /// Read access to the buckets. A poisoned lock is still usable: every write is a single
@@ -252,6 +325,15 @@ impl SandboxState {
     /// Counts one injected fault (503).
     pub(crate) fn count_fault(&self) {
         self.counters.faults.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts one OSS request refused for an expired security token.
+    pub(crate) fn count_expired_token(&self) {
+        self.counters.expired_tokens.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn expired_tokens(&self) -> u64 {
+        self.counters.expired_tokens.load(Ordering::Relaxed)
     }
 
     pub(crate) fn requests_served(&self) -> u64 {

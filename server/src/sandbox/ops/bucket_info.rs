@@ -1,7 +1,7 @@
 //! GetBucketInfo: the bucket's details with the flat ServerSideEncryptionRule.
 
 use super::{Reply, iso8601};
-use crate::sandbox::state::{OWNER_ID, SandboxBucket};
+use crate::sandbox::state::SandboxBucket;
 use crate::sandbox::xml::XmlWriter;
 
 /// The `BucketInfo` document (reference §2.5). With no rule, `SSEAlgorithm` is the literal
@@ -23,8 +23,8 @@ pub(crate) fn get(bucket: &SandboxBucket) -> Reply {
         .leaf("Comment", "")
         .leaf("BlockPublicAccess", "false");
     xml.start("Owner")
-        .leaf("DisplayName", OWNER_ID)
-        .leaf("ID", OWNER_ID)
+        .leaf("DisplayName", bucket.owner.as_str())
+        .leaf("ID", bucket.owner.as_str())
         .end();
     xml.start("AccessControlList")
         .leaf("Grant", "private")

@@ -5,10 +5,11 @@ use std::ops::Bound;
 use http::HeaderMap;
 
 use super::{Reply, iso8601};
+use crate::domain::AccountUid;
 use crate::sandbox::error::OssError;
 use crate::sandbox::routing::query_value;
 use crate::sandbox::state::{
-    DEFAULT_RESOURCE_GROUP_ALIAS, DEFAULT_RESOURCE_GROUP_ID, OWNER_ID, SandboxBucket, SandboxState,
+    DEFAULT_RESOURCE_GROUP_ALIAS, DEFAULT_RESOURCE_GROUP_ID, SandboxBucket, SandboxState,
 };
 use crate::sandbox::xml::XmlWriter;
 
@@ -62,9 +63,11 @@ fn max_keys(query: &[(String, String)]) -> Result<usize, OssError> {
     }
 }
 
-/// Answers one page. Paging elements appear only when the page is truncated, as OSS documents.
+/// Answers one page of `caller`'s buckets (another account's never show). Paging elements appear
+/// only when the page is truncated, as OSS documents.
 pub(crate) fn list_buckets(
     state: &SandboxState,
+    caller: &AccountUid,
     query: &[(String, String)],
     headers: &HeaderMap,
 ) -> Result<Reply, OssError> {
@@ -86,7 +89,7 @@ pub(crate) fn list_buckets(
             .range::<str, _>((start, Bound::Unbounded))
             .map(|(_, bucket)| bucket)
             .take_while(|bucket| bucket.name.as_str().starts_with(prefix))
-            .filter(|bucket| groups.matches(bucket))
+            .filter(|bucket| &bucket.owner == caller && groups.matches(bucket))
             .take(max_keys + 1)
             .cloned()
             .collect()
@@ -106,8 +109,8 @@ pub(crate) fn list_buckets(
             );
     }
     xml.start("Owner")
-        .leaf("ID", OWNER_ID)
-        .leaf("DisplayName", OWNER_ID)
+        .leaf("ID", caller.as_str())
+        .leaf("DisplayName", caller.as_str())
         .end();
     xml.start("Buckets");
     for bucket in page {
@@ -133,6 +136,7 @@ mod tests {
 
     use super::*;
     use crate::domain::{BucketName, Region};
+    use crate::sandbox::estate::hub_uid;
     use crate::sandbox::faults::Faults;
     use crate::sandbox::keys::KeyRing;
     use crate::sandbox::routing::decode_query;
@@ -169,7 +173,8 @@ mod tests {
         if let Some(group) = group {
             headers.insert(RESOURCE_GROUP_HEADER, group.parse().unwrap());
         }
-        list_buckets(state, &decode_query(Some(query)), &headers).map(|r| r.xml.unwrap())
+        list_buckets(state, &hub_uid(), &decode_query(Some(query)), &headers)
+            .map(|r| r.xml.unwrap())
     }
 
     #[test]
@@ -225,6 +230,18 @@ mod tests {
         assert_eq!(names(&custom), ["a-1", "a-3"]);
         assert!(custom.contains("<ResourceGroupId>rg-aek27tc0sandbox</ResourceGroupId>"));
         assert!(names(&list(&s, "", Some("rg-other")).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn each_account_lists_only_its_own_buckets() {
+        let s = state(&["a-0", "a-1", "a-2"]);
+        let member = AccountUid::parse("1763082937549132").unwrap();
+        s.update("a-1", |b| b.owner = member.clone());
+        assert_eq!(names(&list(&s, "", None).unwrap()), ["a-0", "a-2"]);
+        let theirs = list_buckets(&s, &member, &[], &HeaderMap::new()).unwrap();
+        let xml = theirs.xml.unwrap();
+        assert_eq!(names(&xml), ["a-1"]);
+        assert!(xml.contains("<ID>1763082937549132</ID>"));
     }
 
     #[test]

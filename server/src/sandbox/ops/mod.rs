@@ -13,6 +13,7 @@ use http::{HeaderMap, StatusCode};
 use super::error::OssError;
 use super::routing::{Operation, Route};
 use super::state::{SandboxBucket, SandboxState};
+use crate::domain::AccountUid;
 
 /// A successful answer: status and optional XML body (headers are added by the service).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,9 +37,10 @@ impl Reply {
     }
 }
 
-/// Runs an authenticated request.
+/// Runs a request `caller` has authenticated.
 pub(crate) async fn dispatch(
     state: &SandboxState,
+    caller: &AccountUid,
     operation: Operation,
     route: &Route,
     query: &[(String, String)],
@@ -46,11 +48,11 @@ pub(crate) async fn dispatch(
     body: Body,
 ) -> Result<Reply, OssError> {
     match operation {
-        Operation::ListBuckets => list_buckets::list_buckets(state, query, &parts.headers),
+        Operation::ListBuckets => list_buckets::list_buckets(state, caller, query, &parts.headers),
         Operation::MethodNotAllowed => Err(OssError::method_not_allowed()),
         Operation::NotImplemented if route.bucket().is_none() => Err(OssError::not_implemented()),
         _ => {
-            let bucket = addressed_bucket(state, route)?;
+            let bucket = addressed_bucket(state, caller, route)?;
             bucket_operation(state, operation, route, &bucket, &parts.headers, body).await
         }
     }
@@ -86,14 +88,22 @@ async fn bucket_operation(
     }
 }
 
-/// The bucket a request addresses, after OSS's addressing checks: it must exist, and when the
-/// host names a region, the bucket must live there. Otherwise 403 with the endpoint to use
-/// (the internal one when the request came on an internal host).
-fn addressed_bucket(state: &SandboxState, route: &Route) -> Result<SandboxBucket, OssError> {
+/// The bucket a request addresses, after OSS's addressing checks: it must exist and belong to the
+/// caller's account (else 403 AccessDenied, as OSS answers for another account's bucket), and
+/// when the host names a region, the bucket must live there. Otherwise 403 with the endpoint to
+/// use (the internal one when the request came on an internal host).
+fn addressed_bucket(
+    state: &SandboxState,
+    caller: &AccountUid,
+    route: &Route,
+) -> Result<SandboxBucket, OssError> {
     let name = route.bucket().unwrap_or_default();
     let bucket = state
         .bucket(name)
         .ok_or_else(|| OssError::no_such_bucket(name))?;
+    if &bucket.owner != caller {
+        return Err(OssError::not_bucket_owner());
+    }
     if let Some(endpoint) = &route.endpoint
         && endpoint.region != bucket.region
     {
