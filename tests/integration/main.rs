@@ -7,6 +7,7 @@ mod cli;
 mod client_encryption;
 mod client_listing;
 mod client_resilience;
+mod cloud;
 mod engine_cli;
 mod fidelity;
 mod notify;
