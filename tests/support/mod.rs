@@ -1,7 +1,8 @@
 //! One test harness for the integration and the browser tests: the real application on port 0
 //! over a fresh OSS sandbox and its own SQLite file, people signing in as a role, API clients
-//! holding a role's token, the `oss-audit` binary run with a chosen environment, and a webhook
-//! receiver. It is the one place tests build server internals (settings, stores, sandboxes,
+//! holding a role's token, the `oss-audit` binary run with a chosen environment, a webhook
+//! receiver, estate sandboxes with STS and Resource Directory, and a stand-in RPC service. It is
+//! the one place tests build server internals (settings, stores, sandboxes,
 //! users and tokens), so moving those inside the server means editing this folder only.
 
 mod api;
@@ -11,6 +12,7 @@ mod db;
 mod engine;
 mod hooks;
 mod launch;
+mod rpc;
 mod sandbox;
 mod wait;
 mod web;
@@ -21,7 +23,11 @@ pub use cli::{OssAudit, Serving, output_text, stderr, stdout};
 pub use db::TestDb;
 pub use engine::{Audit, add_target, open_store};
 pub use hooks::{Receiver, Recorded, verified_dingtalk, verified_webhook};
-pub use sandbox::{client, readable_encrypted, readable_unencrypted, sandbox, seeded_sandbox};
+pub use rpc::{ASSUMED_ROLE_ANSWER, Captured, RpcStandIn, STAND_IN_SECRET, stand_in_config};
+pub use sandbox::{
+    client, estate, fast_config, readable_encrypted, readable_unencrypted, sandbox,
+    sandbox_directory, sandbox_sts, seeded_sandbox,
+};
 pub use wait::until;
 pub use web::{
     SESSION_COOKIE, Visitor, bare_browser, between, csrf_field, location, read_csv, set_cookie,

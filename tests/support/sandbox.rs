@@ -3,8 +3,12 @@
 
 use std::time::Duration;
 
+use oss_audit::cloud::{DirectoryClient, StsClient};
 use oss_audit::oss::{ClientConfig, OssClient, RetryPolicy};
-use oss_audit::sandbox::{self, SandboxBucket, SandboxConfig, SandboxHandle};
+use oss_audit::sandbox::{
+    self, RESOURCEMANAGER_ENDPOINT, STS_ENDPOINT, SandboxBucket, SandboxConfig, SandboxHandle,
+};
+use url::Url;
 
 /// The seed of every sandbox a test does not seed itself.
 pub const SEED: u64 = 7;
@@ -21,16 +25,48 @@ pub async fn seeded_sandbox(buckets: usize, seed: u64) -> SandboxHandle {
         .expect("sandbox starts")
 }
 
-/// A client for `sandbox` with fast retries, adjusted by `tweak`.
-pub fn client(sandbox: &SandboxHandle, tweak: impl FnOnce(&mut ClientConfig)) -> OssClient {
+/// Starts a sandbox of `accounts` accounts (the hub and its Resource Directory's members) with
+/// `buckets` buckets each, adjusted by `tweak`.
+pub async fn estate(
+    accounts: usize,
+    buckets: usize,
+    tweak: impl FnOnce(&mut SandboxConfig),
+) -> SandboxHandle {
+    let mut config = SandboxConfig::for_tests(buckets, SEED);
+    config.accounts = accounts;
+    tweak(&mut config);
+    sandbox::start(config).await.expect("sandbox starts")
+}
+
+/// The configuration of a client for `sandbox` (its hub keys, through its proxy) with fast
+/// retries.
+pub fn fast_config(sandbox: &SandboxHandle) -> ClientConfig {
     let mut config = sandbox.client_config();
     config.retry = RetryPolicy {
         max_attempts: 5,
         base_delay: Duration::from_millis(2),
         max_delay: Duration::from_millis(50),
     };
+    config
+}
+
+/// A client for `sandbox` with fast retries, adjusted by `tweak`.
+pub fn client(sandbox: &SandboxHandle, tweak: impl FnOnce(&mut ClientConfig)) -> OssClient {
+    let mut config = fast_config(sandbox);
     tweak(&mut config);
     OssClient::new(config).expect("client builds")
+}
+
+/// The sandbox's STS, called with `config`'s keys (through `config`'s proxy).
+pub fn sandbox_sts(config: &ClientConfig) -> StsClient {
+    let endpoint = Url::parse(STS_ENDPOINT).expect("STS_ENDPOINT is a URL");
+    StsClient::new(endpoint, config).expect("STS client builds")
+}
+
+/// The sandbox's Resource Directory, called with `config`'s keys.
+pub fn sandbox_directory(config: &ClientConfig) -> DirectoryClient {
+    let endpoint = Url::parse(RESOURCEMANAGER_ENDPOINT).expect("RESOURCEMANAGER_ENDPOINT is a URL");
+    DirectoryClient::new(endpoint, config).expect("directory client builds")
 }
 
 /// A bucket our keys may read that holds no default encryption rule.

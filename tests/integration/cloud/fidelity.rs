@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use oss_audit::domain::ExternalId;
 
-use super::estate;
+use crate::support::estate;
 
 #[tokio::test]
 async fn sandbox_sts_and_directory_are_indistinguishable_for_the_official_sdk() {

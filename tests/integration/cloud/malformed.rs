@@ -4,7 +4,7 @@
 use oss_audit::cloud::{AssumeRole, DirectoryClient, RpcError, StsClient};
 use oss_audit::domain::RoleArn;
 
-use super::capture::{ASSUMED, Capture, config};
+use crate::support::{ASSUMED_ROLE_ANSWER, RpcStandIn, stand_in_config};
 
 fn request() -> AssumeRole {
     AssumeRole::new(
@@ -14,15 +14,15 @@ fn request() -> AssumeRole {
 }
 
 async fn assume_with(status: u16, body: &str) -> (RpcError, usize) {
-    let capture = Capture::start(&[(status, body)]).await;
-    let sts = StsClient::new(capture.endpoint.clone(), &config(None)).unwrap();
+    let stand_in = RpcStandIn::start(&[(status, body)]).await;
+    let sts = StsClient::new(stand_in.endpoint.clone(), &stand_in_config(None)).unwrap();
     let err = sts.assume_role(&request()).await.unwrap_err();
-    (err, capture.requests().len())
+    (err, stand_in.requests().len())
 }
 
 #[tokio::test]
 async fn a_cut_off_answer_is_an_error_not_partial_credentials() {
-    let cut = &ASSUMED[..ASSUMED.len() - 40];
+    let cut = &ASSUMED_ROLE_ANSWER[..ASSUMED_ROLE_ANSWER.len() - 40];
     let (err, sent) = assume_with(200, cut).await;
     assert!(
         matches!(err, RpcError::Malformed { status: 200, .. }),
@@ -47,7 +47,7 @@ async fn an_answer_without_credentials_is_an_error() {
     assert!(matches!(err, RpcError::Malformed { .. }), "{err}");
     assert!(err.to_string().contains("Credentials"), "{err}");
 
-    let bad_time = ASSUMED.replace("2031-04-09T11:52:19Z", "next tuesday");
+    let bad_time = ASSUMED_ROLE_ANSWER.replace("2031-04-09T11:52:19Z", "next tuesday");
     let (err, _) = assume_with(200, &bad_time).await;
     assert_eq!(
         err.request_id(),
@@ -101,8 +101,9 @@ async fn error_documents_keep_code_message_request_id_and_host() {
 async fn a_listing_that_ends_short_of_its_total_is_an_error() {
     let first = r#"{"RequestId":"P1","TotalCount":5,"Accounts":{"Account":[{"AccountId":"1000000000000001","DisplayName":"a","Status":"CreateSuccess"},{"AccountId":"1000000000000002","DisplayName":"b","Status":"CreateSuccess"}]}}"#;
     let empty = r#"{"RequestId":"P2","TotalCount":5,"Accounts":{"Account":[]}}"#;
-    let capture = Capture::start(&[(200, first), (200, empty)]).await;
-    let directory = DirectoryClient::new(capture.endpoint.clone(), &config(None)).unwrap();
+    let stand_in = RpcStandIn::start(&[(200, first), (200, empty)]).await;
+    let directory =
+        DirectoryClient::new(stand_in.endpoint.clone(), &stand_in_config(None)).unwrap();
     let err = directory.list_accounts().await.unwrap_err();
     assert!(matches!(err, RpcError::Malformed { .. }), "{err}");
     assert_eq!(err.request_id(), Some("P2"));
@@ -116,8 +117,9 @@ async fn a_listing_that_ends_short_of_its_total_is_an_error() {
 #[tokio::test]
 async fn a_member_with_an_invalid_account_id_spoils_the_page() {
     let page = r#"{"RequestId":"P1","TotalCount":1,"Accounts":{"Account":[{"AccountId":"12ab","DisplayName":"a","Status":"CreateSuccess"}]}}"#;
-    let capture = Capture::start(&[(200, page)]).await;
-    let directory = DirectoryClient::new(capture.endpoint.clone(), &config(None)).unwrap();
+    let stand_in = RpcStandIn::start(&[(200, page)]).await;
+    let directory =
+        DirectoryClient::new(stand_in.endpoint.clone(), &stand_in_config(None)).unwrap();
     let err = directory.list_accounts().await.unwrap_err();
     assert!(err.to_string().contains("account uid"), "{err}");
 }

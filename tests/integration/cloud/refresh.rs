@@ -9,7 +9,7 @@ use oss_audit::cloud::{AssumeRole, AssumedRoleCredentials};
 use oss_audit::oss::{BucketAddress, OssClient, OssError, RequestObserver};
 use oss_audit::sandbox::{RequestKind, SandboxAccount, SandboxHandle};
 
-use super::{config, estate, sts};
+use crate::support::{estate, fast_config, sandbox_sts};
 
 /// An OSS client for `member` through an assumed-role provider, and every outcome it saw.
 fn member_client(
@@ -23,13 +23,16 @@ fn member_client(
 ) {
     let outcomes = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&outcomes);
-    let mut config = config(sandbox);
+    let mut config = fast_config(sandbox);
     config.observer = Some(RequestObserver(Arc::new(move |_op, outcome| {
         seen.lock().unwrap().push(outcome.to_owned());
     })));
     let provider = Arc::new(
-        AssumedRoleCredentials::new(sts(&config), AssumeRole::new(member.role_arn.clone(), None))
-            .refresh_before(refresh_before),
+        AssumedRoleCredentials::new(
+            sandbox_sts(&config),
+            AssumeRole::new(member.role_arn.clone(), None),
+        )
+        .refresh_before(refresh_before),
     );
     let client = OssClient::with_credentials(config, provider.clone()).unwrap();
     (client, provider, outcomes)
@@ -174,7 +177,7 @@ async fn a_refused_role_fails_requests_with_no_permission_and_its_request_id() {
 async fn temporary_keys_never_show_in_debug_output_or_errors() {
     let sandbox = estate(2, 2, |_| {}).await;
     let member = sandbox.members()[0].clone();
-    let assumed = sts(&config(&sandbox))
+    let assumed = sandbox_sts(&fast_config(&sandbox))
         .assume_role(&AssumeRole::new(member.role_arn.clone(), None))
         .await
         .unwrap();

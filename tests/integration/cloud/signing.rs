@@ -12,7 +12,7 @@ use oss_audit::domain::{ExternalId, RoleArn};
 use percent_encoding::percent_decode_str;
 use sha1::Sha1;
 
-use super::capture::{ASSUMED, Capture, Captured, SECRET, config};
+use crate::support::{ASSUMED_ROLE_ANSWER, Captured, RpcStandIn, STAND_IN_SECRET, stand_in_config};
 
 /// RFC 3986 encoding, byte by byte: unreserved characters stay, all else is `%XX` (uppercase).
 fn encode(raw: &str) -> String {
@@ -102,7 +102,7 @@ fn judge(
     all.extend(body.clone());
     assert_eq!(
         query["Signature"],
-        independent_signature("POST", &all, SECRET),
+        independent_signature("POST", &all, STAND_IN_SECRET),
         "the signature of {action} recomputed from the specification"
     );
     (query, body)
@@ -135,8 +135,8 @@ fn the_test_signer_reproduces_the_published_vector() {
 
 #[tokio::test]
 async fn assume_role_requests_are_signed_as_the_specification_says() {
-    let capture = Capture::start(&[(200, ASSUMED)]).await;
-    let sts = StsClient::new(capture.endpoint.clone(), &config(None)).unwrap();
+    let stand_in = RpcStandIn::start(&[(200, ASSUMED_ROLE_ANSWER)]).await;
+    let sts = StsClient::new(stand_in.endpoint.clone(), &stand_in_config(None)).unwrap();
     let arn = RoleArn::parse("acs:ram::1763082937549132:role/oss-audit").unwrap();
     let mut request = AssumeRole::new(arn, Some(ExternalId::parse("tenant:42/a+b=c").unwrap()));
     request.duration_secs = 1800;
@@ -148,7 +148,7 @@ async fn assume_role_requests_are_signed_as_the_specification_says() {
     assert_eq!(assumed.expiration.to_rfc3339(), "2031-04-09T11:52:19+00:00");
     assert_eq!(assumed.request_id, "6894B13B-6D71-4EF5-88FA-F32781734A7F");
 
-    let requests = capture.requests();
+    let requests = stand_in.requests();
     assert_eq!(requests.len(), 1);
     let (query, body) = judge(&requests[0], "AssumeRole", "2015-04-01");
     assert!(
@@ -171,11 +171,15 @@ async fn assume_role_requests_are_signed_as_the_specification_says() {
 
 #[tokio::test]
 async fn a_hub_with_sts_keys_signs_its_security_token_too() {
-    let capture = Capture::start(&[(200, ASSUMED)]).await;
-    let sts = StsClient::new(capture.endpoint.clone(), &config(Some("CAIS+hub/token="))).unwrap();
+    let stand_in = RpcStandIn::start(&[(200, ASSUMED_ROLE_ANSWER)]).await;
+    let sts = StsClient::new(
+        stand_in.endpoint.clone(),
+        &stand_in_config(Some("CAIS+hub/token=")),
+    )
+    .unwrap();
     let arn = RoleArn::parse("acs:ram::1763082937549132:role/oss-audit").unwrap();
     sts.assume_role(&AssumeRole::new(arn, None)).await.unwrap();
-    let (query, body) = judge(&capture.requests()[0], "AssumeRole", "2015-04-01");
+    let (query, body) = judge(&stand_in.requests()[0], "AssumeRole", "2015-04-01");
     assert_eq!(query["SecurityToken"], "CAIS+hub/token=");
     assert!(!body.contains_key("ExternalId"));
 }
@@ -197,19 +201,20 @@ async fn list_accounts_requests_are_signed_on_every_page() {
         page(2, &["1000000000000003", "1000000000000004"]),
         page(3, &["1000000000000005"]),
     ];
-    let capture = Capture::start(&[
+    let stand_in = RpcStandIn::start(&[
         (200, pages[0].as_str()),
         (200, pages[1].as_str()),
         (200, pages[2].as_str()),
     ])
     .await;
-    let directory = DirectoryClient::new(capture.endpoint.clone(), &config(None)).unwrap();
+    let directory =
+        DirectoryClient::new(stand_in.endpoint.clone(), &stand_in_config(None)).unwrap();
     let members = directory.list_accounts().await.unwrap();
     let uids: Vec<&str> = members.iter().map(|m| m.uid.as_str()).collect();
     assert_eq!(uids.len(), 5);
     assert_eq!(uids[4], "1000000000000005");
 
-    let requests = capture.requests();
+    let requests = stand_in.requests();
     assert_eq!(requests.len(), 3);
     let mut nonces = std::collections::HashSet::new();
     for (i, request) in requests.iter().enumerate() {
@@ -224,11 +229,12 @@ async fn list_accounts_requests_are_signed_on_every_page() {
 #[tokio::test]
 async fn retries_after_throttling_and_server_errors_are_signed_anew() {
     let throttled = r#"{"RequestId":"T","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#;
-    let capture = Capture::start(&[(503, ""), (400, throttled), (200, ASSUMED)]).await;
-    let sts = StsClient::new(capture.endpoint.clone(), &config(None)).unwrap();
+    let stand_in =
+        RpcStandIn::start(&[(503, ""), (400, throttled), (200, ASSUMED_ROLE_ANSWER)]).await;
+    let sts = StsClient::new(stand_in.endpoint.clone(), &stand_in_config(None)).unwrap();
     let arn = RoleArn::parse("acs:ram::1763082937549132:role/oss-audit").unwrap();
     sts.assume_role(&AssumeRole::new(arn, None)).await.unwrap();
-    let requests = capture.requests();
+    let requests = stand_in.requests();
     assert_eq!(requests.len(), 3);
     let nonces: std::collections::HashSet<String> = requests
         .iter()

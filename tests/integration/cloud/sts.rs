@@ -6,7 +6,7 @@ use oss_audit::domain::{ExternalId, RoleArn, RoleName};
 use oss_audit::oss::{BucketAddress, OssClient};
 use oss_audit::sandbox::RequestKind;
 
-use super::{config, estate, sts};
+use crate::support::{estate, fast_config, sandbox_sts};
 
 fn refusal(err: &RpcError) -> (u16, &str, bool) {
     let service = err
@@ -26,7 +26,7 @@ fn refusal(err: &RpcError) -> (u16, &str, bool) {
 async fn an_assumed_role_lists_only_its_own_accounts_buckets() {
     let sandbox = estate(3, 12, |_| {}).await;
     let member = &sandbox.members()[0];
-    let assumed = sts(&config(&sandbox))
+    let assumed = sandbox_sts(&fast_config(&sandbox))
         .assume_role(&AssumeRole::new(member.role_arn.clone(), None))
         .await
         .unwrap();
@@ -34,7 +34,7 @@ async fn an_assumed_role_lists_only_its_own_accounts_buckets() {
     assert!(assumed.expiration > chrono::Utc::now() + chrono::TimeDelta::minutes(50));
     assert_eq!(assumed.arn, format!("{}/oss-audit", member.role_arn));
 
-    let mut member_config = config(&sandbox);
+    let mut member_config = fast_config(&sandbox);
     member_config.credentials = assumed.credentials.clone();
     let client = OssClient::new(member_config).unwrap();
     let listed: Vec<String> = client
@@ -71,7 +71,7 @@ async fn a_wrong_external_id_is_refused_with_no_permission_and_a_request_id() {
     let member = &sandbox.members()[1];
     let wanted = ExternalId::parse("tenant-42").unwrap();
     assert!(sandbox.set_role_external_id(&member.uid, Some(wanted.clone())));
-    let sts = sts(&config(&sandbox));
+    let sts = sandbox_sts(&fast_config(&sandbox));
     for sent in [None, Some(ExternalId::parse("tenant-43").unwrap())] {
         let err = sts
             .assume_role(&AssumeRole::new(member.role_arn.clone(), sent))
@@ -89,7 +89,7 @@ async fn a_wrong_external_id_is_refused_with_no_permission_and_a_request_id() {
 #[tokio::test]
 async fn untrusted_and_missing_roles_are_refused_as_sts_refuses_them() {
     let sandbox = estate(3, 1, |c| c.untrusted_roles = 1).await;
-    let sts = sts(&config(&sandbox));
+    let sts = sandbox_sts(&fast_config(&sandbox));
     let untrusted = &sandbox.members()[1];
     assert!(!untrusted.trusts_hub);
     let err = sts
@@ -119,9 +119,9 @@ async fn untrusted_and_missing_roles_are_refused_as_sts_refuses_them() {
 #[tokio::test]
 async fn a_wrong_secret_is_a_signature_mismatch_that_withholds_the_string_to_sign() {
     let sandbox = estate(2, 1, |_| {}).await;
-    let mut wrong = config(&sandbox);
+    let mut wrong = fast_config(&sandbox);
     wrong.credentials.access_key_secret = oss_audit::oss::Secret::new("NotTheHubSecret");
-    let err = sts(&wrong)
+    let err = sandbox_sts(&wrong)
         .assume_role(&AssumeRole::new(
             sandbox.members()[0].role_arn.clone(),
             None,
@@ -131,9 +131,9 @@ async fn a_wrong_secret_is_a_signature_mismatch_that_withholds_the_string_to_sig
     assert_eq!(refusal(&err), (400, "SignatureDoesNotMatch", true));
     assert!(!err.to_string().contains("AccessKeyId%3D"), "{err}");
 
-    let mut unknown = config(&sandbox);
+    let mut unknown = fast_config(&sandbox);
     unknown.credentials.access_key_id = "LTAI5tNobodysKey".into();
-    let err = sts(&unknown)
+    let err = sandbox_sts(&unknown)
         .assume_role(&AssumeRole::new(
             sandbox.members()[0].role_arn.clone(),
             None,
@@ -147,11 +147,11 @@ async fn a_wrong_secret_is_a_signature_mismatch_that_withholds_the_string_to_sig
 async fn temporary_keys_are_refused_by_oss_once_expired() {
     let sandbox = estate(2, 3, |c| c.sts_duration_secs = Some(2)).await;
     let member = &sandbox.members()[0];
-    let assumed = sts(&config(&sandbox))
+    let assumed = sandbox_sts(&fast_config(&sandbox))
         .assume_role(&AssumeRole::new(member.role_arn.clone(), None))
         .await
         .unwrap();
-    let mut member_config = config(&sandbox);
+    let mut member_config = fast_config(&sandbox);
     member_config.credentials = assumed.credentials;
     let client = OssClient::new(member_config).unwrap();
     client

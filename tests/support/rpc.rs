@@ -1,5 +1,6 @@
-//! A stand-in RPC service on loopback that records every request and plays back set answers, for
-//! judging what our client sends and how it takes answers the sandbox never gives.
+//! A stand-in RPC service (STS, Resource Directory) on loopback that records every request and
+//! plays back set answers, for judging what our RPC client sends and how it takes answers the
+//! sandbox never gives; and the client configuration that calls it.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -31,19 +32,19 @@ struct Shared {
 }
 
 /// A running stand-in; stops when dropped.
-pub struct Capture {
+pub struct RpcStandIn {
     pub endpoint: Url,
     shared: Arc<Mutex<Shared>>,
     task: tokio::task::JoinHandle<()>,
 }
 
-impl Drop for Capture {
+impl Drop for RpcStandIn {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-impl Capture {
+impl RpcStandIn {
     /// Serves `answers` (status, body) in order, repeating the last.
     pub async fn start(answers: &[(u16, &str)]) -> Self {
         let shared = Arc::new(Mutex::new(Shared {
@@ -107,11 +108,11 @@ async fn answer(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> R
         .into_response()
 }
 
-/// The hub keys the stand-in's callers sign with.
-pub const SECRET: &str = "CaptureHubSecret0000000000000000";
+/// The hub secret the stand-in's callers sign with.
+pub const STAND_IN_SECRET: &str = "CaptureHubSecret0000000000000000";
 
 /// A client configuration with the hub keys above (and `token`, if any), no proxy, fast retries.
-pub fn config(token: Option<&str>) -> ClientConfig {
+pub fn stand_in_config(token: Option<&str>) -> ClientConfig {
     ClientConfig {
         endpoint: Url::parse("http://oss-cn-hangzhou.aliyuncs.com").unwrap(),
         region: oss_audit::domain::Region::parse("cn-hangzhou").unwrap(),
@@ -128,7 +129,7 @@ pub fn config(token: Option<&str>) -> ClientConfig {
         proxy: None,
         credentials: Credentials {
             access_key_id: DEFAULT_ACCESS_KEY_ID.to_owned(),
-            access_key_secret: Secret::new(SECRET),
+            access_key_secret: Secret::new(STAND_IN_SECRET),
             security_token: token.map(Secret::new),
         },
         observer: None,
@@ -136,4 +137,4 @@ pub fn config(token: Option<&str>) -> ClientConfig {
 }
 
 /// A well-formed AssumeRole answer.
-pub const ASSUMED: &str = r#"{"RequestId":"6894B13B-6D71-4EF5-88FA-F32781734A7F","AssumedRoleUser":{"Arn":"acs:ram::1763082937549132:role/oss-audit/oss-audit","AssumedRoleId":"344584339364951186:oss-audit"},"Credentials":{"AccessKeyId":"STS.NUgYrLnoC37mZZCNnAbez2ddd","AccessKeySecret":"CaptureTemporarySecret000000000","SecurityToken":"CAIScaptured-token","Expiration":"2031-04-09T11:52:19Z"}}"#;
+pub const ASSUMED_ROLE_ANSWER: &str = r#"{"RequestId":"6894B13B-6D71-4EF5-88FA-F32781734A7F","AssumedRoleUser":{"Arn":"acs:ram::1763082937549132:role/oss-audit/oss-audit","AssumedRoleId":"344584339364951186:oss-audit"},"Credentials":{"AccessKeyId":"STS.NUgYrLnoC37mZZCNnAbez2ddd","AccessKeySecret":"CaptureTemporarySecret000000000","SecurityToken":"CAIScaptured-token","Expiration":"2031-04-09T11:52:19Z"}}"#;
