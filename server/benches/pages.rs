@@ -8,10 +8,11 @@
 
 use std::time::{Duration, Instant};
 
+use oss_audit::actions::users;
 use oss_audit::auth::password::Password;
-use oss_audit::auth::{Role, UserName, users};
+use oss_audit::domain::{Actor, Role, Trigger, UserName};
 use oss_audit::sandbox::{self, SandboxConfig};
-use oss_audit::scan::{ScanOptions, ScanProgress, Trigger};
+use oss_audit::scan::{ScanOptions, ScanProgress};
 use oss_audit::startup::{Application, Settings};
 use tokio_util::sync::CancellationToken;
 
@@ -52,11 +53,13 @@ async fn run(buckets: usize) {
         .await
         .expect("app builds");
     let store = app.state().store().clone();
-    users::create_user(
+    users::add(
         &store,
+        None,
         &UserName::parse("bench").unwrap(),
         Role::Operator,
         Password::new(PASSWORD).unwrap(),
+        &Actor::named("bench"),
     )
     .await
     .expect("user");

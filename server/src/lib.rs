@@ -1,13 +1,16 @@
 //! oss-audit: audit and fix the server-side encryption of Alibaba Cloud OSS buckets.
+//!
+//! The modules depend downwards only: `domain` (shared values) ← `store`, `oss`, `sandbox` ←
+//! `notify`, `auth`, `view` ← `scan`, `report`, `actions` (every write) ← `web`, `cli` ←
+//! `startup`, which `cli` and the tests call to run the server.
 
+pub mod actions;
 pub mod auth;
-pub mod changes;
 pub mod cli;
 pub mod cloud;
 pub mod domain;
 pub mod notify;
 pub mod oss;
-pub mod policy;
 pub mod report;
 pub mod sandbox;
 pub mod scan;

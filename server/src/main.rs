@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use oss_audit::cli::Cli;
+use oss_audit::oss::error_chain;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -18,7 +19,7 @@ async fn main() -> ExitCode {
     match cli.run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", error_chain(&err));
             err.exit_code()
         }
     }

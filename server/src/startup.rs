@@ -26,7 +26,7 @@ pub struct Settings {
     pub scan_concurrency: usize,
     pub client: ClientConfig,
     /// Password of the `admin` user created on an empty database (`None`: a random one, logged once).
-    pub admin_password: Option<crate::oss::Secret>,
+    pub admin_password: Option<crate::domain::Secret>,
     /// Sessions, sign-in throttling, proxy trust and cookie security.
     pub access: crate::web::session::AccessConfig,
     /// When scheduled audit reports are made (`Off`: on demand only).
@@ -36,18 +36,30 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Settings for tests and the demo: a given database and client, port 0, no schedule.
-    pub fn for_tests(database_url: String, client: ClientConfig) -> Self {
+    /// The defaults of `serve` (see the README) with `database_url` and `client`: listening on
+    /// [`DEFAULT_LISTEN`], hourly scans, weekly reports, a random first password.
+    pub fn new(database_url: String, client: ClientConfig) -> Self {
         Self {
             database_url,
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            scan_interval: Duration::ZERO,
-            scan_concurrency: 16,
+            listen: default_listen(),
+            scan_interval: Duration::from_secs(3600),
+            scan_concurrency: crate::scan::DEFAULT_CONCURRENCY,
             client,
             admin_password: None,
             access: crate::web::session::AccessConfig::default(),
-            report_schedule: crate::report::ReportSchedule::Off,
+            report_schedule: crate::report::ReportSchedule::default(),
             notify: crate::notify::NotifyConfig::default(),
+        }
+    }
+
+    /// Settings for tests: port 0, no scheduled scans or reports, 16 reads in flight.
+    pub fn for_tests(database_url: String, client: ClientConfig) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            scan_interval: Duration::ZERO,
+            scan_concurrency: 16,
+            report_schedule: crate::report::ReportSchedule::Off,
+            ..Self::new(database_url, client)
         }
     }
 }
@@ -61,8 +73,10 @@ pub enum StartError {
     Oss(#[from] OssError),
     #[error("could not create the first administrator: {0}")]
     Bootstrap(#[from] crate::auth::bootstrap::BootstrapError),
-    #[error("could not set up notifications: {0}")]
-    Notify(String),
+    #[error("could not store the notification targets of the environment: {0}")]
+    Targets(#[from] crate::actions::targets::TargetError),
+    #[error("could not set up notification delivery: {0}")]
+    Delivery(#[source] reqwest::Error),
     #[error("could not listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -158,13 +172,12 @@ impl Application {
                     addr: settings.listen,
                     source,
                 })?;
-        crate::notify::upsert_env_targets(&store, account, &settings.notify.env_targets)
-            .await
-            .map_err(|e| StartError::Notify(e.to_string()))?;
+        crate::actions::targets::upsert_env_targets(&store, account, &settings.notify.env_targets)
+            .await?;
         let listen = listener.local_addr().unwrap_or(settings.listen);
         let deliverer =
             crate::notify::Deliverer::new(store.clone(), settings.notify.delivery(listen))
-                .map_err(|e| StartError::Notify(e.to_string()))?;
+                .map_err(StartError::Delivery)?;
         let state = AppState::new(StateParts {
             store,
             client,

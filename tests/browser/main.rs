@@ -23,7 +23,7 @@ mod reports;
 mod support;
 mod viewer;
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 use support::{PASSWORD, TestApp};
 
 /// The application over `buckets` seeded buckets, scanned once, with a user called `operator`

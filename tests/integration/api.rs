@@ -1,6 +1,6 @@
 //! The JSON API black-box over HTTP against the real application and the sandbox.
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 use serde_json::{Value, json};
 
 use crate::support::{Api, Reply, TestApp, readable_unencrypted};

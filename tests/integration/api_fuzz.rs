@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::process::Command;
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 
 use crate::support::{TestApp, first_named};
 

@@ -1,8 +1,7 @@
 //! One-click remediation through the pages: the preview lists exactly what changes and, apart,
 //! what does not; the confirmation changes exactly that in OSS; the results say how each went.
 
-use oss_audit::auth::Role;
-use oss_audit::domain::EncryptionRule;
+use oss_audit::domain::{EncryptionRule, Role};
 
 use crate::support::{TestApp, between, readable_encrypted, readable_unencrypted};
 

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use oss_audit::domain::{EncryptionRule, EncryptionState};
-use oss_audit::policy::{Policy, Requirement, apply_policy, judge};
+use oss_audit::actions;
+use oss_audit::domain::{Actor, EncryptionRule, EncryptionState, Policy, Requirement, judge};
 use oss_audit::sandbox::SandboxBucket;
 use oss_audit::view::BucketView;
 
@@ -126,12 +126,11 @@ async fn drift_between_scans_is_recorded_as_one_change() {
         .set_encryption(target.name.as_str(), Some(EncryptionRule::Sm4));
     let outcome = audit.scan().await;
     assert_eq!(outcome.summary.changes, 1);
-    let mut conn = audit.store.acquire().await.unwrap();
-    let record = oss_audit::store::find_bucket_by_name(&mut conn, audit.account, &target.name)
+    let record = oss_audit::store::find_bucket_by_name(&audit.store, audit.account, &target.name)
         .await
         .unwrap()
         .unwrap();
-    let history = oss_audit::store::list_bucket_history(&mut conn, record.id)
+    let history = oss_audit::store::list_bucket_history(&audit.store, record.id)
         .await
         .unwrap();
     let states: Vec<_> = history.iter().map(|h| h.state().unwrap()).collect();
@@ -166,8 +165,7 @@ async fn a_bucket_that_disappears_is_kept_as_gone_and_reappears_cleanly() {
             .iter()
             .all(|v| v.name != target.name.as_str())
     );
-    let mut conn = audit.store.acquire().await.unwrap();
-    let gone = oss_audit::store::find_bucket_by_name(&mut conn, audit.account, &target.name)
+    let gone = oss_audit::store::find_bucket_by_name(&audit.store, audit.account, &target.name)
         .await
         .unwrap()
         .expect("a gone bucket is kept");
@@ -179,7 +177,7 @@ async fn a_bucket_that_disappears_is_kept_as_gone_and_reappears_cleanly() {
         (outcome.reappeared, outcome.added, outcome.summary.buckets),
         (1, 0, 50)
     );
-    let back = oss_audit::store::find_bucket_by_name(&mut conn, audit.account, &target.name)
+    let back = oss_audit::store::find_bucket_by_name(&audit.store, audit.account, &target.name)
         .await
         .unwrap()
         .unwrap();
@@ -218,7 +216,7 @@ async fn changing_the_policy_judges_every_bucket_again() {
         },
     )
     .unwrap();
-    apply_policy(&audit.store, audit.account, &policy, "test")
+    actions::policy::set(&audit.store, audit.account, &policy, &Actor::named("test"))
         .await
         .unwrap();
     for (view, bucket) in audit.views().await.iter().zip(audit.sandbox.buckets()) {

@@ -4,11 +4,10 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
+use oss_audit::actions::{tokens, users};
 use oss_audit::auth::password::Password;
-use oss_audit::auth::{Role, UserName, tokens, users};
-use oss_audit::domain::{AccountId, TargetId};
+use oss_audit::domain::{AccountId, Actor, Role, TargetId, Trigger, UserName};
 use oss_audit::sandbox::{SandboxBucket, SandboxHandle};
-use oss_audit::scan::Trigger;
 use oss_audit::startup::Application;
 use oss_audit::store::Store;
 use oss_audit::web::AppState;
@@ -117,7 +116,8 @@ impl TestApp {
     pub async fn add_user(&self, name: &str, role: Role, password: &str) {
         let name = UserName::parse(name).expect("a user name");
         let password = Password::new(password).expect("a password");
-        users::create_user(self.store(), &name, role, password)
+        let actor = Actor::named("test");
+        users::add(self.store(), None, &name, role, password, &actor)
             .await
             .expect("user added");
     }
@@ -155,7 +155,8 @@ impl TestApp {
 
     /// An API client with a new token called `name`.
     pub async fn api_token(&self, name: &str, role: Role) -> Api {
-        let created = tokens::create(self.store(), name, role, "test")
+        let actor = Actor::named("test");
+        let created = tokens::create(self.store(), None, name, role, &actor)
             .await
             .expect("token made");
         Api::with_client(

@@ -1,11 +1,11 @@
 //! `Audit`: the audit engine without the web (a store and a scanner over a sandbox), for tests
 //! of steps; and the store of a bare database.
 
-use oss_audit::domain::{AccountId, TargetId};
-use oss_audit::notify::{self, NewTarget, TargetInput};
+use oss_audit::actions::targets;
+use oss_audit::domain::{AccountId, Actor, NewTarget, TargetId, TargetInput, Trigger};
 use oss_audit::oss::ClientConfig;
 use oss_audit::sandbox::SandboxHandle;
-use oss_audit::scan::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Scanner, Trigger};
+use oss_audit::scan::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Scanner};
 use oss_audit::store::Store;
 use oss_audit::view::BucketView;
 use tokio_util::sync::CancellationToken;
@@ -48,7 +48,7 @@ pub async fn add_target(
     secret: &str,
 ) -> TargetId {
     let target = new_target(kind, name, url, secret);
-    notify::add_target(store, account, &target, "user:ada")
+    targets::add(store, account, &target, &Actor::user("ada"))
         .await
         .expect("target added")
 }
@@ -103,12 +103,11 @@ impl Audit {
 
     /// Every present bucket as the JSON outputs show it.
     pub async fn views(&self) -> Vec<BucketView> {
-        let mut conn = self.store.acquire().await.expect("a connection");
-        oss_audit::store::list_current_buckets(&mut conn, self.account)
+        oss_audit::store::list_current_buckets(&self.store, self.account)
             .await
             .expect("buckets listed")
             .iter()
-            .map(|r| BucketView::from_record(r).expect("a view"))
+            .map(BucketView::from_record)
             .collect()
     }
 

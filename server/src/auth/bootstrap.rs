@@ -2,9 +2,8 @@
 
 use chrono::Utc;
 
-use super::Role;
 use super::password::{Password, PasswordError, hash_password_blocking};
-use crate::oss::Secret;
+use crate::domain::{Role, Secret};
 use crate::store::{self, Store, StoreError};
 
 /// The name of the bootstrap administrator.
@@ -26,14 +25,12 @@ pub async fn ensure_admin(
     store: &Store,
     password: Option<Secret>,
 ) -> Result<Option<Secret>, BootstrapError> {
-    let mut conn = store.acquire().await?;
-    if store::count_users(&mut conn).await? > 0 {
+    if store::count_users(store).await? > 0 {
         if password.is_some() {
             tracing::info!("users exist; OSS_AUDIT_ADMIN_PASSWORD is ignored");
         }
         return Ok(None);
     }
-    drop(conn);
     let (password, generated) = match password {
         Some(given) => (Password::new(given.expose())?, false),
         None => (Password::generate(), true),

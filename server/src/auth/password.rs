@@ -5,7 +5,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 
-use crate::oss::Secret;
+use crate::domain::Secret;
 
 /// The shortest accepted password, in characters.
 pub const MIN_PASSWORD_LEN: usize = 12;

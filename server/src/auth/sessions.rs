@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use super::Principal;
 use super::secrets::{random_token, sha256_hex};
+use crate::domain::Secret;
 use crate::domain::UserId;
-use crate::oss::Secret;
 use crate::store::{self, NewSession, Store, StoreError};
 
 /// How long sessions last.
@@ -68,9 +68,8 @@ pub async fn start(
     let cookie_value = Secret::new(random_token(32));
     let csrf_token = random_token(32);
     let now = Utc::now();
-    let mut conn = store.pool().acquire().await?;
     store::insert_session(
-        &mut conn,
+        store,
         &NewSession {
             id_hash: &sha256_hex(cookie_value.expose()),
             user,
@@ -96,15 +95,14 @@ pub async fn load(
 ) -> Result<Option<ActiveSession>, StoreError> {
     let id_hash = sha256_hex(cookie_value);
     let now = Utc::now();
-    let mut conn = store.pool().acquire().await?;
-    let Some(session) = store::find_session(&mut conn, &id_hash).await? else {
+    let Some(session) = store::find_session(store, &id_hash).await? else {
         return Ok(None);
     };
     if session.user_disabled || !is_live(lifetime, session.last_seen_at, session.expires_at, now) {
-        store::delete_session(&mut conn, &id_hash).await?;
+        store::delete_session(store, &id_hash).await?;
         return Ok(None);
     }
-    store::touch_session(&mut conn, &id_hash, now).await?;
+    store::touch_session(store, &id_hash, now).await?;
     Ok(Some(ActiveSession {
         principal: Principal::User {
             id: session.user_id,
@@ -117,16 +115,14 @@ pub async fn load(
 
 /// Ends the session whose cookie value is `cookie_value`, if it exists.
 pub async fn end(store: &Store, cookie_value: &str) -> Result<(), StoreError> {
-    let mut conn = store.pool().acquire().await?;
-    store::delete_session(&mut conn, &sha256_hex(cookie_value)).await?;
+    store::delete_session(store, &sha256_hex(cookie_value)).await?;
     Ok(())
 }
 
 /// Deletes expired sessions (housekeeping, at sign-in).
 pub async fn delete_expired(store: &Store, lifetime: &SessionLifetime) -> Result<u64, StoreError> {
     let now = Utc::now();
-    let mut conn = store.pool().acquire().await?;
-    store::delete_expired_sessions(&mut conn, now, now - chrono_duration(lifetime.idle)).await
+    store::delete_expired_sessions(store, now, now - chrono_duration(lifetime.idle)).await
 }
 
 #[cfg(test)]

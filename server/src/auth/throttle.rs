@@ -3,10 +3,8 @@
 
 use std::time::Duration;
 
+use crate::store::{self, Store, StoreError};
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
-
-use crate::store::{self, StoreError};
 
 /// The limits; the defaults are 5 failures per user name and 20 per address in 15 minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +52,7 @@ impl ThrottlePolicy {
     /// user names that exist and those that do not.
     pub async fn check(
         &self,
-        conn: &mut SqliteConnection,
+        store: &Store,
         username: &str,
         address: &str,
         now: DateTime<Utc>,
@@ -62,14 +60,14 @@ impl ThrottlePolicy {
         let window = chrono::Duration::from_std(self.window).unwrap_or(chrono::Duration::MAX);
         let since = now - window;
         let by_user = store::find_nth_recent_failure_for_user(
-            conn,
+            store,
             username,
             since,
             self.max_failures_per_user,
         )
         .await?;
         let by_address = store::find_nth_recent_failure_from_address(
-            conn,
+            store,
             address,
             since,
             self.max_failures_per_address,

@@ -3,11 +3,13 @@
 use serde_json::json;
 
 use super::CliError;
-use crate::oss::OssClient;
+use super::args::OssArgs;
 
 /// Flags of `oss-audit buckets`.
 #[derive(Debug, clap::Args)]
 pub struct BucketsArgs {
+    #[command(flatten)]
+    oss: OssArgs,
     /// Only buckets whose names start with this.
     #[arg(long)]
     prefix: Option<String>,
@@ -19,7 +21,8 @@ pub struct BucketsArgs {
     json: bool,
 }
 
-pub(super) async fn run(client: OssClient, args: BucketsArgs) -> Result<(), CliError> {
+pub(super) async fn run(args: BucketsArgs) -> Result<(), CliError> {
+    let client = args.oss.client(0)?;
     let buckets = client
         .list_all_buckets(args.prefix.as_deref(), args.resource_group.as_deref())
         .await?;

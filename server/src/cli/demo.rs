@@ -4,12 +4,15 @@ use std::net::SocketAddr;
 
 use tokio_util::sync::CancellationToken;
 
-use super::CliError;
 use super::scan::summary;
+use super::serve::admin_password;
+use super::{CliError, failed};
+use crate::actions;
 use crate::auth::password::Password;
-use crate::report::{DEFAULT_SCHEDULE, ReportSchedule, ReportTrigger, create_report};
+use crate::domain::{Actor, Trigger};
+use crate::report::ReportTrigger;
 use crate::sandbox::{self, SandboxConfig};
-use crate::scan::{ScanOptions, ScanProgress, Trigger};
+use crate::scan::{ScanOptions, ScanProgress};
 use crate::startup::{Application, Settings, shutdown_signal};
 
 /// Flags of `oss-audit demo`.
@@ -27,9 +30,9 @@ pub struct DemoArgs {
 }
 
 pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
-    let sandbox = sandbox::start(SandboxConfig::for_tests(args.buckets, args.seed))
+    let sandbox = sandbox::start(SandboxConfig::on_free_port(args.buckets, args.seed))
         .await
-        .map_err(|e| failed("could not start the sandbox", &e))?;
+        .map_err(failed("could not start the sandbox"))?;
     println!(
         "OSS sandbox with {} buckets listening on {}",
         args.buckets,
@@ -37,24 +40,19 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
     );
 
     let database = std::env::temp_dir().join(format!("oss-audit-demo-{}.db", std::process::id()));
-    let password = match std::env::var("OSS_AUDIT_ADMIN_PASSWORD") {
-        Ok(given) if !given.is_empty() => {
-            Password::new(&given).map_err(|e| CliError::Config(e.to_string()))?
-        }
-        _ => Password::generate(),
+    let password = match admin_password() {
+        Some(given) => Password::new(given.expose()).map_err(CliError::config)?,
+        None => Password::generate(),
     };
-    let mut settings = Settings::for_tests(
+    let mut settings = Settings::new(
         format!("sqlite://{}", database.display()),
         sandbox.client_config(),
     );
     settings.listen = args.listen;
-    settings.scan_interval = std::time::Duration::from_secs(3600);
     settings.admin_password = Some(password.clone().into_secret());
-    settings.report_schedule = ReportSchedule::parse(DEFAULT_SCHEDULE)
-        .map_err(|e| failed("the default report schedule", &e))?;
     let app = Application::build(settings)
         .await
-        .map_err(|e| failed("could not start the dashboard", &e))?;
+        .map_err(failed("could not start the dashboard"))?;
 
     // The first scan completes before the dashboard is announced, so it opens with data.
     let state = app.state().clone();
@@ -67,12 +65,14 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
         .scanner()
         .run(options, progress, CancellationToken::new())
         .await
-        .map_err(|e| failed("the first scan failed", &e))?;
+        .map_err(failed("the first scan failed"))?;
     println!("{}", summary(&outcome));
     // A first report, so the Reports page opens with evidence to download and verify.
-    let report = create_report(state.store(), state.account(), ReportTrigger::Demo, "demo")
-        .await
-        .map_err(|e| failed("the first report failed", &e))?;
+    let actor = Actor::named("demo");
+    let report =
+        actions::reports::create(state.store(), state.account(), ReportTrigger::Demo, &actor)
+            .await
+            .map_err(failed("the first report failed"))?;
     println!("report {} stored, SHA-256 {}", report.id, report.digest);
     println!("database {}", database.display());
     println!();
@@ -88,11 +88,7 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
     });
     app.run_until_stopped(shutdown)
         .await
-        .map_err(|e| failed("server error", &e))?;
+        .map_err(failed("server error"))?;
     sandbox.shutdown().await;
     Ok(())
-}
-
-fn failed(what: &str, err: &dyn std::fmt::Display) -> CliError {
-    CliError::Failed(format!("{what}: {err}"))
 }

@@ -59,7 +59,7 @@ pub(super) async fn run(client: OssClient, command: EncryptionCommand) -> Result
         } => {
             // Refuse invalid combinations before any request is made.
             let rule = EncryptionRule::from_parts(algorithm, kms_key_id, kms_data_encryption)
-                .map_err(|e| CliError::Config(e.to_string()))?;
+                .map_err(CliError::config)?;
             let address = locate(&client, &target).await?;
             let put = client.put_bucket_encryption(&address, &rule).await?;
             let state = client.get_bucket_encryption(&address).await?;
@@ -90,7 +90,7 @@ async fn locate(client: &OssClient, target: &Target) -> Result<BucketAddress, Cl
     }
     match client.find_bucket(&target.bucket).await? {
         Some(summary) => Ok(BucketAddress::from(&summary)),
-        None => Err(CliError::Failed(format!(
+        None => Err(CliError::refused(format!(
             "bucket {} is not in this account's ListBuckets; check the name, or give --region",
             target.bucket
         ))),

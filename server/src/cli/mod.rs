@@ -1,5 +1,7 @@
-//! The `oss-audit` command line: parsing, and one module per subcommand.
+//! The `oss-audit` command line: parsing, and one module per subcommand. clap lives here only;
+//! each command turns its flags into the plain configuration of the part it runs.
 
+mod args;
 mod buckets;
 mod demo;
 mod encryption;
@@ -8,6 +10,7 @@ mod notify;
 mod policy;
 mod progress;
 mod report;
+mod sandbox;
 mod scan;
 mod serve;
 mod token;
@@ -17,19 +20,14 @@ use clap::{Parser, Subcommand};
 
 pub use error::CliError;
 
-use crate::oss::{ClientConfig, Credentials, OssArgs, OssClient};
-use crate::sandbox::SandboxConfig;
-use crate::store::DEFAULT_DATABASE_URL;
+use crate::domain::AccountId;
+use crate::store::Store;
+use args::{DbArgs, EndpointArgs, OssArgs};
 
 /// Audit and fix the server-side encryption of Alibaba Cloud OSS buckets.
 #[derive(Debug, Parser)]
 #[command(name = "oss-audit", version, about, long_about = None)]
 pub struct Cli {
-    #[command(flatten)]
-    pub oss: OssArgs,
-    /// The SQLite database (created if missing).
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
-    pub database_url: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -40,58 +38,86 @@ pub enum Command {
     /// List every bucket of the account (all regions, every page) with its region.
     Buckets(buckets::BucketsArgs),
     /// Read, set or remove one bucket's default server-side encryption.
-    #[command(subcommand)]
-    BucketEncryption(encryption::EncryptionCommand),
+    BucketEncryption {
+        #[command(flatten)]
+        oss: OssArgs,
+        #[command(subcommand)]
+        command: encryption::EncryptionCommand,
+    },
     /// Scan every bucket once, store the results and print a summary.
     Scan(scan::ScanArgs),
     /// Run the server: scheduled scans and the HTTP endpoints.
     Serve(serve::ServeArgs),
     /// Show or set what "compliant" means, and the remediation target.
-    #[command(subcommand)]
-    Policy(policy::PolicyCommand),
+    Policy {
+        #[command(flatten)]
+        oss: OssArgs,
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: policy::PolicyCommand,
+    },
     /// Run the OSS-compatible sandbox server (for demos and tests).
-    Sandbox(SandboxConfig),
+    Sandbox(sandbox::SandboxArgs),
     /// Start a seeded sandbox, scan it into a fresh database and show the result.
     Demo(demo::DemoArgs),
     /// Add, list, disable dashboard users and set their passwords (needs no OSS credentials).
-    #[command(subcommand)]
-    User(user::UserCommand),
+    User {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
     /// Create, list and revoke API tokens (needs no OSS credentials).
-    #[command(subcommand)]
-    Token(token::TokenCommand),
+    Token {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: token::TokenCommand,
+    },
     /// Make, list, verify and export audit reports (needs no OSS credentials).
-    #[command(subcommand)]
-    Report(report::ReportCommand),
+    Report {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: report::ReportCommand,
+    },
     /// Add, list, test and remove notification targets; send due notifications once.
-    #[command(subcommand)]
-    Notify(notify::NotifyCommand),
+    Notify {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        endpoint: EndpointArgs,
+        #[command(subcommand)]
+        command: notify::NotifyCommand,
+    },
 }
 
 impl Cli {
     /// Runs the chosen command.
     pub async fn run(self) -> Result<(), CliError> {
-        let database_url = self.database_url;
         match self.command {
-            Command::Buckets(args) => buckets::run(client(self.oss, 0)?, args).await,
-            Command::BucketEncryption(cmd) => encryption::run(client(self.oss, 0)?, cmd).await,
-            Command::Scan(args) => {
-                let client = client(self.oss, args.pace.max_rps)?;
-                let (store, account) = open_store(&database_url, client.config()).await?;
-                scan::run(client, store, account, args).await
+            Command::Buckets(args) => buckets::run(args).await,
+            Command::BucketEncryption { oss, command } => {
+                encryption::run(oss.client(0)?, command).await
             }
-            Command::Serve(args) => serve::run(client_config(self.oss)?, database_url, args).await,
-            Command::Policy(command) => {
-                let (store, account) = open_store(&database_url, &client_config(self.oss)?).await?;
+            Command::Scan(args) => scan::run(args).await,
+            Command::Serve(args) => serve::run(args).await,
+            Command::Policy { oss, db, command } => {
+                let config = oss.config()?;
+                let (store, account) = open_account(&db, config.endpoint.as_str()).await?;
                 policy::run(store, account, command).await
             }
-            Command::Sandbox(config) => crate::sandbox::run(config)
-                .await
-                .map_err(|e| CliError::Failed(e.to_string())),
+            Command::Sandbox(args) => sandbox::run(args).await,
             Command::Demo(args) => demo::run(args).await,
-            Command::User(cmd) => user::run(user::open(&database_url).await?, cmd).await,
-            Command::Token(cmd) => token::run(user::open(&database_url).await?, cmd).await,
-            Command::Report(cmd) => report::run(user::open(&database_url).await?, cmd).await,
-            Command::Notify(cmd) => notify::run(&database_url, &self.oss.endpoint, cmd).await,
+            Command::User { db, command } => user::run(open(&db).await?, command).await,
+            Command::Token { db, command } => token::run(open(&db).await?, command).await,
+            Command::Report { db, command } => report::run(open(&db).await?, command).await,
+            Command::Notify {
+                db,
+                endpoint,
+                command,
+            } => notify::run(open(&db).await?, &endpoint.endpoint, command).await,
         }
     }
 
@@ -104,35 +130,40 @@ impl Cli {
     }
 }
 
-/// Who the audit log names for a command run from this shell: `cli:$USER`, or `cli`.
-fn actor() -> String {
-    std::env::var("USER").map_or_else(|_| "cli".to_owned(), |user| format!("cli:{user}"))
+/// Opens the database (applying migrations) for the commands that need no OSS. Not through
+/// `startup::open_store`: that records the account's endpoint, and these commands must not
+/// overwrite it with whatever `OSS_ENDPOINT` (or its default) the administrator's shell has.
+async fn open(db: &DbArgs) -> Result<Store, CliError> {
+    Store::open(&db.database_url).await.map_err(|e| {
+        CliError::failed(
+            format!("could not open the database {}", db.database_url),
+            e,
+        )
+    })
 }
 
-/// A failure of anything but OSS, as its message (exit 1).
-fn failed(err: impl std::fmt::Display) -> CliError {
-    CliError::Failed(err.to_string())
-}
-
-/// Resolves the OSS flags and the credential variables.
-fn client_config(args: OssArgs) -> Result<ClientConfig, CliError> {
-    let credentials = Credentials::from_env().map_err(|e| CliError::Config(e.to_string()))?;
-    args.into_config(credentials)
-        .map_err(|e| CliError::Config(e.to_string()))
-}
-
-/// Builds the OSS client, limited to `max_rps` requests per second (0: unlimited).
-fn client(args: OssArgs, max_rps: u32) -> Result<OssClient, CliError> {
-    let mut config = client_config(args)?;
-    config.max_rps = max_rps;
-    OssClient::new(config).map_err(|e| CliError::Config(e.to_string()))
-}
-
-async fn open_store(
-    database_url: &str,
-    client: &ClientConfig,
-) -> Result<(crate::store::Store, crate::domain::AccountId), CliError> {
-    crate::startup::open_store(database_url, client.endpoint.as_str())
+/// Opens the database and the default account, recording `endpoint` as its endpoint (as `scan`
+/// and `serve` do), and marks scans a dead process left running as interrupted.
+async fn open_account(db: &DbArgs, endpoint: &str) -> Result<(Store, AccountId), CliError> {
+    crate::startup::open_store(&db.database_url, endpoint)
         .await
-        .map_err(|e| CliError::Failed(format!("could not open the database {database_url}: {e}")))
+        .map_err(|e| {
+            CliError::failed(
+                format!("could not open the database {}", db.database_url),
+                e,
+            )
+        })
+}
+
+/// The default account of a database opened with [`open`], `None` when no scan or server has
+/// set it up yet.
+async fn find_account(store: &Store) -> Result<Option<AccountId>, CliError> {
+    crate::store::find_account_by_name(store, crate::startup::DEFAULT_ACCOUNT)
+        .await
+        .map_err(|e| CliError::failed("could not read the database", e))
+}
+
+/// For `map_err(failed("could not …"))`: `what` could not be done because of the error.
+fn failed<E: Into<error::Cause>>(what: &'static str) -> impl FnOnce(E) -> CliError {
+    move |err| CliError::failed(what, err)
 }

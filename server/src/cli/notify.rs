@@ -5,12 +5,116 @@ use std::io::{BufRead as _, IsTerminal as _};
 
 use chrono::Utc;
 
+use std::time::Duration;
+
+use url::Url;
+
 use super::user::when;
-use super::{CliError, actor, failed};
-use crate::domain::{AccountId, TargetId};
-use crate::notify::{self, Deliverer, NewTarget, NotifyArgs, TargetError, TargetInput, TargetKind};
+use super::{CliError, failed};
+use crate::actions::targets::{self, TargetError};
+use crate::domain::Secret;
+use crate::domain::{AccountId, Actor, NewTarget, TargetId, TargetInput, TargetKind};
+use crate::notify::{Deliverer, DeliveryTiming, EnvTargets, NotifyConfig};
 use crate::startup::DEFAULT_ACCOUNT;
 use crate::store::{self, Store, StoreError};
+
+/// Flags of notification delivery (`serve` and `notify deliver`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct NotifyArgs {
+    /// The dashboard's address as people open it, for links in notifications
+    /// (default: http://<listen address>).
+    #[arg(long, env = "OSS_AUDIT_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<Url>,
+    /// The wait before retrying a failed delivery; it doubles per failure, up to an hour.
+    #[arg(long, env = "OSS_AUDIT_NOTIFY_RETRY_BASE", default_value = "30s", value_parser = parse_duration)]
+    pub notify_retry_base: Duration,
+    /// Attempts per notification (the first included) before it is marked failed.
+    #[arg(long, env = "OSS_AUDIT_NOTIFY_MAX_ATTEMPTS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub notify_max_attempts: u32,
+    /// Timeout of one request to a receiver.
+    #[arg(long, env = "OSS_AUDIT_NOTIFY_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub notify_timeout: Duration,
+}
+
+impl NotifyArgs {
+    /// The notification settings these flags describe, with `env_targets`.
+    pub fn config(&self, env_targets: Vec<NewTarget>) -> NotifyConfig {
+        NotifyConfig {
+            public_url: self.public_url.clone(),
+            timing: DeliveryTiming {
+                retry_base: self.notify_retry_base,
+                max_attempts: self.notify_max_attempts,
+                request_timeout: self.notify_timeout,
+                ..DeliveryTiming::default()
+            },
+            env_targets,
+        }
+    }
+}
+
+fn parse_public_url(raw: &str) -> Result<Url, String> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| format!("{e} (expected e.g. https://oss-audit.example.com)"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("use an http:// or https:// address with a host".to_owned());
+    }
+    Ok(url)
+}
+
+fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let duration =
+        humantime::parse_duration(raw.trim()).map_err(|e| format!("{e} (expected e.g. 30s)"))?;
+    if duration.is_zero() {
+        return Err("must be longer than 0".to_owned());
+    }
+    Ok(duration)
+}
+
+fn secret(raw: &str) -> Result<Secret, String> {
+    Ok(Secret::new(raw))
+}
+
+/// Targets configured by environment variables (or flags), stored at `serve` start as
+/// `env-webhook`, `env-dingtalk` and `env-slack`. Values are credentials: never shown in `--help`.
+#[derive(Clone, clap::Args)]
+pub struct EnvTargetArgs {
+    /// A generic webhook receiving signed JSON.
+    #[arg(long, env = "OSS_AUDIT_WEBHOOK_URL", hide_env_values = true, value_parser = secret)]
+    pub webhook_url: Option<Secret>,
+    /// The HMAC-SHA256 key of the webhook's `X-OSS-Audit-Signature`.
+    #[arg(long, env = "OSS_AUDIT_WEBHOOK_SECRET", hide_env_values = true, value_parser = secret)]
+    pub webhook_secret: Option<Secret>,
+    /// A DingTalk custom robot URL (with its access_token).
+    #[arg(long, env = "OSS_AUDIT_DINGTALK_URL", hide_env_values = true, value_parser = secret)]
+    pub dingtalk_url: Option<Secret>,
+    /// The robot's signing secret (SEC…).
+    #[arg(long, env = "OSS_AUDIT_DINGTALK_SECRET", hide_env_values = true, value_parser = secret)]
+    pub dingtalk_secret: Option<Secret>,
+    /// A Slack incoming webhook URL.
+    #[arg(long, env = "OSS_AUDIT_SLACK_WEBHOOK_URL", hide_env_values = true, value_parser = secret)]
+    pub slack_webhook_url: Option<Secret>,
+}
+
+impl std::fmt::Debug for EnvTargetArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The values are credentials: `EnvTargets` says only which are set.
+        std::fmt::Debug::fmt(&self.targets(), f)
+    }
+}
+
+impl EnvTargetArgs {
+    /// The targets these flags configure, before they are checked.
+    pub fn targets(&self) -> EnvTargets {
+        EnvTargets {
+            webhook_url: self.webhook_url.clone(),
+            webhook_secret: self.webhook_secret.clone(),
+            dingtalk_url: self.dingtalk_url.clone(),
+            dingtalk_secret: self.dingtalk_secret.clone(),
+            slack_webhook_url: self.slack_webhook_url.clone(),
+        }
+    }
+}
 
 /// `oss-audit notify ...`
 #[derive(Debug, clap::Subcommand)]
@@ -52,19 +156,21 @@ pub enum NotifyCommand {
 
 fn target_error(err: TargetError) -> CliError {
     match err {
-        TargetError::Invalid(_) | TargetError::NameTaken(_) => CliError::Config(err.to_string()),
-        other => CliError::Failed(other.to_string()),
+        TargetError::Invalid(_) | TargetError::NameTaken(_) => CliError::config(err),
+        other => CliError::failed("could not change the notification target", other),
     }
 }
 
-/// Runs `command` against the database at `database_url`.
+/// Runs `command` against `store`.
 pub(super) async fn run(
-    database_url: &str,
+    store: Store,
     endpoint: &str,
     command: NotifyCommand,
 ) -> Result<(), CliError> {
-    let store = super::user::open(database_url).await?;
-    let account = account(&store, endpoint).await.map_err(failed)?;
+    let account = account(&store, endpoint)
+        .await
+        .map_err(failed("could not open the account"))?;
+    let actor = Actor::cli();
     match command {
         NotifyCommand::Add { kind, name, url } => {
             let needs_secret = TargetKind::parse(&kind).is_ok_and(TargetKind::needs_secret);
@@ -79,8 +185,8 @@ pub(super) async fn run(
                 url: &url,
                 secret: &secret,
             })
-            .map_err(|e| CliError::Config(e.to_string()))?;
-            let id = notify::add_target(&store, account, &target, &actor())
+            .map_err(CliError::config)?;
+            let id = targets::add(&store, account, &target, &actor)
                 .await
                 .map_err(target_error)?;
             println!(
@@ -93,16 +199,18 @@ pub(super) async fn run(
         NotifyCommand::List => list(&store, account).await?,
         NotifyCommand::Remove { target } => {
             let id = resolve(&store, account, &target).await?;
-            let removed = notify::remove_target(&store, account, id, &actor())
+            let removed = targets::remove(&store, account, id, &actor)
                 .await
                 .map_err(target_error)?;
             println!("removed target {id} {:?}", removed.name);
         }
-        NotifyCommand::Enable { target } => switch(&store, account, &target, true).await?,
-        NotifyCommand::Disable { target } => switch(&store, account, &target, false).await?,
+        NotifyCommand::Enable { target } => switch(&store, account, &target, true, &actor).await?,
+        NotifyCommand::Disable { target } => {
+            switch(&store, account, &target, false, &actor).await?;
+        }
         NotifyCommand::Test { target } => {
             let id = resolve(&store, account, &target).await?;
-            let queued = notify::send_test(&store, account, id, &actor())
+            let queued = targets::send_test(&store, account, id, &actor)
                 .await
                 .map_err(target_error)?;
             println!(
@@ -114,8 +222,12 @@ pub(super) async fn run(
             let config = notify
                 .config(Vec::new())
                 .delivery(crate::startup::default_listen());
-            let deliverer = Deliverer::new(store, config).map_err(failed)?;
-            let pass = deliverer.deliver_due(Utc::now()).await.map_err(failed)?;
+            let deliverer =
+                Deliverer::new(store, config).map_err(failed("could not set up delivery"))?;
+            let pass = deliverer
+                .deliver_due(Utc::now())
+                .await
+                .map_err(failed("could not deliver the notifications"))?;
             println!(
                 "delivered {}, will retry {}, failed {}",
                 pass.delivered, pass.retrying, pass.failed
@@ -130,9 +242,10 @@ async fn switch(
     account: AccountId,
     target: &str,
     enabled: bool,
+    actor: &Actor,
 ) -> Result<(), CliError> {
     let id = resolve(store, account, target).await?;
-    let switched = notify::set_enabled(store, account, id, enabled, &actor())
+    let switched = targets::set_enabled(store, account, id, enabled, actor)
         .await
         .map_err(target_error)?;
     let state = if enabled { "enabled" } else { "disabled" };
@@ -154,13 +267,13 @@ async fn account(store: &Store, endpoint: &str) -> Result<AccountId, StoreError>
 
 /// A target named by id or name.
 async fn resolve(store: &Store, account: AccountId, target: &str) -> Result<TargetId, CliError> {
-    let mut conn = store.pool().acquire().await.map_err(failed)?;
     let found = match TargetId::parse(target) {
-        Some(id) => store::find_notification_target(&mut conn, account, id).await,
-        None => store::find_notification_target_by_name(&mut conn, account, target.trim()).await,
+        Some(id) => store::find_notification_target(store, account, id).await,
+        None => store::find_notification_target_by_name(store, account, target.trim()).await,
     };
-    found.map_err(failed)?.map(|t| t.id).ok_or_else(|| {
-        CliError::Config(format!(
+    let found = found.map_err(failed("could not read the notification targets"))?;
+    found.map(|t| t.id).ok_or_else(|| {
+        CliError::config(format!(
             "there is no notification target {target:?} (see `oss-audit notify list`)"
         ))
     })
@@ -175,21 +288,20 @@ fn read_secret(name: &str) -> Result<String, CliError> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         return rpassword::prompt_password(format!("Signing secret for {name}: "))
-            .map_err(|e| CliError::Failed(format!("could not read the secret: {e}")));
+            .map_err(failed("could not read the secret"));
     }
     let mut line = String::new();
     stdin
         .lock()
         .read_line(&mut line)
-        .map_err(|e| CliError::Failed(format!("could not read the secret from stdin: {e}")))?;
+        .map_err(failed("could not read the secret from stdin"))?;
     Ok(line.trim().to_owned())
 }
 
 async fn list(store: &Store, account: AccountId) -> Result<(), CliError> {
-    let mut conn = store.pool().acquire().await.map_err(failed)?;
-    let targets = store::list_notification_targets(&mut conn, account)
+    let targets = store::list_notification_targets(store, account)
         .await
-        .map_err(failed)?;
+        .map_err(failed("could not list the notification targets"))?;
     let width = targets
         .iter()
         .map(|t| t.target.name.chars().count())

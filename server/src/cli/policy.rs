@@ -1,9 +1,12 @@
 //! `oss-audit policy show|set`, and the policy variables read at the start of `scan` and `serve`.
 
-use super::{CliError, actor};
-use crate::domain::{AccountId, EncryptionRule, KmsDataEncryption, KmsKeyId, SseAlgorithm};
-use crate::policy::{Policy, Requirement, apply_policy, current_policy};
-use crate::store::Store;
+use super::CliError;
+use crate::actions;
+use crate::domain::{
+    AccountId, Actor, EncryptionRule, KmsDataEncryption, KmsKeyId, Policy, Requirement,
+    SseAlgorithm,
+};
+use crate::store::{self, Store};
 
 /// The policy flags; each also reads its environment variable.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -53,15 +56,14 @@ impl PolicyArgs {
     pub fn resolve(&self) -> Result<Option<Policy>, CliError> {
         let Some(name) = &self.requirement else {
             if self.target_algorithm.is_some() {
-                return Err(CliError::Config(
-                    "a remediation target needs a policy: add --policy (OSS_AUDIT_POLICY)".into(),
+                return Err(CliError::config(
+                    "a remediation target needs a policy: add --policy (OSS_AUDIT_POLICY)",
                 ));
             }
             return Ok(None);
         };
-        let invalid = |e: &dyn std::fmt::Display| CliError::Config(e.to_string());
         let requirement =
-            Requirement::parse(name, self.allowed_keys.clone()).map_err(|e| invalid(&e))?;
+            Requirement::parse(name, self.allowed_keys.clone()).map_err(CliError::config)?;
         let default_algorithm = match requirement {
             Requirement::Any => SseAlgorithm::Aes256,
             Requirement::Kms | Requirement::KmsCmk { .. } => SseAlgorithm::Kms,
@@ -74,23 +76,34 @@ impl PolicyArgs {
                 .flatten()
         });
         let target = EncryptionRule::from_parts(algorithm, key, self.target_data_encryption)
-            .map_err(|e| invalid(&e))?;
+            .map_err(CliError::config)?;
         Policy::new(requirement, target)
             .map(Some)
-            .map_err(|e| invalid(&e))
+            .map_err(CliError::config)
     }
 }
 
-/// Applies the policy given by flags or environment, if any (at the start of `scan` and `serve`).
+/// Applies the policy given by flags or environment, if any (at the start of `scan` and `serve`),
+/// as `environment`. A policy already in force is left as it is: a pipeline that starts every
+/// hour with the same variables does not fill the audit log with the same change.
 pub async fn apply_from_args(
     store: &Store,
     account: AccountId,
     args: &PolicyArgs,
 ) -> Result<(), CliError> {
-    if let Some(policy) = args.resolve()? {
-        apply_policy(store, account, &policy, "environment")
+    let Some(policy) = args.resolve()? else {
+        return Ok(());
+    };
+    let failed = |e| CliError::failed("could not apply the policy", e);
+    if store::current_policy(store, account)
+        .await
+        .map_err(failed)?
+        != policy
+    {
+        let actor = Actor::named("environment");
+        actions::policy::set(store, account, &policy, &actor)
             .await
-            .map_err(|e| CliError::Failed(e.to_string()))?;
+            .map_err(failed)?;
     }
     Ok(())
 }
@@ -103,18 +116,18 @@ pub(super) async fn run(
     match command {
         PolicyCommand::Show => {}
         PolicyCommand::Set(args) => {
-            let policy = args.resolve()?.ok_or_else(|| {
-                CliError::Config("policy set needs --policy any|kms|kms-cmk|sm4".into())
-            })?;
-            let judged = apply_policy(&store, account, &policy, &actor())
+            let policy = args
+                .resolve()?
+                .ok_or_else(|| CliError::config("policy set needs --policy any|kms|kms-cmk|sm4"))?;
+            let judged = actions::policy::set(&store, account, &policy, &Actor::cli())
                 .await
-                .map_err(|e| CliError::Failed(e.to_string()))?;
+                .map_err(|e| CliError::failed("could not set the policy", e))?;
             println!("policy set; {judged} buckets judged again");
         }
     }
-    let policy = current_policy(&store, account)
+    let policy = store::current_policy(&store, account)
         .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
+        .map_err(|e| CliError::failed("could not read the policy", e))?;
     println!("requirement:        {}", policy.requirement.as_str());
     let allowed: Vec<_> = policy
         .requirement

@@ -5,8 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::user::when;
-use super::{CliError, actor, failed};
-use crate::domain::{AccountId, ReportId};
+use super::{CliError, failed, find_account};
+use crate::actions;
+use crate::domain::{Actor, ReportId};
 use crate::report::{self, ReportError, ReportFormat, ReportTrigger};
 use crate::store::{self, Store};
 
@@ -67,21 +68,17 @@ pub(super) async fn run(store: Store, command: ReportCommand) -> Result<(), CliE
     }
 }
 
-/// The default account; without it nothing was ever scanned into this database.
-async fn account(store: &Store) -> Result<Option<AccountId>, CliError> {
-    let mut conn = store.pool().acquire().await.map_err(failed)?;
-    store::find_account_by_name(&mut conn, crate::startup::DEFAULT_ACCOUNT)
-        .await
-        .map_err(failed)
-}
-
 async fn create(store: &Store) -> Result<(), CliError> {
-    let Some(account) = account(store).await? else {
-        return Err(failed(ReportError::NoCompletedScan));
+    // Without the default account, nothing was ever scanned into this database.
+    let Some(account) = find_account(store).await? else {
+        return Err(CliError::failed(
+            "could not make a report",
+            ReportError::NoCompletedScan,
+        ));
     };
-    let created = report::create_report(store, account, ReportTrigger::Cli, &actor())
+    let created = actions::reports::create(store, account, ReportTrigger::Cli, &Actor::cli())
         .await
-        .map_err(failed)?;
+        .map_err(failed("could not make a report"))?;
     let t = created.totals;
     println!(
         "created report {}: {} buckets, {} compliant, {} non-compliant, {} unknown",
@@ -92,14 +89,13 @@ async fn create(store: &Store) -> Result<(), CliError> {
 }
 
 async fn list(store: &Store, limit: i64) -> Result<(), CliError> {
-    let Some(account) = account(store).await? else {
+    let Some(account) = find_account(store).await? else {
         println!("no reports yet");
         return Ok(());
     };
-    let mut conn = store.pool().acquire().await.map_err(failed)?;
-    let reports = store::list_reports(&mut conn, account, limit)
+    let reports = store::list_reports(store, account, limit)
         .await
-        .map_err(failed)?;
+        .map_err(failed("could not list the reports"))?;
     if reports.is_empty() {
         println!("no reports yet");
         return Ok(());
@@ -126,7 +122,9 @@ async fn list(store: &Store, limit: i64) -> Result<(), CliError> {
 }
 
 async fn verify(store: &Store) -> Result<(), CliError> {
-    let check = report::verify_chain(store).await.map_err(failed)?;
+    let check = report::verify_chain(store)
+        .await
+        .map_err(failed("could not check the reports"))?;
     match check.broken {
         None => {
             println!(
@@ -135,7 +133,7 @@ async fn verify(store: &Store) -> Result<(), CliError> {
             );
             Ok(())
         }
-        Some(link) => Err(CliError::Failed(format!(
+        Some(link) => Err(CliError::refused(format!(
             "the report chain is broken at {link}"
         ))),
     }
@@ -148,22 +146,24 @@ async fn show(
     output: Option<PathBuf>,
 ) -> Result<(), CliError> {
     let missing = || match selector {
-        Selector::Latest => failed("there is no report yet (`report create` makes one)"),
-        Selector::Id(id) => failed(format!("there is no report {id} (see `report list`)")),
+        Selector::Latest => CliError::refused("there is no report yet (`report create` makes one)"),
+        Selector::Id(id) => {
+            CliError::refused(format!("there is no report {id} (see `report list`)"))
+        }
     };
-    let account = account(store).await?.ok_or_else(missing)?;
-    let mut conn = store.pool().acquire().await.map_err(failed)?;
+    let account = find_account(store).await?.ok_or_else(missing)?;
     let found = match selector {
-        Selector::Latest => store::find_latest_report_content(&mut conn, account).await,
-        Selector::Id(id) => store::find_report(&mut conn, account, id).await,
+        Selector::Latest => store::find_latest_report_content(store, account).await,
+        Selector::Id(id) => store::find_report(store, account, id).await,
     }
-    .map_err(failed)?;
+    .map_err(failed("could not read the report"))?;
     let (record, content) = found.ok_or_else(missing)?;
-    let rendered = report::render(&record, content, format).map_err(failed)?;
+    let rendered =
+        report::render(&record, content, format).map_err(failed("could not render the report"))?;
     match output {
         Some(path) => {
             std::fs::write(&path, &rendered.bytes)
-                .map_err(|e| failed(format!("could not write {}: {e}", path.display())))?;
+                .map_err(|e| CliError::failed(format!("could not write {}", path.display()), e))?;
             eprintln!(
                 "wrote report {} ({format}) to {}; sha256 of its JSON: {}",
                 record.id,
@@ -176,7 +176,7 @@ async fn show(
             stdout
                 .write_all(&rendered.bytes)
                 .and_then(|()| stdout.flush())
-                .map_err(|e| failed(format!("could not write the report: {e}")))?;
+                .map_err(failed("could not write the report"))?;
         }
     }
     Ok(())

@@ -3,11 +3,12 @@
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use super::args::{DbArgs, OssArgs};
 use super::policy::{PolicyArgs, apply_from_args};
-use super::{CliError, progress};
-use crate::domain::AccountId;
+use super::{CliError, open_account, progress};
+use crate::domain::{AccountId, Trigger};
 use crate::oss::OssClient;
-use crate::scan::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Scanner, Trigger};
+use crate::scan::{ScanOptions, ScanOutcome, ScanProgress, Scanner};
 use crate::store::{self, Store};
 use crate::view::BucketView;
 
@@ -20,6 +21,10 @@ pub struct ScanArgs {
     /// Exit with code 3 when any bucket is non-compliant or unknown.
     #[arg(long)]
     pub fail_on_noncompliant: bool,
+    #[command(flatten)]
+    pub oss: OssArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
     #[command(flatten)]
     pub pace: PaceArgs,
     #[command(flatten)]
@@ -46,12 +51,9 @@ fn parse_concurrency(raw: &str) -> Result<usize, String> {
     }
 }
 
-pub(super) async fn run(
-    client: OssClient,
-    store: Store,
-    account: AccountId,
-    args: ScanArgs,
-) -> Result<(), CliError> {
+pub(super) async fn run(args: ScanArgs) -> Result<(), CliError> {
+    let client = args.oss.client(args.pace.max_rps)?;
+    let (store, account) = open_account(&args.db, client.config().endpoint.as_str()).await?;
     apply_from_args(&store, account, &args.policy).await?;
     let outcome = scan_once(
         client,
@@ -63,19 +65,10 @@ pub(super) async fn run(
     .await?;
     let summary_line = summary(&outcome);
     if args.json {
-        let mut conn = store
-            .pool()
-            .acquire()
+        let records = store::list_current_buckets(&store, account)
             .await
-            .map_err(|e| CliError::Failed(e.to_string()))?;
-        let records = store::list_current_buckets(&mut conn, account)
-            .await
-            .map_err(|e| CliError::Failed(e.to_string()))?;
-        let buckets = records
-            .iter()
-            .map(BucketView::from_record)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| CliError::Failed(e.to_string()))?;
+            .map_err(|e| CliError::failed("could not read the buckets", e))?;
+        let buckets: Vec<_> = records.iter().map(BucketView::from_record).collect();
         println!("{}", serde_json::json!({ "buckets": buckets }));
         eprintln!("{summary_line}");
     } else {
@@ -115,12 +108,7 @@ pub(super) async fn scan_once(
     let result = scanner.run(options, sender, cancel).await;
     signals.abort();
     let _ = display.await;
-    result.map_err(|e| match e {
-        ScanError::Listing { .. } | ScanError::Interrupted(_) | ScanError::AlreadyRunning(_) => {
-            CliError::Failed(e.to_string())
-        }
-        ScanError::Store(e) => CliError::Failed(e.to_string()),
-    })
+    result.map_err(|e| CliError::failed("the scan did not complete", e))
 }
 
 /// The closing summary line.

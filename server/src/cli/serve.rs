@@ -6,10 +6,14 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::CliError;
+use super::args::{DbArgs, OssArgs};
+use super::notify::{EnvTargetArgs, NotifyArgs};
 use super::policy::{PolicyArgs, apply_from_args};
 use super::scan::PaceArgs;
-use crate::oss::ClientConfig;
+use crate::auth::sessions::SessionLifetime;
+use crate::domain::Secret;
 use crate::startup::{Application, Settings, shutdown_signal};
+use crate::web::session::{ADMIN_PASSWORD_VAR, AccessConfig};
 
 /// Flags of `oss-audit serve`.
 #[derive(Debug, clap::Args)]
@@ -26,15 +30,71 @@ pub struct ServeArgs {
           value_parser = crate::report::ReportSchedule::parse)]
     pub report_schedule: crate::report::ReportSchedule,
     #[command(flatten)]
+    pub oss: OssArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
     pub pace: PaceArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
     #[command(flatten)]
-    pub access: crate::web::session::AccessArgs,
+    pub access: AccessArgs,
     #[command(flatten)]
-    pub notify: crate::notify::NotifyArgs,
+    pub notify: NotifyArgs,
     #[command(flatten)]
-    pub notify_targets: crate::notify::EnvTargetArgs,
+    pub notify_targets: EnvTargetArgs,
+}
+
+/// The access flags of `oss-audit serve`; each also reads its environment variable.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AccessArgs {
+    /// A session unused this long ends, e.g. `30m`.
+    #[arg(long = "session-idle", env = "OSS_AUDIT_SESSION_IDLE", default_value = "30m", value_parser = parse_lifetime)]
+    session_idle: Duration,
+    /// A session ends this long after sign-in, however busy, e.g. `12h`.
+    #[arg(long = "session-max", env = "OSS_AUDIT_SESSION_MAX", default_value = "12h", value_parser = parse_lifetime)]
+    session_max: Duration,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy in front of oss-audit.
+    #[arg(long = "trust-proxy", env = "OSS_AUDIT_TRUST_PROXY")]
+    trust_proxy: bool,
+    /// Always mark cookies `Secure` (when TLS ends before oss-audit without the proxy saying so).
+    #[arg(long = "secure-cookies", env = "OSS_AUDIT_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+/// A session lifetime: a humantime duration of at least one second.
+fn parse_lifetime(raw: &str) -> Result<Duration, String> {
+    let lifetime = humantime::parse_duration(raw.trim())
+        .map_err(|e| format!("{e} (expected e.g. 30m or 12h)"))?;
+    if lifetime < Duration::from_secs(1) {
+        return Err("a session must last at least 1s".into());
+    }
+    Ok(lifetime)
+}
+
+impl AccessArgs {
+    /// The access settings these flags describe.
+    fn config(&self) -> AccessConfig {
+        AccessConfig {
+            lifetime: SessionLifetime {
+                idle: self.session_idle,
+                max: self.session_max,
+            },
+            trust_proxy: self.trust_proxy,
+            secure_cookies: self.secure_cookies,
+            ..AccessConfig::default()
+        }
+    }
+}
+
+/// The password of the `admin` user created on an empty database: the environment variable
+/// `OSS_AUDIT_ADMIN_PASSWORD` (deliberately no flag, which other local users could read in the
+/// process list). Unset or empty: a random password, logged once.
+pub fn admin_password() -> Option<Secret> {
+    std::env::var(ADMIN_PASSWORD_VAR)
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(Secret::new)
 }
 
 /// Parses a humantime duration, with a bare `0` meaning "disabled".
@@ -45,27 +105,28 @@ pub fn parse_interval(raw: &str) -> Result<Duration, String> {
     humantime::parse_duration(raw.trim()).map_err(|e| format!("{e} (expected e.g. 1h, 30m or 0)"))
 }
 
-pub(super) async fn run(
-    mut client: ClientConfig,
-    database_url: String,
-    args: ServeArgs,
-) -> Result<(), CliError> {
+pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
+    let mut client = args.oss.config()?;
     client.max_rps = args.pace.max_rps;
-    let env_targets = args.notify_targets.targets().map_err(CliError::Config)?;
+    let env_targets = args
+        .notify_targets
+        .targets()
+        .check()
+        .map_err(CliError::config)?;
     let settings = Settings {
-        database_url,
+        database_url: args.db.database_url,
         listen: args.listen,
         scan_interval: args.scan_interval,
         report_schedule: args.report_schedule,
         scan_concurrency: args.pace.concurrency,
         client,
-        admin_password: args.access.admin_password(),
+        admin_password: admin_password(),
         access: args.access.config(),
         notify: args.notify.config(env_targets),
     };
     let app = Application::build(settings)
         .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
+        .map_err(|e| CliError::failed("could not start", e))?;
     apply_from_args(app.state().store(), app.state().account(), &args.policy).await?;
     println!("oss-audit listening on http://{}", app.local_addr());
     let shutdown = CancellationToken::new();
@@ -76,5 +137,5 @@ pub(super) async fn run(
     });
     app.run_until_stopped(shutdown)
         .await
-        .map_err(|e| CliError::Failed(format!("server error: {e}")))
+        .map_err(|e| CliError::failed("server error", e))
 }

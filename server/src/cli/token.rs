@@ -2,9 +2,9 @@
 //! of `create`'s output; only its digest is stored.
 
 use super::user::when;
-use super::{CliError, actor, failed};
-use crate::auth::{Role, tokens};
-use crate::domain::TokenId;
+use super::{CliError, failed, find_account};
+use crate::actions::tokens;
+use crate::domain::{Actor, Role, TokenId};
 use crate::store::{self, Store};
 
 /// `oss-audit token ...`
@@ -44,9 +44,10 @@ fn parse_token_id(raw: &str) -> Result<TokenId, String> {
 pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliError> {
     match command {
         TokenCommand::Create { name, role } => {
-            let created = tokens::create(&store, &name, role, &actor())
+            let account = find_account(&store).await?;
+            let created = tokens::create(&store, account, &name, role, &Actor::cli())
                 .await
-                .map_err(failed)?;
+                .map_err(failed("could not create the token"))?;
             println!(
                 "created token {} {name:?} ({role}, starts {}); store it now: it will not be shown again",
                 created.id, created.prefix
@@ -55,8 +56,9 @@ pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliEr
             println!("{}", created.token.expose());
         }
         TokenCommand::List => {
-            let mut conn = store.pool().acquire().await.map_err(failed)?;
-            let tokens = store::list_api_tokens(&mut conn).await.map_err(failed)?;
+            let tokens = store::list_api_tokens(&store)
+                .await
+                .map_err(failed("could not list the tokens"))?;
             let width = tokens
                 .iter()
                 .map(|t| t.name.chars().count())
@@ -81,12 +83,12 @@ pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliEr
             }
         }
         TokenCommand::Revoke { id } => {
-            let mut conn = store.pool().acquire().await.map_err(failed)?;
-            if !store::revoke_api_token(&mut conn, id, chrono::Utc::now())
+            let account = find_account(&store).await?;
+            if !tokens::revoke(&store, account, id, &Actor::cli())
                 .await
-                .map_err(failed)?
+                .map_err(failed("could not revoke the token"))?
             {
-                return Err(CliError::Failed(format!("there is no token {id}")));
+                return Err(CliError::refused(format!("there is no token {id}")));
             }
             println!("revoked token {id}");
         }

@@ -5,10 +5,10 @@ use std::io::{BufRead, IsTerminal};
 
 use chrono::{DateTime, Utc};
 
-use super::CliError;
+use super::{CliError, failed, find_account};
+use crate::actions::users::{self, UserError};
 use crate::auth::password::{Password, PasswordError};
-use crate::auth::users::{self, UserError};
-use crate::auth::{Role, UserName};
+use crate::domain::{Actor, Role, UserName};
 use crate::store::{self, Store};
 
 /// `oss-audit user ...`
@@ -37,15 +37,6 @@ pub enum UserCommand {
     },
 }
 
-/// Opens the database (applying migrations) for the access commands. Not through
-/// `startup::open_store`: that records the account's endpoint, and these commands must not
-/// overwrite it with whatever `OSS_ENDPOINT` (or its default) the administrator's shell has.
-pub(super) async fn open(database_url: &str) -> Result<Store, CliError> {
-    Store::open(database_url)
-        .await
-        .map_err(|e| CliError::Failed(format!("could not open the database {database_url}: {e}")))
-}
-
 /// Formats a time as the lists show it.
 pub(super) fn when(at: Option<DateTime<Utc>>) -> String {
     at.map_or_else(
@@ -55,13 +46,13 @@ pub(super) fn when(at: Option<DateTime<Utc>>) -> String {
 }
 
 fn password_error(err: PasswordError) -> CliError {
-    CliError::Config(err.to_string())
+    CliError::config(err)
 }
 
 fn user_error(err: UserError) -> CliError {
     match err {
         UserError::Password(e) => password_error(e),
-        other => CliError::Failed(other.to_string()),
+        other => CliError::failed("could not change the user", other),
     }
 }
 
@@ -70,43 +61,47 @@ fn read_password(name: &UserName) -> Result<Password, CliError> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         let read = |prompt: &str| {
-            rpassword::prompt_password(prompt)
-                .map_err(|e| CliError::Failed(format!("could not read the password: {e}")))
+            rpassword::prompt_password(prompt).map_err(failed("could not read the password"))
         };
         let first = read(&format!("Password for {name}: "))?;
         let password = Password::new(&first).map_err(password_error)?;
         if read("Repeat the password: ")? != password.expose() {
-            return Err(CliError::Config("the passwords do not match".into()));
+            return Err(CliError::config("the passwords do not match"));
         }
         Ok(password)
     } else {
         let mut line = String::new();
-        stdin.lock().read_line(&mut line).map_err(|e| {
-            CliError::Failed(format!("could not read the password from stdin: {e}"))
-        })?;
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(failed("could not read the password from stdin"))?;
         Password::new(&line).map_err(password_error)
     }
 }
 
 pub(super) async fn run(store: Store, command: UserCommand) -> Result<(), CliError> {
+    let actor = Actor::cli();
     match command {
         UserCommand::Add { name, role } => {
             let password = read_password(&name)?;
-            users::create_user(&store, &name, role, password)
+            let account = find_account(&store).await?;
+            users::add(&store, account, &name, role, password, &actor)
                 .await
                 .map_err(user_error)?;
             println!("added user {name} ({role})");
         }
         UserCommand::List => list(&store).await?,
         UserCommand::Disable { name } => {
-            users::disable_user(&store, &name)
+            let account = find_account(&store).await?;
+            users::disable(&store, account, &name, &actor)
                 .await
                 .map_err(user_error)?;
             println!("disabled user {name}; their sessions are ended");
         }
         UserCommand::SetPassword { name } => {
             let password = read_password(&name)?;
-            users::set_password(&store, &name, password)
+            let account = find_account(&store).await?;
+            users::set_password(&store, account, &name, password, &actor)
                 .await
                 .map_err(user_error)?;
             println!("set the password of {name}; their sessions are ended");
@@ -116,14 +111,9 @@ pub(super) async fn run(store: Store, command: UserCommand) -> Result<(), CliErr
 }
 
 async fn list(store: &Store) -> Result<(), CliError> {
-    let mut conn = store
-        .pool()
-        .acquire()
+    let users = store::list_users(store)
         .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
-    let users = store::list_users(&mut conn)
-        .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
+        .map_err(failed("could not list the users"))?;
     let width = users
         .iter()
         .map(|u| u.name.chars().count())

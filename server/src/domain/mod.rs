@@ -1,21 +1,47 @@
-//! Domain types: once you hold one, it is valid (parse, don't validate).
+//! Domain types every layer shares: once you hold one, it is valid (parse, don't validate).
+//! Nothing here reads a database, a network or the command line.
 
 mod account;
+mod actor;
 mod bucket_name;
 mod encryption;
+mod event;
 mod ids;
+mod judge;
 mod kms_key_id;
+mod policy;
 mod ram_role;
 mod region;
+mod regressions;
+mod role;
+mod secret;
 mod state;
+mod target;
+mod trigger;
+mod user_name;
 
 pub use account::{AccountError, AccountName, AccountUid};
+pub use actor::Actor;
 pub use bucket_name::{BucketName, BucketNameError};
 pub use encryption::{EncryptionRule, EncryptionRuleError, KmsDataEncryption, SseAlgorithm};
+pub use event::{
+    Became, BucketTransition, BucketsNoncompliant, Cause, Event, LISTED_AT_MOST,
+    RemediationFailure, RemediationFinished, ReportReady, ScanFailed, TestMessage,
+};
 pub use ids::{
     AccountId, BucketId, ChangeId, DeliveryId, ReportId, ScanId, StateId, TargetId, TokenId, UserId,
 };
+pub use judge::judge;
 pub use kms_key_id::{KmsKeyId, KmsKeyIdError};
+pub use policy::{Policy, PolicyError, Requirement};
 pub use ram_role::{ExternalId, RamRoleError, RoleArn, RoleName, RoleSessionName};
 pub use region::{Region, RegionError};
+pub use regressions::{Regressions, became};
+pub use role::{Role, RoleError};
+pub use secret::Secret;
 pub use state::{EncryptionState, Status};
+pub use target::{
+    MAX_NAME, NewTarget, TargetErrors, TargetInput, TargetKind, TargetName, TargetUrl, masked_url,
+};
+pub use trigger::Trigger;
+pub use user_name::{MAX_USER_NAME_LEN, UserName, UserNameError};

@@ -1,13 +1,12 @@
 //! How notifications are delivered (retries, timeouts, the dashboard's public address) and the
-//! targets configured by environment variables, with their command-line flags.
+//! targets configured by environment variables.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use url::Url;
 
-use super::target::{NewTarget, TargetInput, TargetKind};
-use crate::oss::Secret;
+use crate::domain::{NewTarget, Secret, TargetInput, TargetKind};
 
 /// What the delivery worker needs besides the store.
 #[derive(Debug, Clone)]
@@ -83,88 +82,26 @@ fn local_url(mut listen: SocketAddr) -> Url {
         .unwrap_or_else(|_| unreachable!("a socket address makes a valid URL"))
 }
 
-/// Flags of notification delivery (`serve` and `notify deliver`).
-#[derive(Debug, Clone, clap::Args)]
-pub struct NotifyArgs {
-    /// The dashboard's address as people open it, for links in notifications
-    /// (default: http://<listen address>).
-    #[arg(long, env = "OSS_AUDIT_PUBLIC_URL", value_parser = parse_public_url)]
-    pub public_url: Option<Url>,
-    /// The wait before retrying a failed delivery; it doubles per failure, up to an hour.
-    #[arg(long, env = "OSS_AUDIT_NOTIFY_RETRY_BASE", default_value = "30s", value_parser = parse_duration)]
-    pub notify_retry_base: Duration,
-    /// Attempts per notification (the first included) before it is marked failed.
-    #[arg(long, env = "OSS_AUDIT_NOTIFY_MAX_ATTEMPTS", default_value_t = 10,
-          value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub notify_max_attempts: u32,
-    /// Timeout of one request to a receiver.
-    #[arg(long, env = "OSS_AUDIT_NOTIFY_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
-    pub notify_timeout: Duration,
-}
-
-impl NotifyArgs {
-    /// The notification settings these flags describe, with `env_targets`.
-    pub fn config(&self, env_targets: Vec<NewTarget>) -> NotifyConfig {
-        NotifyConfig {
-            public_url: self.public_url.clone(),
-            timing: DeliveryTiming {
-                retry_base: self.notify_retry_base,
-                max_attempts: self.notify_max_attempts,
-                request_timeout: self.notify_timeout,
-                ..DeliveryTiming::default()
-            },
-            env_targets,
-        }
-    }
-}
-
-fn parse_public_url(raw: &str) -> Result<Url, String> {
-    let url = Url::parse(raw.trim())
-        .map_err(|e| format!("{e} (expected e.g. https://oss-audit.example.com)"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err("use an http:// or https:// address with a host".to_owned());
-    }
-    Ok(url)
-}
-
-fn parse_duration(raw: &str) -> Result<Duration, String> {
-    let duration =
-        humantime::parse_duration(raw.trim()).map_err(|e| format!("{e} (expected e.g. 30s)"))?;
-    if duration.is_zero() {
-        return Err("must be longer than 0".to_owned());
-    }
-    Ok(duration)
-}
-
-fn secret(raw: &str) -> Result<Secret, String> {
-    Ok(Secret::new(raw))
-}
-
 /// Targets configured by environment variables (or flags), stored at `serve` start as
-/// `env-webhook`, `env-dingtalk` and `env-slack`. Values are credentials: never shown in `--help`.
-#[derive(Clone, clap::Args)]
-pub struct EnvTargetArgs {
-    /// A generic webhook receiving signed JSON.
-    #[arg(long, env = "OSS_AUDIT_WEBHOOK_URL", hide_env_values = true, value_parser = secret)]
+/// `env-webhook`, `env-dingtalk` and `env-slack`. Values are credentials.
+#[derive(Clone, Default)]
+pub struct EnvTargets {
+    /// A generic webhook receiving signed JSON (`OSS_AUDIT_WEBHOOK_URL`).
     pub webhook_url: Option<Secret>,
-    /// The HMAC-SHA256 key of the webhook's `X-OSS-Audit-Signature`.
-    #[arg(long, env = "OSS_AUDIT_WEBHOOK_SECRET", hide_env_values = true, value_parser = secret)]
+    /// The HMAC-SHA256 key of the webhook's `X-OSS-Audit-Signature` (`OSS_AUDIT_WEBHOOK_SECRET`).
     pub webhook_secret: Option<Secret>,
-    /// A DingTalk custom robot URL (with its access_token).
-    #[arg(long, env = "OSS_AUDIT_DINGTALK_URL", hide_env_values = true, value_parser = secret)]
+    /// A DingTalk custom robot URL, with its access_token (`OSS_AUDIT_DINGTALK_URL`).
     pub dingtalk_url: Option<Secret>,
-    /// The robot's signing secret (SEC…).
-    #[arg(long, env = "OSS_AUDIT_DINGTALK_SECRET", hide_env_values = true, value_parser = secret)]
+    /// The robot's signing secret, SEC… (`OSS_AUDIT_DINGTALK_SECRET`).
     pub dingtalk_secret: Option<Secret>,
-    /// A Slack incoming webhook URL.
-    #[arg(long, env = "OSS_AUDIT_SLACK_WEBHOOK_URL", hide_env_values = true, value_parser = secret)]
+    /// A Slack incoming webhook URL (`OSS_AUDIT_SLACK_WEBHOOK_URL`).
     pub slack_webhook_url: Option<Secret>,
 }
 
-impl std::fmt::Debug for EnvTargetArgs {
+impl std::fmt::Debug for EnvTargets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The values are credentials: say only which are set.
-        f.debug_struct("EnvTargetArgs")
+        f.debug_struct("EnvTargets")
             .field("webhook", &self.webhook_url.is_some())
             .field("dingtalk", &self.dingtalk_url.is_some())
             .field("slack", &self.slack_webhook_url.is_some())
@@ -172,9 +109,9 @@ impl std::fmt::Debug for EnvTargetArgs {
     }
 }
 
-impl EnvTargetArgs {
+impl EnvTargets {
     /// The configured targets, or what is wrong with them (naming variables, never values).
-    pub fn targets(&self) -> Result<Vec<NewTarget>, String> {
+    pub fn check(&self) -> Result<Vec<NewTarget>, String> {
         let configured = [
             (
                 TargetKind::Webhook,
@@ -242,25 +179,25 @@ mod tests {
 
     #[test]
     fn env_targets_need_their_secrets_and_never_echo_values() {
-        let args = EnvTargetArgs {
+        let args = EnvTargets {
             webhook_url: Some(Secret::new("https://hooks.example/in?key=s3cr3t")),
             webhook_secret: None,
             dingtalk_url: None,
             dingtalk_secret: Some(Secret::new("SECabc")),
             slack_webhook_url: None,
         };
-        let error = args.targets().unwrap_err();
+        let error = args.check().unwrap_err();
         assert!(error.contains("OSS_AUDIT_WEBHOOK_SECRET"), "{error}");
         assert!(!error.contains("s3cr3t"));
         assert!(!format!("{args:?}").contains("s3cr3t"));
-        let fixed = EnvTargetArgs {
+        let fixed = EnvTargets {
             webhook_secret: Some(Secret::new("k")),
             dingtalk_secret: None,
             slack_webhook_url: Some(Secret::new("https://hooks.slack.com/services/T/B/X")),
             ..args
         };
         let names: Vec<String> = fixed
-            .targets()
+            .check()
             .unwrap()
             .iter()
             .map(|t| t.name.to_string())

@@ -108,10 +108,9 @@ impl Deliverer {
         now: DateTime<Utc>,
         pass: &mut Pass,
     ) -> Result<(), StoreError> {
-        let mut conn = self.store.pool().acquire().await?;
         match outcome {
             Ok(()) => {
-                store::mark_delivery_delivered(&mut conn, delivery.id, now).await?;
+                store::mark_delivery_delivered(&self.store, delivery.id, now).await?;
                 pass.delivered += 1;
                 tracing::info!(
                     delivery.id = %delivery.id,
@@ -129,7 +128,7 @@ impl Deliverer {
                         .unwrap_or_else(|_| chrono::Duration::hours(1))
                 });
                 store::mark_delivery_failed_attempt(
-                    &mut conn,
+                    &self.store,
                     delivery.id,
                     &failure.message,
                     now,

@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::event::{Became, BucketsNoncompliant, Cause, Event, RemediationFinished};
+use crate::domain::{Became, BucketsNoncompliant, Cause, Event, RemediationFinished};
 
 /// What a chat message says, before formatting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +170,8 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::BucketTransition;
     use crate::domain::ScanId;
-    use crate::notify::event::BucketTransition;
 
     fn base() -> Url {
         Url::parse("https://audit.example.com/oss").unwrap()

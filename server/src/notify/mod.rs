@@ -1,50 +1,34 @@
-//! Notifications: events worth telling people about, queued in SQLite and delivered to webhooks,
-//! DingTalk robots and Slack, with retries, by a worker that never blocks a scan.
+//! Notifications: events worth telling people about (the domain's [`Event`]s), queued in SQLite
+//! and delivered to webhooks, DingTalk robots and Slack, with retries, by a worker that never
+//! blocks a scan.
 //!
-//! The flow: whoever records something noteworthy calls [`enqueue`] in the same transaction (one
-//! delivery row per enabled target: a plain INSERT, no network); the [`worker`] in `serve` (or
-//! `oss-audit notify deliver`) claims due rows, sends them ([`send`]), and records the outcome or
-//! schedules a retry with backoff ([`deliver`]).
+//! The flow: whoever records something noteworthy (a scan, an action) builds the event and calls
+//! [`enqueue`] in the same transaction (one delivery row per enabled target: a plain INSERT, no
+//! network); the [`worker`] in `serve` (or `oss-audit notify deliver`) claims due rows, sends
+//! them ([`send`]), and records the outcome or schedules a retry with backoff ([`deliver`]).
 
 mod config;
 mod deliver;
-mod event;
-mod hooks;
 mod message;
-mod regressions;
 mod send;
 mod sign;
-mod target;
-mod targets;
 mod worker;
 
-pub use config::{DeliveryConfig, DeliveryTiming, EnvTargetArgs, NotifyArgs, NotifyConfig};
+pub use config::{DeliveryConfig, DeliveryTiming, EnvTargets, NotifyConfig};
 pub use deliver::{Deliverer, Pass};
-pub use event::{
-    Became, BucketTransition, BucketsNoncompliant, Cause, Event, LISTED_AT_MOST,
-    RemediationFailure, RemediationFinished, ReportReady, ScanFailed, TestMessage,
-};
-pub use hooks::{remediation_finished, scan_completed, scan_failed};
-pub use regressions::{encryption_changed, policy_applied};
 pub use sign::{dingtalk_sign, webhook_signature};
-pub use target::{
-    MAX_NAME, NewTarget, TargetErrors, TargetInput, TargetKind, TargetName, TargetUrl, masked_url,
-};
-pub use targets::{
-    TargetError, add_target, remove_target, send_test, set_enabled, upsert_env_targets,
-};
 pub use worker::run_worker;
 
 use chrono::Utc;
 use sqlx::SqliteConnection;
 use tokio::sync::Notify;
 
-use crate::domain::{AccountId, TargetId};
+use crate::domain::{AccountId, Event, TargetId};
 use crate::store::{self, StoreError};
 
 /// Wakes delivery workers of this process when something is queued, so a message goes out at
 /// once rather than at the next poll. Process-wide because events are queued from places that
-/// hold no handle on the worker (the scanner, changes, policies, remediation, reports). A woken
+/// hold no handle on the worker (the scanner and every action). A woken
 /// worker claims rows in a write transaction, which waits for the queuing transaction to commit,
 /// so it sees them.
 static QUEUED: Notify = Notify::const_new();
@@ -67,6 +51,12 @@ pub async fn enqueue_for(
     event: &Event,
 ) -> Result<bool, StoreError> {
     Ok(queue(conn, account, Some(target), event).await? == 1)
+}
+
+/// Wakes the delivery workers of this process without queuing anything: deliveries that waited
+/// (for a target to be enabled again) are due now.
+pub fn wake() {
+    QUEUED.notify_waiters();
 }
 
 async fn queue(

@@ -6,10 +6,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde_json::{Value, json};
 
 use super::config::DeliveryConfig;
-use super::event::Event;
 use super::message::{Summary, summarise};
 use super::sign::{dingtalk_sign, webhook_signature};
-use super::target::TargetKind;
+use crate::domain::{Event, TargetKind};
 use crate::store::ClaimedDelivery;
 
 /// How much of a receiver's answer is read, and how much of it an error keeps.

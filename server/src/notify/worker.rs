@@ -41,13 +41,10 @@ pub async fn run_worker(deliverer: Deliverer, shutdown: CancellationToken) {
 
 /// How long to sleep: until the next retry falls due, at most `poll`.
 async fn until_next_due(deliverer: &Deliverer, poll: Duration) -> Duration {
-    let next = match deliverer.store().pool().acquire().await {
-        Ok(mut conn) => store::find_next_delivery_due(&mut conn)
-            .await
-            .ok()
-            .flatten(),
-        Err(_) => None,
-    };
+    let next = store::find_next_delivery_due(deliverer.store())
+        .await
+        .ok()
+        .flatten();
     next.map_or(poll, |due| {
         (due - Utc::now())
             .to_std()

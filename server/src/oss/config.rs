@@ -51,47 +51,19 @@ impl std::fmt::Debug for RequestObserver {
     }
 }
 
-/// The endpoint and transport flags shared by every command that talks to OSS.
-#[derive(Debug, Clone, clap::Args)]
-pub struct OssArgs {
-    /// OSS service endpoint (ListBuckets goes here; its scheme applies to every regional endpoint).
-    #[arg(long = "endpoint", env = "OSS_ENDPOINT", default_value = DEFAULT_ENDPOINT, global = true)]
-    pub endpoint: String,
-    /// Signing region of the service endpoint (default: read from the endpoint host).
-    #[arg(long = "oss-region", env = "OSS_REGION", global = true)]
-    pub region: Option<Region>,
-    /// Signature version: 4 (OSS4-HMAC-SHA256) or 1 (HMAC-SHA1).
-    #[arg(
-        long = "signature-version",
-        env = "OSS_SIGNATURE_VERSION",
-        default_value = "4",
-        global = true
-    )]
-    pub signature_version: SignatureVersion,
-    /// Address buckets on their internal (VPC) endpoints.
-    #[arg(
-        long = "internal-endpoints",
-        env = "OSS_USE_INTERNAL_ENDPOINT",
-        global = true
-    )]
-    pub use_internal_endpoints: bool,
-    /// Connect timeout, e.g. `5s`.
-    #[arg(long = "connect-timeout", env = "OSS_CONNECT_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration, global = true)]
-    pub connect_timeout: Duration,
-    /// Timeout of one whole request, e.g. `30s`.
-    #[arg(long = "request-timeout", env = "OSS_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
-    pub request_timeout: Duration,
-    /// Attempts per request, the first included, for throttling, 5xx, timeouts and connection errors.
-    #[arg(long = "max-attempts", env = "OSS_MAX_ATTEMPTS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20), global = true)]
-    pub max_attempts: u32,
-}
-
-impl OssArgs {
-    /// Resolves the flags and the credentials into a client configuration.
-    pub fn into_config(self, credentials: Credentials) -> Result<ClientConfig, OssError> {
-        let endpoint = parse_endpoint(&self.endpoint)?;
+impl ClientConfig {
+    /// The configuration of a client of the service at `endpoint` (with or without a scheme),
+    /// signing for `region` (default: read from the endpoint host), with the documented defaults:
+    /// V4 signatures, public endpoints, 5 s to connect, 30 s per request, the default retries, no
+    /// rate limit, the environment's proxy.
+    pub fn new(
+        endpoint: &str,
+        region: Option<Region>,
+        credentials: Credentials,
+    ) -> Result<Self, OssError> {
+        let endpoint = parse_endpoint(endpoint)?;
         let host = endpoint.host_str().unwrap_or_default();
-        let region = match self.region {
+        let region = match region {
             Some(region) => region,
             None => Region::from_endpoint_host(host).ok_or_else(|| {
                 OssError::Config(format!(
@@ -99,17 +71,14 @@ impl OssArgs {
                 ))
             })?,
         };
-        Ok(ClientConfig {
+        Ok(Self {
             endpoint,
             region,
-            signature_version: self.signature_version,
-            use_internal_endpoints: self.use_internal_endpoints,
-            connect_timeout: self.connect_timeout,
-            request_timeout: self.request_timeout,
-            retry: RetryPolicy {
-                max_attempts: self.max_attempts,
-                ..RetryPolicy::default()
-            },
+            signature_version: SignatureVersion::V4,
+            use_internal_endpoints: false,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
             max_rps: 0,
             proxy: None,
             credentials,

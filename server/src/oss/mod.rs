@@ -9,14 +9,15 @@ pub mod retry;
 pub mod sign;
 pub mod xml;
 
-pub(crate) use client::error_chain;
+/// The client keeps its secrets in the domain's [`Secret`], under the name the sandbox and the
+/// signing tests know.
+pub use crate::domain::Secret;
+pub use client::error_chain;
 pub use client::{
     Answer, BucketAddress, ListBucketsQuery, OssClient, http_client_builder, user_agent,
 };
-pub use config::{ClientConfig, DEFAULT_ENDPOINT, OssArgs, RequestObserver, parse_endpoint};
-pub use credentials::{
-    Credentials, CredentialsError, CredentialsProvider, Secret, StaticCredentials,
-};
+pub use config::{ClientConfig, DEFAULT_ENDPOINT, RequestObserver, parse_endpoint};
+pub use credentials::{Credentials, CredentialsError, CredentialsProvider, StaticCredentials};
 pub use error::{OssError, ServiceError};
 pub use rate::RateLimiter;
 pub use retry::RetryPolicy;

@@ -11,11 +11,13 @@ use super::document::{
     RuleEntry, SCHEMA_VERSION, ScanEntry, StateChange, StateEntry, Totals,
 };
 use super::{ReportError, ReportTrigger};
-use crate::domain::{AccountId, EncryptionRule, KmsDataEncryption, KmsKeyId, ReportId};
-use crate::notify::{self, Event, ReportReady};
+use crate::domain::{
+    AccountId, EncryptionRule, Event, KmsDataEncryption, KmsKeyId, ReportId, ReportReady,
+};
+use crate::notify;
 use crate::store::{
     self, ChangeRecord, IdWindow, ReportBucketRow, ReportStateChangeRow, ReportWindowEnd,
-    ScanRecord, Store,
+    ScanRecord,
 };
 use crate::view::rfc3339;
 
@@ -30,21 +32,6 @@ pub struct CreatedReport {
     pub size: usize,
 }
 
-/// Makes and stores a report of `account` now, in its own transaction.
-pub async fn create_report(
-    store: &Store,
-    account: AccountId,
-    trigger: ReportTrigger,
-    created_by: &str,
-) -> Result<CreatedReport, ReportError> {
-    let mut tx = store.begin().await?;
-    let created = create_report_in(&mut tx, account, trigger, created_by, Utc::now()).await?;
-    tx.commit().await.map_err(store::StoreError::from)?;
-    tracing::info!(report.id = %created.id, digest = %created.digest, trigger = trigger.as_str(),
-        created_by, bytes = created.size, "report stored");
-    Ok(created)
-}
-
 /// Makes and stores a report inside the caller's write transaction (begun with `Store::begin`),
 /// and queues its `ReportReady` notification in the same transaction.
 pub async fn create_report_in(
@@ -54,18 +41,19 @@ pub async fn create_report_in(
     created_by: &str,
     now: DateTime<Utc>,
 ) -> Result<CreatedReport, ReportError> {
-    let last_scan = store::find_last_completed_scan(conn, account)
+    let last_scan = store::find_last_completed_scan(&mut *conn, account)
         .await?
         .ok_or(ReportError::NoCompletedScan)?;
-    let previous = store::find_latest_report(conn, account).await?;
+    let previous = store::find_latest_report(&mut *conn, account).await?;
     let since = previous.as_ref().map(|p| p.window).unwrap_or_default();
-    let (last_state_id, last_change_id) = store::find_report_high_water(conn, account).await?;
+    let (last_state_id, last_change_id) =
+        store::find_report_high_water(&mut *conn, account).await?;
     let window = ReportWindowEnd {
         last_scan_id: last_scan.id.get(),
         last_state_id,
         last_change_id,
     };
-    let id = store::next_report_id(conn).await?;
+    let id = store::next_report_id(&mut *conn).await?;
 
     let scans = covered_scans(conn, account, since, &window, last_scan).await?;
     let policy = policy_section(conn, account).await?;
@@ -73,7 +61,7 @@ pub async fn create_report_in(
     let changes = Changes {
         encryption: state_changes(conn, account, since, &window).await?,
         actions: store::list_changes_in(
-            conn,
+            &mut *conn,
             account,
             IdWindow {
                 after: since.last_change_id,
@@ -88,7 +76,7 @@ pub async fn create_report_in(
     let document = ReportDocument {
         schema_version: SCHEMA_VERSION,
         report_id: id.get(),
-        account: store::get_account_name(conn, account).await?,
+        account: store::get_account_name(&mut *conn, account).await?,
         created_at: rfc3339(now),
         trigger: trigger.as_str().to_owned(),
         created_by: created_by.to_owned(),
@@ -108,7 +96,7 @@ pub async fn create_report_in(
     let digest = sha256_hex(&content);
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     store::insert_report(
-        conn,
+        &mut *conn,
         &store::NewReport {
             id,
             account,
@@ -154,7 +142,7 @@ async fn covered_scans(
     last_scan: ScanRecord,
 ) -> Result<Vec<ScanEntry>, ReportError> {
     let scans = store::list_completed_scans_in(
-        conn,
+        &mut *conn,
         account,
         IdWindow {
             after: since.last_scan_id,
@@ -190,8 +178,8 @@ async fn policy_section(
     conn: &mut SqliteConnection,
     account: AccountId,
 ) -> Result<PolicySection, ReportError> {
-    let policy = store::find_policy(conn, account).await?.unwrap_or_default();
-    let set = store::find_policy_change(conn, account).await?;
+    let policy = store::current_policy(&mut *conn, account).await?;
+    let set = store::find_policy_change(&mut *conn, account).await?;
     Ok(PolicySection {
         requirement: policy.requirement.as_str().to_owned(),
         allowed_kms_keys: policy
@@ -223,7 +211,7 @@ async fn buckets(
 ) -> Result<(Vec<BucketEntry>, Totals), ReportError> {
     let mut totals = Totals::default();
     let mut entries = Vec::new();
-    let mut rows = store::stream_report_buckets(conn, account);
+    let mut rows = store::stream_report_buckets(&mut *conn, account);
     while let Some(row) = rows.try_next().await? {
         let entry = bucket_entry(row);
         totals.buckets += 1;
@@ -286,10 +274,12 @@ async fn state_changes(
         after: since.last_state_id,
         upto: window.last_state_id,
     };
-    Ok(store::stream_state_changes(conn, account, scans, states)
-        .map_ok(state_change)
-        .try_collect()
-        .await?)
+    Ok(
+        store::stream_state_changes(&mut *conn, account, scans, states)
+            .map_ok(state_change)
+            .try_collect()
+            .await?,
+    )
 }
 
 fn state_change(row: ReportStateChangeRow) -> StateChange {

@@ -14,7 +14,7 @@ pub mod schedule;
 mod scheduler;
 mod verify;
 
-pub use build::{CreatedReport, create_report, create_report_in};
+pub use build::{CreatedReport, create_report_in};
 pub use document::{ReportDocument, SCHEMA_VERSION};
 pub use format::{RenderedReport, ReportFormat, render};
 pub use schedule::{DEFAULT_SCHEDULE, ReportSchedule, ScheduleError};

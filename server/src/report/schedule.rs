@@ -53,6 +53,14 @@ pub enum ScheduleError {
     NeverOccurs(String),
 }
 
+impl Default for ReportSchedule {
+    /// [`DEFAULT_SCHEDULE`].
+    fn default() -> Self {
+        Self::parse(DEFAULT_SCHEDULE)
+            .unwrap_or_else(|_| unreachable!("DEFAULT_SCHEDULE is a valid schedule"))
+    }
+}
+
 impl ReportSchedule {
     /// Parses `off`, or `[TZ=<zone> |CRON_TZ=<zone> ]<minute> <hour> <day> <month> <weekday>`.
     pub fn parse(raw: &str) -> Result<Self, ScheduleError> {

@@ -76,16 +76,11 @@ impl fmt::Display for BrokenReason {
 /// Checks every report of every account, oldest first, one at a time (a long chain of large
 /// reports is never in memory at once). Stops at the first broken link.
 pub async fn verify_chain(store: &Store) -> Result<ChainCheck, ReportError> {
-    let mut conn = store
-        .pool()
-        .acquire()
-        .await
-        .map_err(store::StoreError::from)?;
-    let ids = store::list_report_ids(&mut conn).await?;
+    let ids = store::list_report_ids(store).await?;
     let mut previous: HashMap<AccountId, (ReportId, String)> = HashMap::new();
     let mut checked = 0;
     for id in ids {
-        let (record, content) = store::get_report_any_account(&mut conn, id).await?;
+        let (record, content) = store::get_report_any_account(store, id).await?;
         checked += 1;
         let expected = previous.get(&record.account_id).cloned();
         if let Err(reason) = check_one(&record, &content, expected.as_ref()) {

@@ -35,7 +35,7 @@ use tokio::sync::oneshot;
 
 pub use config::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_LISTEN, DEFAULT_STS_ACCESS_KEY_ID,
-    DEFAULT_STS_ACCESS_KEY_SECRET, DEFAULT_STS_SECURITY_TOKEN, SandboxConfig,
+    DEFAULT_STS_ACCESS_KEY_SECRET, DEFAULT_STS_SECURITY_TOKEN, SandboxConfig, parse_rate,
 };
 pub use estate::{DEFAULT_ROLE_NAME, OWNER_ID, SandboxAccount};
 pub use handle::SandboxHandle;

@@ -1,6 +1,6 @@
 //! Scanning: list every bucket, read each one's encryption politely, store what changed.
 
-pub mod observe;
+mod events;
 mod run;
 pub mod schedule;
 mod writer;
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 pub use run::Scanner;
 
-use crate::domain::ScanId;
+use crate::domain::{ScanId, Trigger};
 use crate::oss::OssError;
 use crate::store::{ScanSummary, StoreError};
 
@@ -17,29 +17,6 @@ use crate::store::{ScanSummary, StoreError};
 pub const DEFAULT_CONCURRENCY: usize = 32;
 /// Default request-rate limit, requests per second.
 pub const DEFAULT_MAX_RPS: u32 = 200;
-
-/// What started a scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trigger {
-    Schedule,
-    Cli,
-    Api,
-    Dashboard,
-    Demo,
-}
-
-impl Trigger {
-    /// The name stored with the scan.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Schedule => "schedule",
-            Self::Cli => "cli",
-            Self::Api => "api",
-            Self::Dashboard => "dashboard",
-            Self::Demo => "demo",
-        }
-    }
-}
 
 /// How a scan runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

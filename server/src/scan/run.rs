@@ -8,11 +8,10 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::AbortOnDropHandle;
 
-use super::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Trigger, observe, writer};
-use crate::domain::{AccountId, BucketId, ScanId};
+use super::{ScanError, ScanOptions, ScanOutcome, ScanProgress, events, writer};
+use crate::domain::{AccountId, BucketId, Policy, ScanId, Trigger};
 use crate::oss::{BucketAddress, OssClient};
-use crate::policy::Policy;
-use crate::store::{self, BucketSync, ListedBucket, Store, StoreError, SyncedBuckets};
+use crate::store::{self, BucketSync, ListedBucket, Observation, Store, StoreError, SyncedBuckets};
 
 /// Buckets listed but not yet read, at most: about one ListBuckets page, enough to keep the reads
 /// busy while the next page is fetched without holding a large account's list in memory.
@@ -56,13 +55,7 @@ impl Scanner {
     /// Registers a running scan (refused while another runs), so a caller can answer with its id
     /// before the work starts.
     pub async fn begin(&self, trigger: Trigger) -> Result<ScanId, ScanError> {
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(StoreError::from)?;
-        match store::insert_running_scan(&mut conn, self.account, trigger.as_str(), Utc::now())
+        match store::insert_running_scan(&self.store, self.account, trigger.as_str(), Utc::now())
             .await
         {
             Ok(scan) => {
@@ -92,15 +85,11 @@ impl Scanner {
             } else {
                 "failed"
             };
-            let mut conn = self
-                .store
-                .pool()
-                .acquire()
-                .await
-                .map_err(StoreError::from)?;
-            store::end_scan_unfinished(&mut conn, scan, status, &err.to_string(), Utc::now())
-                .await?;
-            crate::notify::scan_failed(&mut conn, self.account, scan, err).await?;
+            // The scan's end and its event are recorded together.
+            let mut tx = self.store.begin().await?;
+            store::end_scan_unfinished(&mut tx, scan, status, &err.to_string(), Utc::now()).await?;
+            events::scan_failed(&mut tx, self.account, scan, err).await?;
+            tx.commit().await.map_err(StoreError::from)?;
             tracing::warn!(scan.id = %scan, error = %err, "scan did not complete");
         }
         result
@@ -160,7 +149,7 @@ impl Scanner {
         store::mark_buckets_gone(&mut tx, &synced.missing, Utc::now()).await?;
         store::update_compliance(&mut tx, &written.judgements).await?;
         let summary = store::complete_scan(&mut tx, scan, self.account, Utc::now()).await?;
-        crate::notify::scan_completed(&mut tx, self.account, scan).await?;
+        events::scan_completed(&mut tx, self.account, scan).await?;
         tx.commit().await.map_err(StoreError::from)?;
         let outcome = ScanOutcome {
             scan,
@@ -251,7 +240,8 @@ async fn read_all(
         .map(move |(id, address): (BucketId, BucketAddress)| {
             let client = client.clone();
             AbortOnDropHandle::new(tokio::spawn(async move {
-                observe::observation(id, client.get_bucket_encryption(&address).await)
+                let read = client.read_encryption_state(&address).await;
+                Observation::now(id, read.value, read.request_id)
             }))
         })
         .buffer_unordered(concurrency.max(1));
@@ -280,7 +270,6 @@ async fn read_all(
 mod tests {
     use super::*;
     use crate::sandbox::{self, RequestKind, SandboxConfig};
-    use crate::scan::Trigger;
 
     #[tokio::test]
     async fn a_listing_that_breaks_off_fails_the_scan_and_keeps_nothing_of_it() {

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use super::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Scanner, Trigger};
+use super::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Scanner};
+use crate::domain::Trigger;
 use crate::store::{self, Store, StoreError};
 
 /// The longest the loop sleeps between checks, so a scan started elsewhere or a changed clock is
@@ -46,10 +47,7 @@ pub async fn run_due_scan(
     progress: watch::Sender<ScanProgress>,
     cancel: CancellationToken,
 ) -> Result<Step, StoreError> {
-    let last = {
-        let mut conn = store.pool().acquire().await?;
-        store::find_latest_finished_scan(&mut conn, scanner.account()).await?
-    };
+    let last = store::find_latest_finished_scan(store, scanner.account()).await?;
     let wait = due_in(last.map(|s| s.started_at), interval, Utc::now());
     if !wait.is_zero() {
         return Ok(Step::NotDue(wait));

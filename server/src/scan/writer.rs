@@ -9,8 +9,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::ScanProgress;
-use crate::domain::{BucketId, EncryptionState, ScanId, Status};
-use crate::policy::{Requirement, judge};
+use crate::domain::{BucketId, EncryptionState, Requirement, ScanId, Status, judge};
 use crate::store::{self, Observation, Store, StoreError};
 
 /// Observations per transaction at most.

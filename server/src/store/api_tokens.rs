@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreError, parse_column};
-use crate::auth::Role;
+use super::{Db, StoreError, parse_column};
+use crate::domain::Role;
 use crate::domain::TokenId;
 
 /// A token as stored: never the token itself, only its digest and first characters.
@@ -81,11 +81,12 @@ pub async fn insert_api_token(
 }
 
 /// Every token, revoked ones included, oldest first.
-pub async fn list_api_tokens(conn: &mut SqliteConnection) -> Result<Vec<TokenRecord>, StoreError> {
+pub async fn list_api_tokens(db: impl Db) -> Result<Vec<TokenRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
         "SELECT {TOKEN_COLUMNS} FROM api_token ORDER BY id"
     ))
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter().map(into_record).collect()
 }
@@ -107,28 +108,30 @@ pub async fn revoke_api_token(
 
 /// The token whose digest is `token_hash`, revoked or not.
 pub async fn find_api_token_by_hash(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     token_hash: &str,
 ) -> Result<Option<TokenRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     let row: Option<TokenRow> = sqlx::query_as(&format!(
         "SELECT {TOKEN_COLUMNS} FROM api_token WHERE token_hash = ?1"
     ))
     .bind(token_hash)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(into_record).transpose()
 }
 
 /// Records that a token was just used.
 pub async fn touch_api_token(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     id: TokenId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let mut conn = db.connection().await?;
     sqlx::query("UPDATE api_token SET last_used_at = ?2 WHERE id = ?1")
         .bind(id)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -1,18 +1,17 @@
 //! Small read queries of the bucket pages: the regions to filter by, a bounded history.
 
-use sqlx::SqliteConnection;
-
-use super::StoreError;
 use super::states::StateRecord;
+use super::{Db, StoreError};
 use crate::domain::{AccountId, BucketId};
 
 /// The distinct regions of the account's present buckets, sorted. A skip scan of the
 /// `bucket_by_region` index (one seek per region) rather than `SELECT DISTINCT`, which reads every
 /// bucket: 28 ms against well under 1 ms with 100,000 buckets.
 pub async fn list_bucket_regions(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Vec<String>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_scalar(
         "WITH RECURSIVE regions(region) AS (
              SELECT (SELECT region FROM bucket WHERE account_id = ?1 AND gone_at IS NULL
@@ -25,17 +24,18 @@ pub async fn list_bucket_regions(
          SELECT region FROM regions WHERE region IS NOT NULL",
     )
     .bind(account)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }
 
 /// A bucket's newest `limit` recorded states, newest first; rows of a scan still running are not
 /// yet history (as in `list_bucket_history`, which returns them all).
 pub async fn list_recent_bucket_history(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     bucket: BucketId,
     limit: i64,
 ) -> Result<Vec<StateRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(
         "SELECT s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id,
                 s.kms_data_encryption, s.error_code, s.error_message, s.request_id
@@ -45,6 +45,6 @@ pub async fn list_recent_bucket_history(
     )
     .bind(bucket)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }

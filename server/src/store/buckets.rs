@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, SqliteConnection};
 
-use super::StoreError;
 use super::states::state_from_columns;
+use super::{Db, StoreError, parse_column};
 use crate::domain::{AccountId, BucketId, BucketName, EncryptionState, Region};
 
 /// A bucket as ListBuckets reported it.
@@ -32,11 +32,11 @@ pub struct SyncedBuckets {
 }
 
 /// A bucket with its current state, as readers see it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BucketRecord {
     pub id: BucketId,
-    pub name: String,
-    pub region: String,
+    pub name: BucketName,
+    pub region: Region,
     pub extranet_endpoint: String,
     pub intranet_endpoint: String,
     pub created_at: Option<DateTime<Utc>>,
@@ -46,32 +46,65 @@ pub struct BucketRecord {
     /// When the current state was last confirmed: the later of the last completed scan and the
     /// re-read that recorded it.
     pub scanned_at: Option<DateTime<Utc>>,
-    pub status: Option<String>,
-    pub sse_algorithm: Option<String>,
-    pub kms_master_key_id: Option<String>,
-    pub kms_data_encryption: Option<String>,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
+    /// The current state (only buckets that were read are records).
+    pub state: EncryptionState,
+    /// The request id of the read that recorded the state.
     pub request_id: Option<String>,
 }
 
-impl BucketRecord {
-    /// The current state, `None` before the first completed scan that read it.
-    pub fn state(&self) -> Result<Option<EncryptionState>, StoreError> {
-        self.status
-            .as_deref()
-            .map(|status| {
-                state_from_columns(
-                    status,
-                    self.sse_algorithm.as_deref(),
-                    self.kms_master_key_id.as_deref(),
-                    self.kms_data_encryption.as_deref(),
-                    self.error_code.as_deref(),
-                    self.error_message.as_deref(),
-                )
-            })
-            .transpose()
+/// The columns of [`RECORD_SELECT`], before they are parsed.
+#[derive(sqlx::FromRow)]
+struct BucketRow {
+    id: BucketId,
+    name: String,
+    region: String,
+    extranet_endpoint: String,
+    intranet_endpoint: String,
+    created_at: Option<DateTime<Utc>>,
+    first_seen_at: DateTime<Utc>,
+    gone_at: Option<DateTime<Utc>>,
+    compliant: Option<bool>,
+    scanned_at: Option<DateTime<Utc>>,
+    status: String,
+    sse_algorithm: Option<String>,
+    kms_master_key_id: Option<String>,
+    kms_data_encryption: Option<String>,
+    error_code: Option<String>,
+    error_message: Option<String>,
+    request_id: Option<String>,
+}
+
+impl TryFrom<BucketRow> for BucketRecord {
+    type Error = StoreError;
+
+    fn try_from(row: BucketRow) -> Result<Self, StoreError> {
+        let state = state_from_columns(
+            &row.status,
+            row.sse_algorithm.as_deref(),
+            row.kms_master_key_id.as_deref(),
+            row.kms_data_encryption.as_deref(),
+            row.error_code.as_deref(),
+            row.error_message.as_deref(),
+        )?;
+        Ok(Self {
+            id: row.id,
+            name: parse_column("name", &row.name, BucketName::parse)?,
+            region: parse_column("region", &row.region, Region::parse)?,
+            extranet_endpoint: row.extranet_endpoint,
+            intranet_endpoint: row.intranet_endpoint,
+            created_at: row.created_at,
+            first_seen_at: row.first_seen_at,
+            gone_at: row.gone_at,
+            compliant: row.compliant,
+            scanned_at: row.scanned_at,
+            state,
+            request_id: row.request_id,
+        })
     }
+}
+
+fn records(rows: Vec<BucketRow>) -> Result<Vec<BucketRecord>, StoreError> {
+    rows.into_iter().map(BucketRecord::try_from).collect()
 }
 
 const RECORD_SELECT: &str = "SELECT b.id, b.name, b.region, b.extranet_endpoint, b.intranet_endpoint, b.created_at,
@@ -292,30 +325,35 @@ pub async fn update_compliance(
 
 /// Every present bucket of the account that has a state, by name.
 pub async fn list_current_buckets(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Vec<BucketRecord>, StoreError> {
-    Ok(sqlx::query_as(&format!(
-        "{RECORD_SELECT} WHERE b.account_id = ?1 AND b.gone_at IS NULL ORDER BY b.name"
-    ))
-    .bind(account)
-    .fetch_all(conn)
-    .await?)
+    let mut conn = db.connection().await?;
+    records(
+        sqlx::query_as(&format!(
+            "{RECORD_SELECT} WHERE b.account_id = ?1 AND b.gone_at IS NULL ORDER BY b.name"
+        ))
+        .bind(account)
+        .fetch_all(&mut *conn)
+        .await?,
+    )
 }
 
 /// One bucket by name (present or gone), with its current state.
 pub async fn find_bucket_by_name(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     name: &BucketName,
 ) -> Result<Option<BucketRecord>, StoreError> {
-    Ok(sqlx::query_as(&format!(
+    let mut conn = db.connection().await?;
+    let row: Option<BucketRow> = sqlx::query_as(&format!(
         "{RECORD_SELECT} WHERE b.account_id = ?1 AND b.name = ?2"
     ))
     .bind(account)
     .bind(name.as_str())
-    .fetch_optional(conn)
-    .await?)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(BucketRecord::try_from).transpose()
 }
 
 /// Sort orders of the bucket list.
@@ -387,10 +425,11 @@ fn push_filters(
 
 /// One page of present buckets matching `filter`.
 pub async fn query_buckets(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     filter: &BucketQuery,
 ) -> Result<Vec<BucketRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     let mut query = QueryBuilder::new(RECORD_SELECT);
     push_filters(&mut query, account, filter);
     if let Some(after) = &filter.after_name {
@@ -413,32 +452,34 @@ pub async fn query_buckets(
         .push_bind(filter.limit)
         .push(" OFFSET ")
         .push_bind(filter.offset);
-    Ok(query.build_query_as().fetch_all(conn).await?)
+    records(query.build_query_as().fetch_all(&mut *conn).await?)
 }
 
 /// How many present buckets match `filter` (paging and cursors ignored).
 pub async fn count_buckets(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     filter: &BucketQuery,
 ) -> Result<i64, StoreError> {
+    let mut conn = db.connection().await?;
     let mut query = QueryBuilder::new(
         "SELECT count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id",
     );
     push_filters(&mut query, account, filter);
-    Ok(query.build_query_scalar().fetch_one(conn).await?)
+    Ok(query.build_query_scalar().fetch_one(&mut *conn).await?)
 }
 
 /// Present buckets counted by status and compliance.
 pub async fn count_buckets_by_status(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Vec<(String, Option<bool>, i64)>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(
         "SELECT s.status, b.compliant, count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id
          WHERE b.account_id = ?1 AND b.gone_at IS NULL GROUP BY s.status, b.compliant",
     )
     .bind(account)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }

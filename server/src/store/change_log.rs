@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, SqliteConnection};
 
-use super::StoreError;
+use super::{Db, StoreError};
 use crate::domain::{AccountId, ChangeId};
 
 /// A change to record.
@@ -94,10 +94,11 @@ pub async fn insert_change(
 
 /// The newest changes first.
 pub async fn list_changes(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     filter: &ChangeFilter,
 ) -> Result<Vec<ChangeRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     let mut query = QueryBuilder::new(
         "SELECT id, at, actor, action, bucket, before, after, request_id, outcome, detail FROM change_log WHERE account_id = ",
     );
@@ -120,5 +121,5 @@ pub async fn list_changes(
     query
         .push(" ORDER BY id DESC LIMIT ")
         .push_bind(filter.limit);
-    Ok(query.build_query_as().fetch_all(conn).await?)
+    Ok(query.build_query_as().fetch_all(&mut *conn).await?)
 }

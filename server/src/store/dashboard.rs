@@ -1,16 +1,15 @@
 //! The aggregate queries of the dashboard's overview.
 
-use sqlx::SqliteConnection;
-
-use super::StoreError;
 use super::states::state_from_columns;
+use super::{Db, StoreError};
 use crate::domain::{AccountId, EncryptionState, ScanId};
 
 /// Present buckets counted by algorithm kind: (algorithm, has a CMK, KMS data encryption SM4, count).
 pub async fn count_buckets_by_algorithm(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Vec<(String, bool, bool, i64)>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(
         "SELECT s.sse_algorithm, s.kms_master_key_id IS NOT NULL, coalesce(s.kms_data_encryption = 'SM4', 0), count(*)
          FROM bucket b JOIN encryption_state s ON s.id = b.state_id
@@ -18,22 +17,23 @@ pub async fn count_buckets_by_algorithm(
          GROUP BY 1, 2, 3",
     )
     .bind(account)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }
 
 /// Present buckets per region: (region, buckets, non-compliant).
 pub async fn count_buckets_by_region(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(
         "SELECT b.region, count(*), coalesce(sum(b.compliant = 0), 0)
          FROM bucket b WHERE b.account_id = ?1 AND b.gone_at IS NULL AND b.state_id IS NOT NULL
          GROUP BY b.region ORDER BY b.region",
     )
     .bind(account)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }
 
@@ -104,10 +104,11 @@ pub(super) fn into_change(r: ChangeRow) -> Result<ScanChange, StoreError> {
 /// (not the name) lets SQLite stop after `limit` rows instead of sorting every change of a first
 /// scan of 100,000 buckets.
 pub async fn list_scan_changes(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     scan: ScanId,
     limit: i64,
 ) -> Result<Vec<ScanChange>, StoreError> {
+    let mut conn = db.connection().await?;
     let rows: Vec<ChangeRow> = sqlx::query_as(&format!(
         "SELECT {CHANGE_COLUMNS}
          FROM encryption_state s JOIN bucket b ON b.id = s.bucket_id
@@ -116,7 +117,7 @@ pub async fn list_scan_changes(
     ))
     .bind(scan)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter().map(into_change).collect()
 }
@@ -125,15 +126,16 @@ pub async fn list_scan_changes(
 /// policy's last change. Each is a primary-key or tiny-table lookup, so checking it costs almost
 /// nothing, while recounting 100,000 buckets does not.
 pub async fn find_overview_version(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<(Option<i64>, Option<i64>, Option<String>), StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(
         "SELECT (SELECT max(id) FROM encryption_state),
                 (SELECT max(id) FROM scan WHERE account_id = ?1 AND status = 'completed'),
                 (SELECT updated_at FROM policy WHERE account_id = ?1)",
     )
     .bind(account)
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?)
 }

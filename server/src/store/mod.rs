@@ -1,5 +1,7 @@
-//! The SQLite store: the only place that writes SQL. One file per table group; the caller owns the
-//! transaction (functions take a `&mut SqliteConnection`, which a transaction derefs to).
+//! The SQLite store: the only place that writes SQL or holds the pool. One file per table group.
+//! Writes take a `&mut SqliteConnection` (a transaction from [`Store::begin`] derefs to one): the
+//! caller owns the transaction. Reads take any [`Db`]: `&Store` for a read on its own, or the
+//! caller's transaction to read inside it.
 
 mod accounts;
 mod api_tokens;
@@ -21,9 +23,11 @@ mod users;
 use std::str::FromStr;
 use std::time::Duration;
 
+use std::ops::DerefMut;
+
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 pub use accounts::ensure_account;
 pub use api_tokens::{
@@ -53,7 +57,7 @@ pub use notifications::{
     list_notification_targets, list_scan_regressions, mark_delivery_delivered,
     mark_delivery_failed_attempt, update_notification_target, update_notification_target_enabled,
 };
-pub use policies::{find_policy, put_policy};
+pub use policies::{current_policy, find_policy, put_policy};
 pub use report_sources::{
     IdWindow, ReportBucketRow, ReportStateChangeRow, find_account_by_name, find_policy_change,
     find_report_high_water, get_account_name, list_changes_in, list_completed_scans_in,
@@ -126,22 +130,23 @@ impl Store {
         Ok(Self { pool })
     }
 
-    /// The connection pool, for read queries.
+    /// The connection pool, for tests and benchmarks that check the database with SQL of their
+    /// own. oss-audit itself reads and writes through this module's functions only.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
-    }
-
-    /// A connection from the pool, for reads outside a transaction, with the pool's error as a
-    /// `StoreError` so that every boundary maps it the way it maps a failed query.
-    pub async fn acquire(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
-        Ok(self.pool.acquire().await?)
     }
 
     /// Starts a write transaction. It takes the write lock at once (`BEGIN IMMEDIATE`): a deferred
     /// transaction that reads first and writes later fails with SQLITE_BUSY_SNAPSHOT when another
     /// connection wrote in between, which no busy timeout can fix.
-    pub async fn begin(&self) -> Result<Transaction<'static, sqlx::Sqlite>, StoreError> {
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Starts a read transaction: every read in it sees the database as it was at its first read,
+    /// whatever commits meanwhile (SQLite in WAL mode lets writers go on). Never write in it.
+    pub async fn snapshot(&self) -> Result<Tx, StoreError> {
+        Ok(self.pool.begin().await?)
     }
 
     /// Checks that the database answers (for `/healthz`).
@@ -153,6 +158,51 @@ impl Store {
     /// Closes every connection (checkpointing the WAL).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// A write transaction from [`Store::begin`]; it rolls back unless committed.
+pub type Tx = Transaction<'static, Sqlite>;
+
+/// What a read runs on: `&Store` (a connection from the pool for this one read) or a connection
+/// the caller holds, such as `&mut tx` to read inside its transaction.
+pub trait Db: Send {
+    /// The connection the read runs on.
+    type Conn: DerefMut<Target = SqliteConnection> + Send;
+
+    /// That connection.
+    fn connection(self) -> impl Future<Output = Result<Self::Conn, StoreError>> + Send;
+}
+
+impl Db for &Store {
+    type Conn = PoolConnection<Sqlite>;
+
+    async fn connection(self) -> Result<Self::Conn, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+}
+
+impl<'c> Db for &'c mut SqliteConnection {
+    type Conn = &'c mut SqliteConnection;
+
+    async fn connection(self) -> Result<Self::Conn, StoreError> {
+        Ok(self)
+    }
+}
+
+impl<'c> Db for &'c mut Transaction<'_, Sqlite> {
+    type Conn = &'c mut SqliteConnection;
+
+    async fn connection(self) -> Result<Self::Conn, StoreError> {
+        Ok(&mut **self)
+    }
+}
+
+impl<'c> Db for &'c mut PoolConnection<Sqlite> {
+    type Conn = &'c mut SqliteConnection;
+
+    async fn connection(self) -> Result<Self::Conn, StoreError> {
+        Ok(&mut **self)
     }
 }
 

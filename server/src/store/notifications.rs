@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use super::StoreError;
 use super::dashboard::{CHANGE_COLUMNS, ChangeRow, PREVIOUS_STATE, into_change};
+use super::{Db, StoreError};
+use crate::domain::Secret;
 use crate::domain::{AccountId, BucketId, DeliveryId, EncryptionState, ScanId, TargetId};
-use crate::notify::{TargetKind, TargetUrl};
-use crate::oss::Secret;
+use crate::domain::{TargetKind, TargetUrl};
 
 /// A stored target. The URL and the secret are secret-bearing and never shown again.
 #[derive(Debug, Clone)]
@@ -136,20 +136,22 @@ pub async fn update_notification_target(
 
 /// The target of `account` named `name` (case-insensitively).
 pub async fn find_notification_target_by_name(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     name: &str,
 ) -> Result<Option<TargetRecord>, StoreError> {
-    find_target_where(conn, account, "t.name", name).await
+    let mut conn = db.connection().await?;
+    find_target_where(&mut conn, account, "t.name", name).await
 }
 
 /// The target `id` of `account`.
 pub async fn find_notification_target(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     id: TargetId,
 ) -> Result<Option<TargetRecord>, StoreError> {
-    find_target_where(conn, account, "t.id", id).await
+    let mut conn = db.connection().await?;
+    find_target_where(&mut conn, account, "t.id", id).await
 }
 
 /// The target of `account` whose `column` is `value`.
@@ -175,9 +177,10 @@ where
 /// Every target of `account` by name, with its pending and failed counts, last delivery and last
 /// error.
 pub async fn list_notification_targets(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Vec<TargetStatus>, StoreError> {
+    let mut conn = db.connection().await?;
     type Row = (
         TargetId,
         String,
@@ -206,7 +209,7 @@ pub async fn list_notification_targets(
          WHERE t.account_id = ?1 ORDER BY t.name"
     ))
     .bind(account)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
         .map(|r| {
@@ -224,14 +227,15 @@ pub async fn list_notification_targets(
 
 /// Whether `account` has a target that gets new deliveries.
 pub async fn has_enabled_notification_targets(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<bool, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM notification_target WHERE account_id = ?1 AND enabled = 1)",
     )
     .bind(account)
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?)
 }
 
@@ -377,28 +381,30 @@ pub async fn claim_due_deliveries(
 
 /// Records a successful delivery. An earlier error is kept, for the settings page.
 pub async fn mark_delivery_delivered(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     id: DeliveryId,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let mut conn = db.connection().await?;
     sqlx::query(
         "UPDATE notification_delivery SET status = 'delivered', delivered_at = ?2 WHERE id = ?1",
     )
     .bind(id)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Records a failed attempt: due again at `retry_at`, or `failed` for good when `None`.
 pub async fn mark_delivery_failed_attempt(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     id: DeliveryId,
     error: &str,
     now: DateTime<Utc>,
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<(), StoreError> {
+    let mut conn = db.connection().await?;
     sqlx::query(
         "UPDATE notification_delivery
          SET status = CASE WHEN ?4 IS NULL THEN 'failed' ELSE 'pending' END,
@@ -409,21 +415,20 @@ pub async fn mark_delivery_failed_attempt(
     .bind(error)
     .bind(now)
     .bind(retry_at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// When the next pending delivery of an enabled target is due, if any is.
-pub async fn find_next_delivery_due(
-    conn: &mut SqliteConnection,
-) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub async fn find_next_delivery_due(db: impl Db) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_scalar(
         "SELECT min(d.next_attempt_at) FROM notification_delivery d
          JOIN notification_target t ON t.id = d.target_id
          WHERE d.status = 'pending' AND t.enabled = 1",
     )
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?)
 }
 
@@ -441,9 +446,10 @@ pub struct ScanRegression {
 /// states (in the same transaction). Buckets that stayed compliant are filtered out by SQL, so a
 /// healthy account's scan reads almost nothing here.
 pub async fn list_scan_regressions(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     scan: ScanId,
 ) -> Result<Vec<ScanRegression>, StoreError> {
+    let mut conn = db.connection().await?;
     let rows: Vec<ChangeRow> = sqlx::query_as(&format!(
         "SELECT {CHANGE_COLUMNS}
          FROM encryption_state s JOIN bucket b ON b.id = s.bucket_id AND b.state_id = s.id
@@ -452,7 +458,7 @@ pub async fn list_scan_regressions(
          ORDER BY b.name"
     ))
     .bind(scan)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
         .map(|row| {
@@ -469,14 +475,15 @@ pub async fn list_scan_regressions(
 /// The present buckets of `account` judged compliant, by name: what a new policy may turn
 /// non-compliant. Read before the policy's judgements are stored.
 pub async fn list_compliant_buckets(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Vec<(BucketId, String)>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(
         "SELECT id, name FROM bucket WHERE account_id = ?1 AND gone_at IS NULL AND compliant = 1
          ORDER BY name",
     )
     .bind(account)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }

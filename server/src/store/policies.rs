@@ -3,23 +3,27 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreError, parse_column};
-use crate::domain::{AccountId, EncryptionRule, KmsDataEncryption, KmsKeyId, SseAlgorithm};
-use crate::policy::{Policy, Requirement};
+use super::{Db, StoreError, parse_column};
+use crate::domain::{
+    AccountId, EncryptionRule, KmsDataEncryption, KmsKeyId, Policy, Requirement, SseAlgorithm,
+};
 
 type PolicyRow = (String, String, String, Option<String>, Option<String>);
 
+/// The policy in force: the account's, or the default when none was ever set.
+pub async fn current_policy(db: impl Db, account: AccountId) -> Result<Policy, StoreError> {
+    Ok(find_policy(db, account).await?.unwrap_or_default())
+}
+
 /// The account's policy, `None` when none was ever set (the default applies).
-pub async fn find_policy(
-    conn: &mut SqliteConnection,
-    account: AccountId,
-) -> Result<Option<Policy>, StoreError> {
+pub async fn find_policy(db: impl Db, account: AccountId) -> Result<Option<Policy>, StoreError> {
+    let mut conn = db.connection().await?;
     let row: Option<PolicyRow> = sqlx::query_as(
         "SELECT requirement, allowed_kms_keys, target_sse_algorithm, target_kms_master_key_id,
                 target_kms_data_encryption FROM policy WHERE account_id = ?1",
     )
     .bind(account)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((requirement, allowed, algorithm, key, data)) = row else {
         return Ok(None);

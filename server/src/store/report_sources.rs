@@ -7,7 +7,7 @@ use futures_util::{Stream, TryStreamExt};
 use sqlx::SqliteConnection;
 
 use super::scans::SCAN_COLUMNS;
-use super::{ChangeRecord, ScanRecord, StoreError};
+use super::{ChangeRecord, Db, ScanRecord, StoreError};
 use crate::domain::{AccountId, ScanId};
 
 /// One present bucket's current state, and the last change a person made to it.
@@ -58,37 +58,37 @@ pub struct IdWindow {
 }
 
 /// The account's name.
-pub async fn get_account_name(
-    conn: &mut SqliteConnection,
-    account: AccountId,
-) -> Result<String, StoreError> {
+pub async fn get_account_name(db: impl Db, account: AccountId) -> Result<String, StoreError> {
+    let mut conn = db.connection().await?;
     sqlx::query_scalar("SELECT name FROM account WHERE id = ?1")
         .bind(account)
-        .fetch_optional(conn)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("account {account}")))
 }
 
 /// The account called `name`, if it exists (commands that need no OSS credentials use it).
 pub async fn find_account_by_name(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     name: &str,
 ) -> Result<Option<AccountId>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_scalar("SELECT id FROM account WHERE name = ?1")
         .bind(name)
-        .fetch_optional(conn)
+        .fetch_optional(&mut *conn)
         .await?)
 }
 
 /// When and by whom the account's policy was last set (`None`: never set, the default applies).
 pub async fn find_policy_change(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Option<(DateTime<Utc>, String)>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(
         sqlx::query_as("SELECT updated_at, updated_by FROM policy WHERE account_id = ?1")
             .bind(account)
-            .fetch_optional(conn)
+            .fetch_optional(&mut *conn)
             .await?,
     )
 }
@@ -96,15 +96,16 @@ pub async fn find_policy_change(
 /// The newest state row and the account's newest audit-log entry (0 when none): where a report
 /// made now ends its window.
 pub async fn find_report_high_water(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<(i64, i64), StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(
         "SELECT (SELECT coalesce(max(id), 0) FROM encryption_state),
                 (SELECT coalesce(max(id), 0) FROM change_log WHERE account_id = ?1)",
     )
     .bind(account)
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?)
 }
 
@@ -134,10 +135,11 @@ pub fn stream_report_buckets<'c>(
 
 /// The completed scans with ids in `window`, oldest first.
 pub async fn list_completed_scans_in(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     window: IdWindow,
 ) -> Result<Vec<ScanRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
         "SELECT {SCAN_COLUMNS} FROM scan
          WHERE account_id = ?1 AND status = 'completed' AND id > ?2 AND id <= ?3 ORDER BY id"
@@ -145,7 +147,7 @@ pub async fn list_completed_scans_in(
     .bind(account)
     .bind(window.after)
     .bind(window.upto)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }
 
@@ -191,10 +193,11 @@ pub fn stream_state_changes<'c>(
 
 /// The account's audit-log entries with ids in `window`, oldest first.
 pub async fn list_changes_in(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     window: IdWindow,
 ) -> Result<Vec<ChangeRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(
         "SELECT id, at, actor, action, bucket, before, after, request_id, outcome, detail
          FROM change_log WHERE account_id = ?1 AND id > ?2 AND id <= ?3 ORDER BY id",
@@ -202,6 +205,6 @@ pub async fn list_changes_in(
     .bind(account)
     .bind(window.after)
     .bind(window.upto)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::StoreError;
+use super::{Db, StoreError};
 use crate::domain::{AccountId, ReportId, ScanId};
 
 /// A stored report without its content: what lists show.
@@ -111,16 +111,17 @@ pub async fn insert_report(
 
 /// The account's latest report, the one a new report chains to.
 pub async fn find_latest_report(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Option<LatestReport>, StoreError> {
+    let mut conn = db.connection().await?;
     type Row = (ReportId, DateTime<Utc>, String, i64, i64, i64);
     let row: Option<Row> = sqlx::query_as(
         "SELECT id, created_at, digest, last_scan_id, last_state_id, last_change_id
          FROM report WHERE account_id = ?1 ORDER BY id DESC LIMIT 1",
     )
     .bind(account)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(
         |(id, created_at, digest, last_scan_id, last_state_id, last_change_id)| LatestReport {
@@ -138,45 +139,48 @@ pub async fn find_latest_report(
 
 /// The account's reports, newest first, at most `limit`.
 pub async fn list_reports(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     limit: i64,
 ) -> Result<Vec<ReportRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
         "SELECT {RECORD_COLUMNS} FROM report WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2"
     ))
     .bind(account)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }
 
 /// One report with its content, `None` when there is no such report in the account.
 pub async fn find_report(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     id: ReportId,
 ) -> Result<Option<(ReportRecord, Vec<u8>)>, StoreError> {
+    let mut conn = db.connection().await?;
     let row = sqlx::query(&format!(
         "SELECT {RECORD_COLUMNS}, content FROM report WHERE account_id = ?1 AND id = ?2"
     ))
     .bind(account)
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(with_content).transpose()
 }
 
 /// The account's latest report with its content.
 pub async fn find_latest_report_content(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Option<(ReportRecord, Vec<u8>)>, StoreError> {
+    let mut conn = db.connection().await?;
     let row = sqlx::query(&format!(
         "SELECT {RECORD_COLUMNS}, content FROM report WHERE account_id = ?1 ORDER BY id DESC LIMIT 1"
     ))
     .bind(account)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(with_content).transpose()
 }
@@ -188,22 +192,24 @@ fn with_content(row: &sqlx::sqlite::SqliteRow) -> Result<(ReportRecord, Vec<u8>)
 }
 
 /// The ids of every report of every account, oldest first (for checking the chains).
-pub async fn list_report_ids(conn: &mut SqliteConnection) -> Result<Vec<ReportId>, StoreError> {
+pub async fn list_report_ids(db: impl Db) -> Result<Vec<ReportId>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_scalar("SELECT id FROM report ORDER BY id")
-        .fetch_all(conn)
+        .fetch_all(&mut *conn)
         .await?)
 }
 
 /// One report with its content, whatever its account (for checking the chains).
 pub async fn get_report_any_account(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     id: ReportId,
 ) -> Result<(ReportRecord, Vec<u8>), StoreError> {
+    let mut conn = db.connection().await?;
     let row = sqlx::query(&format!(
         "SELECT {RECORD_COLUMNS}, content FROM report WHERE id = ?1"
     ))
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| StoreError::NotFound(format!("report {id}")))?;
     with_content(&row)
@@ -212,13 +218,14 @@ pub async fn get_report_any_account(
 /// The report schedule's cursor and the schedule it was checked with, `None` before the first
 /// start with a schedule.
 pub async fn find_report_schedule(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Option<(DateTime<Utc>, String)>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(
         sqlx::query_as("SELECT checked_at, schedule FROM report_schedule WHERE account_id = ?1")
             .bind(account)
-            .fetch_optional(conn)
+            .fetch_optional(&mut *conn)
             .await?,
     )
 }

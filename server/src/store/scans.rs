@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::StoreError;
+use super::{Db, StoreError};
 use crate::domain::{AccountId, ScanId};
 
 /// A scan as stored.
@@ -48,11 +48,12 @@ pub(super) const SCAN_COLUMNS: &str = "id, account_id, trigger, status, started_
 /// Starts a scan, or refuses with the id of the scan already running for this account (the
 /// database enforces one running scan per account, across processes).
 pub async fn insert_running_scan(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     trigger: &str,
     now: DateTime<Utc>,
 ) -> Result<ScanId, StoreError> {
+    let mut conn = db.connection().await?;
     let inserted = sqlx::query_scalar::<_, ScanId>(
         "INSERT INTO scan (account_id, trigger, status, started_at, owner_pid, heartbeat_at)
          VALUES (?1, ?2, 'running', ?3, ?4, ?3) RETURNING id",
@@ -70,7 +71,7 @@ pub async fn insert_running_scan(
                 "SELECT id FROM scan WHERE account_id = ?1 AND status = 'running'",
             )
             .bind(account)
-            .fetch_one(conn)
+            .fetch_one(&mut *conn)
             .await?;
             Err(StoreError::ScanAlreadyRunning(running))
         }
@@ -174,12 +175,13 @@ pub async fn complete_scan(
 /// Ends a scan that did not complete (`failed` or `interrupted`). Its partial observations were
 /// never visible and are removed, so history only holds what completed scans saw.
 pub async fn end_scan_unfinished(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     scan: ScanId,
     status: &str,
     error: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let mut conn = db.connection().await?;
     debug_assert!(matches!(status, "failed" | "interrupted"));
     sqlx::query("DELETE FROM encryption_state WHERE scan_id = ?1")
         .bind(scan)
@@ -190,7 +192,7 @@ pub async fn end_scan_unfinished(
         .bind(status)
         .bind(error)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
@@ -227,66 +229,71 @@ pub async fn mark_dangling_scans_interrupted(
 }
 
 /// One scan by id.
-pub async fn get_scan(conn: &mut SqliteConnection, scan: ScanId) -> Result<ScanRecord, StoreError> {
+pub async fn get_scan(db: impl Db, scan: ScanId) -> Result<ScanRecord, StoreError> {
+    let mut conn = db.connection().await?;
     sqlx::query_as(&format!("SELECT {SCAN_COLUMNS} FROM scan WHERE id = ?1"))
         .bind(scan)
-        .fetch_optional(conn)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("scan {scan}")))
 }
 
 /// The newest scans of an account first, at most `limit`.
 pub async fn list_scans(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
     limit: i64,
 ) -> Result<Vec<ScanRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
         "SELECT {SCAN_COLUMNS} FROM scan WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2"
     ))
     .bind(account)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }
 
 /// The last completed scan of an account.
 pub async fn find_last_completed_scan(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Option<ScanRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
         "SELECT {SCAN_COLUMNS} FROM scan WHERE account_id = ?1 AND status = 'completed' ORDER BY id DESC LIMIT 1"
     ))
     .bind(account)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?)
 }
 
 /// The latest scan that ran to its end, completed or failed (interrupted scans do not count: their
 /// work must be redone). The scheduler measures "due" from it.
 pub async fn find_latest_finished_scan(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Option<ScanRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
         "SELECT {SCAN_COLUMNS} FROM scan WHERE account_id = ?1 AND status IN ('completed', 'failed')
          ORDER BY id DESC LIMIT 1"
     ))
     .bind(account)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?)
 }
 
 /// How many scans of the account ended in each status.
 pub async fn count_scans_by_status(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(
         sqlx::query_as("SELECT status, count(*) FROM scan WHERE account_id = ?1 GROUP BY status")
             .bind(account)
-            .fetch_all(conn)
+            .fetch_all(&mut *conn)
             .await?,
     )
 }

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreError, parse_column};
-use crate::auth::Role;
+use super::{Db, StoreError, parse_column};
+use crate::domain::Role;
 use crate::domain::UserId;
 
 /// A new session row. `id_hash` is the digest of the cookie value, never the value itself.
@@ -45,10 +45,8 @@ type SessionRow = (
 );
 
 /// Stores a new session.
-pub async fn insert_session(
-    conn: &mut SqliteConnection,
-    session: &NewSession<'_>,
-) -> Result<(), StoreError> {
+pub async fn insert_session(db: impl Db, session: &NewSession<'_>) -> Result<(), StoreError> {
+    let mut conn = db.connection().await?;
     sqlx::query(
         "INSERT INTO session (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, address)
          VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
@@ -59,22 +57,20 @@ pub async fn insert_session(
     .bind(session.now)
     .bind(session.expires_at)
     .bind(session.address)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// The session whose cookie hashes to `id_hash`, expired or not (the caller judges expiry).
-pub async fn find_session(
-    conn: &mut SqliteConnection,
-    id_hash: &str,
-) -> Result<Option<SessionRecord>, StoreError> {
+pub async fn find_session(db: impl Db, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT u.id, u.name, u.role, u.disabled_at, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at
          FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.id_hash = ?1",
     )
     .bind(id_hash)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((
         user_id,
@@ -103,26 +99,25 @@ pub async fn find_session(
 
 /// Records activity on a session (idle expiry counts from here).
 pub async fn touch_session(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     id_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let mut conn = db.connection().await?;
     sqlx::query("UPDATE session SET last_seen_at = ?2 WHERE id_hash = ?1")
         .bind(id_hash)
         .bind(now)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
 /// Deletes one session; false when it did not exist.
-pub async fn delete_session(
-    conn: &mut SqliteConnection,
-    id_hash: &str,
-) -> Result<bool, StoreError> {
+pub async fn delete_session(db: impl Db, id_hash: &str) -> Result<bool, StoreError> {
+    let mut conn = db.connection().await?;
     let done = sqlx::query("DELETE FROM session WHERE id_hash = ?1")
         .bind(id_hash)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -141,14 +136,15 @@ pub async fn delete_sessions_of_user(
 
 /// Deletes sessions past their absolute expiry or idle since before `idle_cutoff`.
 pub async fn delete_expired_sessions(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     now: DateTime<Utc>,
     idle_cutoff: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
+    let mut conn = db.connection().await?;
     let done = sqlx::query("DELETE FROM session WHERE expires_at <= ?1 OR last_seen_at <= ?2")
         .bind(now)
         .bind(idle_cutoff)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected())
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, SqliteConnection};
 
-use super::{StoreError, parse_column};
+use super::{Db, StoreError, parse_column};
 use crate::domain::{
     AccountId, BucketId, EncryptionRule, EncryptionState, KmsDataEncryption, KmsKeyId, ScanId,
     SseAlgorithm, StateId,
@@ -18,6 +18,18 @@ pub struct Observation {
     pub state: EncryptionState,
     pub request_id: Option<String>,
     pub observed_at: DateTime<Utc>,
+}
+
+impl Observation {
+    /// What was read of `bucket` just now.
+    pub fn now(bucket: BucketId, state: EncryptionState, request_id: Option<String>) -> Self {
+        Self {
+            bucket,
+            state,
+            request_id,
+            observed_at: Utc::now(),
+        }
+    }
 }
 
 /// A stored state row.
@@ -129,16 +141,17 @@ pub async fn insert_observations(
 
 /// The current state of every bucket of the account that has one.
 pub async fn load_current_states(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     account: AccountId,
 ) -> Result<HashMap<BucketId, EncryptionState>, StoreError> {
+    let mut conn = db.connection().await?;
     let rows: Vec<StateRecord> = sqlx::query_as(
         "SELECT s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id,
                 s.kms_data_encryption, s.error_code, s.error_message, s.request_id
          FROM bucket b JOIN encryption_state s ON s.id = b.state_id WHERE b.account_id = ?1",
     )
     .bind(account)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
         .map(|row| Ok((row.bucket_id, row.state()?)))
@@ -147,9 +160,10 @@ pub async fn load_current_states(
 
 /// A bucket's recorded states, newest first. Rows of a scan still running are not yet history.
 pub async fn list_bucket_history(
-    conn: &mut SqliteConnection,
+    db: impl Db,
     bucket: BucketId,
 ) -> Result<Vec<StateRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_as(
         "SELECT s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id,
                 s.kms_data_encryption, s.error_code, s.error_message, s.request_id
@@ -158,7 +172,7 @@ pub async fn list_bucket_history(
          ORDER BY s.id DESC",
     )
     .bind(bucket)
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?)
 }
 

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{StoreError, parse_column};
-use crate::auth::Role;
+use super::{Db, StoreError, parse_column};
+use crate::domain::Role;
+use crate::domain::Secret;
 use crate::domain::UserId;
-use crate::oss::Secret;
 
 /// A user as stored. The password hash is a [`Secret`], so printing a record never shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,25 +73,24 @@ pub async fn insert_user(
 }
 
 /// The user called `name` (any ASCII case), disabled or not.
-pub async fn find_user_by_name(
-    conn: &mut SqliteConnection,
-    name: &str,
-) -> Result<Option<UserRecord>, StoreError> {
+pub async fn find_user_by_name(db: impl Db, name: &str) -> Result<Option<UserRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     let row: Option<UserRow> = sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM app_user WHERE name = ?1"
     ))
     .bind(name)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
     row.map(into_record).transpose()
 }
 
 /// Every user, by name.
-pub async fn list_users(conn: &mut SqliteConnection) -> Result<Vec<UserRecord>, StoreError> {
+pub async fn list_users(db: impl Db) -> Result<Vec<UserRecord>, StoreError> {
+    let mut conn = db.connection().await?;
     let rows: Vec<UserRow> = sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM app_user ORDER BY name"
     ))
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter().map(into_record).collect()
 }
@@ -133,8 +132,9 @@ pub async fn disable_user(
 }
 
 /// How many users exist, disabled ones included.
-pub async fn count_users(conn: &mut SqliteConnection) -> Result<i64, StoreError> {
+pub async fn count_users(db: impl Db) -> Result<i64, StoreError> {
+    let mut conn = db.connection().await?;
     Ok(sqlx::query_scalar("SELECT count(*) FROM app_user")
-        .fetch_one(conn)
+        .fetch_one(&mut *conn)
         .await?)
 }

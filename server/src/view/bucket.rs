@@ -3,7 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::store::{BucketRecord, StoreError};
+use crate::store::BucketRecord;
 
 /// One bucket with its current encryption and compliance, as every JSON output shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -27,16 +27,13 @@ pub struct BucketView {
 
 impl BucketView {
     /// Builds the view of a stored bucket.
-    pub fn from_record(record: &BucketRecord) -> Result<Self, StoreError> {
-        let state = record.state()?;
-        let rule = state.as_ref().and_then(|s| s.rule());
-        Ok(Self {
-            name: record.name.clone(),
-            region: record.region.clone(),
-            status: state
-                .as_ref()
-                .map_or("unknown", |s| s.status().as_str())
-                .to_owned(),
+    pub fn from_record(record: &BucketRecord) -> Self {
+        let state = &record.state;
+        let rule = state.rule();
+        Self {
+            name: record.name.to_string(),
+            region: record.region.to_string(),
+            status: state.status().as_str().to_owned(),
             sse_algorithm: rule.map(|r| r.algorithm().as_str().to_owned()),
             kms_master_key_id: rule
                 .and_then(|r| r.kms_key_id())
@@ -45,12 +42,9 @@ impl BucketView {
                 .and_then(|r| r.kms_data_encryption())
                 .map(|d| d.as_str().to_owned()),
             compliant: record.compliant,
-            error_code: state
-                .as_ref()
-                .and_then(|s| s.error_code())
-                .map(str::to_owned),
+            error_code: state.error_code().map(str::to_owned),
             scanned_at: record.scanned_at.map(rfc3339),
-        })
+        }
     }
 }
 

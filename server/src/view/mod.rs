@@ -1,8 +1,10 @@
-//! The JSON shapes shared by the CLI, the API and reports, built from stored records, and the CSV
-//! table the bucket export and reports write.
+//! The JSON shapes shared by the CLI, the API, reports and the audit log, built from stored
+//! records and domain values, and the CSV table the bucket export and reports write.
 
 mod bucket;
 mod csv;
+mod policy;
 
 pub use bucket::{BucketView, rfc3339, state_json};
 pub use csv::CsvTable;
+pub use policy::policy_json;

@@ -16,7 +16,7 @@ use prometheus_client::registry::Registry;
 
 use super::AppState;
 use super::api::{ApiError, ApiPrincipal};
-use crate::auth::Role;
+use crate::domain::Role;
 use crate::oss::RequestObserver;
 use crate::store::{self, StoreError};
 
@@ -167,8 +167,7 @@ pub async fn metrics(
 
 async fn refresh(state: &AppState) -> Result<(), StoreError> {
     let metrics = state.metrics();
-    let mut conn = state.store().pool().acquire().await?;
-    let counts = store::count_buckets_by_status(&mut conn, state.account()).await?;
+    let counts = store::count_buckets_by_status(state.store(), state.account()).await?;
     metrics.buckets.clear();
     for (status, compliant, count) in counts {
         let compliant = match compliant {
@@ -185,13 +184,13 @@ async fn refresh(state: &AppState) -> Result<(), StoreError> {
             .set(count);
     }
     metrics.scans.clear();
-    for (status, count) in store::count_scans_by_status(&mut conn, state.account()).await? {
+    for (status, count) in store::count_scans_by_status(state.store(), state.account()).await? {
         metrics
             .scans
             .get_or_create(&ScanLabels { status })
             .set(count);
     }
-    if let Some(last) = store::find_last_completed_scan(&mut conn, state.account()).await? {
+    if let Some(last) = store::find_last_completed_scan(state.store(), state.account()).await? {
         let duration = last
             .finished_at
             .map(|end| (end - last.started_at).num_milliseconds())

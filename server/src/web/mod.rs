@@ -16,9 +16,10 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::domain::{AccountId, ScanId};
+use crate::actions::Changer;
+use crate::domain::{AccountId, Actor, ScanId, Trigger};
 use crate::oss::OssClient;
-use crate::scan::{ScanError, ScanOptions, ScanProgress, Scanner, Trigger};
+use crate::scan::{ScanError, ScanOptions, ScanProgress, Scanner};
 use crate::store::Store;
 use metrics::Metrics;
 
@@ -168,6 +169,16 @@ impl AppState {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(counts);
     }
 
+    /// What an encryption change that `actor` asked for acts with.
+    pub fn changer<'a>(&'a self, actor: &'a Actor) -> Changer<'a> {
+        Changer {
+            store: self.store(),
+            client: self.client(),
+            account: self.account(),
+            actor,
+        }
+    }
+
     /// Starts a scan in the background and returns its id at once (refused while one runs).
     pub async fn start_scan(&self, trigger: Trigger) -> Result<ScanId, ScanError> {
         let scan = self.scanner().begin(trigger).await?;
@@ -194,7 +205,7 @@ pub fn router(state: AppState) -> Router {
             .route("/metrics", get(metrics::metrics))
             .nest("/api/v1", api::routes())
             .merge(session::routes())
-            .merge(pages::routes())
+            .merge(pages::routes(state.clone()))
             .route(assets::STYLESHEET_PATH.as_str(), get(assets::stylesheet))
             .route("/style.css", get(assets::stylesheet))
             .fallback(pages::not_found)

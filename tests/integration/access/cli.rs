@@ -4,7 +4,8 @@
 use std::process::Output;
 
 use oss_audit::auth::secrets::sha256_hex;
-use oss_audit::auth::{Principal, Role, tokens};
+use oss_audit::auth::{Principal, tokens};
+use oss_audit::domain::Role;
 
 use crate::support::{OssAudit, TestApp, TestDb, location, stderr, stdout};
 

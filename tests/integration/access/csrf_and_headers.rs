@@ -1,6 +1,6 @@
 //! CSRF on sign-out and sign-in, and the security headers of pages.
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 
 use crate::support::{PASSWORD, SESSION_COOKIE, TestApp, bare_browser, set_cookie};
 

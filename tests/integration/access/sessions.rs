@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use oss_audit::auth::Role;
 use oss_audit::auth::secrets::sha256_hex;
+use oss_audit::domain::Role;
 
 use crate::support::{PASSWORD, SESSION_COOKIE, TestApp, location, set_cookie};
 

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 
 use crate::support::{PASSWORD, SESSION_COOKIE, TestApp, location, set_cookie};
 

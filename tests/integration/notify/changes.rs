@@ -3,8 +3,7 @@
 //! a remediation only reports that it finished. Driven through the running application, its
 //! delivery worker and a real receiver.
 
-use oss_audit::auth::Role;
-use oss_audit::domain::EncryptionRule;
+use oss_audit::domain::{EncryptionRule, Role};
 use oss_audit::sandbox::SandboxBucket;
 use serde_json::{Value, json};
 

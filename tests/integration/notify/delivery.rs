@@ -2,8 +2,7 @@
 //! giving up, and errors that never carry a target's URL or secret.
 
 use chrono::{Duration, Utc};
-use oss_audit::domain::ReportId;
-use oss_audit::notify::{Event, ReportReady};
+use oss_audit::domain::{Event, ReportId, ReportReady};
 
 use super::{DASHBOARD, Outbox};
 use crate::support::{Receiver, verified_dingtalk, verified_webhook};
@@ -163,8 +162,7 @@ async fn a_failing_receiver_gets_the_delivery_again_after_backoff_until_it_succe
             .starts_with("HTTP 500"),
         "the last error stays visible after the success"
     );
-    let mut conn = outbox.store.acquire().await.unwrap();
-    let listed = oss_audit::store::list_notification_targets(&mut conn, outbox.account)
+    let listed = oss_audit::store::list_notification_targets(&outbox.store, outbox.account)
         .await
         .unwrap();
     assert_eq!(listed[0].pending, 0);

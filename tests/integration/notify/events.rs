@@ -2,10 +2,10 @@
 //! many buckets changed, no repeat for buckets already non-compliant, one message per
 //! remediation and per failed scan.
 
-use oss_audit::changes::{Changer, Selection, remediate};
-use oss_audit::domain::{BucketName, EncryptionRule};
+use oss_audit::actions::Changer;
+use oss_audit::actions::remediation::{Selection, remediate};
+use oss_audit::domain::{Actor, BucketName, EncryptionRule, Policy, Requirement};
 use oss_audit::oss::Secret;
-use oss_audit::policy::{Policy, Requirement, apply_policy};
 
 use super::{DASHBOARD, Outbox, bucket};
 use crate::support::{Audit, Receiver, client, verified_webhook};
@@ -110,7 +110,7 @@ async fn a_scan_in_which_500_buckets_lose_encryption_sends_one_summary_per_targe
         },
     )
     .unwrap();
-    apply_policy(&audit.store, audit.account, &kms, "user:ada")
+    oss_audit::actions::policy::set(&audit.store, audit.account, &kms, &Actor::user("ada"))
         .await
         .unwrap();
     // The policy itself is news (bulk-0503 and -0504 hold AES256): one more message per target.
@@ -147,7 +147,7 @@ async fn a_remediation_sends_one_message_with_its_counts_and_who_ran_it() {
         store: &audit.store,
         client: &oss,
         account: audit.account,
-        actor: "user:olga",
+        actor: &Actor::user("olga"),
     };
     let report = remediate(changer, &Selection::Named(names)).await.unwrap();
     assert_eq!((report.remediated.len(), report.failed.len()), (30, 1));

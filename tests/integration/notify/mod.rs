@@ -10,8 +10,8 @@ mod pages;
 
 use std::time::Duration;
 
-use oss_audit::domain::{AccountId, BucketName, EncryptionRule, Region, TargetId};
-use oss_audit::notify::{self, Deliverer, DeliveryConfig, Event};
+use oss_audit::domain::{AccountId, BucketName, EncryptionRule, Event, Region, TargetId};
+use oss_audit::notify::{self, Deliverer, DeliveryConfig};
 use oss_audit::sandbox::SandboxBucket;
 use oss_audit::store::Store;
 use sqlx::SqlitePool;

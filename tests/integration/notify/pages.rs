@@ -4,8 +4,7 @@
 
 use std::time::Duration;
 
-use oss_audit::auth::Role;
-use oss_audit::domain::{BucketName, Region};
+use oss_audit::domain::{BucketName, Region, Role};
 use oss_audit::sandbox::SandboxBucket;
 
 use super::{DASHBOARD, deliveries, notifying_app as app};

@@ -1,7 +1,7 @@
 //! The audit log page: changes in words, filters by bucket, user and UTC days, and paging.
 
 use chrono::Utc;
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 use oss_audit::store::{self, NewChange};
 
 use crate::support::{TestApp, between, readable_unencrypted};

@@ -1,7 +1,7 @@
 //! The scans page: history, "Scan now", the flash when one is already running, and the
 //! self-refreshing progress while a scan runs.
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 
 use crate::support::{TestApp, between, location};
 

@@ -1,8 +1,7 @@
 //! Settings: admins only; the policy form re-judges compliance, users are added and disabled,
 //! tokens are shown once, work against the API, and stop when revoked.
 
-use oss_audit::auth::Role;
-use oss_audit::domain::EncryptionRule;
+use oss_audit::domain::{EncryptionRule, Role};
 
 use crate::support::{PASSWORD, TestApp, between, location};
 

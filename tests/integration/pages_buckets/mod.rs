@@ -4,7 +4,7 @@
 mod detail;
 mod list;
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 use oss_audit::sandbox::SandboxBucket;
 
 use crate::support::{TestApp, Visitor};

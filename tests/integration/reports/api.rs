@@ -1,7 +1,7 @@
 //! `/api/v1/reports`: roles, the answer without a completed scan, the downloads' headers and
 //! formats, `latest`, bad input, and the OpenAPI document.
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 use serde_json::Value;
 
 use super::{create_report, download, sha256_hex};

@@ -4,7 +4,7 @@
 
 use std::process::Output;
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 
 use super::{create_report, download, sha256_hex};
 use crate::support::{OssAudit, TestApp, output_text as text};

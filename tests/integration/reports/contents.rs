@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use oss_audit::sandbox::SandboxBucket;
 use serde_json::{Value, json};
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 
 use super::{create_report, download, sha256_hex};
 use crate::support::{TestApp, read_csv, readable_encrypted, readable_unencrypted};

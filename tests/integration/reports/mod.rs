@@ -10,7 +10,7 @@ mod pages;
 mod scale;
 mod schedule;
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 use serde_json::Value;
 
 use crate::support::{Reply, TestApp};

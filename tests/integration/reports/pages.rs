@@ -1,7 +1,7 @@
 //! The reports page driven like a browser: the list, "Create report now" with its CSRF token and
 //! its flash messages, what viewers may do, and the downloads behind a session.
 
-use oss_audit::auth::Role;
+use oss_audit::domain::Role;
 
 use super::create_report;
 use crate::support::{TestApp, bare_browser, between, location};

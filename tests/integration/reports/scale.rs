@@ -5,6 +5,8 @@
 
 use std::time::Instant;
 
+use oss_audit::actions;
+use oss_audit::domain::Actor;
 use oss_audit::report::{self, ReportFormat, ReportTrigger};
 
 use crate::support::{TestDb, open_store};
@@ -51,7 +53,8 @@ async fn a_report_of_100000_buckets_is_built_rendered_and_verified() {
     seed(db.pool().await).await;
 
     let started = Instant::now();
-    let created = report::create_report(&store, account, ReportTrigger::Cli, "cli:bench")
+    let actor = Actor::named("cli:bench");
+    let created = actions::reports::create(&store, account, ReportTrigger::Cli, &actor)
         .await
         .expect("the report is made");
     let built = started.elapsed();
@@ -59,10 +62,9 @@ async fn a_report_of_100000_buckets_is_built_rendered_and_verified() {
     assert_eq!(created.totals.compliant, BUCKETS as u64 * 8 / 10);
     assert_eq!(created.totals.unknown, BUCKETS as u64 / 10);
 
-    let mut conn = store.acquire().await.unwrap();
     let mut timings = Vec::new();
     for format in ReportFormat::ALL {
-        let (record, content) = oss_audit::store::find_report(&mut conn, account, created.id)
+        let (record, content) = oss_audit::store::find_report(&store, account, created.id)
             .await
             .unwrap()
             .unwrap();

@@ -5,7 +5,7 @@ use http::{HeaderMap, Method};
 
 use super::transport::{Call, Reply};
 use super::{Answer, BucketAddress, OssClient};
-use crate::domain::EncryptionRule;
+use crate::domain::{EncryptionRule, EncryptionState};
 use crate::oss::OssError;
 use crate::oss::xml::{encryption_rule_body, parse_encryption_rule};
 
@@ -39,6 +39,31 @@ impl OssClient {
             value: Some(rule),
             request_id: reply.request_id,
         })
+    }
+
+    /// What reading a bucket's default encryption found: the rule, no rule, or `unknown` with the
+    /// error code and message (and the request id when OSS answered). A failed read is never taken
+    /// as "not encrypted".
+    pub async fn read_encryption_state(&self, bucket: &BucketAddress) -> Answer<EncryptionState> {
+        match self.get_bucket_encryption(bucket).await {
+            Ok(Answer { value, request_id }) => Answer {
+                value: value.map_or(EncryptionState::Unencrypted, EncryptionState::Encrypted),
+                request_id,
+            },
+            Err(err) => {
+                let message = match err.service() {
+                    Some(service) => service.message.clone(),
+                    None => err.to_string(),
+                };
+                Answer {
+                    request_id: err.request_id().map(str::to_owned),
+                    value: EncryptionState::Unknown {
+                        code: err.kind_code().to_owned(),
+                        message,
+                    },
+                }
+            }
+        }
     }
 
     /// Sets a bucket's default encryption.

@@ -15,7 +15,7 @@ use super::{ClientConfig, OssError};
 use crate::domain::{BucketName, Region};
 
 pub use list::ListBucketsQuery;
-pub(crate) use transport::error_chain;
+pub use transport::error_chain;
 
 /// The OSS client. Cheap to clone: clones share the connection pool and the clock-skew correction.
 #[derive(Debug, Clone)]

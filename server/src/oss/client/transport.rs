@@ -307,13 +307,17 @@ fn config_error(e: impl std::fmt::Display) -> OssError {
 }
 
 /// The error and its causes on one line; reqwest's top-level message alone ("error sending
-/// request") does not say whether DNS, TLS or the connection failed.
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
+/// request") does not say whether DNS, TLS or the connection failed. A cause whose message ends
+/// the text already (an error that shows its cause, `"database error: {0}"`) is not repeated.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        let message = cause.to_string();
+        if !text.ends_with(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
         source = cause.source();
     }
     text

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::query::Params;
 use super::{ApiError, ApiPrincipal};
-use crate::auth::Role;
 use crate::domain::ChangeId;
+use crate::domain::Role;
 use crate::store::{self, ChangeFilter, ChangeRecord};
 use crate::view::rfc3339;
 use crate::web::AppState;
@@ -92,8 +92,7 @@ pub async fn list_audit_log(
         before_id: before_id.transpose()?,
         limit: params.integer("limit", 1..=1000, 100)?,
     };
-    let mut conn = state.store().acquire().await?;
-    let entries = store::list_changes(&mut conn, state.account(), &filter).await?;
+    let entries = store::list_changes(state.store(), state.account(), &filter).await?;
     Ok(Json(AuditLog {
         entries: entries.into_iter().map(AuditEntry::from).collect(),
     }))

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::query::Params;
 use super::{ApiError, ApiPath, ApiPrincipal};
-use crate::auth::Role;
 use crate::domain::BucketName;
+use crate::domain::Role;
 use crate::store::{self, BucketQuery, StateRecord};
 use crate::view::{BucketView, rfc3339};
 use crate::web::AppState;
@@ -93,15 +93,11 @@ pub async fn list_buckets(
         limit,
         ..BucketQuery::default()
     };
-    let mut conn = state.store().acquire().await?;
-    let records = store::query_buckets(&mut conn, state.account(), &query).await?;
+    let records = store::query_buckets(state.store(), state.account(), &query).await?;
     let next_cursor = (records.len() as i64 == limit)
-        .then(|| records.last().map(|r| r.name.clone()))
+        .then(|| records.last().map(|r| r.name.to_string()))
         .flatten();
-    let buckets = records
-        .iter()
-        .map(BucketView::from_record)
-        .collect::<Result<_, _>>()?;
+    let buckets = records.iter().map(BucketView::from_record).collect();
     Ok(Json(BucketList {
         buckets,
         next_cursor,
@@ -121,13 +117,12 @@ pub async fn get_bucket(
 ) -> Result<Json<BucketDetail>, ApiError> {
     principal.require(Role::Viewer)?;
     let name = parse_bucket_name(&name)?;
-    let mut conn = state.store().acquire().await?;
-    let record = store::find_bucket_by_name(&mut conn, state.account(), &name)
+    let record = store::find_bucket_by_name(state.store(), state.account(), &name)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("bucket {name} is not in the inventory")))?;
-    let history = store::list_bucket_history(&mut conn, record.id).await?;
+    let history = store::list_bucket_history(state.store(), record.id).await?;
     Ok(Json(BucketDetail {
-        bucket: BucketView::from_record(&record)?,
+        bucket: BucketView::from_record(&record),
         request_id: record.request_id.clone(),
         first_seen_at: rfc3339(record.first_seen_at),
         history: history.into_iter().map(HistoryEntry::from).collect(),

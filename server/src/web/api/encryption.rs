@@ -7,9 +7,8 @@ use utoipa::ToSchema;
 
 use super::buckets::parse_bucket_name;
 use super::{ApiError, ApiJson, ApiPath, ApiPrincipal};
-use crate::auth::Role;
-use crate::changes::{Change, Changer, change_encryption};
-use crate::domain::{EncryptionRule, KmsDataEncryption, KmsKeyId, SseAlgorithm};
+use crate::actions::encryption::{Change, change_encryption};
+use crate::domain::{EncryptionRule, KmsDataEncryption, KmsKeyId, Role, SseAlgorithm};
 use crate::view::BucketView;
 use crate::web::AppState;
 
@@ -67,7 +66,7 @@ pub async fn put_encryption(
     let rule = EncryptionRule::try_from(body)?;
     let actor = principal.actor();
     let record = change_encryption(
-        changer(&state, &actor),
+        state.changer(&actor),
         &name,
         &Change::Put {
             rule,
@@ -75,7 +74,7 @@ pub async fn put_encryption(
         },
     )
     .await?;
-    Ok(Json(BucketView::from_record(&record)?))
+    Ok(Json(BucketView::from_record(&record)))
 }
 
 /// Removes the bucket's default encryption (DeleteBucketEncryption), then re-reads it from OSS.
@@ -93,16 +92,6 @@ pub async fn delete_encryption(
     principal.require(Role::Operator)?;
     let name = parse_bucket_name(&name)?;
     let actor = principal.actor();
-    let record = change_encryption(changer(&state, &actor), &name, &Change::Delete).await?;
-    Ok(Json(BucketView::from_record(&record)?))
-}
-
-/// The change context of a request.
-pub fn changer<'a>(state: &'a AppState, actor: &'a str) -> Changer<'a> {
-    Changer {
-        store: state.store(),
-        client: state.client(),
-        account: state.account(),
-        actor,
-    }
+    let record = change_encryption(state.changer(&actor), &name, &Change::Delete).await?;
+    Ok(Json(BucketView::from_record(&record)))
 }

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::changes::ChangeError;
+use crate::actions::ChangeError;
 use crate::oss::OssError;
 use crate::scan::ScanError;
 use crate::store::StoreError;
@@ -63,7 +63,7 @@ impl ApiError {
     }
 
     /// 403: the token's role is too low.
-    pub fn forbidden(required: crate::auth::Role) -> Self {
+    pub fn forbidden(required: crate::domain::Role) -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
             "forbidden",

@@ -2,16 +2,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::encryption::EncryptionRequest;
 use super::{ApiError, ApiJson, ApiPrincipal};
-use crate::auth::Role;
-use crate::domain::{EncryptionRule, KmsKeyId};
-use crate::policy::{Policy, Requirement, apply_policy, current_policy};
-use crate::store::{self, NewChange};
+use crate::actions;
+use crate::domain::{EncryptionRule, KmsKeyId, Policy, Requirement, Role};
+use crate::store;
 use crate::web::AppState;
 
 /// What compliant means, and what remediation sets.
@@ -57,7 +55,7 @@ pub async fn get_policy(
     principal: ApiPrincipal,
 ) -> Result<Json<PolicyView>, ApiError> {
     principal.require(Role::Viewer)?;
-    let policy = current_policy(state.store(), state.account()).await?;
+    let policy = store::current_policy(state.store(), state.account()).await?;
     Ok(Json(PolicyView::from(&policy)))
 }
 
@@ -84,25 +82,6 @@ pub async fn put_policy(
         .map_err(|e| ApiError::invalid(e.to_string()))?;
     let target = EncryptionRule::try_from(body.remediation_target)?;
     let policy = Policy::new(requirement, target).map_err(|e| ApiError::invalid(e.to_string()))?;
-    let before = current_policy(state.store(), state.account()).await?;
-    let actor = principal.actor();
-    apply_policy(state.store(), state.account(), &policy, &actor).await?;
-    let mut conn = state.store().acquire().await?;
-    store::insert_change(
-        &mut conn,
-        &NewChange {
-            account: state.account(),
-            at: Utc::now(),
-            actor: &actor,
-            action: "set-policy",
-            bucket: None,
-            before: serde_json::to_string(&PolicyView::from(&before)).ok(),
-            after: serde_json::to_string(&PolicyView::from(&policy)).ok(),
-            request_id: None,
-            outcome: "ok",
-            detail: None,
-        },
-    )
-    .await?;
+    actions::policy::set(state.store(), state.account(), &policy, &principal.actor()).await?;
     Ok(Json(PolicyView::from(&policy)))
 }

@@ -5,7 +5,8 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use super::ApiError;
-use crate::auth::{Principal, Role};
+use crate::auth::Principal;
+use crate::domain::{Actor, Role};
 use crate::web::AppState;
 
 /// The authenticated caller of an API route.
@@ -23,7 +24,7 @@ impl ApiPrincipal {
     }
 
     /// How the audit log names the caller.
-    pub fn actor(&self) -> String {
+    pub fn actor(&self) -> Actor {
         self.0.actor()
     }
 }

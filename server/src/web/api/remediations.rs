@@ -5,11 +5,9 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::encryption::changer;
 use super::{ApiError, ApiJson, ApiPrincipal};
-use crate::auth::Role;
-use crate::changes::{RemediationReport, Selection, remediate};
-use crate::domain::BucketName;
+use crate::actions::remediation::{RemediationReport, Selection, remediate};
+use crate::domain::{BucketName, Role};
 use crate::web::AppState;
 
 /// What to remediate: nothing named means every readable non-compliant bucket.
@@ -80,6 +78,6 @@ pub async fn create_remediation(
         }
     };
     let actor = principal.actor();
-    let report = remediate(changer(&state, &actor), &selection).await?;
+    let report = remediate(state.changer(&actor), &selection).await?;
     Ok(Json(report.into()))
 }

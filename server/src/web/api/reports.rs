@@ -10,8 +10,9 @@ use utoipa::ToSchema;
 
 use super::query::Params;
 use super::{ApiError, ApiPath, ApiPrincipal};
-use crate::auth::Role;
+use crate::actions;
 use crate::domain::ReportId;
+use crate::domain::Role;
 use crate::report::{self, RenderedReport, ReportError, ReportFormat, ReportTrigger};
 use crate::store::{self, ReportRecord};
 use crate::view::rfc3339;
@@ -77,8 +78,7 @@ pub async fn list_reports(
 ) -> Result<Json<ReportList>, ApiError> {
     principal.require(Role::Viewer)?;
     let limit = Params::parse(raw.as_deref()).integer("limit", 1..=1000, 50)?;
-    let mut conn = state.store().acquire().await?;
-    let reports = store::list_reports(&mut conn, state.account(), limit).await?;
+    let reports = store::list_reports(state.store(), state.account(), limit).await?;
     Ok(Json(ReportList {
         reports: reports.into_iter().map(ReportSummary::from).collect(),
     }))
@@ -94,15 +94,14 @@ pub async fn create_report(
     principal: ApiPrincipal,
 ) -> Result<(StatusCode, Json<ReportSummary>), ApiError> {
     principal.require(Role::Operator)?;
-    let created = report::create_report(
+    let created = actions::reports::create(
         state.store(),
         state.account(),
         ReportTrigger::Api,
         &principal.actor(),
     )
     .await?;
-    let mut conn = state.store().acquire().await?;
-    let (record, _) = store::find_report(&mut conn, state.account(), created.id)
+    let (record, _) = store::find_report(state.store(), state.account(), created.id)
         .await?
         .ok_or_else(|| ApiError::internal("the report was stored but cannot be read back"))?;
     Ok((StatusCode::CREATED, Json(record.into())))
@@ -129,8 +128,7 @@ pub async fn get_report(
     let id = ReportId::parse(&id)
         .ok_or_else(|| ApiError::invalid(format!("{id:?} is not a report id")))?;
     let format = format_param(raw.as_deref())?;
-    let mut conn = state.store().acquire().await?;
-    let (record, content) = store::find_report(&mut conn, state.account(), id)
+    let (record, content) = store::find_report(state.store(), state.account(), id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("report {id} does not exist")))?;
     Ok(report::render(&record, content, format)?.into_response())
@@ -153,8 +151,7 @@ pub async fn get_latest_report(
 ) -> Result<Response, ApiError> {
     principal.require(Role::Viewer)?;
     let format = format_param(raw.as_deref())?;
-    let mut conn = state.store().acquire().await?;
-    let (record, content) = store::find_latest_report_content(&mut conn, state.account())
+    let (record, content) = store::find_latest_report_content(state.store(), state.account())
         .await?
         .ok_or_else(|| ApiError::not_found("there is no report yet"))?;
     Ok(report::render(&record, content, format)?.into_response())

@@ -8,9 +8,8 @@ use utoipa::ToSchema;
 
 use super::query::Params;
 use super::{ApiError, ApiPath, ApiPrincipal};
-use crate::auth::Role;
-use crate::domain::ScanId;
-use crate::scan::Trigger;
+use crate::domain::Role;
+use crate::domain::{ScanId, Trigger};
 use crate::store::{self, ScanRecord, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
@@ -97,8 +96,7 @@ pub async fn list_scans(
 ) -> Result<Json<ScanList>, ApiError> {
     principal.require(Role::Viewer)?;
     let limit = Params::parse(raw.as_deref()).integer("limit", 1..=1000, 50)?;
-    let mut conn = state.store().acquire().await?;
-    let scans = store::list_scans(&mut conn, state.account(), limit).await?;
+    let scans = store::list_scans(state.store(), state.account(), limit).await?;
     Ok(Json(ScanList {
         scans: scans.into_iter().map(ScanView::from).collect(),
     }))
@@ -118,8 +116,7 @@ pub async fn get_scan(
     principal.require(Role::Viewer)?;
     let id =
         ScanId::parse(&id).ok_or_else(|| ApiError::invalid(format!("{id:?} is not a scan id")))?;
-    let mut conn = state.store().acquire().await?;
-    match store::get_scan(&mut conn, id).await {
+    match store::get_scan(state.store(), id).await {
         Ok(scan) if scan.account_id == state.account() => Ok(Json(scan.into())),
         Ok(_) | Err(StoreError::NotFound(_)) => {
             Err(ApiError::not_found(format!("scan {id} does not exist")))

@@ -12,7 +12,7 @@ use app::model::{AuditFilter, AuditFilterErrors, AuditLogModel, AuditLogRow};
 use app::{Nav, Page};
 
 use super::audit_words::in_words;
-use super::{chrome, error_page, render};
+use super::{PageError, chrome, render, show_page};
 use crate::domain::ChangeId;
 use crate::store::{self, ChangeFilter, ChangeRecord};
 use crate::view::rfc3339;
@@ -33,7 +33,7 @@ pub async fn show(
     user: CurrentUser,
     jar: CookieJar,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     let mut form = AuditFilter::default();
     let mut before = None;
     for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
@@ -55,35 +55,20 @@ pub async fn show(
     };
     if errors.any() {
         model.errors = errors;
-        return render(
+        return Ok(render(
             chrome(&user, Nav::AuditLog, &jar),
             Page::AuditLog(model),
             StatusCode::BAD_REQUEST,
         )
-        .await;
+        .await);
     }
-    let entries = match state.store().pool().acquire().await {
-        Ok(mut conn) => store::list_changes(&mut conn, state.account(), &filter).await,
-        Err(err) => Err(err.into()),
-    };
-    let mut entries = match entries {
-        Ok(entries) => entries,
-        Err(err) => {
-            tracing::error!(error = %err, "could not load the audit log");
-            return error_page(&user, &jar).await;
-        }
-    };
+    let mut entries = store::list_changes(state.store(), state.account(), &filter).await?;
     if entries.len() as i64 > PAGE {
         entries.truncate(PAGE as usize);
         model.older = entries.last().map(|e| older_link(&model.filter, e.id));
     }
     model.entries = entries.into_iter().map(row).collect();
-    render(
-        chrome(&user, Nav::AuditLog, &jar),
-        Page::AuditLog(model),
-        StatusCode::OK,
-    )
-    .await
+    Ok(show_page(&user, &jar, Nav::AuditLog, Page::AuditLog(model)).await)
 }
 
 /// The store filter the form asks for, or a message per field it cannot use.

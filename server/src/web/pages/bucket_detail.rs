@@ -10,7 +10,7 @@ use app::model::{AuditRow, BucketDetailModel, CurrentEncryption, EncryptionForm,
 use app::{Nav, Page};
 
 use super::audit_words::in_words;
-use super::{chrome, error_page, not_found, render};
+use super::{PageError, chrome, not_found, render};
 use crate::domain::{BucketName, EncryptionState};
 use crate::store::{self, ChangeFilter, ChangeRecord, StateRecord, StoreError};
 use crate::view::{BucketView, rfc3339};
@@ -34,18 +34,14 @@ pub async fn show(
     user: CurrentUser,
     jar: CookieJar,
     path: Result<Path<String>, PathRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let Some(name) = path_name(path) else {
-        return not_found(Ok(user), jar).await;
+        return Ok(not_found(Ok(user), jar).await);
     };
-    match load(&state, &name).await {
-        Ok(Some(model)) => page(&user, &jar, model, StatusCode::OK).await,
-        Ok(None) => not_found(Ok(user), jar).await,
-        Err(err) => {
-            tracing::error!(error = %err, bucket.name = %name, "could not load the bucket page");
-            error_page(&user, &jar).await
-        }
-    }
+    Ok(match load(&state, &name).await? {
+        Some(model) => page(&user, &jar, model, StatusCode::OK).await,
+        None => not_found(Ok(user), jar).await,
+    })
 }
 
 /// Renders `model` as the bucket page with `status` (400 when the form needs correcting).
@@ -68,12 +64,12 @@ pub async fn load(
     state: &AppState,
     name: &BucketName,
 ) -> Result<Option<BucketDetailModel>, StoreError> {
-    let mut conn = state.store().pool().acquire().await?;
-    let Some(record) = store::find_bucket_by_name(&mut conn, state.account(), name).await? else {
+    let store = state.store();
+    let Some(record) = store::find_bucket_by_name(store, state.account(), name).await? else {
         return Ok(None);
     };
     let mut history =
-        store::list_recent_bucket_history(&mut conn, record.id, HISTORY_SHOWN + 1).await?;
+        store::list_recent_bucket_history(store, record.id, HISTORY_SHOWN + 1).await?;
     let history_truncated = history.len() as i64 > HISTORY_SHOWN;
     history.truncate(HISTORY_SHOWN as usize);
     let filter = ChangeFilter {
@@ -81,9 +77,8 @@ pub async fn load(
         limit: CHANGES_SHOWN,
         ..ChangeFilter::default()
     };
-    let changes = store::list_changes(&mut conn, state.account(), &filter).await?;
-    let state_now = record.state()?;
-    let view = BucketView::from_record(&record)?;
+    let changes = store::list_changes(store, state.account(), &filter).await?;
+    let view = BucketView::from_record(&record);
     let form = EncryptionForm {
         sse_algorithm: view
             .sse_algorithm
@@ -93,7 +88,7 @@ pub async fn load(
         sm4: view.kms_data_encryption.is_some(),
         ..EncryptionForm::default()
     };
-    let current = state_now.as_ref().map(|state| CurrentEncryption {
+    let current = Some(CurrentEncryption {
         status: view.status.clone(),
         sse_algorithm: view.sse_algorithm.clone(),
         kms_master_key_id: view.kms_master_key_id.clone(),
@@ -101,15 +96,15 @@ pub async fn load(
         compliant: view.compliant,
         scanned_at: view.scanned_at.clone(),
         request_id: record.request_id.clone(),
-        error: match state {
+        error: match &record.state {
             EncryptionState::Unknown { code, message } if message.is_empty() => Some(code.clone()),
             EncryptionState::Unknown { code, message } => Some(format!("{code}: {message}")),
             _ => None,
         },
     });
     Ok(Some(BucketDetailModel {
-        name: record.name.clone(),
-        region: record.region.clone(),
+        name: record.name.to_string(),
+        region: record.region.to_string(),
         extranet_endpoint: record.extranet_endpoint.clone(),
         intranet_endpoint: record.intranet_endpoint.clone(),
         created_at: record.created_at.map(rfc3339),

@@ -8,7 +8,7 @@ use axum_extra::extract::CookieJar;
 use app::model::{BucketFilters, BucketRow, BucketsModel};
 use app::{Nav, Page};
 
-use super::render_loaded;
+use super::{PageError, show_page};
 use crate::domain::{Region, SseAlgorithm, Status};
 use crate::store::{self, BucketQuery, BucketSort, StoreError};
 use crate::view::BucketView;
@@ -141,16 +141,14 @@ pub async fn show(
     user: CurrentUser,
     jar: CookieJar,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let view = parse_view(raw.as_deref());
-    let loaded = load(&state, view).await.map(Page::Buckets);
-    render_loaded(&user, &jar, Nav::Buckets, loaded, "bucket list").await
+) -> Result<Response, PageError> {
+    let model = load(&state, parse_view(raw.as_deref())).await?;
+    Ok(show_page(&user, &jar, Nav::Buckets, Page::Buckets(model)).await)
 }
 
 async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, StoreError> {
-    let account = state.account();
-    let mut conn = state.store().pool().acquire().await?;
-    let total = store::count_buckets(&mut conn, account, &view.query).await?;
+    let (store, account) = (state.store(), state.account());
+    let total = store::count_buckets(store, account, &view.query).await?;
     let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     if view.page > last_page {
         view.notes.push(format!(
@@ -164,12 +162,12 @@ async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, Stor
         limit: PAGE_SIZE,
         ..view.query.clone()
     };
-    let records = store::query_buckets(&mut conn, account, &query).await?;
-    let regions = store::list_bucket_regions(&mut conn, account).await?;
+    let records = store::query_buckets(store, account, &query).await?;
+    let regions = store::list_bucket_regions(store, account).await?;
     let rows = records
         .iter()
-        .map(|record| BucketView::from_record(record).map(row))
-        .collect::<Result<_, _>>()?;
+        .map(|record| row(BucketView::from_record(record)))
+        .collect();
     Ok(BucketsModel {
         filters: view.filters,
         sort: view.sort.to_owned(),

@@ -9,13 +9,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::CookieJar;
 use futures_util::stream;
-use sqlx::{Sqlite, Transaction};
 
+use super::PageError;
 use super::buckets::parse_view;
-use super::error_page;
-use crate::store::{self, BucketQuery, BucketRecord, BucketSort};
+use crate::store::{self, BucketQuery, BucketRecord, BucketSort, Tx};
 use crate::view::{BucketView, CsvTable};
 use crate::web::AppState;
 use crate::web::session::CurrentUser;
@@ -41,20 +39,13 @@ pub const COLUMNS: [&str; 9] = [
 /// Streams every bucket matching the list's filters (ignored values are ignored here too).
 pub async fn export(
     State(state): State<AppState>,
-    user: CurrentUser,
-    jar: CookieJar,
+    _user: CurrentUser,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     let view = parse_view(raw.as_deref());
-    // The transaction is the snapshot every chunk reads, so a scan finishing mid-download cannot
-    // make a bucket appear twice or not at all. SQLite in WAL mode lets writers go on meanwhile.
-    let tx = match state.store().pool().begin().await {
-        Ok(tx) => tx,
-        Err(err) => {
-            tracing::error!(error = %err, "could not start the bucket export");
-            return error_page(&user, &jar).await;
-        }
-    };
+    // The snapshot every chunk reads, so a scan finishing mid-download cannot make a bucket
+    // appear twice or not at all.
+    let tx = state.store().snapshot().await?;
     let export = Export {
         tx,
         account: state.account(),
@@ -79,12 +70,12 @@ pub async fn export(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static(r#"attachment; filename="buckets.csv""#),
     );
-    response
+    Ok(response)
 }
 
 /// The state of one download between chunks.
 struct Export {
-    tx: Transaction<'static, Sqlite>,
+    tx: Tx,
     account: crate::domain::AccountId,
     /// Filters, order, and the next chunk's offset.
     query: BucketQuery,
@@ -145,13 +136,13 @@ fn advance(query: &mut BucketQuery, last: Option<&str>) {
 }
 
 /// CSV text of `records`, with the header line first when `header`.
-fn write_csv(header: bool, records: &[BucketRecord]) -> Result<Bytes, ExportError> {
+fn write_csv(header: bool, records: &[BucketRecord]) -> Result<Bytes, csv::Error> {
     let mut table = CsvTable::with_capacity(records.len() * 160 + 128);
     if header {
         table.header(&COLUMNS)?;
     }
     for record in records {
-        let b = BucketView::from_record(record)?;
+        let b = BucketView::from_record(record);
         table.row(&[
             Some(b.name),
             Some(b.region),
@@ -165,15 +156,6 @@ fn write_csv(header: bool, records: &[BucketRecord]) -> Result<Bytes, ExportErro
         ])?;
     }
     Ok(Bytes::from(table.into_bytes()?))
-}
-
-/// Why a chunk could not be written.
-#[derive(Debug, thiserror::Error)]
-enum ExportError {
-    #[error(transparent)]
-    Csv(#[from] csv::Error),
-    #[error(transparent)]
-    Store(#[from] store::StoreError),
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod bucket_detail;
 mod bucket_form;
 mod buckets;
 mod csv;
+mod error;
 mod overview;
 mod remediate;
 mod remediate_preview;
@@ -16,9 +17,6 @@ mod reports;
 mod scans;
 mod settings;
 mod settings_notifications;
-mod settings_policy;
-mod settings_tokens;
-mod settings_users;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -26,6 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 
+pub use error::PageError;
 pub use overview::CountsCache;
 pub use render::{chrome, flash, render};
 
@@ -33,8 +32,8 @@ use super::AppState;
 use super::session::{CurrentUser, HtmlError};
 use app::{Nav, Page};
 
-/// The page routes.
-pub fn routes() -> Router<AppState> {
+/// The page routes; a failure any of them answers with a [`PageError`] shows the error page.
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(overview::show))
         .route("/buckets", get(buckets::show))
@@ -54,6 +53,10 @@ pub fn routes() -> Router<AppState> {
         .merge(audit_log::routes())
         .merge(settings::routes())
         .merge(settings_notifications::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            error::error_pages,
+        ))
 }
 
 /// The 404 page for every address nothing else answers (signed-in users see it in the shell).
@@ -71,25 +74,12 @@ pub async fn not_found(user: Result<CurrentUser, HtmlError>, jar: CookieJar) -> 
     }
 }
 
-/// Renders a page whose model `loaded` produced, or — when loading failed — logs why once and
-/// renders the error page. `what` names the page in the log line.
-pub async fn render_loaded<E: std::fmt::Display>(
-    user: &CurrentUser,
-    jar: &CookieJar,
-    nav: Nav,
-    loaded: Result<Page, E>,
-    what: &str,
-) -> Response {
-    match loaded {
-        Ok(page) => render(chrome(user, nav, jar), page, StatusCode::OK).await,
-        Err(err) => {
-            tracing::error!(error = %err, page = what, "could not load the page");
-            error_page(user, jar).await
-        }
-    }
+/// `page` in the shell, with 200.
+pub async fn show_page(user: &CurrentUser, jar: &CookieJar, nav: Nav, page: Page) -> Response {
+    render(chrome(user, nav, jar), page, StatusCode::OK).await
 }
 
-/// The error page for a failure the user cannot fix; the cause was logged where it happened.
+/// The error page for a failure the user cannot fix; the cause was logged by [`PageError`].
 pub async fn error_page(user: &CurrentUser, jar: &CookieJar) -> Response {
     let page = Page::Error {
         title: "Something went wrong".to_owned(),

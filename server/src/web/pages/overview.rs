@@ -7,9 +7,8 @@ use axum_extra::extract::CookieJar;
 use app::model::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoint};
 use app::{Nav, Page};
 
-use super::render_loaded;
+use super::{PageError, show_page};
 use crate::domain::EncryptionState;
-use crate::policy::current_policy;
 use crate::store::{self, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
@@ -21,9 +20,13 @@ const TREND_SCANS: i64 = 30;
 const CHANGES_SHOWN: i64 = 50;
 
 /// Renders the overview.
-pub async fn show(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Response {
-    let loaded = load(&state).await.map(Page::Overview);
-    render_loaded(&user, &jar, Nav::Overview, loaded, "overview").await
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let model = load(&state).await?;
+    Ok(show_page(&user, &jar, Nav::Overview, Page::Overview(model)).await)
 }
 
 /// The bucket counts of the overview, and the data version they were counted at.
@@ -37,12 +40,9 @@ pub struct CountsCache {
 
 /// The counts, recounted only when a state, a completed scan or the policy changed since the last
 /// count: recounting 100,000 buckets takes hundreds of milliseconds, checking the version does not.
-async fn counts(
-    state: &AppState,
-    conn: &mut sqlx::SqliteConnection,
-) -> Result<CountsCache, StoreError> {
-    let account = state.account();
-    let version = store::find_overview_version(conn, account).await?;
+async fn counts(state: &AppState) -> Result<CountsCache, StoreError> {
+    let (store, account) = (state.store(), state.account());
+    let version = store::find_overview_version(store, account).await?;
     if let Some(cached) = state
         .overview_counts()
         .filter(|c| c.version.as_ref() == Some(&version))
@@ -51,24 +51,23 @@ async fn counts(
     }
     let fresh = CountsCache {
         version: Some(version),
-        by_status: store::count_buckets_by_status(conn, account).await?,
-        by_algorithm: store::count_buckets_by_algorithm(conn, account).await?,
-        by_region: store::count_buckets_by_region(conn, account).await?,
+        by_status: store::count_buckets_by_status(store, account).await?,
+        by_algorithm: store::count_buckets_by_algorithm(store, account).await?,
+        by_region: store::count_buckets_by_region(store, account).await?,
     };
     state.set_overview_counts(fresh.clone());
     Ok(fresh)
 }
 
 async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
-    let account = state.account();
-    let policy = current_policy(state.store(), account).await?;
-    let mut conn = state.store().pool().acquire().await?;
+    let (store, account) = (state.store(), state.account());
+    let policy = store::current_policy(store, account).await?;
     let mut model = OverviewModel {
         policy: policy.requirement.as_str().to_owned(),
         remediation_target: policy.remediation_target.to_string(),
         ..OverviewModel::default()
     };
-    let counts = counts(state, &mut conn).await?;
+    let counts = counts(state).await?;
     for (status, compliant, count) in counts.by_status {
         model.buckets += count;
         match status.as_str() {
@@ -92,7 +91,7 @@ async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
             noncompliant,
         })
         .collect();
-    let scans = store::list_scans(&mut conn, account, TREND_SCANS * 2).await?;
+    let scans = store::list_scans(store, account, TREND_SCANS * 2).await?;
     if let Some(running) = scans.iter().find(|s| s.status == "running") {
         model.running = Some((running.buckets_done, running.buckets_total));
     }
@@ -130,7 +129,7 @@ async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
             seconds,
             last.unknown.unwrap_or(0),
         ));
-        model.changes = store::list_scan_changes(&mut conn, last.id, CHANGES_SHOWN)
+        model.changes = store::list_scan_changes(store, last.id, CHANGES_SHOWN)
             .await?
             .into_iter()
             .map(|c| ChangeRow {

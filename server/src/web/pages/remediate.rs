@@ -11,11 +11,9 @@ use app::model::{FailureRow, RemediateResultModel};
 use app::{Nav, Page};
 
 use super::remediate_preview::{self as preview, MAX_NAMED};
-use super::{chrome, error_page, render, render_loaded};
-use crate::auth::Role;
-use crate::changes::{Changer, RemediationFailure, Selection, remediate};
-use crate::domain::BucketName;
-use crate::policy::current_policy;
+use super::{PageError, chrome, render, show_page};
+use crate::actions::remediation::{RemediationFailure, Selection, remediate};
+use crate::domain::{BucketName, Role};
 use crate::store::{self, StoreError};
 use crate::web::AppState;
 use crate::web::session::{CsrfForm, CurrentUser, HtmlError};
@@ -32,9 +30,9 @@ pub async fn show(
     user: CurrentUser,
     jar: CookieJar,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Operator) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     let mut names = Vec::new();
     let mut offset = 0;
@@ -46,18 +44,11 @@ pub async fn show(
         }
     }
     let model = if names.is_empty() {
-        preview::all(&state, offset).await
+        preview::all(&state, offset).await?
     } else {
-        preview::named(&state, &names).await
+        preview::named(&state, &names).await?
     };
-    render_loaded(
-        &user,
-        &jar,
-        Nav::Overview,
-        model.map(Page::Remediate),
-        "remediation preview",
-    )
-    .await
+    Ok(show_page(&user, &jar, Nav::Overview, Page::Remediate(model)).await)
 }
 
 /// `POST /remediate`: remediates exactly the previewed buckets (`bucket` fields), or every
@@ -67,9 +58,9 @@ pub async fn confirm(
     State(state): State<AppState>,
     jar: CookieJar,
     CsrfForm { user, form }: CsrfForm<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Operator) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     let field = |name: &'static str| form.iter().filter(move |(k, _)| k == name).map(|(_, v)| v);
     let names: Vec<&String> = field("bucket").collect();
@@ -79,33 +70,21 @@ pub async fn confirm(
         match parsed {
             Ok(parsed) if parsed.len() <= MAX_NAMED => Selection::Named(parsed),
             // Our preview never carries these: the form did not come from it.
-            _ => return HtmlError::BadRequest.into_response(),
+            _ => return Ok(HtmlError::BadRequest.into_response()),
         }
     } else if all {
         let expected = field("expected").find_map(|v| v.parse::<i64>().ok());
-        match changed_since_preview(&state, expected).await {
-            Ok(None) => Selection::AllNonCompliant,
-            Ok(Some(now)) => return stale(&state, &user, &jar, expected, now).await,
-            Err(err) => return failed(&user, &jar, &err).await,
+        if let Some(now) = changed_since_preview(&state, expected).await? {
+            return stale(&state, &user, &jar, expected, now).await;
         }
+        Selection::AllNonCompliant
     } else {
-        return HtmlError::BadRequest.into_response();
+        return Ok(HtmlError::BadRequest.into_response());
     };
-    let target = match current_policy(state.store(), state.account()).await {
-        Ok(policy) => policy.remediation_target.to_string(),
-        Err(err) => return failed(&user, &jar, &err).await,
-    };
+    let policy = store::current_policy(state.store(), state.account()).await?;
+    let target = policy.remediation_target.to_string();
     let actor = user.principal.actor();
-    let changer = Changer {
-        store: state.store(),
-        client: state.client(),
-        account: state.account(),
-        actor: &actor,
-    };
-    let report = match remediate(changer, &selection).await {
-        Ok(report) => report,
-        Err(err) => return failed(&user, &jar, &err).await,
-    };
+    let report = remediate(state.changer(&actor), &selection).await?;
     tracing::info!(
         actor = %actor,
         remediated = report.remediated.len(),
@@ -117,12 +96,7 @@ pub async fn confirm(
         remediated: report.remediated,
         failed: report.failed.iter().map(failure_row).collect(),
     };
-    render(
-        chrome(&user, Nav::Overview, &jar),
-        Page::RemediateResult(model),
-        StatusCode::OK,
-    )
-    .await
+    Ok(show_page(&user, &jar, Nav::Overview, Page::RemediateResult(model)).await)
 }
 
 /// `Some(count now)` when the number of non-compliant buckets is not the one previewed.
@@ -130,8 +104,8 @@ async fn changed_since_preview(
     state: &AppState,
     expected: Option<i64>,
 ) -> Result<Option<i64>, StoreError> {
-    let mut conn = state.store().pool().acquire().await?;
-    let now = store::count_buckets(&mut conn, state.account(), &preview::noncompliant()).await?;
+    let now =
+        store::count_buckets(state.store(), state.account(), &preview::noncompliant()).await?;
     Ok((expected != Some(now)).then_some(now))
 }
 
@@ -142,30 +116,21 @@ async fn stale(
     jar: &CookieJar,
     expected: Option<i64>,
     now: i64,
-) -> Response {
-    match preview::all(state, 0).await {
-        Ok(mut model) => {
-            let then = expected.map_or_else(|| "an unknown number".to_owned(), |n| n.to_string());
-            model.error = Some(format!(
-                "Nothing was changed: the non-compliant buckets changed since the preview ({then} then, {now} now). Review the list below and confirm again."
-            ));
-            render(
-                chrome(user, Nav::Overview, jar),
-                Page::Remediate(model),
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(err) => failed(user, jar, &err).await,
-    }
+) -> Result<Response, PageError> {
+    let mut model = preview::all(state, 0).await?;
+    let then = expected.map_or_else(|| "an unknown number".to_owned(), |n| n.to_string());
+    model.error = Some(format!(
+        "Nothing was changed: the non-compliant buckets changed since the preview ({then} then, {now} now). Review the list below and confirm again."
+    ));
+    Ok(render(
+        chrome(user, Nav::Overview, jar),
+        Page::Remediate(model),
+        StatusCode::CONFLICT,
+    )
+    .await)
 }
 
-async fn failed(user: &CurrentUser, jar: &CookieJar, err: &StoreError) -> Response {
-    tracing::error!(error = %err, "remediation from the dashboard failed");
-    error_page(user, jar).await
-}
-
-/// Splits `changes::describe`'s `CODE: message (request id ID)` into its parts; a reason in
+/// Splits `actions::remediation::describe`'s `CODE: message (request id ID)` into its parts; a reason in
 /// another shape (not in the inventory, a network failure) is kept whole as the message.
 fn failure_row(failure: &RemediationFailure) -> FailureRow {
     let text = failure.error.as_str();

@@ -5,8 +5,7 @@ use std::collections::HashSet;
 
 use app::model::{PreviewRow, RemediatePreviewModel, UntouchedRow};
 
-use crate::domain::{BucketName, EncryptionState};
-use crate::policy::current_policy;
+use crate::domain::{BucketName, EncryptionState, Status};
 use crate::store::{self, BucketQuery, BucketRecord, StoreError};
 use crate::web::AppState;
 
@@ -27,36 +26,35 @@ pub fn noncompliant() -> BucketQuery {
 
 /// The preview of remediating every readable non-compliant bucket, from `offset`.
 pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel, StoreError> {
-    let account = state.account();
+    let (store, account) = (state.store(), state.account());
     let mut model = base(state).await?;
-    let mut conn = state.store().pool().acquire().await?;
     let page = BucketQuery {
         offset,
         limit: PAGE_SIZE,
         ..noncompliant()
     };
-    model.changes = store::query_buckets(&mut conn, account, &page)
+    model.changes = store::query_buckets(store, account, &page)
         .await?
         .iter()
         .map(preview_row)
-        .collect::<Result<_, _>>()?;
-    model.change_count = store::count_buckets(&mut conn, account, &noncompliant()).await?;
+        .collect();
+    model.change_count = store::count_buckets(store, account, &noncompliant()).await?;
     model.offset = offset;
     let unknown = BucketQuery {
-        status: Some("unknown".to_owned()),
+        status: Some(Status::Unknown.as_str().to_owned()),
         limit: UNTOUCHED_SHOWN,
         ..BucketQuery::default()
     };
-    model.untouched = store::query_buckets(&mut conn, account, &unknown)
+    model.untouched = store::query_buckets(store, account, &unknown)
         .await?
         .iter()
         .map(|b| UntouchedRow {
-            name: b.name.clone(),
-            region: b.region.clone(),
+            name: b.name.to_string(),
+            region: b.region.to_string(),
             reason: unreadable(b),
         })
         .collect();
-    model.untouched_count = store::count_buckets(&mut conn, account, &unknown).await?;
+    model.untouched_count = store::count_buckets(store, account, &unknown).await?;
     Ok(model)
 }
 
@@ -75,7 +73,6 @@ pub async fn named(
         model.selection = Some(Vec::new());
         return Ok(model);
     }
-    let mut conn = state.store().pool().acquire().await?;
     let mut seen = HashSet::new();
     let mut chosen = Vec::new();
     for raw in names.iter().filter(|n| seen.insert(n.as_str())) {
@@ -87,9 +84,9 @@ pub async fn named(
             });
             continue;
         };
-        match store::find_bucket_by_name(&mut conn, state.account(), &name).await? {
+        match store::find_bucket_by_name(state.store(), state.account(), &name).await? {
             Some(record) if record.gone_at.is_none() => {
-                model.changes.push(preview_row(&record)?);
+                model.changes.push(preview_row(&record));
                 chosen.push(name.to_string());
             }
             _ => model.untouched.push(UntouchedRow {
@@ -106,7 +103,7 @@ pub async fn named(
 }
 
 async fn base(state: &AppState) -> Result<RemediatePreviewModel, StoreError> {
-    let policy = current_policy(state.store(), state.account()).await?;
+    let policy = store::current_policy(state.store(), state.account()).await?;
     Ok(RemediatePreviewModel {
         policy: policy.requirement.as_str().to_owned(),
         target: policy.remediation_target.to_string(),
@@ -115,27 +112,23 @@ async fn base(state: &AppState) -> Result<RemediatePreviewModel, StoreError> {
     })
 }
 
-fn preview_row(record: &BucketRecord) -> Result<PreviewRow, StoreError> {
-    let current = match record.state()? {
-        Some(EncryptionState::Encrypted(rule)) => rule.to_string(),
-        Some(EncryptionState::Unknown { code, .. }) => format!("({code})"),
-        Some(EncryptionState::Unencrypted) => String::new(),
-        None => "not read yet".to_owned(),
+fn preview_row(record: &BucketRecord) -> PreviewRow {
+    let current = match &record.state {
+        EncryptionState::Encrypted(rule) => rule.to_string(),
+        EncryptionState::Unknown { code, .. } => format!("({code})"),
+        EncryptionState::Unencrypted => String::new(),
     };
-    Ok(PreviewRow {
-        name: record.name.clone(),
-        region: record.region.clone(),
-        status: record
-            .status
-            .clone()
-            .unwrap_or_else(|| "unknown".to_owned()),
+    PreviewRow {
+        name: record.name.to_string(),
+        region: record.region.to_string(),
+        status: record.state.status().as_str().to_owned(),
         current,
         compliant: record.compliant,
-    })
+    }
 }
 
 fn unreadable(record: &BucketRecord) -> String {
-    match &record.error_code {
+    match record.state.error_code() {
         Some(code) => format!("could not be read ({code})"),
         None => "could not be read".to_owned(),
     }

@@ -11,15 +11,14 @@ use chrono::Utc;
 use app::model::{ReportRow, ReportsModel};
 use app::{FlashKind, Nav, Page};
 
-use super::scans::NoFields;
-use super::{error_page, flash, not_found, render_loaded};
-use crate::auth::Role;
-use crate::domain::ReportId;
+use super::{PageError, flash, not_found, show_page};
+use crate::actions;
+use crate::domain::{ReportId, Role};
 use crate::report::{self, ReportError, ReportFormat, ReportSchedule, ReportTrigger};
 use crate::store::{self, ReportRecord, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
-use crate::web::session::{CsrfForm, CurrentUser, HtmlError};
+use crate::web::session::{CsrfForm, CurrentUser, HtmlError, NoFields};
 
 /// Reports listed on the page (older ones: `oss-audit report list`, `GET /api/v1/reports`).
 const LISTED: i64 = 100;
@@ -33,18 +32,22 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /reports`.
-pub async fn show(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Response {
-    let loaded = load(&state).await.map(Page::Reports);
-    render_loaded(&user, &jar, Nav::Reports, loaded, "reports").await
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
+    let model = load(&state).await?;
+    Ok(show_page(&user, &jar, Nav::Reports, Page::Reports(model)).await)
 }
 
 async fn load(state: &AppState) -> Result<ReportsModel, StoreError> {
-    let mut conn = state.store().pool().acquire().await?;
-    let reports = store::list_reports(&mut conn, state.account(), LISTED).await?;
-    let has_completed_scan = store::find_last_completed_scan(&mut conn, state.account())
+    let (store, account) = (state.store(), state.account());
+    let reports = store::list_reports(store, account, LISTED).await?;
+    let has_completed_scan = store::find_last_completed_scan(store, account)
         .await?
         .is_some();
-    let schedule = store::find_report_schedule(&mut conn, state.account())
+    let schedule = store::find_report_schedule(store, account)
         .await?
         .map(|(_, schedule)| schedule);
     // The schedule was valid when the server stored it; should it not parse, no time is shown.
@@ -86,7 +89,7 @@ pub async fn create(
         return refused.into_response();
     }
     let actor = user.principal.actor();
-    let made = report::create_report(
+    let made = actions::reports::create(
         state.store(),
         state.account(),
         ReportTrigger::Dashboard,
@@ -137,36 +140,21 @@ pub async fn download(
     jar: CookieJar,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     let format = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .find(|(key, _)| key == "format")
         .map(|(_, value)| value.parse::<ReportFormat>());
     let format = match format {
         None => ReportFormat::Json,
         Some(Ok(format)) => format,
-        Some(Err(_)) => return HtmlError::BadRequest.into_response(),
+        Some(Err(_)) => return Ok(HtmlError::BadRequest.into_response()),
     };
     let Some(id) = ReportId::parse(&id) else {
-        return not_found(Ok(user), jar).await;
+        return Ok(not_found(Ok(user), jar).await);
     };
-    let found = async {
-        let mut conn = state.store().pool().acquire().await?;
-        store::find_report(&mut conn, state.account(), id).await
-    }
-    .await;
-    let (record, content) = match found {
-        Ok(Some(found)) => found,
-        Ok(None) => return not_found(Ok(user), jar).await,
-        Err(err) => {
-            tracing::error!(error = %err, report.id = %id, "could not read a report");
-            return error_page(&user, &jar).await;
-        }
+    let Some((record, content)) = store::find_report(state.store(), state.account(), id).await?
+    else {
+        return Ok(not_found(Ok(user), jar).await);
     };
-    match report::render(&record, content, format) {
-        Ok(rendered) => rendered.into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, report.id = %id, "could not render a report");
-            error_page(&user, &jar).await
-        }
-    }
+    Ok(report::render(&record, content, format)?.into_response())
 }

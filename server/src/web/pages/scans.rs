@@ -6,19 +6,17 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 
 use app::model::{RunningScan, ScanRow, ScansModel};
 use app::{FlashKind, Nav, Page};
 
-use super::{flash, render_loaded};
-use crate::auth::Role;
-use crate::domain::ScanId;
-use crate::scan::{ScanError, Trigger};
+use super::{PageError, flash, show_page};
+use crate::domain::{Role, ScanId, Trigger};
+use crate::scan::ScanError;
 use crate::store::{self, ScanRecord, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
-use crate::web::session::{CsrfForm, CurrentUser};
+use crate::web::session::{CsrfForm, CurrentUser, NoFields};
 
 /// Scans per page of the history.
 const PAGE: i64 = 50;
@@ -28,34 +26,30 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/scans", axum::routing::get(show).post(start))
 }
 
-/// A form with no fields besides its CSRF token.
-#[derive(Debug, Default, Deserialize)]
-pub struct NoFields {}
-
 /// `GET /scans[?before=ID]`.
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     jar: CookieJar,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, PageError> {
     // `before` pages back to older scans; anything unreadable shows the newest.
     let before = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .find(|(key, _)| key == "before")
         .and_then(|(_, value)| ScanId::parse(&value));
-    let loaded = load(&state, before).await.map(Page::Scans);
-    render_loaded(&user, &jar, Nav::Scans, loaded, "scans").await
+    let model = load(&state, before).await?;
+    Ok(show_page(&user, &jar, Nav::Scans, Page::Scans(model)).await)
 }
 
 async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, StoreError> {
-    let mut conn = state.store().pool().acquire().await?;
-    let mut scans = store::list_scans_before(&mut conn, state.account(), before, PAGE + 1).await?;
+    let (store, account) = (state.store(), state.account());
+    let mut scans = store::list_scans_before(store, account, before, PAGE + 1).await?;
     let older = (scans.len() as i64 > PAGE).then(|| {
         scans.truncate(PAGE as usize);
         scans.last().map(|s| s.id.get())
     });
     // Only one scan runs at a time and none starts while it does, so it is the newest one.
-    let running = store::list_scans(&mut conn, state.account(), 1)
+    let running = store::list_scans(store, account, 1)
         .await?
         .into_iter()
         .find(|s| s.status == "running")

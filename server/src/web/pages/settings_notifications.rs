@@ -1,7 +1,7 @@
 //! `GET /settings/notifications` (admins): notification targets and their deliveries; `POST` adds
 //! a target, and `POST /settings/notifications/{id}/{enable,disable,test,delete}` act on one.
-//! Every change goes through `notify` (which records it in the audit log); a saved URL or secret
-//! is never sent back, not even to the admin who typed it.
+//! Every change goes through `actions::targets` (which records it in the audit log); a saved URL
+//! or secret is never sent back, not even to the admin who typed it.
 
 use axum::Router;
 use axum::extract::rejection::PathRejection;
@@ -15,15 +15,13 @@ use serde::Deserialize;
 use app::model::{NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors};
 use app::{FlashKind, Nav, Page};
 
-use super::settings_users::NoFields;
-use super::{chrome, error_page, flash, render};
-use crate::auth::Role;
-use crate::domain::TargetId;
-use crate::notify::{self, NewTarget, TargetError, TargetInput};
+use super::{PageError, chrome, flash, render};
+use crate::actions::targets::{self, TargetError};
+use crate::domain::{MAX_NAME, NewTarget, Role, TargetId, TargetInput};
 use crate::store::{self, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
-use crate::web::session::{CsrfForm, CurrentUser};
+use crate::web::session::{CsrfForm, CurrentUser, NoFields};
 
 const PAGE: &str = "/settings/notifications";
 
@@ -35,9 +33,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /settings/notifications`.
-pub async fn show(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Admin) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     page(
         &state,
@@ -55,29 +57,21 @@ async fn page(
     jar: &CookieJar,
     status: StatusCode,
     form: NewTargetForm,
-) -> Response {
-    match load(state).await {
-        // `headers::security_headers` marks the page `no-store`, as every HTML page: a refused
-        // form is not kept by the back button with what it held.
-        Ok(targets) => {
-            let model = NotificationsModel { targets, form };
-            render(
-                chrome(user, Nav::Settings, jar),
-                Page::Notifications(model),
-                status,
-            )
-            .await
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "could not load the notifications page");
-            error_page(user, jar).await
-        }
-    }
+) -> Result<Response, PageError> {
+    let targets = load(state).await?;
+    // `headers::security_headers` marks the page `no-store`, as every HTML page: a refused form
+    // is not kept by the back button with what it held.
+    let model = NotificationsModel { targets, form };
+    Ok(render(
+        chrome(user, Nav::Settings, jar),
+        Page::Notifications(model),
+        status,
+    )
+    .await)
 }
 
 async fn load(state: &AppState) -> Result<Vec<NotificationTargetRow>, StoreError> {
-    let mut conn = state.store().pool().acquire().await?;
-    let targets = store::list_notification_targets(&mut conn, state.account()).await?;
+    let targets = store::list_notification_targets(state.store(), state.account()).await?;
     Ok(targets
         .into_iter()
         .map(|s| NotificationTargetRow {
@@ -116,13 +110,13 @@ pub async fn add(
     State(state): State<AppState>,
     jar: CookieJar,
     CsrfForm { user, form }: CsrfForm<NewTargetInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Admin) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     let mut shown = NewTargetForm {
         kind: form.kind.trim().chars().take(16).collect(),
-        name: form.name.trim().chars().take(notify::MAX_NAME).collect(),
+        name: form.name.trim().chars().take(MAX_NAME).collect(),
         errors: TargetFormErrors::default(),
     };
     let parsed = NewTarget::parse(&TargetInput {
@@ -144,23 +138,20 @@ pub async fn add(
         }
     };
     let actor = user.principal.actor();
-    match notify::add_target(state.store(), state.account(), &target, &actor).await {
+    match targets::add(state.store(), state.account(), &target, &actor).await {
         Ok(id) => {
             let text = format!(
                 "Target “{}” added; send it a test message to check it.",
                 target.name
             );
             let back = Redirect::to(&format!("{PAGE}#target-{id}"));
-            (flash(jar, FlashKind::Success, &text), back).into_response()
+            Ok((flash(jar, FlashKind::Success, &text), back).into_response())
         }
         Err(TargetError::NameTaken(_)) => {
             shown.errors.name = Some("A target with this name exists; choose another.".to_owned());
             page(&state, &user, &jar, StatusCode::BAD_REQUEST, shown).await
         }
-        Err(err) => {
-            tracing::error!(error = %err, "could not add a notification target");
-            error_page(&user, &jar).await
-        }
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -179,51 +170,45 @@ pub async fn act(
     jar: CookieJar,
     path: Result<Path<(String, String)>, PathRejection>,
     CsrfForm { user, form: _ }: CsrfForm<NoFields>,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Admin) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     let back = Redirect::to(PAGE);
     let Some((id, action)) = path
         .ok()
         .and_then(|Path((id, action))| TargetId::parse(&id).map(|id| (id, action)))
     else {
-        return (
+        return Ok((
             flash(jar, FlashKind::Error, "There is no such target."),
             back,
         )
-            .into_response();
+            .into_response());
     };
     let (store, account, actor) = (state.store(), state.account(), user.principal.actor());
     let done = match action.as_str() {
-        "enable" => notify::set_enabled(store, account, id, true, &actor)
+        "enable" => targets::set_enabled(store, account, id, true, &actor)
             .await
             .map(|t| format!("Target “{}” enabled.", t.name)),
-        "disable" => notify::set_enabled(store, account, id, false, &actor)
+        "disable" => targets::set_enabled(store, account, id, false, &actor)
             .await
             .map(|t| format!("Target “{}” disabled; its queued messages wait until it is enabled.", t.name)),
-        "test" => notify::send_test(store, account, id, &actor)
+        "test" => targets::send_test(store, account, id, &actor)
             .await
             .map(|t| format!("Test message queued for “{}”; reload this page to see its last delivery or last error.", t.name)),
-        "delete" => notify::remove_target(store, account, id, &actor)
+        "delete" => targets::remove(store, account, id, &actor)
             .await
             .map(|t| format!("Target “{}” deleted with its queued messages.", t.name)),
-        _ => return (StatusCode::NOT_FOUND, "Not found\n").into_response(),
+        _ => return Ok((StatusCode::NOT_FOUND, "Not found\n").into_response()),
     };
-    match done {
-        Ok(text) => (flash(jar, FlashKind::Success, &text), back).into_response(),
-        Err(TargetError::NotFound(_)) => (
-            flash(jar, FlashKind::Error, "There is no such target."),
-            back,
-        )
-            .into_response(),
-        Err(TargetError::Disabled(name)) => {
-            let text = format!("Target “{name}” is disabled; enable it before testing it.");
-            (flash(jar, FlashKind::Error, &text), back).into_response()
-        }
-        Err(err) => {
-            tracing::error!(error = %err, action, "could not change a notification target");
-            error_page(&user, &jar).await
-        }
-    }
+    let (kind, text) = match done {
+        Ok(text) => (FlashKind::Success, text),
+        Err(TargetError::NotFound(_)) => (FlashKind::Error, "There is no such target.".to_owned()),
+        Err(TargetError::Disabled(name)) => (
+            FlashKind::Error,
+            format!("Target “{name}” is disabled; enable it before testing it."),
+        ),
+        Err(err) => return Err(err.into()),
+    };
+    Ok((flash(jar, kind, &text), back).into_response())
 }

@@ -14,9 +14,10 @@ use serde::de::DeserializeOwned;
 
 use super::pages::HtmlError;
 use super::request::{SESSION_COOKIE, wants_secure_cookies};
+use crate::auth::Principal;
 use crate::auth::secrets::constant_time_eq;
 use crate::auth::sessions::{self, ActiveSession};
-use crate::auth::{Principal, Role};
+use crate::domain::Role;
 use crate::web::AppState;
 
 /// The signed-in user of an HTML request, and the CSRF token their forms must carry.
@@ -163,6 +164,10 @@ impl<R: MinimumRole> FromRequestParts<AppState> for RequireRole<R> {
         Ok(Self(user, PhantomData))
     }
 }
+
+/// A form with no fields besides its CSRF token (a button that acts on what its URL names).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NoFields {}
 
 /// A URL-encoded form of a signed-in user whose `csrf_token` field matched their session.
 /// `T` ignores the `csrf_token` field (serde skips unknown fields unless told otherwise).

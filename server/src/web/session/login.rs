@@ -12,8 +12,8 @@ use super::pages::{HtmlError, html_page, login_url};
 use super::request::{ClientInfo, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, removal};
 use crate::auth::secrets::{constant_time_eq, random_token};
 use crate::auth::throttle::Verdict;
-use crate::auth::{MAX_USER_NAME_LEN, sessions, users};
-use crate::oss::Secret;
+use crate::auth::{sessions, users};
+use crate::domain::{MAX_USER_NAME_LEN, Secret};
 use crate::store;
 use crate::web::AppState;
 
@@ -146,10 +146,9 @@ pub async fn submit(
         .collect();
     let access = state.access();
     let now = Utc::now();
-    let mut conn = state.store().acquire().await?;
     let verdict = access
         .throttle
-        .check(&mut conn, &username, &client.address, now)
+        .check(state.store(), &username, &client.address, now)
         .await?;
     if let Verdict::Locked { .. } = verdict {
         tracing::warn!(client.address = %client.address, "sign-in refused: too many failed attempts");
@@ -157,19 +156,16 @@ pub async fn submit(
             minutes: verdict.minutes_left(now),
         });
     }
-    drop(conn);
     let user =
         users::verify_credentials(state.store(), &username, Secret::new(form.password)).await?;
-    let mut conn = state.store().acquire().await?;
     store::insert_login_attempt(
-        &mut conn,
+        state.store(),
         &username,
         &client.address,
         user.is_some(),
         Utc::now(),
     )
     .await?;
-    drop(conn);
     let Some(user) = user else {
         tracing::info!(client.address = %client.address, "sign-in failed");
         tokio::time::sleep(access.failed_login_delay).await;
@@ -209,8 +205,7 @@ async fn housekeeping(state: &AppState) {
         .max(chrono::Duration::days(1));
     let result = async {
         sessions::delete_expired(state.store(), &access.lifetime).await?;
-        let mut conn = state.store().pool().acquire().await?;
-        store::delete_login_attempts_before(&mut conn, Utc::now() - keep).await
+        store::delete_login_attempts_before(state.store(), Utc::now() - keep).await
     }
     .await;
     if let Err(err) = result {

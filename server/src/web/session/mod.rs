@@ -11,8 +11,10 @@ mod request;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub use config::{AccessArgs, AccessConfig};
-pub use extract::{Admins, CsrfForm, CurrentUser, MinimumRole, Operators, RequireRole, Viewers};
+pub use config::{ADMIN_PASSWORD_VAR, AccessConfig};
+pub use extract::{
+    Admins, CsrfForm, CurrentUser, MinimumRole, NoFields, Operators, RequireRole, Viewers,
+};
 pub use login::{INVALID_CREDENTIALS, local_path};
 pub use pages::{HtmlError, html_page, login_url, too_many_attempts};
 pub use request::{

@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 
 use super::request::{SESSION_COOKIE, removal};
-use crate::auth::Role;
+use crate::domain::Role;
 use crate::store::StoreError;
 
 /// A refusal or failure of an HTML route.

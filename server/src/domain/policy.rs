@@ -1,12 +1,6 @@
 //! What "compliant" means: a policy judges an encryption state, and names the remediation target.
 
-mod apply;
-mod judge;
-
-pub use apply::{apply_policy, current_policy};
-pub use judge::judge;
-
-use crate::domain::{EncryptionRule, KmsKeyId};
+use super::{EncryptionRule, EncryptionState, KmsKeyId, judge};
 
 /// What a bucket's default encryption must be to count as compliant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +84,7 @@ impl Policy {
         requirement: Requirement,
         remediation_target: EncryptionRule,
     ) -> Result<Self, PolicyError> {
-        let state = crate::domain::EncryptionState::Encrypted(remediation_target.clone());
+        let state = EncryptionState::Encrypted(remediation_target.clone());
         if judge(&requirement, &state) != Some(true) {
             return Err(PolicyError::TargetNotCompliant {
                 target: remediation_target.to_string(),

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{ReportId, ScanId};
+use super::{ReportId, ScanId};
 
 /// How many bucket names (or failures) an event lists at most; the counts cover the rest.
 pub const LISTED_AT_MOST: usize = 20;

@@ -5,7 +5,7 @@ use std::fmt;
 
 use url::Url;
 
-use crate::oss::Secret;
+use super::Secret;
 
 /// Where a notification goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,25 +1,25 @@
-//! `POST /settings/policy` (admins): sets the policy and remediation target, judges every bucket
-//! again, and records a `set-policy` entry; a form that cannot be used comes back with a message
-//! next to the field (400) and nothing changed.
+//! `POST /settings/policy` (admins): sets the policy and remediation target through
+//! `actions::policy::set`, as the API and the CLI do; a form that cannot be used comes back with a
+//! message next to the field (400) and nothing changed.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use chrono::Utc;
 use serde::Deserialize;
 
 use app::FlashKind;
 use app::model::{PolicyErrors, PolicyForm};
 
-use super::settings::page;
-use super::{error_page, flash};
-use crate::auth::Role;
-use crate::domain::{EncryptionRule, KmsDataEncryption, KmsKeyId, SseAlgorithm};
-use crate::policy::{Policy, PolicyError, Requirement, apply_policy, current_policy};
-use crate::store::{self, NewChange, StoreError};
+use super::page::page;
+use crate::actions;
+use crate::domain::{
+    EncryptionRule, KmsDataEncryption, KmsKeyId, Policy, PolicyError, Requirement, Role,
+    SseAlgorithm,
+};
 use crate::web::AppState;
-use crate::web::session::{CsrfForm, CurrentUser};
+use crate::web::pages::{PageError, flash};
+use crate::web::session::CsrfForm;
 
 /// The policy form's fields.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -42,9 +42,9 @@ pub async fn submit(
     State(state): State<AppState>,
     jar: CookieJar,
     CsrfForm { user, form }: CsrfForm<PolicyInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Admin) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     let policy = match validate(&form) {
         Ok(policy) => policy,
@@ -63,64 +63,18 @@ pub async fn submit(
             .await;
         }
     };
-    match save(&state, &user, &policy).await {
-        Ok(judged) => {
-            let text = format!(
-                "Policy saved: {} (target {}); {judged} buckets judged again.",
-                policy.requirement.as_str(),
-                policy.remediation_target
-            );
-            (
-                flash(jar, FlashKind::Success, &text),
-                Redirect::to("/settings#policy"),
-            )
-                .into_response()
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "could not save the policy");
-            error_page(&user, &jar).await
-        }
-    }
-}
-
-/// Applies `policy` and records the change with the policy before and after, in the shape the
-/// API records (`PUT /api/v1/policy`).
-async fn save(state: &AppState, user: &CurrentUser, policy: &Policy) -> Result<usize, StoreError> {
-    let before = current_policy(state.store(), state.account()).await?;
     let actor = user.principal.actor();
-    let judged = apply_policy(state.store(), state.account(), policy, &actor).await?;
-    let mut conn = state.store().pool().acquire().await?;
-    store::insert_change(
-        &mut conn,
-        &NewChange {
-            account: state.account(),
-            at: Utc::now(),
-            actor: &actor,
-            action: "set-policy",
-            bucket: None,
-            before: Some(policy_json(&before).to_string()),
-            after: Some(policy_json(policy).to_string()),
-            request_id: None,
-            outcome: "ok",
-            detail: None,
-        },
+    let judged = actions::policy::set(state.store(), state.account(), &policy, &actor).await?;
+    let text = format!(
+        "Policy saved: {} (target {}); {judged} buckets judged again.",
+        policy.requirement.as_str(),
+        policy.remediation_target
+    );
+    Ok((
+        flash(jar, FlashKind::Success, &text),
+        Redirect::to("/settings#policy"),
     )
-    .await?;
-    tracing::info!(actor = %actor, requirement = policy.requirement.as_str(), judged, "policy set from the dashboard");
-    Ok(judged)
-}
-
-fn policy_json(policy: &Policy) -> serde_json::Value {
-    let target = &policy.remediation_target;
-    serde_json::json!({
-        "requirement": policy.requirement.as_str(),
-        "allowed_kms_keys": policy.requirement.allowed_keys().iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-        "remediation_target": {
-            "sse_algorithm": target.algorithm().as_str(),
-            "kms_master_key_id": target.kms_key_id().map(|k| k.as_str()),
-            "kms_data_encryption": target.kms_data_encryption().map(|d| d.as_str()),
-        },
-    })
+        .into_response())
 }
 
 /// The policy the form describes, or a message per field.

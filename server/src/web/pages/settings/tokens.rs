@@ -7,20 +7,17 @@ use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use chrono::Utc;
 use serde::Deserialize;
 
 use app::FlashKind;
 use app::model::{CreatedToken, NewTokenForm};
 
-use super::settings::{page, record};
-use super::settings_users::NoFields;
-use super::{error_page, flash};
-use crate::auth::{Role, tokens};
-use crate::domain::TokenId;
-use crate::store;
+use super::page::page;
+use crate::actions::tokens;
+use crate::domain::{Role, TokenId};
 use crate::web::AppState;
-use crate::web::session::CsrfForm;
+use crate::web::pages::{PageError, flash};
+use crate::web::session::{CsrfForm, NoFields};
 
 /// The create-token form's fields.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -37,9 +34,9 @@ pub async fn create(
     State(state): State<AppState>,
     jar: CookieJar,
     CsrfForm { user, form }: CsrfForm<NewTokenInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Admin) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     let name = form.name.trim();
     let mut shown = NewTokenForm {
@@ -62,18 +59,7 @@ pub async fn create(
         .await;
     };
     let actor = user.principal.actor();
-    let created = match tokens::create(state.store(), name, role, &actor).await {
-        Ok(created) => created,
-        Err(err) => {
-            tracing::error!(error = %err, "could not create an API token");
-            return error_page(&user, &jar).await;
-        }
-    };
-    let detail = format!("created API token {} {name:?} with role {role}", created.id);
-    if let Err(err) = record(&state, &actor, "create-token", &detail).await {
-        tracing::error!(error = %err, "could not record the new token in the audit log");
-    }
-    tracing::info!(actor = %actor, token.id = %created.id, role = %role, "API token created from the dashboard");
+    let created = tokens::create(state.store(), Some(state.account()), name, role, &actor).await?;
     let shown_once = CreatedToken {
         name: name.to_owned(),
         role: role.as_str().to_owned(),
@@ -82,12 +68,12 @@ pub async fn create(
     let mut response = page(&state, &user, &jar, StatusCode::OK, |m| {
         m.created_token = Some(shown_once);
     })
-    .await;
+    .await?;
     // Never kept by a cache or the back button: this is the only copy outside its holder.
     response
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    Ok(response)
 }
 
 /// `POST /settings/tokens/{id}/revoke`: the token stops working at once.
@@ -96,47 +82,29 @@ pub async fn revoke(
     jar: CookieJar,
     path: Result<Path<String>, PathRejection>,
     CsrfForm { user, form: _ }: CsrfForm<NoFields>,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Admin) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     let back = Redirect::to("/settings#tokens");
+    let no_such = |jar| {
+        (
+            flash(jar, FlashKind::Error, "There is no such token."),
+            back,
+        )
+            .into_response()
+    };
     let Some(id) = path.ok().and_then(|Path(raw)| TokenId::parse(&raw)) else {
-        return (
-            flash(jar, FlashKind::Error, "There is no such token."),
-            back,
-        )
-            .into_response();
+        return Ok(no_such(jar));
     };
-    let revoked = match state.store().pool().acquire().await {
-        Ok(mut conn) => store::revoke_api_token(&mut conn, id, Utc::now()).await,
-        Err(err) => Err(err.into()),
-    };
-    match revoked {
-        Ok(true) => {
-            let actor = user.principal.actor();
-            if let Err(err) = record(
-                &state,
-                &actor,
-                "revoke-token",
-                &format!("revoked API token {id}"),
-            )
-            .await
-            {
-                tracing::error!(error = %err, "could not record the revoked token in the audit log");
-            }
-            tracing::info!(actor = %actor, token.id = %id, "API token revoked from the dashboard");
-            let text = format!("Token {id} revoked; it no longer works.");
-            (flash(jar, FlashKind::Success, &text), back).into_response()
-        }
-        Ok(false) => (
-            flash(jar, FlashKind::Error, "There is no such token."),
-            back,
-        )
-            .into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "could not revoke an API token");
-            error_page(&user, &jar).await
-        }
+    let actor = user.principal.actor();
+    if !tokens::revoke(state.store(), Some(state.account()), id, &actor).await? {
+        return Ok(no_such(jar));
     }
+    let text = format!("Token {id} revoked; it no longer works.");
+    Ok((
+        flash(jar, FlashKind::Success, &text),
+        Redirect::to("/settings#tokens"),
+    )
+        .into_response())
 }

@@ -1,15 +1,14 @@
-//! Managing targets (the settings page, the CLI and the environment all go through here): each
-//! change is made and recorded in the audit log in one transaction, naming the target by kind,
-//! name and masked URL, never by its URL or secret.
+//! Notification targets (the settings page, the CLI and the environment all go through here):
+//! each change is made and recorded in the audit log in one transaction, naming the target by
+//! kind, name and masked URL, never by its URL or secret.
 
 use chrono::Utc;
 use sqlx::SqliteConnection;
 
-use super::event::{Event, TestMessage};
-use super::target::{NewTarget, TargetErrors};
-use super::{QUEUED, enqueue_for};
-use crate::domain::{AccountId, TargetId};
-use crate::store::{self, NewChange, Store, StoreError, TargetFields, TargetRecord};
+use super::record;
+use crate::domain::{AccountId, Actor, Event, NewTarget, TargetErrors, TargetId, TestMessage};
+use crate::notify;
+use crate::store::{self, Store, StoreError, TargetFields, TargetRecord};
 
 /// Why a target could not be changed.
 #[derive(Debug, thiserror::Error)]
@@ -30,19 +29,6 @@ impl From<sqlx::Error> for TargetError {
     fn from(err: sqlx::Error) -> Self {
         Self::Store(err.into())
     }
-}
-
-/// Records a change to a target in the audit log.
-async fn record(
-    conn: &mut SqliteConnection,
-    account: AccountId,
-    actor: &str,
-    action: &str,
-    detail: &str,
-) -> Result<(), StoreError> {
-    store::insert_change(conn, &NewChange::admin(account, actor, action, detail))
-        .await
-        .map(|_| ())
 }
 
 fn describe(kind: &str, name: &str, masked_url: &str) -> String {
@@ -66,11 +52,11 @@ async fn existing(
 }
 
 /// Stores a new, enabled target and records who added it.
-pub async fn add_target(
+pub async fn add(
     store: &Store,
     account: AccountId,
     target: &NewTarget,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<TargetId, TargetError> {
     let mut tx = store.begin().await?;
     if store::find_notification_target_by_name(&mut tx, account, target.name.as_str())
@@ -94,28 +80,28 @@ pub async fn add_target(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(actor, target.id = %id, target.name = %target.name, kind = %target.kind, "notification target added");
+    tracing::info!(%actor, target.id = %id, target.name = %target.name, kind = %target.kind, "notification target added");
     Ok(id)
 }
 
-fn fields<'a>(account: AccountId, target: &'a NewTarget, actor: &'a str) -> TargetFields<'a> {
+fn fields<'a>(account: AccountId, target: &'a NewTarget, actor: &'a Actor) -> TargetFields<'a> {
     TargetFields {
         account,
         kind: target.kind,
         name: target.name.as_str(),
         url: &target.url,
         secret: target.secret.as_ref(),
-        created_by: actor,
+        created_by: actor.as_str(),
         now: Utc::now(),
     }
 }
 
 /// Deletes a target with its queue, and records who removed it.
-pub async fn remove_target(
+pub async fn remove(
     store: &Store,
     account: AccountId,
     id: TargetId,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<TargetRecord, TargetError> {
     let mut tx = store.begin().await?;
     let target = existing(&mut tx, account, id).await?;
@@ -130,7 +116,7 @@ pub async fn remove_target(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(actor, target.id = %id, target.name = %target.name, "notification target removed");
+    tracing::info!(%actor, target.id = %id, target.name = %target.name, "notification target removed");
     Ok(target)
 }
 
@@ -140,7 +126,7 @@ pub async fn set_enabled(
     account: AccountId,
     id: TargetId,
     enabled: bool,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<TargetRecord, TargetError> {
     let mut tx = store.begin().await?;
     let target = existing(&mut tx, account, id).await?;
@@ -155,7 +141,7 @@ pub async fn set_enabled(
     tx.commit().await?;
     if enabled {
         // Deliveries that waited while it was disabled are due now.
-        QUEUED.notify_waiters();
+        notify::wake();
     }
     Ok(target)
 }
@@ -165,14 +151,14 @@ pub async fn send_test(
     store: &Store,
     account: AccountId,
     id: TargetId,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<TargetRecord, TargetError> {
     let mut tx = store.begin().await?;
     let target = existing(&mut tx, account, id).await?;
     let event = Event::Test(TestMessage {
-        actor: actor.to_owned(),
+        actor: actor.to_string(),
     });
-    if !enqueue_for(&mut tx, account, id, &event).await? {
+    if !notify::enqueue_for(&mut tx, account, id, &event).await? {
         return Err(TargetError::Disabled(target.name));
     }
     tx.commit().await?;
@@ -187,7 +173,7 @@ pub async fn upsert_env_targets(
     account: AccountId,
     targets: &[NewTarget],
 ) -> Result<usize, TargetError> {
-    const ACTOR: &str = "env";
+    let actor = Actor::named("env");
     let mut changed = 0;
     let mut tx = store.begin().await?;
     for target in targets {
@@ -200,9 +186,10 @@ pub async fn upsert_env_targets(
         );
         match existing {
             None => {
-                store::insert_notification_target(&mut tx, &fields(account, target, ACTOR)).await?;
+                store::insert_notification_target(&mut tx, &fields(account, target, &actor))
+                    .await?;
                 let detail = format!("added {what} from the environment");
-                record(&mut tx, account, ACTOR, "add-notification-target", &detail).await?;
+                record(&mut tx, account, &actor, "add-notification-target", &detail).await?;
             }
             Some(stored)
                 if stored.kind != target.kind
@@ -210,12 +197,13 @@ pub async fn upsert_env_targets(
                     || stored.secret.as_ref().map(|s| s.expose())
                         != target.secret.as_ref().map(|s| s.expose()) =>
             {
-                store::update_notification_target(&mut tx, &fields(account, target, ACTOR)).await?;
+                store::update_notification_target(&mut tx, &fields(account, target, &actor))
+                    .await?;
                 let detail = format!("changed {what} from the environment");
                 record(
                     &mut tx,
                     account,
-                    ACTOR,
+                    &actor,
                     "change-notification-target",
                     &detail,
                 )

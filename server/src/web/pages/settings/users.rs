@@ -11,13 +11,13 @@ use serde::Deserialize;
 use app::FlashKind;
 use app::model::NewUserForm;
 
-use super::settings::{page, record};
-use super::{error_page, flash};
+use super::page::page;
+use crate::actions::users::{self, UserError};
 use crate::auth::password::{Password, PasswordError};
-use crate::auth::users::{UserError, create_user, disable_user};
-use crate::auth::{Role, UserName};
+use crate::domain::{Role, UserName};
 use crate::web::AppState;
-use crate::web::session::{CsrfForm, CurrentUser};
+use crate::web::pages::{PageError, flash};
+use crate::web::session::{CsrfForm, CurrentUser, NoFields};
 
 /// The add-user form's fields. The password is dropped after hashing and never shown again.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -30,18 +30,14 @@ pub struct NewUserInput {
     password: String,
 }
 
-/// A form with no fields besides its CSRF token.
-#[derive(Debug, Default, Deserialize)]
-pub struct NoFields {}
-
 /// `POST /settings/users`: adds the user, or shows the form again with its messages (400).
 pub async fn add(
     State(state): State<AppState>,
     jar: CookieJar,
     CsrfForm { user, form }: CsrfForm<NewUserInput>,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Admin) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     let mut shown = NewUserForm {
         name: form.name.trim().chars().take(64).collect(),
@@ -65,29 +61,22 @@ pub async fn add(
     let (Some(name), Some(role), Some(password)) = (name, role, password) else {
         return refuse(&state, &user, &jar, shown).await;
     };
-    match create_user(state.store(), &name, role, password).await {
+    let actor = user.principal.actor();
+    let account = Some(state.account());
+    match users::add(state.store(), account, &name, role, password, &actor).await {
         Ok(_) => {
-            let actor = user.principal.actor();
-            let detail = format!("added user {name} with role {role}");
-            if let Err(err) = record(&state, &actor, "create-user", &detail).await {
-                tracing::error!(error = %err, "could not record the new user in the audit log");
-            }
-            tracing::info!(actor = %actor, user = %name, role = %role, "user added from the dashboard");
             let text = format!("User {name} added with role {role}.");
-            (
+            Ok((
                 flash(jar, FlashKind::Success, &text),
                 Redirect::to("/settings#users"),
             )
-                .into_response()
+                .into_response())
         }
         Err(UserError::NameTaken(_)) => {
             shown.name_error = Some(format!("A user called {name} already exists."));
             refuse(&state, &user, &jar, shown).await
         }
-        Err(err) => {
-            tracing::error!(error = %err, "could not add a user");
-            error_page(&user, &jar).await
-        }
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -104,7 +93,7 @@ async fn refuse(
     user: &CurrentUser,
     jar: &CookieJar,
     shown: NewUserForm,
-) -> Response {
+) -> Result<Response, PageError> {
     page(state, user, jar, StatusCode::BAD_REQUEST, |m| {
         m.new_user = shown
     })
@@ -117,43 +106,29 @@ pub async fn disable(
     jar: CookieJar,
     path: Result<Path<String>, PathRejection>,
     CsrfForm { user, form: _ }: CsrfForm<NoFields>,
-) -> Response {
+) -> Result<Response, PageError> {
     if let Err(refused) = user.require(Role::Admin) {
-        return refused.into_response();
+        return Ok(refused.into_response());
     }
     let back = Redirect::to("/settings#users");
     let Some(name) = path.ok().and_then(|Path(raw)| UserName::parse(&raw).ok()) else {
         let text = "There is no such user.";
-        return (flash(jar, FlashKind::Error, text), back).into_response();
+        return Ok((flash(jar, FlashKind::Error, text), back).into_response());
     };
     if name.as_str().eq_ignore_ascii_case(user.name()) {
         let text = "You cannot disable your own account. Ask another admin to do it.";
-        return (flash(jar, FlashKind::Error, text), back).into_response();
+        return Ok((flash(jar, FlashKind::Error, text), back).into_response());
     }
-    match disable_user(state.store(), &name).await {
+    let actor = user.principal.actor();
+    match users::disable(state.store(), Some(state.account()), &name, &actor).await {
         Ok(()) => {
-            let actor = user.principal.actor();
-            if let Err(err) = record(
-                &state,
-                &actor,
-                "disable-user",
-                &format!("disabled user {name}"),
-            )
-            .await
-            {
-                tracing::error!(error = %err, "could not record the disabled user in the audit log");
-            }
-            tracing::info!(actor = %actor, user = %name, "user disabled from the dashboard");
             let text = format!("User {name} disabled; their sessions have ended.");
-            (flash(jar, FlashKind::Success, &text), back).into_response()
+            Ok((flash(jar, FlashKind::Success, &text), back).into_response())
         }
         Err(UserError::NotFound(_)) => {
             let text = format!("There is no user called {name}.");
-            (flash(jar, FlashKind::Error, &text), back).into_response()
+            Ok((flash(jar, FlashKind::Error, &text), back).into_response())
         }
-        Err(err) => {
-            tracing::error!(error = %err, "could not disable a user");
-            error_page(&user, &jar).await
-        }
+        Err(err) => Err(err.into()),
     }
 }

@@ -2,9 +2,10 @@
 
 use futures_util::{StreamExt, stream};
 
-use super::{Change, ChangeError, Changer, change_encryption};
-use crate::domain::BucketName;
-use crate::policy::current_policy;
+use super::encryption::{Change, change_encryption};
+use super::{ChangeError, Changer};
+use crate::domain::{BucketName, Event, LISTED_AT_MOST, RemediationFinished};
+use crate::notify;
 use crate::store::{self, BucketQuery, StoreError};
 
 /// Which buckets to remediate.
@@ -41,17 +42,16 @@ pub async fn selected_buckets(
     match selection {
         Selection::Named(names) => Ok(names.clone()),
         Selection::AllNonCompliant => {
-            let mut conn = changer.store.pool().acquire().await?;
             let query = BucketQuery {
                 compliant: Some(false),
                 limit: i64::MAX,
                 ..BucketQuery::default()
             };
-            store::query_buckets(&mut conn, changer.account, &query)
+            Ok(store::query_buckets(changer.store, changer.account, &query)
                 .await?
                 .into_iter()
-                .map(|b| BucketName::parse(&b.name).map_err(|e| StoreError::Corrupt(e.to_string())))
-                .collect()
+                .map(|b| b.name)
+                .collect())
         }
     }
 }
@@ -61,7 +61,7 @@ pub async fn remediate(
     changer: Changer<'_>,
     selection: &Selection,
 ) -> Result<RemediationReport, StoreError> {
-    let policy = current_policy(changer.store, changer.account).await?;
+    let policy = store::current_policy(changer.store, changer.account).await?;
     let names = selected_buckets(changer, selection).await?;
     let change = Change::Put {
         rule: policy.remediation_target,
@@ -89,8 +89,38 @@ pub async fn remediate(
             }),
         }
     }
-    crate::notify::remediation_finished(changer, &report).await;
+    finished(changer, &report).await;
     Ok(report)
+}
+
+/// Queues the event of a finished remediation that touched anything. A failure to queue is
+/// logged, not returned: the buckets were changed either way, and the caller must say so.
+async fn finished(changer: Changer<'_>, report: &RemediationReport) {
+    if report.remediated.is_empty() && report.failed.is_empty() {
+        return;
+    }
+    let event = Event::RemediationFinished(RemediationFinished {
+        actor: changer.actor.to_string(),
+        remediated: report.remediated.len() as u64,
+        failed: report.failed.len() as u64,
+        failures: report
+            .failed
+            .iter()
+            .take(LISTED_AT_MOST)
+            .map(|f| crate::domain::RemediationFailure {
+                bucket: f.name.clone(),
+                error: f.error.clone(),
+            })
+            .collect(),
+    });
+    let queued = async {
+        let mut tx = changer.store.begin().await?;
+        notify::enqueue(&mut tx, changer.account, &event).await?;
+        tx.commit().await.map_err(StoreError::from)
+    };
+    if let Err(err) = queued.await {
+        tracing::error!(error = %err, "could not queue the remediation notification");
+    }
 }
 
 /// The one-line reason shown per failed bucket: the OSS code, message and request id.

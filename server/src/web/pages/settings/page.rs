@@ -1,50 +1,20 @@
-//! `GET /settings` (admins only): the policy form, users, API tokens and the scan schedule. The
-//! forms post to `settings_policy`, `settings_users` and `settings_tokens`, which answer with a
-//! redirect, or with this page again (messages next to the fields, or a new token shown once).
+//! The settings page as every settings form answers with it: loaded from the store, adjusted by
+//! the form (its messages, or a token shown once), and rendered.
 
-use axum::Router;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use chrono::Utc;
 
 use app::model::{PolicyForm, ScheduleInfo, SettingsModel, TokenRow, UserRow};
 use app::{Nav, Page};
 
-use super::{chrome, error_page, render, settings_policy, settings_tokens, settings_users};
-use crate::auth::Role;
-use crate::policy::{Policy, current_policy};
-use crate::store::{self, NewChange, StoreError};
+use crate::domain::{Policy, Role};
+use crate::store::{self, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
+use crate::web::pages::{PageError, chrome, render};
 use crate::web::session::CurrentUser;
-
-/// `/settings` and the routes of its forms.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/settings", get(show))
-        .route("/settings/policy", post(settings_policy::submit))
-        .route("/settings/users", post(settings_users::add))
-        .route(
-            "/settings/users/{name}/disable",
-            post(settings_users::disable),
-        )
-        .route("/settings/tokens", post(settings_tokens::create))
-        .route(
-            "/settings/tokens/{id}/revoke",
-            post(settings_tokens::revoke),
-        )
-}
-
-/// `GET /settings`.
-pub async fn show(State(state): State<AppState>, user: CurrentUser, jar: CookieJar) -> Response {
-    if let Err(refused) = user.require(Role::Admin) {
-        return refused.into_response();
-    }
-    page(&state, &user, &jar, StatusCode::OK, |_| {}).await
-}
 
 /// The settings page with `status`, after `adjust` changed its model (a form shown again with
 /// its messages, or a token just created).
@@ -54,28 +24,21 @@ pub async fn page(
     jar: &CookieJar,
     status: StatusCode,
     adjust: impl FnOnce(&mut SettingsModel),
-) -> Response {
-    match load(state, user).await {
-        Ok(mut model) => {
-            adjust(&mut model);
-            render(
-                chrome(user, Nav::Settings, jar),
-                Page::Settings(model),
-                status,
-            )
-            .await
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "could not load the settings page");
-            error_page(user, jar).await
-        }
-    }
+) -> Result<Response, PageError> {
+    let mut model = load(state, user).await?;
+    adjust(&mut model);
+    Ok(render(
+        chrome(user, Nav::Settings, jar),
+        Page::Settings(model),
+        status,
+    )
+    .await)
 }
 
 async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, StoreError> {
-    let policy = current_policy(state.store(), state.account()).await?;
-    let mut conn = state.store().pool().acquire().await?;
-    let users = store::list_users(&mut conn)
+    let store = state.store();
+    let policy = store::current_policy(store, state.account()).await?;
+    let users = store::list_users(store)
         .await?
         .into_iter()
         .map(|u| UserRow {
@@ -87,7 +50,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, Sto
         })
         .collect();
     // Newest first: the token just created or used is the one looked for.
-    let tokens = store::list_api_tokens(&mut conn)
+    let tokens = store::list_api_tokens(store)
         .await?
         .into_iter()
         .rev()
@@ -102,7 +65,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, Sto
             revoked_at: t.revoked_at.map(rfc3339),
         })
         .collect();
-    let last = store::find_latest_finished_scan(&mut conn, state.account()).await?;
+    let last = store::find_latest_finished_scan(store, state.account()).await?;
     let mut model = SettingsModel {
         policy: policy_form(&policy),
         users,
@@ -116,7 +79,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, Sto
 }
 
 /// The policy form filled in with `policy`.
-pub fn policy_form(policy: &Policy) -> PolicyForm {
+fn policy_form(policy: &Policy) -> PolicyForm {
     let target = &policy.remediation_target;
     PolicyForm {
         requirement: policy.requirement.as_str().to_owned(),
@@ -157,22 +120,6 @@ fn schedule(
         next_due: due.map(rfc3339),
         last_started: last_started.map(rfc3339),
     }
-}
-
-/// Records an administrative change in the audit log (it has no bucket).
-pub async fn record(
-    state: &AppState,
-    actor: &str,
-    action: &str,
-    detail: &str,
-) -> Result<(), StoreError> {
-    let mut conn = state.store().acquire().await?;
-    store::insert_change(
-        &mut conn,
-        &NewChange::admin(state.account(), actor, action, detail),
-    )
-    .await?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Judging one encryption state against a requirement.
 
-use super::Requirement;
-use crate::domain::{EncryptionRule, EncryptionState, KmsDataEncryption};
+use super::{EncryptionRule, EncryptionState, KmsDataEncryption, Requirement};
 
 /// `Some(true)` when `state` satisfies `requirement`, `Some(false)` when it does not, and `None`
 /// when the state is unknown: what could not be read is never compliant, and never judged
@@ -121,7 +120,7 @@ mod tests {
 
     #[test]
     fn a_target_that_would_stay_non_compliant_is_refused() {
-        use super::super::{Policy, PolicyError};
+        use crate::domain::{Policy, PolicyError};
         assert!(matches!(
             Policy::new(Requirement::Kms, EncryptionRule::Aes256),
             Err(PolicyError::TargetNotCompliant { .. })

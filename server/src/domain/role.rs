@@ -1,8 +1,6 @@
-//! `Role` and `Principal`: what a user or token may do.
+//! `Role`: what a user or token may do.
 
 use std::fmt;
-
-use crate::domain::{TokenId, UserId};
 
 /// Roles, each including everything the ones before it may do.
 #[derive(
@@ -60,38 +58,6 @@ impl std::str::FromStr for Role {
     type Err = RoleError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s)
-    }
-}
-
-/// Who is making a request: a logged-in user or an API token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
-    User {
-        id: UserId,
-        name: String,
-        role: Role,
-    },
-    Token {
-        id: TokenId,
-        name: String,
-        role: Role,
-    },
-}
-
-impl Principal {
-    /// The role the request acts with.
-    pub fn role(&self) -> Role {
-        match self {
-            Self::User { role, .. } | Self::Token { role, .. } => *role,
-        }
-    }
-
-    /// How the audit log names this principal: `user:NAME` or `token:NAME`.
-    pub fn actor(&self) -> String {
-        match self {
-            Self::User { name, .. } => format!("user:{name}"),
-            Self::Token { name, .. } => format!("token:{name}"),
-        }
     }
 }
 

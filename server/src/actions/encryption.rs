@@ -1,0 +1,239 @@
+//! Put or delete one bucket's default encryption, then re-read it from OSS: the new state, its
+//! judgement, the news and the audit-log entry are written together.
+
+use chrono::Utc;
+use sqlx::SqliteConnection;
+
+use super::{ChangeError, Changer};
+use crate::domain::{
+    Became, BucketName, Cause, EncryptionRule, EncryptionState, Regressions, Requirement, became,
+    judge,
+};
+use crate::notify;
+use crate::oss::BucketAddress;
+use crate::store::{self, BucketRecord, NewChange, Observation, StoreError};
+use crate::view::state_json;
+
+/// The change to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// PutBucketEncryption with this rule; `remediation` marks one-click fixes in the audit log.
+    Put {
+        rule: EncryptionRule,
+        remediation: bool,
+    },
+    /// DeleteBucketEncryption.
+    Delete,
+}
+
+impl Change {
+    fn action(&self) -> &'static str {
+        match self {
+            Self::Put {
+                remediation: true, ..
+            } => "remediate",
+            Self::Put { .. } => "put-encryption",
+            Self::Delete => "delete-encryption",
+        }
+    }
+}
+
+/// Makes `change` on bucket `name` and returns the bucket as OSS now reports it. Only buckets in
+/// the inventory can be changed; an OSS refusal is logged and returned with its code and request id.
+pub async fn change_encryption(
+    changer: Changer<'_>,
+    name: &BucketName,
+    change: &Change,
+) -> Result<BucketRecord, ChangeError> {
+    let record = find(changer, name).await?;
+    let before = Some(record.state.clone());
+    let address = BucketAddress {
+        name: name.clone(),
+        region: record.region.clone(),
+        extranet_endpoint: record.extranet_endpoint.clone(),
+        intranet_endpoint: record.intranet_endpoint.clone(),
+    };
+    let written = match change {
+        Change::Put { rule, .. } => changer.client.put_bucket_encryption(&address, rule).await,
+        Change::Delete => changer.client.delete_bucket_encryption(&address).await,
+    };
+    let request_id = match written {
+        Ok(answer) => answer.request_id,
+        Err(err) => {
+            let message = err
+                .service()
+                .map_or_else(|| err.to_string(), |e| e.message.clone());
+            let mut tx = changer.store.begin().await?;
+            store::insert_change(
+                &mut tx,
+                &NewChange {
+                    account: changer.account,
+                    at: Utc::now(),
+                    actor: changer.actor.as_str(),
+                    action: change.action(),
+                    bucket: Some(name.as_str()),
+                    before: Some(state_json(before.as_ref()).to_string()),
+                    after: None,
+                    request_id: err.request_id(),
+                    outcome: err.kind_code(),
+                    detail: Some(&message),
+                },
+            )
+            .await?;
+            tx.commit().await.map_err(StoreError::from)?;
+            tracing::warn!(bucket.name = %name, actor = %changer.actor, code = err.kind_code(), "OSS refused the change");
+            return Err(err.into());
+        }
+    };
+
+    // Re-read, so the store shows what OSS really holds now.
+    let read = changer.client.read_encryption_state(&address).await;
+    let reread = Observation::now(record.id, read.value, read.request_id);
+    let mut tx = changer.store.begin().await?;
+    if !before.as_ref().is_some_and(|b| b.same_as(&reread.state)) {
+        let policy = store::current_policy(&mut *tx, changer.account).await?;
+        store::record_reread(&mut tx, &reread, judge(&policy.requirement, &reread.state)).await?;
+        // Only a new state can newly be non-compliant or unknown.
+        let became = change_became(change, &policy.requirement, before.as_ref(), &reread.state);
+        queue_regression(&mut tx, changer, name, became, &reread.state).await?;
+    }
+    store::insert_change(
+        &mut tx,
+        &NewChange {
+            account: changer.account,
+            at: Utc::now(),
+            actor: changer.actor.as_str(),
+            action: change.action(),
+            bucket: Some(name.as_str()),
+            before: Some(state_json(before.as_ref()).to_string()),
+            after: Some(state_json(Some(&reread.state)).to_string()),
+            request_id: request_id.as_deref(),
+            outcome: "ok",
+            detail: None,
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    tracing::info!(bucket.name = %name, actor = %changer.actor, action = change.action(), after = %reread.state, "encryption changed");
+    find(changer, name).await
+}
+
+async fn find(changer: Changer<'_>, name: &BucketName) -> Result<BucketRecord, ChangeError> {
+    store::find_bucket_by_name(changer.store, changer.account, name)
+        .await?
+        .filter(|b| b.gone_at.is_none())
+        .ok_or_else(|| ChangeError::NotInInventory(name.clone()))
+}
+
+/// What `change` made of a bucket, if it is news: a remediation never is on its own (it reports
+/// once, when it finishes, however many buckets it touched).
+fn change_became(
+    change: &Change,
+    requirement: &Requirement,
+    before: Option<&EncryptionState>,
+    after: &EncryptionState,
+) -> Option<Became> {
+    match change {
+        Change::Put {
+            remediation: true, ..
+        } => None,
+        _ => became(requirement, before, after),
+    }
+}
+
+/// Queues the event of a change that left `bucket` non-compliant or unknown (`became`), inside
+/// the transaction that records the re-read.
+async fn queue_regression(
+    conn: &mut SqliteConnection,
+    changer: Changer<'_>,
+    bucket: &BucketName,
+    became: Option<Became>,
+    after: &EncryptionState,
+) -> Result<(), StoreError> {
+    let Some(became) = became else {
+        return Ok(());
+    };
+    let mut regressions = Regressions::new(Cause::Change, None, Some(changer.actor.as_str()));
+    regressions.push(bucket.as_str().to_owned(), became, after, false);
+    match regressions.into_event() {
+        Some(event) => notify::enqueue(conn, changer.account, &event).await,
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unknown() -> EncryptionState {
+        EncryptionState::Unknown {
+            code: "AccessDenied".into(),
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_change_alerts_only_when_it_leaves_a_bucket_newly_refused_or_unreadable() {
+        let aes = EncryptionState::Encrypted(EncryptionRule::Aes256);
+        let plain = EncryptionState::Unencrypted;
+        let delete = Change::Delete;
+        let put = Change::Put {
+            rule: EncryptionRule::Aes256,
+            remediation: false,
+        };
+        let any = Requirement::Any;
+        let cases = [
+            (
+                &delete,
+                &any,
+                Some(&aes),
+                &plain,
+                Some(Became::Noncompliant),
+            ),
+            (&delete, &any, None, &plain, Some(Became::Noncompliant)),
+            (
+                &delete,
+                &any,
+                Some(&unknown()),
+                &plain,
+                Some(Became::Noncompliant),
+            ),
+            (&delete, &any, Some(&aes), &unknown(), Some(Became::Unknown)),
+            (&put, &Requirement::Kms, Some(&plain), &aes, None),
+            (
+                &put,
+                &Requirement::Kms,
+                Some(&unknown()),
+                &aes,
+                Some(Became::Noncompliant),
+            ),
+            (&put, &any, Some(&plain), &aes, None),
+        ];
+        for (change, requirement, before, after, want) in cases {
+            assert_eq!(
+                change_became(change, requirement, before, after),
+                want,
+                "{change:?} under {requirement:?}: {before:?} -> {after}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_remediation_never_alerts_per_bucket_even_when_it_leaves_one_unreadable() {
+        let remediation = Change::Put {
+            rule: EncryptionRule::Aes256,
+            remediation: true,
+        };
+        let before = EncryptionState::Unencrypted;
+        let after = unknown();
+        assert_eq!(
+            became(&Requirement::Any, Some(&before), &after),
+            Some(Became::Unknown),
+            "the same outcome from a direct change would alert"
+        );
+        assert_eq!(
+            change_became(&remediation, &Requirement::Any, Some(&before), &after),
+            None
+        );
+    }
+}
