@@ -3,7 +3,7 @@
 use oss_audit::domain::Role;
 use serde_json::{Value, json};
 
-use crate::support::{Api, Reply, TestApp, readable_unencrypted};
+use crate::support::{Api, Reply, TestApp, assert_policy_change_logged, readable_unencrypted};
 
 fn is_error(reply: &Reply, status: u16, code: &str) {
     assert_eq!(reply.status, status, "{}", reply.json);
@@ -523,6 +523,16 @@ async fn the_policy_is_read_by_viewers_and_set_by_admins_only() {
         .get("/api/v1/audit-log?actor=token:admin-token")
         .await;
     assert_eq!(log.json["entries"][0]["action"], "set-policy");
+}
+
+#[tokio::test]
+async fn setting_the_policy_through_the_api_logs_it_as_the_page_and_the_cli_do() {
+    let app = TestApp::start(1).await;
+    let admin = app.api(Role::Admin).await;
+    let kms = json!({"requirement": "kms", "remediation_target": {"sse_algorithm": "KMS"}});
+    let set = admin.call("PUT", "/api/v1/policy", Some(kms)).await;
+    assert_eq!(set.status, 200, "{}", set.json);
+    assert_policy_change_logged(&app.db, "token:admin-token").await;
 }
 
 #[tokio::test]

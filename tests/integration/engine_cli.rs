@@ -3,7 +3,9 @@
 
 use oss_audit::sandbox::SandboxHandle;
 
-use crate::support::{OssAudit, Serving, TestDb, sandbox, seeded_sandbox, until};
+use crate::support::{
+    OssAudit, Serving, TestDb, assert_policy_change_logged, sandbox, seeded_sandbox, until,
+};
 
 /// `oss-audit ARGS` against `sandbox` with `db`, through the standard proxy variable.
 fn oss_audit(sandbox: &SandboxHandle, db: &TestDb, args: &[&str]) -> OssAudit {
@@ -205,6 +207,22 @@ async fn sigterm_during_a_scan_records_it_as_interrupted_and_exits_cleanly() {
         scans[0].1, "interrupted",
         "the running scan was interrupted cleanly: {scans:?}"
     );
+}
+
+#[tokio::test]
+async fn setting_the_policy_from_the_cli_logs_it_as_the_page_and_the_api_do() {
+    let sandbox = sandbox(1).await;
+    let db = TestDb::new();
+    let output = oss_audit(&sandbox, &db, &["policy", "set", "--policy", "kms"])
+        .env("USER", "auditor")
+        .output()
+        .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_policy_change_logged(&db, "cli:auditor").await;
 }
 
 #[tokio::test]

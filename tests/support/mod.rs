@@ -7,6 +7,7 @@
 
 mod api;
 mod app;
+mod audit;
 mod cli;
 mod db;
 mod engine;
@@ -19,6 +20,7 @@ mod web;
 
 pub use api::{Api, Reply, first_named};
 pub use app::TestApp;
+pub use audit::assert_policy_change_logged;
 pub use cli::{OssAudit, Serving, output_text, stderr, stdout};
 pub use db::TestDb;
 pub use engine::{Audit, add_target, open_store};

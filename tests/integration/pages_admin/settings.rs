@@ -3,7 +3,7 @@
 
 use oss_audit::domain::{EncryptionRule, Role};
 
-use crate::support::{PASSWORD, TestApp, between, location};
+use crate::support::{PASSWORD, TestApp, assert_policy_change_logged, between, location};
 
 #[tokio::test]
 async fn only_admins_open_settings_or_post_its_forms() {
@@ -114,6 +114,26 @@ async fn changing_the_policy_judges_every_bucket_again_and_is_logged() {
         row.contains("policy any, target AES256 → policy kms, target KMS, OSS-managed key"),
         "{row}"
     );
+}
+
+#[tokio::test]
+async fn setting_the_policy_on_the_page_logs_it_as_the_api_and_the_cli_do() {
+    let app = TestApp::start(1).await;
+    let admin = app.sign_in("ada", Role::Admin).await;
+    let saved = admin
+        .post(
+            "/settings/policy",
+            &[
+                ("requirement", "kms"),
+                ("allowed_keys", ""),
+                ("target_algorithm", "KMS"),
+                ("target_key", ""),
+                ("target_data_encryption", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert_policy_change_logged(&app.db, "user:ada").await;
 }
 
 #[tokio::test]
