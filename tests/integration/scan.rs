@@ -133,7 +133,7 @@ async fn drift_between_scans_is_recorded_as_one_change() {
     let history = oss_audit::store::list_bucket_history(&audit.store, record.id)
         .await
         .unwrap();
-    let states: Vec<_> = history.iter().map(|h| h.state().unwrap()).collect();
+    let states: Vec<_> = history.iter().map(|h| h.state.clone()).collect();
     assert_eq!(
         states,
         vec![

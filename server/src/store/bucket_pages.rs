@@ -1,6 +1,6 @@
 //! Small read queries of the bucket pages: the regions to filter by, a bounded history.
 
-use super::states::StateRecord;
+use super::states::{STATE_COLUMNS, StateRecord, StateRow, records};
 use super::{Db, StoreError};
 use crate::domain::{AccountId, BucketId};
 
@@ -29,22 +29,22 @@ pub async fn list_bucket_regions(
 }
 
 /// A bucket's newest `limit` recorded states, newest first; rows of a scan still running are not
-/// yet history (as in `list_bucket_history`, which returns them all).
+/// yet history (`list_bucket_history` returns them all).
 pub async fn list_recent_bucket_history(
     db: impl Db,
     bucket: BucketId,
     limit: i64,
 ) -> Result<Vec<StateRecord>, StoreError> {
     let mut conn = db.connection().await?;
-    Ok(sqlx::query_as(
-        "SELECT s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id,
-                s.kms_data_encryption, s.error_code, s.error_message, s.request_id
+    let rows: Vec<StateRow> = sqlx::query_as(&format!(
+        "SELECT {STATE_COLUMNS}
          FROM encryption_state s LEFT JOIN scan ON scan.id = s.scan_id
          WHERE s.bucket_id = ?1 AND (s.scan_id IS NULL OR scan.status = 'completed')
-         ORDER BY s.id DESC LIMIT ?2",
-    )
+         ORDER BY s.id DESC LIMIT ?2"
+    ))
     .bind(bucket)
     .bind(limit)
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    records(rows)
 }

@@ -32,20 +32,42 @@ impl Observation {
     }
 }
 
-/// A stored state row.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A recorded state of a bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateRecord {
     pub id: StateId,
     pub bucket_id: BucketId,
+    /// The scan that read it; `None` for a re-read after a change.
     pub scan_id: Option<ScanId>,
     pub observed_at: DateTime<Utc>,
-    pub status: String,
-    pub sse_algorithm: Option<String>,
-    pub kms_master_key_id: Option<String>,
-    pub kms_data_encryption: Option<String>,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
+    pub state: EncryptionState,
     pub request_id: Option<String>,
+}
+
+/// The columns of a state row, as [`STATE_COLUMNS`] selects them.
+#[derive(sqlx::FromRow)]
+pub(super) struct StateRow {
+    id: StateId,
+    bucket_id: BucketId,
+    scan_id: Option<ScanId>,
+    observed_at: DateTime<Utc>,
+    status: String,
+    sse_algorithm: Option<String>,
+    kms_master_key_id: Option<String>,
+    kms_data_encryption: Option<String>,
+    error_code: Option<String>,
+    error_message: Option<String>,
+    request_id: Option<String>,
+}
+
+/// The columns of [`StateRow`], from `encryption_state s`.
+pub(super) const STATE_COLUMNS: &str = "s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, \
+     s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code, s.error_message, \
+     s.request_id";
+
+/// Parses stored rows.
+pub(super) fn records(rows: Vec<StateRow>) -> Result<Vec<StateRecord>, StoreError> {
+    rows.into_iter().map(StateRecord::try_from).collect()
 }
 
 /// Rebuilds a domain state from its columns.
@@ -83,17 +105,26 @@ pub(crate) fn state_from_columns(
     }
 }
 
-impl StateRecord {
-    /// The domain state this row records.
-    pub fn state(&self) -> Result<EncryptionState, StoreError> {
-        state_from_columns(
-            &self.status,
-            self.sse_algorithm.as_deref(),
-            self.kms_master_key_id.as_deref(),
-            self.kms_data_encryption.as_deref(),
-            self.error_code.as_deref(),
-            self.error_message.as_deref(),
-        )
+impl TryFrom<StateRow> for StateRecord {
+    type Error = StoreError;
+
+    fn try_from(row: StateRow) -> Result<Self, StoreError> {
+        let state = state_from_columns(
+            &row.status,
+            row.sse_algorithm.as_deref(),
+            row.kms_master_key_id.as_deref(),
+            row.kms_data_encryption.as_deref(),
+            row.error_code.as_deref(),
+            row.error_message.as_deref(),
+        )?;
+        Ok(Self {
+            id: row.id,
+            bucket_id: row.bucket_id,
+            scan_id: row.scan_id,
+            observed_at: row.observed_at,
+            state,
+            request_id: row.request_id,
+        })
     }
 }
 
@@ -145,17 +176,17 @@ pub async fn load_current_states(
     account: AccountId,
 ) -> Result<HashMap<BucketId, EncryptionState>, StoreError> {
     let mut conn = db.connection().await?;
-    let rows: Vec<StateRecord> = sqlx::query_as(
-        "SELECT s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id,
-                s.kms_data_encryption, s.error_code, s.error_message, s.request_id
-         FROM bucket b JOIN encryption_state s ON s.id = b.state_id WHERE b.account_id = ?1",
-    )
+    let rows: Vec<StateRow> = sqlx::query_as(&format!(
+        "SELECT {STATE_COLUMNS}
+         FROM bucket b JOIN encryption_state s ON s.id = b.state_id WHERE b.account_id = ?1"
+    ))
     .bind(account)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|row| Ok((row.bucket_id, row.state()?)))
-        .collect()
+    Ok(records(rows)?
+        .into_iter()
+        .map(|record| (record.bucket_id, record.state))
+        .collect())
 }
 
 /// A bucket's recorded states, newest first. Rows of a scan still running are not yet history.
@@ -163,17 +194,7 @@ pub async fn list_bucket_history(
     db: impl Db,
     bucket: BucketId,
 ) -> Result<Vec<StateRecord>, StoreError> {
-    let mut conn = db.connection().await?;
-    Ok(sqlx::query_as(
-        "SELECT s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id,
-                s.kms_data_encryption, s.error_code, s.error_message, s.request_id
-         FROM encryption_state s LEFT JOIN scan ON scan.id = s.scan_id
-         WHERE s.bucket_id = ?1 AND (s.scan_id IS NULL OR scan.status = 'completed')
-         ORDER BY s.id DESC",
-    )
-    .bind(bucket)
-    .fetch_all(&mut *conn)
-    .await?)
+    super::list_recent_bucket_history(db, bucket, i64::MAX).await
 }
 
 /// Records what a re-read after a change found and makes it the bucket's current state at once.

@@ -49,13 +49,18 @@ pub struct HistoryEntry {
 
 impl From<StateRecord> for HistoryEntry {
     fn from(s: StateRecord) -> Self {
+        let rule = s.state.rule();
         Self {
             observed_at: rfc3339(s.observed_at),
-            status: s.status,
-            sse_algorithm: s.sse_algorithm,
-            kms_master_key_id: s.kms_master_key_id,
-            kms_data_encryption: s.kms_data_encryption,
-            error_code: s.error_code,
+            status: s.state.status().as_str().to_owned(),
+            sse_algorithm: rule.map(|r| r.algorithm().as_str().to_owned()),
+            kms_master_key_id: rule
+                .and_then(|r| r.kms_key_id())
+                .map(|k| k.as_str().to_owned()),
+            kms_data_encryption: rule
+                .and_then(|r| r.kms_data_encryption())
+                .map(|d| d.as_str().to_owned()),
+            error_code: s.state.error_code().map(str::to_owned),
             request_id: s.request_id,
             scan_id: s.scan_id.map(|id| id.get()),
         }

@@ -111,10 +111,7 @@ pub async fn load(
         first_seen_at: rfc3339(record.first_seen_at),
         gone_at: record.gone_at.map(rfc3339),
         current,
-        history: history
-            .into_iter()
-            .map(history_row)
-            .collect::<Result<_, _>>()?,
+        history: history.into_iter().map(history_row).collect(),
         history_truncated,
         changes: changes.into_iter().map(audit_row).collect(),
         form,
@@ -131,15 +128,14 @@ pub fn describe(state: &EncryptionState) -> String {
     }
 }
 
-fn history_row(s: StateRecord) -> Result<HistoryRow, StoreError> {
-    let state = s.state()?;
-    Ok(HistoryRow {
+fn history_row(s: StateRecord) -> HistoryRow {
+    HistoryRow {
         observed_at: rfc3339(s.observed_at),
-        status: s.status,
-        description: describe(&state),
+        status: s.state.status().as_str().to_owned(),
+        description: describe(&s.state),
         scan: s.scan_id.map(|id| id.get()),
         request_id: s.request_id,
-    })
+    }
 }
 
 fn audit_row(c: ChangeRecord) -> AuditRow {
