@@ -53,6 +53,20 @@ pub async fn change_encryption(
         extranet_endpoint: record.extranet_endpoint.clone(),
         intranet_endpoint: record.intranet_endpoint.clone(),
     };
+    // The audit-log entry of this change: what OSS held before, and what it answered.
+    let before_json = state_json(before.as_ref()).to_string();
+    let logged = |after, request_id, outcome, detail| NewChange {
+        account: changer.account,
+        at: Utc::now(),
+        actor: changer.actor.as_str(),
+        action: change.action(),
+        bucket: Some(name.as_str()),
+        before: Some(before_json.clone()),
+        after,
+        request_id,
+        outcome,
+        detail,
+    };
     let written = match change {
         Change::Put { rule, .. } => changer.client.put_bucket_encryption(&address, rule).await,
         Change::Delete => changer.client.delete_bucket_encryption(&address).await,
@@ -64,22 +78,8 @@ pub async fn change_encryption(
                 .service()
                 .map_or_else(|| err.to_string(), |e| e.message.clone());
             let mut tx = changer.store.begin().await?;
-            store::insert_change(
-                &mut tx,
-                &NewChange {
-                    account: changer.account,
-                    at: Utc::now(),
-                    actor: changer.actor.as_str(),
-                    action: change.action(),
-                    bucket: Some(name.as_str()),
-                    before: Some(state_json(before.as_ref()).to_string()),
-                    after: None,
-                    request_id: err.request_id(),
-                    outcome: err.kind_code(),
-                    detail: Some(&message),
-                },
-            )
-            .await?;
+            let entry = logged(None, err.request_id(), err.kind_code(), Some(&message));
+            store::insert_change(&mut tx, &entry).await?;
             tx.commit().await.map_err(StoreError::from)?;
             tracing::warn!(bucket.name = %name, actor = %changer.actor, code = err.kind_code(), "OSS refused the change");
             return Err(err.into());
@@ -97,22 +97,9 @@ pub async fn change_encryption(
         let became = change_became(change, &policy.requirement, before.as_ref(), &reread.state);
         queue_regression(&mut tx, changer, name, became, &reread.state).await?;
     }
-    store::insert_change(
-        &mut tx,
-        &NewChange {
-            account: changer.account,
-            at: Utc::now(),
-            actor: changer.actor.as_str(),
-            action: change.action(),
-            bucket: Some(name.as_str()),
-            before: Some(state_json(before.as_ref()).to_string()),
-            after: Some(state_json(Some(&reread.state)).to_string()),
-            request_id: request_id.as_deref(),
-            outcome: "ok",
-            detail: None,
-        },
-    )
-    .await?;
+    let after = Some(state_json(Some(&reread.state)).to_string());
+    let entry = logged(after, request_id.as_deref(), "ok", None);
+    store::insert_change(&mut tx, &entry).await?;
     tx.commit().await.map_err(StoreError::from)?;
     tracing::info!(bucket.name = %name, actor = %changer.actor, action = change.action(), after = %reread.state, "encryption changed");
     find(changer, name).await

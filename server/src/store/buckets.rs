@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, SqliteConnection};
 
-use super::states::state_from_columns;
+use super::states::StateColumns;
 use super::{Db, StoreError, parse_column};
 use crate::domain::{AccountId, BucketId, BucketName, EncryptionState, Region};
 
@@ -65,12 +65,8 @@ struct BucketRow {
     gone_at: Option<DateTime<Utc>>,
     compliant: Option<bool>,
     scanned_at: Option<DateTime<Utc>>,
-    status: String,
-    sse_algorithm: Option<String>,
-    kms_master_key_id: Option<String>,
-    kms_data_encryption: Option<String>,
-    error_code: Option<String>,
-    error_message: Option<String>,
+    #[sqlx(flatten)]
+    state: StateColumns,
     request_id: Option<String>,
 }
 
@@ -78,14 +74,6 @@ impl TryFrom<BucketRow> for BucketRecord {
     type Error = StoreError;
 
     fn try_from(row: BucketRow) -> Result<Self, StoreError> {
-        let state = state_from_columns(
-            &row.status,
-            row.sse_algorithm.as_deref(),
-            row.kms_master_key_id.as_deref(),
-            row.kms_data_encryption.as_deref(),
-            row.error_code.as_deref(),
-            row.error_message.as_deref(),
-        )?;
         Ok(Self {
             id: row.id,
             name: parse_column("name", &row.name, BucketName::parse)?,
@@ -97,7 +85,7 @@ impl TryFrom<BucketRow> for BucketRecord {
             gone_at: row.gone_at,
             compliant: row.compliant,
             scanned_at: row.scanned_at,
-            state,
+            state: row.state.state()?,
             request_id: row.request_id,
         })
     }

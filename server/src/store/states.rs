@@ -51,13 +51,34 @@ pub(super) struct StateRow {
     bucket_id: BucketId,
     scan_id: Option<ScanId>,
     observed_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    state: StateColumns,
+    request_id: Option<String>,
+}
+
+/// The columns that hold one encryption state, wherever a row selects them.
+#[derive(sqlx::FromRow)]
+pub(super) struct StateColumns {
     status: String,
     sse_algorithm: Option<String>,
     kms_master_key_id: Option<String>,
     kms_data_encryption: Option<String>,
     error_code: Option<String>,
     error_message: Option<String>,
-    request_id: Option<String>,
+}
+
+impl StateColumns {
+    /// The state these columns hold.
+    pub(super) fn state(&self) -> Result<EncryptionState, StoreError> {
+        state_from_columns(
+            &self.status,
+            self.sse_algorithm.as_deref(),
+            self.kms_master_key_id.as_deref(),
+            self.kms_data_encryption.as_deref(),
+            self.error_code.as_deref(),
+            self.error_message.as_deref(),
+        )
+    }
 }
 
 /// The columns of [`StateRow`], from `encryption_state s`.
@@ -71,7 +92,7 @@ pub(super) fn records(rows: Vec<StateRow>) -> Result<Vec<StateRecord>, StoreErro
 }
 
 /// Rebuilds a domain state from its columns.
-pub(crate) fn state_from_columns(
+pub(super) fn state_from_columns(
     status: &str,
     sse_algorithm: Option<&str>,
     kms_master_key_id: Option<&str>,
@@ -109,20 +130,12 @@ impl TryFrom<StateRow> for StateRecord {
     type Error = StoreError;
 
     fn try_from(row: StateRow) -> Result<Self, StoreError> {
-        let state = state_from_columns(
-            &row.status,
-            row.sse_algorithm.as_deref(),
-            row.kms_master_key_id.as_deref(),
-            row.kms_data_encryption.as_deref(),
-            row.error_code.as_deref(),
-            row.error_message.as_deref(),
-        )?;
         Ok(Self {
             id: row.id,
             bucket_id: row.bucket_id,
             scan_id: row.scan_id,
             observed_at: row.observed_at,
-            state,
+            state: row.state.state()?,
             request_id: row.request_id,
         })
     }

@@ -10,7 +10,7 @@ use super::{ApiError, ApiPath, ApiPrincipal};
 use crate::domain::BucketName;
 use crate::domain::Role;
 use crate::store::{self, BucketQuery, StateRecord};
-use crate::view::{BucketView, rfc3339};
+use crate::view::{BucketView, StateFields, rfc3339};
 use crate::web::AppState;
 
 /// A page of buckets.
@@ -49,18 +49,14 @@ pub struct HistoryEntry {
 
 impl From<StateRecord> for HistoryEntry {
     fn from(s: StateRecord) -> Self {
-        let rule = s.state.rule();
+        let state = StateFields::of(&s.state);
         Self {
             observed_at: rfc3339(s.observed_at),
-            status: s.state.status().as_str().to_owned(),
-            sse_algorithm: rule.map(|r| r.algorithm().as_str().to_owned()),
-            kms_master_key_id: rule
-                .and_then(|r| r.kms_key_id())
-                .map(|k| k.as_str().to_owned()),
-            kms_data_encryption: rule
-                .and_then(|r| r.kms_data_encryption())
-                .map(|d| d.as_str().to_owned()),
-            error_code: s.state.error_code().map(str::to_owned),
+            status: state.status,
+            sse_algorithm: state.sse_algorithm,
+            kms_master_key_id: state.kms_master_key_id,
+            kms_data_encryption: state.kms_data_encryption,
+            error_code: state.error_code,
             request_id: s.request_id,
             scan_id: s.scan_id.map(|id| id.get()),
         }
