@@ -2,14 +2,13 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use oss_audit::cli::Cli;
 use oss_audit::oss::error_chain;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::from_command_line();
     let filter = EnvFilter::try_from_env("OSS_AUDIT_LOG")
         .unwrap_or_else(|_| EnvFilter::new(cli.default_log_filter()));
     tracing_subscriber::fmt()

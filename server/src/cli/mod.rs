@@ -94,6 +94,12 @@ pub enum Command {
 }
 
 impl Cli {
+    /// The command line of this process; exits with clap's message (and code 2) when it cannot
+    /// be used.
+    pub fn from_command_line() -> Self {
+        Self::parse()
+    }
+
     /// Runs the chosen command.
     pub async fn run(self) -> Result<(), CliError> {
         match self.command {
