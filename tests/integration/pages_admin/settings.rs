@@ -5,6 +5,15 @@ use oss_audit::domain::{EncryptionRule, Role};
 
 use crate::support::{PASSWORD, TestApp, assert_policy_change_logged, between, location};
 
+/// The policy form filled in for `kms`, remediated with KMS and the OSS-managed key.
+const KMS_POLICY: [(&str, &str); 5] = [
+    ("requirement", "kms"),
+    ("allowed_keys", ""),
+    ("target_algorithm", "KMS"),
+    ("target_key", ""),
+    ("target_data_encryption", ""),
+];
+
 #[tokio::test]
 async fn only_admins_open_settings_or_post_its_forms() {
     let app = TestApp::start(1).await;
@@ -83,18 +92,7 @@ async fn changing_the_policy_judges_every_bucket_again_and_is_logged() {
         "nothing saved"
     );
 
-    let saved = admin
-        .post(
-            "/settings/policy",
-            &[
-                ("requirement", "kms"),
-                ("allowed_keys", ""),
-                ("target_algorithm", "KMS"),
-                ("target_key", ""),
-                ("target_data_encryption", ""),
-            ],
-        )
-        .await;
+    let saved = admin.post("/settings/policy", &KMS_POLICY).await;
     assert_eq!(saved.status(), 303);
     assert_eq!(location(&saved), "/settings#policy");
     let compliant = app
@@ -120,18 +118,7 @@ async fn changing_the_policy_judges_every_bucket_again_and_is_logged() {
 async fn setting_the_policy_on_the_page_logs_it_as_the_api_and_the_cli_do() {
     let app = TestApp::start(1).await;
     let admin = app.sign_in("ada", Role::Admin).await;
-    let saved = admin
-        .post(
-            "/settings/policy",
-            &[
-                ("requirement", "kms"),
-                ("allowed_keys", ""),
-                ("target_algorithm", "KMS"),
-                ("target_key", ""),
-                ("target_data_encryption", ""),
-            ],
-        )
-        .await;
+    let saved = admin.post("/settings/policy", &KMS_POLICY).await;
     assert_eq!(saved.status(), 303);
     assert_policy_change_logged(&app.db, "user:ada").await;
 }
