@@ -7,7 +7,7 @@ use sqlx::{QueryBuilder, SqliteConnection};
 
 use super::states::StateColumns;
 use super::{Db, StoreError, parse_column};
-use crate::domain::{AccountId, BucketId, BucketName, EncryptionState, Region};
+use crate::domain::{AccountId, BucketId, BucketName, EncryptionState, Region, Status};
 
 /// A bucket as ListBuckets reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -461,13 +461,19 @@ pub async fn count_buckets(
 pub async fn count_buckets_by_status(
     db: impl Db,
     account: AccountId,
-) -> Result<Vec<(String, Option<bool>, i64)>, StoreError> {
+) -> Result<Vec<(Status, Option<bool>, i64)>, StoreError> {
     let mut conn = db.connection().await?;
-    Ok(sqlx::query_as(
+    let rows: Vec<(String, Option<bool>, i64)> = sqlx::query_as(
         "SELECT s.status, b.compliant, count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id
          WHERE b.account_id = ?1 AND b.gone_at IS NULL GROUP BY s.status, b.compliant",
     )
     .bind(account)
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    rows.into_iter()
+        .map(|(status, compliant, count)| {
+            let status = parse_column("status", &status, |s| Status::parse(s).ok_or("unknown"))?;
+            Ok((status, compliant, count))
+        })
+        .collect()
 }

@@ -178,7 +178,7 @@ async fn refresh(state: &AppState) -> Result<(), StoreError> {
         metrics
             .buckets
             .get_or_create(&BucketLabels {
-                status,
+                status: status.as_str().to_owned(),
                 compliant: compliant.to_owned(),
             })
             .set(count);

@@ -8,7 +8,7 @@ use app::model::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoi
 use app::{Nav, Page};
 
 use super::{PageError, show_page};
-use crate::domain::EncryptionState;
+use crate::domain::{EncryptionState, Status};
 use crate::store::{self, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
@@ -33,7 +33,7 @@ pub async fn show(
 #[derive(Debug, Clone, Default)]
 pub struct CountsCache {
     version: Option<(Option<i64>, Option<i64>, Option<String>)>,
-    by_status: Vec<(String, Option<bool>, i64)>,
+    by_status: Vec<(Status, Option<bool>, i64)>,
     by_algorithm: Vec<(String, bool, bool, i64)>,
     by_region: Vec<(String, i64, i64)>,
 }
@@ -70,10 +70,10 @@ async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
     let counts = counts(state).await?;
     for (status, compliant, count) in counts.by_status {
         model.buckets += count;
-        match status.as_str() {
-            "encrypted" => model.encrypted += count,
-            "unencrypted" => model.unencrypted += count,
-            _ => model.unknown += count,
+        match status {
+            Status::Encrypted => model.encrypted += count,
+            Status::Unencrypted => model.unencrypted += count,
+            Status::Unknown => model.unknown += count,
         }
         match compliant {
             Some(true) => model.compliant += count,
