@@ -8,8 +8,10 @@ mod encryption;
 mod event;
 mod ids;
 mod judge;
+mod kms_key;
 mod kms_key_id;
 mod policy;
+mod ram_action;
 mod ram_role;
 mod region;
 mod regressions;
@@ -32,8 +34,13 @@ pub use ids::{
     AccountId, BucketId, ChangeId, DeliveryId, ReportId, ScanId, StateId, TargetId, TokenId, UserId,
 };
 pub use judge::judge;
+pub use kms_key::{
+    KeyMetadata, KeyOrigin, KeyRotation, KmsKeyArn, KmsKeyError, KmsKeyState, ProtectionLevel,
+    RotationInterval, RotationStatus,
+};
 pub use kms_key_id::{KmsKeyId, KmsKeyIdError};
 pub use policy::{Policy, PolicyError, Requirement};
+pub use ram_action::{RamAction, RamActionError};
 pub use ram_role::{ExternalId, RamRoleError, RoleArn, RoleName, RoleSessionName};
 pub use region::{Region, RegionError};
 pub use regressions::{Regressions, became};
