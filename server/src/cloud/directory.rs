@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use url::Url;
 
-use super::rpc::{Api, RpcClient, RpcError};
+use super::rpc::{Api, Reply, RpcClient, RpcError, parse_json};
 use crate::domain::AccountUid;
 use crate::oss::ClientConfig;
 
@@ -150,9 +150,9 @@ impl DirectoryClient {
 
     /// One page (`page` from 1, `size` 1 to 100).
     pub async fn list_accounts_page(&self, page: u32, size: u32) -> Result<AccountsPage, RpcError> {
-        let answer: Answer = self
+        let reply = self
             .rpc
-            .call(
+            .send(
                 "ListAccounts",
                 &[
                     ("PageNumber", page.to_string()),
@@ -160,25 +160,7 @@ impl DirectoryClient {
                 ],
             )
             .await?;
-        Ok(AccountsPage {
-            accounts: answer
-                .accounts
-                .account
-                .into_iter()
-                .map(|a| MemberAccount {
-                    uid: a.account_id,
-                    display_name: a.display_name,
-                    account_type: a.r#type,
-                    status: MemberStatus::parse(&a.status),
-                    folder_id: a.folder_id,
-                    resource_directory_id: a.resource_directory_id,
-                    join_method: a.join_method,
-                    join_time: a.join_time,
-                })
-                .collect(),
-            total_count: answer.total_count,
-            request_id: answer.request_id,
-        })
+        parse_accounts_page(&reply)
     }
 
     /// Every member, following the pages until `TotalCount` members are in hand. A listing that
@@ -222,6 +204,31 @@ impl DirectoryClient {
             detail: format!("still not done after {MAX_PAGES} pages"),
         })
     }
+}
+
+/// Turns a 2xx ListAccounts answer into a page, or `Malformed`: never a page with a member
+/// missing a field.
+pub(crate) fn parse_accounts_page(reply: &Reply) -> Result<AccountsPage, RpcError> {
+    let answer: Answer = parse_json(API.product, "ListAccounts", reply)?;
+    Ok(AccountsPage {
+        accounts: answer
+            .accounts
+            .account
+            .into_iter()
+            .map(|a| MemberAccount {
+                uid: a.account_id,
+                display_name: a.display_name,
+                account_type: a.r#type,
+                status: MemberStatus::parse(&a.status),
+                folder_id: a.folder_id,
+                resource_directory_id: a.resource_directory_id,
+                join_method: a.join_method,
+                join_time: a.join_time,
+            })
+            .collect(),
+        total_count: answer.total_count,
+        request_id: answer.request_id,
+    })
 }
 
 #[cfg(test)]

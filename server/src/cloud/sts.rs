@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use super::rpc::{Api, RpcClient, RpcError};
+use super::rpc::{Api, Reply, RpcClient, RpcError, parse_json};
 use crate::domain::{ExternalId, RoleArn, RoleSessionName};
 use crate::oss::{ClientConfig, Credentials, Secret};
 
@@ -127,34 +127,38 @@ impl StsClient {
         if let Some(external_id) = &request.external_id {
             params.push(("ExternalId", external_id.to_string()));
         }
-        let answer: Answer = self.rpc.call("AssumeRole", &params).await?;
-        let malformed = |detail: &str| RpcError::Malformed {
-            product: API.product,
-            action: "AssumeRole",
-            status: 200,
-            request_id: Some(answer.request_id.clone()),
-            detail: detail.to_owned(),
-        };
-        let c = &answer.credentials;
-        if c.access_key_id.is_empty()
-            || c.access_key_secret.is_empty()
-            || c.security_token.is_empty()
-        {
-            return Err(malformed("the temporary credentials are incomplete"));
-        }
-        let expiration = DateTime::parse_from_rfc3339(&c.expiration)
-            .map_err(|_| malformed("Expiration is not a UTC time such as 2015-04-09T11:52:19Z"))?
-            .to_utc();
-        Ok(AssumedRole {
-            credentials: Credentials {
-                access_key_id: c.access_key_id.clone(),
-                access_key_secret: Secret::new(c.access_key_secret.as_str()),
-                security_token: Some(Secret::new(c.security_token.as_str())),
-            },
-            expiration,
-            arn: answer.assumed_role_user.arn,
-            assumed_role_id: answer.assumed_role_user.assumed_role_id,
-            request_id: answer.request_id,
-        })
+        let reply = self.rpc.send("AssumeRole", &params).await?;
+        parse_assume_role(&reply)
     }
+}
+
+/// Turns a 2xx AssumeRole answer into an [`AssumedRole`], or `Malformed`: never credentials with
+/// a part missing.
+pub(crate) fn parse_assume_role(reply: &Reply) -> Result<AssumedRole, RpcError> {
+    let answer: Answer = parse_json(API.product, "AssumeRole", reply)?;
+    let malformed = |detail: &str| RpcError::Malformed {
+        product: API.product,
+        action: "AssumeRole",
+        status: reply.status,
+        request_id: Some(answer.request_id.clone()),
+        detail: detail.to_owned(),
+    };
+    let c = &answer.credentials;
+    if c.access_key_id.is_empty() || c.access_key_secret.is_empty() || c.security_token.is_empty() {
+        return Err(malformed("the temporary credentials are incomplete"));
+    }
+    let expiration = DateTime::parse_from_rfc3339(&c.expiration)
+        .map_err(|_| malformed("Expiration is not a UTC time such as 2015-04-09T11:52:19Z"))?
+        .to_utc();
+    Ok(AssumedRole {
+        credentials: Credentials {
+            access_key_id: c.access_key_id.clone(),
+            access_key_secret: Secret::new(c.access_key_secret.as_str()),
+            security_token: Some(Secret::new(c.security_token.as_str())),
+        },
+        expiration,
+        arn: answer.assumed_role_user.arn,
+        assumed_role_id: answer.assumed_role_user.assumed_role_id,
+        request_id: answer.request_id,
+    })
 }

@@ -84,6 +84,15 @@ pub enum RpcError {
         product: &'static str,
         detail: String,
     },
+    /// The credentials provider had no keys to sign with, e.g. STS refused to assume the role
+    /// whose keys a KMS call needs. Its code and request id are the refusing service's.
+    #[error("no credentials to call {product} {action} with: {source}")]
+    Credentials {
+        product: &'static str,
+        action: &'static str,
+        #[source]
+        source: crate::oss::CredentialsError,
+    },
 }
 
 impl RpcError {
@@ -97,6 +106,7 @@ impl RpcError {
             Self::Transport { timeout: true, .. } => "Timeout",
             Self::Transport { .. } => "ConnectionError",
             Self::Config { .. } => "ConfigError",
+            Self::Credentials { source, .. } => source.code().unwrap_or("CredentialsUnavailable"),
         }
     }
 
@@ -105,6 +115,7 @@ impl RpcError {
         match self {
             Self::Service(e) => e.request_id.as_deref(),
             Self::Malformed { request_id, .. } => request_id.as_deref(),
+            Self::Credentials { source, .. } => source.request_id(),
             _ => None,
         }
     }

@@ -1,4 +1,5 @@
-//! Calling Alibaba Cloud's RPC-style APIs (STS, Resource Directory): signed POSTs, retries, JSON.
+//! Calling Alibaba Cloud's RPC-style APIs (STS, Resource Directory, KMS): signed POSTs, retries,
+//! JSON.
 
 mod error;
 pub mod sign;
@@ -11,7 +12,13 @@ use url::Url;
 
 pub use error::{RpcError, RpcServiceError};
 
-use crate::oss::{ClientConfig, Credentials, RetryPolicy, http_client_builder};
+#[cfg(test)]
+pub(crate) use transport::service_error;
+pub(crate) use transport::{Reply, parse_json};
+
+use crate::oss::{
+    ClientConfig, CredentialsProvider, RetryPolicy, StaticCredentials, http_client_builder,
+};
 
 /// One RPC-style API: the product name (for messages) and the `Version` every call sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,8 +29,9 @@ pub struct Api {
     pub version: &'static str,
 }
 
-/// A client of one RPC-style API at one endpoint, signing with the hub identity's keys. Cheap to
-/// clone: clones share the connection pool and the clock-skew correction.
+/// A client of one RPC-style API at one endpoint, signing with the keys a provider hands out: the
+/// hub identity's, or an assumed role's refreshed temporary keys. Cheap to clone: clones share the
+/// connection pool and the clock-skew correction.
 #[derive(Debug, Clone)]
 pub struct RpcClient {
     inner: Arc<Inner>,
@@ -34,8 +42,9 @@ struct Inner {
     http: reqwest::Client,
     api: Api,
     endpoint: Url,
-    /// The caller's own keys (the hub identity); never temporary keys from a call's answer.
-    credentials: Credentials,
+    /// Asked for the keys of every attempt: the hub identity's for STS and Resource Directory,
+    /// a member account's assumed role for KMS. Never temporary keys from a call's answer.
+    credentials: Arc<dyn CredentialsProvider>,
     retry: RetryPolicy,
     /// Milliseconds to add to the local clock, learnt from `InvalidTimeStamp.Expired` answers.
     clock_offset_ms: AtomicI64,
@@ -50,6 +59,18 @@ impl RpcClient {
     /// by `config` does (proxy, timeouts, user agent), retries as it does, and signs with its
     /// credentials.
     pub fn new(api: Api, endpoint: Url, config: &ClientConfig) -> Result<Self, RpcError> {
+        let credentials = Arc::new(StaticCredentials::new(config.credentials.clone()));
+        Self::with_credentials(api, endpoint, config, credentials)
+    }
+
+    /// Like [`Self::new`], but asks `credentials` for the keys of every attempt (e.g. an assumed
+    /// role whose keys are refreshed while a scan runs); `config.credentials` is then not used.
+    pub fn with_credentials(
+        api: Api,
+        endpoint: Url,
+        config: &ClientConfig,
+        credentials: Arc<dyn CredentialsProvider>,
+    ) -> Result<Self, RpcError> {
         let config_error = |detail: String| RpcError::Config {
             product: api.product,
             detail,
@@ -63,7 +84,7 @@ impl RpcClient {
                 http,
                 api,
                 endpoint,
-                credentials: config.credentials.clone(),
+                credentials,
                 retry: config.retry,
                 clock_offset_ms: AtomicI64::new(0),
             }),

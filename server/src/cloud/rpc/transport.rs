@@ -9,9 +9,9 @@ use serde::de::DeserializeOwned;
 
 use super::sign::{self, percent_encode};
 use super::{MAX_ANSWER_BYTES, RpcClient, RpcError, RpcServiceError};
-use crate::oss::error_chain;
+use crate::oss::{Credentials, error_chain};
 
-/// Codes that mean "slow down" (STS, Resource Directory and the gateway in front of them).
+/// Codes that mean "slow down" (STS, Resource Directory, KMS and the gateway in front of them).
 const THROTTLING_CODES: [&str; 5] = [
     "Throttling",
     "Throttling.User",
@@ -21,16 +21,19 @@ const THROTTLING_CODES: [&str; 5] = [
 ];
 /// The gateway's answer to a `Timestamp` more than 15 minutes from its clock.
 const TIMESTAMP_EXPIRED: &str = "InvalidTimeStamp.Expired";
+/// The gateway's answer to an STS token past its expiration.
+const TOKEN_EXPIRED: &str = "InvalidSecurityToken.Expired";
 /// Where a `SignatureDoesNotMatch` message starts quoting the server's string to sign. That string
-/// holds the caller's `SecurityToken` when the hub identity is itself temporary, so it is cut off
+/// holds the caller's `SecurityToken` when the caller's keys are temporary, so it is cut off
 /// before the message reaches an error, a log or a page.
 const STRING_TO_SIGN_QUOTE: &str = "string to sign is:";
 
-/// A 2xx answer's body.
-struct Reply {
-    status: u16,
-    body: bytes::Bytes,
-    request_id: Option<String>,
+/// A 2xx answer's body, with what an error about it must name.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: bytes::Bytes,
+    pub(crate) request_id: Option<String>,
 }
 
 impl RpcClient {
@@ -42,25 +45,33 @@ impl RpcClient {
         action: &'static str,
         params: &[(&'static str, String)],
     ) -> Result<T, RpcError> {
-        let reply = self.send_with_retries(action, params).await?;
-        serde_json::from_slice(&reply.body).map_err(|e| RpcError::Malformed {
-            product: self.inner.api.product,
-            action,
-            status: reply.status,
-            request_id: reply.request_id,
-            detail: format!("not the JSON {action} answers with: {e}"),
-        })
+        let reply = self.send(action, params).await?;
+        parse_json(self.inner.api.product, action, &reply)
     }
 
-    async fn send_with_retries(
+    /// Calls `action` and returns the 2xx answer unparsed, retrying what may succeed on a second
+    /// try. Every attempt asks the credentials provider anew and is signed with its own nonce and
+    /// timestamp.
+    pub(crate) async fn send(
         &self,
         action: &'static str,
         params: &[(&'static str, String)],
     ) -> Result<Reply, RpcError> {
         let policy = self.inner.retry;
+        let product = self.inner.api.product;
         let mut attempt = 1;
         loop {
-            let err = match self.send_once(action, params).await {
+            let credentials = self
+                .inner
+                .credentials
+                .credentials()
+                .await
+                .map_err(|source| RpcError::Credentials {
+                    product,
+                    action,
+                    source,
+                })?;
+            let err = match self.send_once(action, params, &credentials).await {
                 Ok(reply) => return Ok(reply),
                 Err(err) => err,
             };
@@ -68,18 +79,21 @@ impl RpcClient {
                 return Err(err);
             }
             let skewed = err.code() == TIMESTAMP_EXPIRED;
-            if !skewed && !is_retryable(&err) {
+            // A token the service calls expired while the provider still trusted it (the clocks
+            // disagree): the provider drops it, and the retry signs with fresh keys.
+            let stale =
+                err.code() == TOKEN_EXPIRED && self.inner.credentials.invalidate(&credentials);
+            if !skewed && !stale && !is_retryable(&err) {
                 return Err(err);
             }
-            // After a clock correction the retry can go at once; every attempt is signed anew
-            // with its own nonce and timestamp.
-            let wait = if skewed {
+            // After a clock correction or with fresh keys the retry can go at once.
+            let wait = if skewed || stale {
                 Duration::ZERO
             } else {
                 policy.backoff(attempt)
             };
             tracing::debug!(
-                product = self.inner.api.product,
+                product,
                 action,
                 attempt,
                 code = err.code(),
@@ -95,10 +109,10 @@ impl RpcClient {
         &self,
         action: &'static str,
         params: &[(&'static str, String)],
+        credentials: &Credentials,
     ) -> Result<Reply, RpcError> {
         let inner = &self.inner;
         let product = inner.api.product;
-        let credentials = &inner.credentials;
         // The common parameters travel in the query string and the API's own in the form body,
         // as the official credentials client sends them; the signature covers both.
         let mut common: Vec<(&str, String)> = vec![
@@ -195,6 +209,22 @@ impl RpcClient {
     }
 }
 
+/// Parses a 2xx answer's JSON into `T`; anything else (cut off, not JSON, a field missing or of
+/// the wrong type) is `Malformed`, never a partly filled `T`.
+pub(crate) fn parse_json<T: DeserializeOwned>(
+    product: &'static str,
+    action: &'static str,
+    reply: &Reply,
+) -> Result<T, RpcError> {
+    serde_json::from_slice(&reply.body).map_err(|e| RpcError::Malformed {
+        product,
+        action,
+        status: reply.status,
+        request_id: reply.request_id.clone(),
+        detail: format!("not the JSON {action} answers with: {e}"),
+    })
+}
+
 /// Whether trying again may succeed: 5xx, 429, throttling, timeouts and connection errors, and
 /// unreadable 5xx pages from proxies. Refusals (denied, invalid, missing) stay refused.
 fn is_retryable(err: &RpcError) -> bool {
@@ -204,7 +234,7 @@ fn is_retryable(err: &RpcError) -> bool {
         }
         RpcError::Transport { .. } => true,
         RpcError::Malformed { status, .. } => *status >= 500 || *status == 429,
-        RpcError::TooLarge { .. } | RpcError::Config { .. } => false,
+        RpcError::TooLarge { .. } | RpcError::Config { .. } | RpcError::Credentials { .. } => false,
     }
 }
 
@@ -226,7 +256,7 @@ struct ErrorBody {
 
 /// Builds the error of a non-2xx answer; an empty body (a bare 5xx from a load balancer) is named
 /// by its status, a body that is not the JSON error document is `Malformed`.
-fn service_error(
+pub(crate) fn service_error(
     product: &'static str,
     action: &'static str,
     status: u16,
