@@ -6,7 +6,7 @@ use super::{CliError, failed};
 use crate::domain::{ExternalId, RoleName, Secret};
 use crate::sandbox::{
     self, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_LISTEN, DEFAULT_ROLE_NAME,
-    DEFAULT_STS_ACCESS_KEY_ID, DEFAULT_STS_ACCESS_KEY_SECRET, DEFAULT_STS_SECURITY_TOKEN,
+    DEFAULT_STS_ACCESS_KEY_ID, DEFAULT_STS_ACCESS_KEY_SECRET, DEFAULT_STS_SECURITY_TOKEN, Denial,
     SandboxConfig, parse_rate,
 };
 
@@ -44,6 +44,19 @@ pub struct SandboxArgs {
     /// (to test refreshing in the middle of a scan). Default: as asked.
     #[arg(long, env = "OSS_SANDBOX_STS_DURATION_SECS")]
     pub sts_duration_secs: Option<u64>,
+
+    /// Deny a RAM action to an access key or to every session of a role, answered as the service
+    /// refuses it: `KEY_OR_ROLE_ARN:ACTION`, e.g. `LTAI5tSandboxAccessKeyId:oss:ListBuckets` or
+    /// `acs:ram::<uid>:role/oss-audit:kms:DescribeKey`. Repeatable. Actions: oss:ListBuckets,
+    /// oss:Get/Put/DeleteBucketEncryption, oss:GetBucketInfo, oss:GetBucketTagging,
+    /// kms:DescribeKey, sts:AssumeRole, resourcemanager:ListAccounts.
+    #[arg(long = "deny", env = "OSS_SANDBOX_DENY", value_delimiter = ',', value_parser = Denial::parse)]
+    pub deny: Vec<Denial>,
+
+    /// Let PutBucketEncryption take KMS keys the sandbox never heard of (OSS answers 404
+    /// KeyNotFound). Known keys are checked either way.
+    #[arg(long, env = "OSS_SANDBOX_ACCEPT_UNKNOWN_KMS_KEYS")]
+    pub accept_unknown_kms_keys: bool,
 
     /// Seed of the bucket population: the same seed always gives the same buckets.
     #[arg(long, env = "OSS_SANDBOX_SEED", default_value_t = 42)]
@@ -106,6 +119,8 @@ impl From<SandboxArgs> for SandboxConfig {
             external_id: args.external_id,
             untrusted_roles: args.untrusted_roles,
             sts_duration_secs: args.sts_duration_secs,
+            deny: args.deny,
+            accept_unknown_kms_keys: args.accept_unknown_kms_keys,
             seed: args.seed,
             access_key_id: args.access_key_id,
             access_key_secret: args.access_key_secret,
@@ -155,6 +170,7 @@ mod tests {
             (1, 0, None)
         );
         assert_eq!(parsed.role_name.as_str(), "oss-audit");
+        assert!(parsed.deny.is_empty() && !parsed.accept_unknown_kms_keys);
         assert_eq!(parsed.credentials(), default.credentials());
         assert_eq!(parsed.sts_credentials(), default.sts_credentials());
         assert!(parsed.validate().is_ok());
@@ -196,5 +212,28 @@ mod tests {
         assert_eq!(estate.external_id.unwrap().as_str(), "tenant-42");
         assert!(Cli::try_parse_from(["sandbox", "--role-name", "bad/name"]).is_err());
         assert!(Cli::try_parse_from(["sandbox", "--external-id", "x"]).is_err());
+    }
+
+    #[test]
+    fn denials_and_unknown_keys_reach_the_sandbox() {
+        let parsed = SandboxConfig::from(
+            Cli::try_parse_from([
+                "sandbox",
+                "--deny",
+                "LTAI5tSandboxAccessKeyId:oss:ListBuckets",
+                "--deny",
+                "acs:ram::1763082937549132:role/oss-audit:kms:DescribeKey,k:sts:AssumeRole",
+                "--accept-unknown-kms-keys",
+            ])
+            .unwrap()
+            .args,
+        );
+        assert_eq!(parsed.deny.len(), 3);
+        assert_eq!(
+            parsed.deny[1].to_string(),
+            "acs:ram::1763082937549132:role/oss-audit:kms:DescribeKey"
+        );
+        assert!(parsed.accept_unknown_kms_keys);
+        assert!(Cli::try_parse_from(["sandbox", "--deny", "k:oss:Everything"]).is_err());
     }
 }

@@ -6,7 +6,6 @@ use http::HeaderMap;
 use super::error::OssError;
 use super::keys::{Caller, KeyRefusal, KeyRing};
 use super::routing::Route;
-use crate::domain::AccountUid;
 use crate::oss::sign::{
     self, Authorization, SECURITY_TOKEN, SignableRequest, signatures_match, v1, v4,
 };
@@ -46,8 +45,8 @@ impl AuthRequest<'_> {
 
 /// Checks, in OSS's order: a parseable `Authorization`, a known key with the right STS token (and,
 /// for an issued one, not expired), V4's fixed headers and scope, the request time, then the
-/// signature over the headers exactly as received. Returns the caller's account.
-pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<AccountUid, OssError> {
+/// signature over the headers exactly as received. Returns the caller.
+pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<Caller, OssError> {
     let Some(raw) = req.headers.get(http::header::AUTHORIZATION) else {
         return Err(OssError::anonymous());
     };
@@ -68,7 +67,7 @@ pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<AccountU
             let string_to_sign = v1::string_to_sign(&req.signable());
             let expected = v1::signature(secret, &string_to_sign);
             if signatures_match(&expected, authorization.signature()) {
-                Ok(caller.account)
+                Ok(caller)
             } else {
                 Err(mismatch("0002-00000040", &authorization, &string_to_sign))
             }
@@ -109,7 +108,7 @@ pub(crate) fn authenticate(keys: &KeyRing, req: &AuthRequest) -> Result<AccountU
             // The scope date must be the day of x-oss-date, else the key chain differs.
             if x_oss_date.get(..8) == Some(date.as_str()) && signatures_match(&expected, signature)
             {
-                Ok(caller.account)
+                Ok(caller)
             } else {
                 Err(mismatch("0002-00000201", &authorization, &string_to_sign)
                     .with("CanonicalRequest", canonical))

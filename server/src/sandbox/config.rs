@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use super::access::Denial;
 use super::estate::DEFAULT_ROLE_NAME;
 use crate::domain::{ExternalId, RoleName};
 use crate::oss::{Credentials, Secret};
@@ -40,6 +41,13 @@ pub struct SandboxConfig {
     /// Every credential STS issues expires after this many seconds, whatever DurationSeconds asked
     /// (to test refreshing in the middle of a scan). Default: as asked.
     pub sts_duration_secs: Option<u64>,
+    /// RAM actions denied to an access key or to every session of a role, answered as the
+    /// service refuses them.
+    pub deny: Vec<Denial>,
+    /// Let PutBucketEncryption take KMS keys the sandbox never heard of (OSS answers 404
+    /// KeyNotFound). Known keys are checked either way: disabled, pending deletion, deleted or
+    /// another account's.
+    pub accept_unknown_kms_keys: bool,
     /// Seed of the bucket population: the same seed always gives the same buckets.
     pub seed: u64,
     /// The AccessKeyId the sandbox accepts.
@@ -75,6 +83,8 @@ impl Default for SandboxConfig {
             external_id: None,
             untrusted_roles: 0,
             sts_duration_secs: None,
+            deny: Vec::new(),
+            accept_unknown_kms_keys: false,
             seed: 42,
             access_key_id: DEFAULT_ACCESS_KEY_ID.to_owned(),
             access_key_secret: Secret::new(DEFAULT_ACCESS_KEY_SECRET),
@@ -91,12 +101,14 @@ impl Default for SandboxConfig {
 
 impl SandboxConfig {
     /// The defaults, listening on a free port of 127.0.0.1, with `buckets` buckets from `seed`
-    /// (the demo's sandbox).
+    /// (the demo's sandbox). Unknown KMS keys are accepted, since the demo's visitors and many
+    /// tests name keys that exist nowhere; tests of key checks turn `accept_unknown_kms_keys` off.
     pub fn on_free_port(buckets: usize, seed: u64) -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             buckets,
             seed,
+            accept_unknown_kms_keys: true,
             ..Self::default()
         }
     }

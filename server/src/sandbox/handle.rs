@@ -23,7 +23,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 #[derive(Debug)]
 pub struct SandboxHandle {
     addr: SocketAddr,
-    state: Arc<SandboxState>,
+    /// Shared with the hooks in `handle_kms`.
+    pub(super) state: Arc<SandboxState>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }

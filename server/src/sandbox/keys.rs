@@ -9,8 +9,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
 
+use super::access::SandboxPrincipal;
 use super::estate::hub_uid;
-use crate::domain::AccountUid;
+use crate::domain::{AccountUid, RoleArn};
 use crate::oss::sign::signatures_match;
 use crate::oss::{Credentials, Secret};
 
@@ -39,13 +40,17 @@ struct Issued {
     secret: Secret,
     token: Secret,
     account: AccountUid,
+    /// The role whose session these keys are.
+    role: RoleArn,
     expiration: DateTime<Utc>,
 }
 
-/// Who signed a request: the account, and the secret to check the signature with.
+/// Who signed a request: the account, the principal RAM policies apply to, and the secret to
+/// check the signature with.
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
     pub(crate) account: AccountUid,
+    pub(crate) principal: SandboxPrincipal,
     pub(crate) secret: Secret,
 }
 
@@ -97,9 +102,11 @@ impl KeyRing {
     ) -> Result<Caller, KeyRefusal> {
         let matches =
             |expected: &Secret| token.is_some_and(|t| signatures_match(t, expected.expose()));
+        let hub_key = || SandboxPrincipal::AccessKey(access_key_id.to_owned());
         if access_key_id == self.access.access_key_id && token.is_none() {
             return Ok(Caller {
                 account: self.hub.clone(),
+                principal: hub_key(),
                 secret: self.access.access_key_secret.clone(),
             });
         }
@@ -107,6 +114,7 @@ impl KeyRing {
             return match &self.sts.security_token {
                 Some(expected) if matches(expected) => Ok(Caller {
                     account: self.hub.clone(),
+                    principal: hub_key(),
                     secret: self.sts.access_key_secret.clone(),
                 }),
                 _ => Err(KeyRefusal::BadToken),
@@ -124,6 +132,7 @@ impl KeyRing {
         }
         Ok(Caller {
             account: issued.account,
+            principal: SandboxPrincipal::Role(issued.role),
             secret: issued.secret,
         })
     }
@@ -136,10 +145,11 @@ impl KeyRing {
         self.read().get(access_key_id).map(|i| i.account.clone())
     }
 
-    /// New temporary keys for `account`, valid until `expiration` (the sandbox clock's).
+    /// New temporary keys for a session of `role` (of its account), valid until `expiration`
+    /// (the sandbox clock's).
     pub(crate) fn issue(
         &self,
-        account: AccountUid,
+        role: &RoleArn,
         expiration: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Credentials {
@@ -160,7 +170,8 @@ impl KeyRing {
             Issued {
                 secret: secret.clone(),
                 token: token.clone(),
-                account,
+                account: role.uid().clone(),
+                role: role.clone(),
                 expiration,
             },
         );
@@ -185,11 +196,13 @@ mod tests {
         let keys = KeyRing::for_tests();
         let now = Utc::now();
         let member = AccountUid::parse("1763082937549132").unwrap();
-        let creds = keys.issue(member.clone(), now + TimeDelta::seconds(60), now);
+        let role = RoleArn::parse("acs:ram::1763082937549132:role/oss-audit").unwrap();
+        let creds = keys.issue(&role, now + TimeDelta::seconds(60), now);
         let token = creds.security_token.as_ref().unwrap().expose();
         let id = &creds.access_key_id;
         let caller = keys.caller(id, Some(token), now).unwrap();
         assert_eq!(caller.account, member);
+        assert_eq!(caller.principal, SandboxPrincipal::Role(role));
         assert_eq!(caller.secret, creds.access_key_secret);
         assert_eq!(keys.account_of(id), Some(member));
         assert_eq!(
@@ -235,12 +248,9 @@ mod tests {
     fn long_expired_keys_are_forgotten_when_new_ones_are_issued() {
         let keys = KeyRing::for_tests();
         let now = Utc::now();
-        let old = keys.issue(
-            keys.hub.clone(),
-            now - TimeDelta::hours(2),
-            now - TimeDelta::hours(3),
-        );
-        keys.issue(keys.hub.clone(), now + TimeDelta::hours(1), now);
+        let role = RoleArn::parse("acs:ram::1763082937541213:role/oss-audit").unwrap();
+        let old = keys.issue(&role, now - TimeDelta::hours(2), now - TimeDelta::hours(3));
+        keys.issue(&role, now + TimeDelta::hours(1), now);
         assert_eq!(keys.account_of(&old.access_key_id), None);
     }
 }

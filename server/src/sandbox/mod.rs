@@ -1,11 +1,14 @@
 //! The OSS-compatible sandbox server used by the demo and the tests.
 //!
 //! It speaks enough of OSS for the product's client and the official SDKs: ListBuckets (paged,
-//! resource groups), Get/Put/DeleteBucketEncryption, GetBucketInfo and GetBucketLocation, with V1
-//! and V4 signature checks, STS tokens, regional endpoints, OSS error documents, and injected
-//! latency, faults, throttling and clock skew. Clients reach it as a forward proxy
-//! (`HTTP_PROXY=http://ADDR` with the real endpoint names) or path-style on its own address.
+//! resource groups), Get/Put/DeleteBucketEncryption, GetBucketInfo, GetBucketLocation and
+//! GetBucketTagging, with V1 and V4 signature checks, STS tokens, regional endpoints, OSS error
+//! documents, and injected latency, faults, throttling and clock skew. Beside OSS it plays STS,
+//! Resource Directory and KMS (keys whose state OSS writes honour), and can deny any of these
+//! calls to an access key or role. Clients reach it as a forward proxy (`HTTP_PROXY=http://ADDR`
+//! with the real endpoint names) or path-style on its own address.
 
+mod access;
 mod auth;
 mod config;
 mod delay;
@@ -13,7 +16,9 @@ mod error;
 mod estate;
 mod faults;
 mod handle;
+mod handle_kms;
 mod keys;
+mod kms;
 mod ops;
 mod routing;
 mod rpc;
@@ -33,20 +38,24 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use access::{Denial, SandboxPrincipal};
 pub use config::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_LISTEN, DEFAULT_STS_ACCESS_KEY_ID,
     DEFAULT_STS_ACCESS_KEY_SECRET, DEFAULT_STS_SECURITY_TOKEN, SandboxConfig, parse_rate,
 };
 pub use estate::{DEFAULT_ROLE_NAME, OWNER_ID, SandboxAccount};
 pub use handle::SandboxHandle;
+pub use handle_kms::SandboxAlias;
 pub use state::{
     DEFAULT_RESOURCE_GROUP_ID, RequestKind, SANDBOX_RESOURCE_GROUP_ID, SandboxBucket, StorageClass,
 };
 pub use traffic::AccountRequests;
 
+use self::access::Denials;
 use self::estate::{Estate, EstatePlan};
 use self::faults::Faults;
 use self::keys::KeyRing;
+use self::kms::Kms;
 use self::state::SandboxState;
 
 /// The service endpoint clients are pointed at; the sandbox serves every region's host names.
@@ -87,15 +96,19 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         untrusted_roles: config.untrusted_roles,
     });
     let owners: Vec<_> = estate.accounts().iter().map(|a| a.uid.clone()).collect();
+    let buckets = seed::estate_population(&owners, config.buckets, config.seed);
+    let (keys, aliases) = kms::seeded(&buckets);
     let state = SandboxState::new(
-        seed::estate_population(&owners, config.buckets, config.seed),
+        buckets,
         Faults::new(config.fault_rate, config.throttle_rate),
         Duration::from_millis(config.latency_ms),
         config.clock_offset_secs,
         KeyRing::new(config.credentials(), config.sts_credentials()),
     )
-    .with_estate(estate);
+    .with_estate(estate)
+    .with_kms_and_denials(Kms::new(keys, aliases), Denials::new(config.deny.clone()));
     state.set_sts_duration_secs(config.sts_duration_secs);
+    state.set_accept_unknown_kms_keys(config.accept_unknown_kms_keys);
     let state = Arc::new(state);
     let router = axum::Router::new()
         .fallback(service::handle)
@@ -155,6 +168,7 @@ pub async fn run(config: SandboxConfig) -> Result<(), SandboxError> {
         handle.proxy_url()
     );
     print_estate(&handle);
+    print_kms(&handle);
     wait_for_stop_signal().await;
     tracing::info!("stopping the OSS sandbox");
     handle.shutdown().await;
@@ -188,6 +202,28 @@ fn print_estate(handle: &SandboxHandle) {
     println!(
         "  STS: {STS_ENDPOINT}   Resource Directory: {RESOURCEMANAGER_ENDPOINT} (through the proxy)"
     );
+}
+
+/// The seeded KMS keys' count and aliases, and the permissions denied.
+fn print_kms(handle: &SandboxHandle) {
+    let keys = handle.kms_keys();
+    let aliases = handle.kms_aliases();
+    println!(
+        "KMS: {} keys at http://kms.<region>.aliyuncs.com (through the proxy); aliases:",
+        keys.len()
+    );
+    for alias in &aliases {
+        println!(
+            "  {} -> {} ({}, account {})",
+            alias.name,
+            alias.key_id,
+            alias.region,
+            alias.account.as_str()
+        );
+    }
+    for denial in handle.denials() {
+        println!("  denied: {denial}");
+    }
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM where there are signals.

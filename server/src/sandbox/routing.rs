@@ -172,6 +172,8 @@ pub(crate) enum Operation {
     DeleteEncryption,
     GetInfo,
     GetLocation,
+    /// GetBucketTagging (the sandbox's buckets carry no tags).
+    GetTagging,
     /// GET/HEAD of an object: the sandbox holds none, so NoSuchKey.
     ReadObject,
     NotImplemented,
@@ -188,6 +190,7 @@ impl Operation {
             Self::DeleteEncryption => RequestKind::DeleteBucketEncryption,
             Self::GetInfo => RequestKind::GetBucketInfo,
             Self::GetLocation => RequestKind::GetBucketLocation,
+            Self::GetTagging => RequestKind::GetBucketTagging,
             Self::ReadObject | Self::NotImplemented | Self::MethodNotAllowed => RequestKind::Other,
         }
     }
@@ -219,6 +222,7 @@ pub(crate) fn operation(method: &Method, target: &Target, query: &[(String, Stri
         },
         Target::Bucket { key: None, .. } if has("bucketInfo") && read => Operation::GetInfo,
         Target::Bucket { key: None, .. } if has("location") && read => Operation::GetLocation,
+        Target::Bucket { key: None, .. } if has("tagging") && read => Operation::GetTagging,
         Target::Bucket { key: None, .. } if has("bucketInfo") || has("location") => {
             Operation::MethodNotAllowed
         }

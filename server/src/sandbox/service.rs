@@ -1,5 +1,5 @@
 //! The request pipeline: count, delay, inject faults, authenticate, route, run, answer like OSS.
-//! Requests for the STS and Resource Manager hosts go to [`super::rpc`] instead.
+//! Requests for the STS, Resource Manager and KMS hosts go to [`super::rpc`] instead.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,16 +1,18 @@
-//! The sandbox's shared world: its accounts, buckets, clock, latency, fault settings, keys and
-//! counters.
+//! The sandbox's shared world: its accounts, buckets, KMS keys, clock, latency, fault settings,
+//! access keys, denied permissions and counters.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::access::Denials;
 use super::estate::{Estate, hub_uid};
 use super::faults::Faults;
 use super::keys::KeyRing;
+use super::kms::Kms;
 use super::traffic::Traffic;
 use crate::domain::{AccountUid, BucketName, EncryptionRule, Region};
 
@@ -99,25 +101,30 @@ pub enum RequestKind {
     DeleteBucketEncryption,
     GetBucketInfo,
     GetBucketLocation,
+    GetBucketTagging,
     /// STS AssumeRole.
     AssumeRole,
     /// Resource Directory ListAccounts.
     ListAccounts,
+    /// KMS DescribeKey.
+    DescribeKey,
     /// Anything else: unsupported operations and RPC actions, object requests, malformed hosts.
     Other,
 }
 
 impl RequestKind {
     /// Every kind, in counter order.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::ListBuckets,
         Self::GetBucketEncryption,
         Self::PutBucketEncryption,
         Self::DeleteBucketEncryption,
         Self::GetBucketInfo,
         Self::GetBucketLocation,
+        Self::GetBucketTagging,
         Self::AssumeRole,
         Self::ListAccounts,
+        Self::DescribeKey,
         Self::Other,
     ];
 
@@ -130,8 +137,10 @@ impl RequestKind {
             Self::DeleteBucketEncryption => "DeleteBucketEncryption",
             Self::GetBucketInfo => "GetBucketInfo",
             Self::GetBucketLocation => "GetBucketLocation",
+            Self::GetBucketTagging => "GetBucketTagging",
             Self::AssumeRole => "AssumeRole",
             Self::ListAccounts => "ListAccounts",
+            Self::DescribeKey => "DescribeKey",
             Self::Other => "Other",
         }
     }
@@ -166,6 +175,13 @@ pub(crate) struct SandboxState {
     clock_offset_secs: AtomicI64,
     /// The access keys the sandbox accepts.
     pub(crate) keys: KeyRing,
+    /// RAM actions denied to access keys and roles.
+    pub(crate) denials: Denials,
+    /// Every account's KMS keys and aliases.
+    pub(crate) kms: Kms,
+    /// PutBucketEncryption takes a KMS key the sandbox never heard of (tests that name made-up
+    /// keys); known keys are checked either way.
+    accept_unknown_kms_keys: AtomicBool,
     /// The accounts and their roles; the hub alone unless `--accounts` says more.
     estate: RwLock<Estate>,
     /// Every credential STS issues lasts this many seconds, whatever was asked (0: as asked).
@@ -195,6 +211,9 @@ impl SandboxState {
             list_pages_left: AtomicU64::new(u64::MAX),
             clock_offset_secs: AtomicI64::new(0),
             keys,
+            denials: Denials::default(),
+            kms: Kms::default(),
+            accept_unknown_kms_keys: AtomicBool::new(false),
             estate: RwLock::new(Estate::single()),
             sts_duration_secs: AtomicU64::new(0),
             nonces: Mutex::new(HashMap::new()),
@@ -216,6 +235,23 @@ impl SandboxState {
     pub(crate) fn with_estate(self, estate: Estate) -> Self {
         *self.estate.write().unwrap_or_else(PoisonError::into_inner) = estate;
         self
+    }
+
+    /// The state with `kms` as its keys and `denials` in force.
+    pub(crate) fn with_kms_and_denials(mut self, kms: Kms, denials: Denials) -> Self {
+        self.kms = kms;
+        self.denials = denials;
+        self
+    }
+
+    /// Whether PutBucketEncryption takes KMS keys the sandbox never heard of.
+    pub(crate) fn accepts_unknown_kms_keys(&self) -> bool {
+        self.accept_unknown_kms_keys.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_accept_unknown_kms_keys(&self, accept: bool) {
+        self.accept_unknown_kms_keys
+            .store(accept, Ordering::Relaxed);
     }
 
     /// Read access to the accounts (poisoning as for [`Self::read`]).

@@ -11,9 +11,11 @@ use http::request::Parts;
 use http::{HeaderMap, StatusCode};
 
 use super::error::OssError;
+use super::keys::Caller;
 use super::routing::{Operation, Route};
 use super::state::{SandboxBucket, SandboxState};
-use crate::domain::AccountUid;
+use super::xml::XmlWriter;
+use crate::domain::{AccountUid, RamAction};
 
 /// A successful answer: status and optional XML body (headers are added by the service).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,22 +39,48 @@ impl Reply {
     }
 }
 
+/// The RAM action an operation needs, for the operations a principal can be denied.
+fn ram_action(operation: Operation) -> Option<RamAction> {
+    match operation {
+        Operation::ListBuckets => Some(RamAction::OssListBuckets),
+        Operation::GetEncryption => Some(RamAction::OssGetBucketEncryption),
+        Operation::PutEncryption => Some(RamAction::OssPutBucketEncryption),
+        Operation::DeleteEncryption => Some(RamAction::OssDeleteBucketEncryption),
+        Operation::GetInfo => Some(RamAction::OssGetBucketInfo),
+        Operation::GetTagging => Some(RamAction::OssGetBucketTagging),
+        Operation::GetLocation
+        | Operation::ReadObject
+        | Operation::NotImplemented
+        | Operation::MethodNotAllowed => None,
+    }
+}
+
 /// Runs a request `caller` has authenticated.
 pub(crate) async fn dispatch(
     state: &SandboxState,
-    caller: &AccountUid,
+    caller: &Caller,
     operation: Operation,
     route: &Route,
     query: &[(String, String)],
     parts: &Parts,
     body: Body,
 ) -> Result<Reply, OssError> {
+    // The caller's RAM policy is checked after the bucket's addressing, as OSS does: a missing
+    // bucket is NoSuchBucket whatever the policy says.
+    let denied =
+        ram_action(operation).is_some_and(|action| state.denials.denies(&caller.principal, action));
     match operation {
-        Operation::ListBuckets => list_buckets::list_buckets(state, caller, query, &parts.headers),
+        Operation::ListBuckets if denied => Err(OssError::bucket_access_denied()),
+        Operation::ListBuckets => {
+            list_buckets::list_buckets(state, &caller.account, query, &parts.headers)
+        }
         Operation::MethodNotAllowed => Err(OssError::method_not_allowed()),
         Operation::NotImplemented if route.bucket().is_none() => Err(OssError::not_implemented()),
         _ => {
-            let bucket = addressed_bucket(state, caller, route)?;
+            let bucket = addressed_bucket(state, &caller.account, route)?;
+            if denied {
+                return Err(OssError::bucket_access_denied());
+            }
             bucket_operation(state, operation, route, &bucket, &parts.headers, body).await
         }
     }
@@ -66,6 +94,7 @@ async fn bucket_operation(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Reply, OssError> {
+    // A bucket whose policy denies the caller refuses everything a RAM policy governs.
     let denied = || {
         if bucket.access_denied {
             Err(OssError::bucket_access_denied())
@@ -81,6 +110,7 @@ async fn bucket_operation(
         }
         Operation::DeleteEncryption => denied().and_then(|()| encryption::delete(state, bucket)),
         Operation::GetInfo => denied().map(|()| bucket_info::get(bucket)),
+        Operation::GetTagging => denied().map(|()| tagging()),
         Operation::GetLocation => Ok(location::get(bucket)),
         Operation::ReadObject => Err(OssError::no_such_key(route.key().unwrap_or_default())),
         Operation::ListBuckets | Operation::NotImplemented => Err(OssError::not_implemented()),
@@ -115,6 +145,13 @@ fn addressed_bucket(
         return Err(OssError::wrong_endpoint(name, &correct));
     }
     Ok(bucket)
+}
+
+/// GetBucketTagging: the sandbox's buckets carry no tags, which OSS answers with an empty set.
+fn tagging() -> Reply {
+    let mut xml = XmlWriter::new("Tagging");
+    xml.start("TagSet").end();
+    Reply::xml(xml.finish())
 }
 
 /// OSS's timestamp format, e.g. `2014-02-17T18:12:43.000Z`.

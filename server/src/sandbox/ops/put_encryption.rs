@@ -8,8 +8,9 @@ use md5::{Digest as _, Md5};
 use quick_xml::events::Event;
 
 use super::Reply;
-use crate::domain::{EncryptionRule, KmsDataEncryption, KmsKeyId, SseAlgorithm};
+use crate::domain::{EncryptionRule, KmsDataEncryption, KmsKeyId, KmsKeyState, SseAlgorithm};
 use crate::sandbox::error::OssError;
+use crate::sandbox::kms::{KeyLookupError, UnusableKey};
 use crate::sandbox::state::{SandboxBucket, SandboxState};
 
 /// The largest body accepted; a rule is a few hundred bytes.
@@ -28,12 +29,45 @@ pub(crate) async fn put(
     let bytes = read_body(headers, body).await?;
     check_content_md5(headers, &bytes)?;
     let rule = parse_rule(&bytes)?;
+    check_kms_key(state, bucket, &rule)?;
     let name = bucket.name.as_str();
     if state.update(name, |b| b.encryption = Some(rule)) {
         Ok(Reply::empty(StatusCode::OK))
     } else {
         Err(OssError::no_such_bucket(name))
     }
+}
+
+/// A KMS rule's key must be usable by the bucket's account in the bucket's region, as OSS checks
+/// with KMS before it takes the rule.
+fn check_kms_key(
+    state: &SandboxState,
+    bucket: &SandboxBucket,
+    rule: &EncryptionRule,
+) -> Result<(), OssError> {
+    if rule.algorithm() != SseAlgorithm::Kms {
+        return Ok(());
+    }
+    let key = rule.kms_key_id();
+    let refusal = match state.kms.check_usable(
+        &bucket.owner,
+        &bucket.region,
+        key,
+        state.accepts_unknown_kms_keys(),
+        state.now(),
+    ) {
+        Ok(()) => return Ok(()),
+        Err(refusal) => refusal,
+    };
+    let named = key.map(KmsKeyId::as_str).unwrap_or_default();
+    Err(match refusal {
+        UnusableKey::Lookup(KeyLookupError::NotActivated) => OssError::kms_service_not_enabled(),
+        UnusableKey::Lookup(KeyLookupError::AliasNotFound) => OssError::kms_alias_not_found(named),
+        UnusableKey::Lookup(KeyLookupError::KeyNotFound) => OssError::kms_key_not_found(named),
+        UnusableKey::State(KmsKeyState::PendingDeletion) => OssError::kms_key_pending_deletion(),
+        UnusableKey::State(KmsKeyState::PendingImport) => OssError::kms_key_pending_import(),
+        UnusableKey::State(_) => OssError::kms_key_disabled(),
+    })
 }
 
 /// Reads at most [`MAX_BODY_BYTES`]: a larger declared length is refused before reading, and a

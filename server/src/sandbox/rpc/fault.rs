@@ -54,6 +54,15 @@ impl RpcFault {
         )
     }
 
+    /// KMS's refusal of an action the caller's RAM policy does not grant.
+    pub(crate) fn kms_no_permission() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden.NoPermission",
+            "This operation is forbidden by permission system.",
+        )
+    }
+
     pub(crate) fn action_not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,

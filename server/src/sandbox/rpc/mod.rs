@@ -1,8 +1,10 @@
-//! The sandbox's RPC-style services: STS (AssumeRole) and Resource Manager (ListAccounts), on
-//! their real host names through the forward proxy, with RPC signature checks and JSON answers.
+//! The sandbox's RPC-style services: STS (AssumeRole), Resource Manager (ListAccounts) and KMS
+//! (DescribeKey), on their real host names through the forward proxy, with RPC signature checks,
+//! the caller's RAM denials and JSON answers.
 
 mod directory;
 mod fault;
+mod kms;
 mod sts;
 mod verify;
 
@@ -18,6 +20,7 @@ use self::fault::RpcFault;
 use super::delay;
 use super::state::{RequestKind, SandboxState};
 use crate::cloud::rpc::sign;
+use crate::domain::RamAction;
 
 /// The largest request body read: an AssumeRole with a session policy is a few KB.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -27,6 +30,8 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 pub(crate) enum Api {
     Sts,
     ResourceManager,
+    /// Regional: the host names the region whose keys it serves.
+    Kms,
 }
 
 impl Api {
@@ -35,13 +40,18 @@ impl Api {
         match self {
             Self::Sts => "Sts",
             Self::ResourceManager => "ResourceManager",
+            Self::Kms => "Kms",
         }
     }
 }
 
-/// The service of `host`: `sts[-vpc][.<region>].aliyuncs.com` and
-/// `resourcemanager[.<region>].aliyuncs.com`; `None` for everything else (OSS hosts, IPs).
+/// The service of `host`: `sts[-vpc][.<region>].aliyuncs.com`,
+/// `resourcemanager[.<region>].aliyuncs.com` and `kms[-vpc].<region>.aliyuncs.com`; `None` for
+/// everything else (OSS hosts, IPs).
 pub(crate) fn api_of(host: &str) -> Option<Api> {
+    if kms::region_of(host).is_some() {
+        return Some(Api::Kms);
+    }
     let labels = host.strip_suffix(".aliyuncs.com")?;
     let (service, region) = labels.split_once('.').unwrap_or((labels, ""));
     if region.contains('.') {
@@ -84,6 +94,7 @@ pub(crate) async fn handle(
     let kind = match (api, action.as_str()) {
         (Api::Sts, "AssumeRole") => RequestKind::AssumeRole,
         (Api::ResourceManager, "ListAccounts") => RequestKind::ListAccounts,
+        (Api::Kms, "DescribeKey") => RequestKind::DescribeKey,
         _ => RequestKind::Other,
     };
     state.count_request(kind);
@@ -101,7 +112,9 @@ pub(crate) async fn handle(
                 RpcFault::throttled()
             })
         }
-        None => params.and_then(|params| serve(state, kind, parts.method.as_str(), &params)),
+        None => {
+            params.and_then(|params| serve(state, api, host, kind, parts.method.as_str(), &params))
+        }
     };
     let request_id = sign::nonce().to_ascii_uppercase();
     tracing::debug!(
@@ -149,14 +162,29 @@ pub(crate) async fn handle(
 
 fn serve(
     state: &SandboxState,
+    api: Api,
+    host: &str,
     kind: RequestKind,
     method: &str,
     params: &Params,
 ) -> Result<Value, RpcFault> {
     let caller = verify::authenticate(state, method, params)?;
+    let action = match kind {
+        RequestKind::AssumeRole => Some(RamAction::StsAssumeRole),
+        RequestKind::ListAccounts => Some(RamAction::ResourceManagerListAccounts),
+        RequestKind::DescribeKey => Some(RamAction::KmsDescribeKey),
+        _ => None,
+    };
+    if action.is_some_and(|action| state.denials.denies(&caller.principal, action)) {
+        return Err(match api {
+            Api::Kms => RpcFault::kms_no_permission(),
+            Api::Sts | Api::ResourceManager => RpcFault::no_permission(),
+        });
+    }
     match kind {
         RequestKind::AssumeRole => sts::assume_role(state, &caller, params),
         RequestKind::ListAccounts => directory::list_accounts(state, &caller, params),
+        RequestKind::DescribeKey => kms::describe_key(state, &caller, host, params),
         _ => Err(RpcFault::action_not_found()),
     }
 }
@@ -196,6 +224,8 @@ mod tests {
             api_of("resourcemanager.aliyuncs.com"),
             Some(Api::ResourceManager)
         );
+        assert_eq!(api_of("kms.cn-shanghai.aliyuncs.com"), Some(Api::Kms));
+        assert_eq!(api_of("kms.aliyuncs.com"), None);
         for other in [
             "oss-cn-hangzhou.aliyuncs.com",
             "sts.example.com",

@@ -49,7 +49,7 @@ pub(crate) fn assume_role(
         ),
     };
 
-    let account = {
+    let role_arn = {
         let estate = state.estate();
         let role = estate.role(&arn).ok_or_else(|| {
             RpcFault::new(
@@ -63,15 +63,16 @@ pub(crate) fn assume_role(
         if !trusted || !condition_met {
             return Err(RpcFault::no_permission());
         }
-        role.uid.clone()
+        role.role_arn.clone()
     };
+    let account = role_arn.uid().clone();
 
     let now = state.now();
     // STS prints whole seconds; the key expires exactly when the answer says it does.
     let issued_at = now.duration_trunc(TimeDelta::seconds(1)).unwrap_or(now);
     let lifetime = i64::try_from(state.sts_duration_secs(asked)).unwrap_or(i64::MAX);
     let expiration = issued_at + TimeDelta::try_seconds(lifetime).unwrap_or(TimeDelta::MAX);
-    let credentials = state.keys.issue(account.clone(), expiration, now);
+    let credentials = state.keys.issue(&role_arn, expiration, now);
     Ok(json!({
         "AssumedRoleUser": {
             "Arn": format!("{arn}/{session}"),
