@@ -1,7 +1,7 @@
 //! One test harness for the integration and the browser tests: the real application on port 0
 //! over a fresh OSS sandbox and its own SQLite file, people signing in as a role, API clients
 //! holding a role's token, the `oss-audit` binary run with a chosen environment, a webhook
-//! receiver, estate sandboxes with STS and Resource Directory, and a stand-in RPC service. It is
+//! receiver, estate sandboxes with STS, Resource Directory and KMS, and a stand-in RPC service. It is
 //! the one place tests build server internals (settings, stores, sandboxes,
 //! users and tokens), so moving those inside the server means editing this folder only.
 
@@ -12,6 +12,7 @@ mod cli;
 mod db;
 mod engine;
 mod hooks;
+mod kms;
 mod launch;
 mod rpc;
 mod sandbox;
@@ -25,7 +26,11 @@ pub use cli::{OssAudit, Serving, output_text, stderr, stdout};
 pub use db::TestDb;
 pub use engine::{Audit, add_target, open_store};
 pub use hooks::{Receiver, Recorded, verified_dingtalk, verified_webhook};
-pub use rpc::{ASSUMED_ROLE_ANSWER, Captured, RpcStandIn, STAND_IN_SECRET, stand_in_config};
+pub use kms::{hub_kms, key_with_bucket, member_keys, sandbox_kms, signed_bucket_get};
+pub use rpc::{
+    ASSUMED_ROLE_ANSWER, Captured, DESCRIBE_KEY_ANSWER, RpcStandIn, STAND_IN_SECRET,
+    stand_in_config,
+};
 pub use sandbox::{
     client, estate, fast_config, readable_encrypted, readable_unencrypted, sandbox,
     sandbox_directory, sandbox_sts, seeded_sandbox,

@@ -1,4 +1,4 @@
-//! A stand-in RPC service (STS, Resource Directory) on loopback that records every request and
+//! A stand-in RPC service (STS, Resource Directory, KMS) on loopback that records every request and
 //! plays back set answers, for judging what our RPC client sends and how it takes answers the
 //! sandbox never gives; and the client configuration that calls it.
 
@@ -138,3 +138,6 @@ pub fn stand_in_config(token: Option<&str>) -> ClientConfig {
 
 /// A well-formed AssumeRole answer.
 pub const ASSUMED_ROLE_ANSWER: &str = r#"{"RequestId":"6894B13B-6D71-4EF5-88FA-F32781734A7F","AssumedRoleUser":{"Arn":"acs:ram::1763082937549132:role/oss-audit/oss-audit","AssumedRoleId":"344584339364951186:oss-audit"},"Credentials":{"AccessKeyId":"STS.NUgYrLnoC37mZZCNnAbez2ddd","AccessKeySecret":"CaptureTemporarySecret000000000","SecurityToken":"CAIScaptured-token","Expiration":"2031-04-09T11:52:19Z"}}"#;
+
+/// A well-formed DescribeKey answer (KMS's documented sample) for a key in cn-hangzhou.
+pub const DESCRIBE_KEY_ANSWER: &str = r#"{"KeyMetadata":{"CreationDate":"2021-05-20T06:34:21Z","Description":"","KeyId":"05754286-3ba2-4fa6-8d41-4323aca6f2a1","KeySpec":"Aliyun_AES_256","KeyState":"Enabled","KeyUsage":"ENCRYPT/DECRYPT","DeleteDate":"","Creator":"1540355698848459","Arn":"acs:kms:cn-hangzhou:1540355698848459:key/05754286-3ba2-4fa6-8d41-4323aca6f2a1","Origin":"Aliyun_KMS","MaterialExpireTime":"","ProtectionLevel":"HSM","LastRotationDate":"2021-05-20T06:34:21Z","AutomaticRotation":"Disabled","DeletionProtection":"Enabled"},"RequestId":"f1fdfa9d-bd49-418b-942f-8f3e3ec00a4f"}"#;

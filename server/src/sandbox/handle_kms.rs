@@ -1,7 +1,7 @@
 //! `SandboxHandle`'s hooks on KMS keys and on denied permissions: what tests change to see a key
 //! become unusable, or a permission go missing.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, DurationRound as _, TimeDelta, Utc};
 
 use super::access::{Denial, SandboxPrincipal};
 use super::handle::SandboxHandle;
@@ -54,9 +54,16 @@ impl SandboxHandle {
             .collect()
     }
 
-    /// Makes a new `Enabled` key (KMS-made, software, no rotation) for `account` in `region`.
+    /// The sandbox clock in whole seconds, as KMS prints its dates.
+    fn now_secs(&self) -> DateTime<Utc> {
+        let now = self.state.now();
+        now.duration_trunc(TimeDelta::seconds(1)).unwrap_or(now)
+    }
+
+    /// Makes a new `Enabled` key (KMS-made, software, no rotation) for `account` in `region`,
+    /// created a day ago.
     pub fn create_kms_key(&self, account: &AccountUid, region: &Region) -> KeyMetadata {
-        let created = self.state.now() - TimeDelta::days(1);
+        let created = self.now_secs() - TimeDelta::days(1);
         let key = new_key(account, region, random_key_id(), created);
         self.state.kms.insert(key.clone());
         key
@@ -112,7 +119,7 @@ impl SandboxHandle {
         key_id: &KmsKeyId,
         interval: Option<RotationInterval>,
     ) -> bool {
-        let now = self.state.now();
+        let now = self.now_secs();
         self.state.kms.update(key_id, |k| match interval {
             Some(interval) => {
                 k.rotation.status = RotationStatus::Enabled;

@@ -54,7 +54,7 @@ fn decode_pairs(raw: &str) -> BTreeMap<String, String> {
 }
 
 /// Checks one captured request against the specification and returns (query, body) parameters.
-fn judge(
+pub(super) fn judge(
     request: &Captured,
     action: &str,
     version: &str,
