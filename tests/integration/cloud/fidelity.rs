@@ -1,10 +1,11 @@
-//! The official Alibaba Cloud Python SDK (aliyun-python-sdk-core with its STS and Resource Manager
-//! modules) against the sandbox's STS and Resource Directory: proof that they answer like the
-//! real services, judged by a client nobody here wrote.
+//! The official Alibaba Cloud Python SDK (aliyun-python-sdk-core with its STS, Resource Manager
+//! and KMS modules) against the sandbox's STS, Resource Directory and KMS: proof that they answer
+//! like the real services, judged by a client nobody here wrote.
 
 use std::process::Stdio;
 
-use oss_audit::domain::ExternalId;
+use oss_audit::domain::{AccountUid, ExternalId, KeyMetadata, RamAction};
+use oss_audit::sandbox::{RequestKind, SandboxHandle, SandboxPrincipal};
 
 use crate::support::estate;
 
@@ -74,4 +75,138 @@ async fn sandbox_sts_and_directory_are_indistinguishable_for_the_official_sdk() 
         "official SDK fidelity tests failed:\n{report}"
     );
     assert!(report.contains("OK"), "{report}");
+}
+
+/// How KMS prints a time: UTC, whole seconds; `""` for none.
+fn kms_time(time: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    time.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// A key as the SDK should see it, with a bucket of its account in its region.
+fn key_truth(key: &KeyMetadata, bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "key_id": key.key_id.as_str(),
+        "region": key.arn.region().as_str(),
+        "uid": key.arn.account().as_str(),
+        "bucket": bucket,
+        "KeyId": key.key_id.as_str(),
+        "Arn": key.arn.as_str(),
+        "KeyState": key.state.as_str(),
+        "KeySpec": key.key_spec,
+        "KeyUsage": key.key_usage,
+        "Origin": key.origin.as_str(),
+        "ProtectionLevel": key.protection_level.as_str(),
+        "CreationDate": kms_time(Some(key.creation_date)),
+        "AutomaticRotation": key.rotation.status.as_str(),
+        "DeletionProtection": if key.deletion_protection { "Enabled" } else { "Disabled" },
+        "DeleteDate": kms_time(key.delete_date),
+        "MaterialExpireTime": kms_time(key.material_expire_time),
+    })
+}
+
+/// Up to `n` keys of `account`, each with a distinct readable bucket in the key's region.
+fn keys_with_buckets(
+    sandbox: &SandboxHandle,
+    account: &AccountUid,
+    n: usize,
+) -> Vec<(KeyMetadata, String)> {
+    let buckets = sandbox.buckets_of(account);
+    let mut chosen: Vec<(KeyMetadata, String)> = Vec::new();
+    for key in sandbox.kms_keys_of(account) {
+        let bucket = buckets.iter().find(|b| {
+            &b.region == key.arn.region()
+                && !b.access_denied
+                && chosen.iter().all(|(_, taken)| taken != b.name.as_str())
+        });
+        if let Some(bucket) = bucket {
+            chosen.push((key, bucket.name.to_string()));
+        }
+        if chosen.len() == n {
+            break;
+        }
+    }
+    assert_eq!(chosen.len(), n, "seeded keys with buckets in their regions");
+    chosen
+}
+
+#[tokio::test]
+async fn sandbox_kms_is_indistinguishable_for_the_official_sdk() {
+    let sandbox = estate(4, 80, |c| c.accept_unknown_kms_keys = false).await;
+    let hub = sandbox.hub();
+    let members = sandbox.members();
+    let mut hub_keys = keys_with_buckets(&sandbox, &hub.uid, 3);
+    let deletion = chrono::Utc::now() + chrono::TimeDelta::days(9);
+    let deletion = chrono::DateTime::from_timestamp(deletion.timestamp(), 0).unwrap();
+    assert!(sandbox.disable_kms_key(&hub_keys[1].0.key_id));
+    assert!(sandbox.schedule_kms_key_deletion(&hub_keys[2].0.key_id, deletion));
+    assert!(sandbox.set_kms_alias("alias/fidelity", &hub_keys[0].0.key_id));
+    for (key, _) in &mut hub_keys {
+        *key = sandbox.kms_key(&key.key_id).unwrap();
+    }
+    let hub_key = SandboxPrincipal::AccessKey(sandbox.credentials().access_key_id);
+    sandbox.deny(hub_key, RamAction::OssGetBucketTagging);
+    sandbox.deny(
+        SandboxPrincipal::Role(members[1].role_arn.clone()),
+        RamAction::KmsDescribeKey,
+    );
+    sandbox.set_kms_activated(&members[2].uid, false);
+    let member_truth = |i: usize| {
+        let (key, bucket) = keys_with_buckets(&sandbox, &members[i].uid, 1).remove(0);
+        let mut truth = key_truth(&key, &bucket);
+        truth["role_arn"] = serde_json::json!(members[i].role_arn.as_str());
+        truth
+    };
+    let mut enabled = key_truth(&hub_keys[0].0, &hub_keys[0].1);
+    enabled["alias"] = serde_json::json!("alias/fidelity");
+    let truth = serde_json::json!({
+        "hub_keys": sandbox
+            .kms_keys_of(&hub.uid)
+            .iter()
+            .map(|k| key_truth(k, ""))
+            .collect::<Vec<_>>(),
+        "enabled": enabled,
+        "disabled": key_truth(&hub_keys[1].0, &hub_keys[1].1),
+        "pending_deletion": key_truth(&hub_keys[2].0, &hub_keys[2].1),
+        "member": member_truth(0),
+        "denied_member": member_truth(1),
+        "inactive_member": member_truth(2),
+    });
+    let dir = std::env::temp_dir().join(format!("oss-audit-kms-fidelity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let truth_file = dir.join("kms.json");
+    std::fs::write(&truth_file, truth.to_string()).unwrap();
+
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fidelity/aliyun_kms_fidelity.py"
+    );
+    let hub_keys = sandbox.credentials();
+    let output = tokio::process::Command::new("python3")
+        .arg(script)
+        .env("SANDBOX_PROXY", sandbox.proxy_url())
+        .env("TRUTH_FILE", &truth_file)
+        .env("ACCESS_KEY_ID", &hub_keys.access_key_id)
+        .env("ACCESS_KEY_SECRET", hub_keys.access_key_secret.expose())
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .expect("python3 runs (tests/run installs the SDK)");
+    let report = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "official SDK KMS fidelity tests failed:\n{report}"
+    );
+    assert!(
+        report.contains("Ran 9 tests") && report.contains("OK"),
+        "{report}"
+    );
+    assert!(
+        sandbox.requests_served_by(RequestKind::DescribeKey) >= 10,
+        "the SDK called the sandbox's KMS"
+    );
 }
