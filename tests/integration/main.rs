@@ -10,6 +10,7 @@ mod client_resilience;
 mod cloud;
 mod engine_cli;
 mod fidelity;
+mod hardening;
 mod notify;
 mod pages_admin;
 mod pages_buckets;
