@@ -9,6 +9,7 @@ mod bucket_pages;
 mod buckets;
 mod change_log;
 mod dashboard;
+mod file_mode;
 mod login_attempts;
 mod notifications;
 mod policies;
@@ -101,6 +102,9 @@ pub enum StoreError {
     ScanAlreadyRunning(crate::domain::ScanId),
     #[error("not found: {0}")]
     NotFound(String),
+    /// The database file's permissions could not be read or set.
+    #[error("could not secure the database file: {0}")]
+    File(#[source] std::io::Error),
     /// A stored value that the schema should have prevented (a hand-edited database).
     #[error("corrupt value in the database: {0}")]
     Corrupt(String),
@@ -122,11 +126,14 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        let file = options.get_filename().to_owned();
+        file_mode::prepare(&file).map_err(StoreError::File)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
         sqlx::migrate!("../migrations").run(&pool).await?;
+        file_mode::tighten_companions(&file).map_err(StoreError::File)?;
         Ok(Self { pool })
     }
 
