@@ -33,6 +33,8 @@ pub struct Settings {
     pub report_schedule: crate::report::ReportSchedule,
     /// Notification delivery (retries, timeouts, public URL) and targets from the environment.
     pub notify: crate::notify::NotifyConfig,
+    /// Deadlines for request heads and bodies, and the most connections served at once.
+    pub http: crate::web::listen::HttpLimits,
 }
 
 impl Settings {
@@ -49,6 +51,7 @@ impl Settings {
             access: crate::web::session::AccessConfig::default(),
             report_schedule: crate::report::ReportSchedule::default(),
             notify: crate::notify::NotifyConfig::default(),
+            http: crate::web::listen::HttpLimits::default(),
         }
     }
 
@@ -234,11 +237,12 @@ impl Application {
         ));
         let app = web::router(state.clone());
         tracing::info!(addr = %self.listener.local_addr()?, "oss-audit is listening");
-        let served = axum::serve(
+        let served = web::listen::serve(
             self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+            app,
+            &self.settings.http,
+            state.shutdown().clone(),
         )
-        .with_graceful_shutdown(state.shutdown().clone().cancelled_owned())
         .await;
         state.shutdown().cancel();
         if let Err(err) = scheduler.await {

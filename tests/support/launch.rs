@@ -109,6 +109,19 @@ impl Launch {
         self.set(move |s| s.notify.env_targets.push(target))
     }
 
+    /// How long a client may take over a request head, and over a request body.
+    pub fn request_timeouts(self, head: Duration, body: Duration) -> Self {
+        self.set(move |s| {
+            s.http.header_read_timeout = head;
+            s.http.body_read_timeout = body;
+        })
+    }
+
+    /// Connections served at once.
+    pub fn max_connections(self, connections: u32) -> Self {
+        self.set(move |s| s.http.max_connections = connections)
+    }
+
     /// When reports are made on their own.
     pub fn report_schedule(self, schedule: ReportSchedule) -> Self {
         self.set(move |s| s.report_schedule = schedule)

@@ -35,7 +35,7 @@ pub use sandbox::{
     client, estate, fast_config, readable_encrypted, readable_unencrypted, sandbox,
     sandbox_directory, sandbox_sts, seeded_sandbox,
 };
-pub use wait::until;
+pub use wait::{DEADLINE, until};
 pub use web::{
     SESSION_COOKIE, Visitor, bare_browser, between, csrf_field, location, read_csv, set_cookie,
 };

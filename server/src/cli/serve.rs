@@ -43,6 +43,8 @@ pub struct ServeArgs {
     pub notify: NotifyArgs,
     #[command(flatten)]
     pub notify_targets: EnvTargetArgs,
+    #[command(flatten)]
+    pub http: HttpArgs,
 }
 
 /// The access flags of `oss-audit serve`; each also reads its environment variable.
@@ -87,6 +89,41 @@ impl AccessArgs {
     }
 }
 
+/// What one HTTP client may hold of `serve`, and for how long.
+#[derive(Debug, clap::Args)]
+pub struct HttpArgs {
+    /// Time a client has to send a whole request head (and to start the next one on a kept-alive
+    /// connection) before it is disconnected, e.g. `10s`.
+    #[arg(long, env = "OSS_AUDIT_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_positive)]
+    pub header_timeout: Duration,
+    /// Time a client has to send a whole request body, counted from its head, e.g. `30s`.
+    #[arg(long, env = "OSS_AUDIT_BODY_TIMEOUT", default_value = "30s", value_parser = parse_positive)]
+    pub body_timeout: Duration,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, env = "OSS_AUDIT_MAX_CONNECTIONS", default_value_t = crate::web::listen::DEFAULT_MAX_CONNECTIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+}
+
+impl HttpArgs {
+    fn limits(&self) -> crate::web::listen::HttpLimits {
+        crate::web::listen::HttpLimits {
+            header_read_timeout: self.header_timeout,
+            body_read_timeout: self.body_timeout,
+            max_connections: self.max_connections,
+        }
+    }
+}
+
+/// Parses a humantime duration that must not be zero (a zero deadline would refuse everyone).
+fn parse_positive(raw: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(raw.trim()) {
+        Ok(duration) if duration.is_zero() => Err("must be longer than 0".to_owned()),
+        Ok(duration) => Ok(duration),
+        Err(e) => Err(format!("{e} (expected e.g. 10s)")),
+    }
+}
+
 /// The password of the `admin` user created on an empty database: the environment variable
 /// `OSS_AUDIT_ADMIN_PASSWORD` (deliberately no flag, which other local users could read in the
 /// process list). Unset or empty: a random password, logged once.
@@ -123,6 +160,7 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         admin_password: admin_password(),
         access: args.access.config(),
         notify: args.notify.config(env_targets),
+        http: args.http.limits(),
     };
     let app = Application::build(settings)
         .await

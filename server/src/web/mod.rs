@@ -2,8 +2,10 @@
 
 pub mod api;
 mod assets;
+mod body_deadline;
 pub mod headers;
 mod health;
+pub mod listen;
 pub mod metrics;
 pub mod pages;
 pub mod session;

@@ -2,5 +2,6 @@
 //! request, made-up HTTP methods in the metrics, hosts taken from OSS answers, database files
 //! readable by everyone, proxy passwords in messages, and CSV downloads that hold the database.
 
+mod connections;
 mod database_files;
 mod metrics;
