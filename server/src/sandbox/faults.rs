@@ -1,6 +1,9 @@
-//! Fault injection: random 503 ServiceUnavailable and MetaOperationQpsLimitExceeded answers.
+//! Fault injection: random 503 ServiceUnavailable and MetaOperationQpsLimitExceeded answers, and
+//! forged bucket endpoints, as a tampered answer would name them.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rand::Rng as _;
 
@@ -12,6 +15,43 @@ use super::error::OssError;
 pub(crate) struct Faults {
     fault_rate: AtomicU64,
     throttle_rate: AtomicU64,
+    /// Endpoints named falsely for some buckets.
+    pub(crate) forged: ForgedEndpoints,
+}
+
+/// Bucket endpoints the sandbox names falsely, by bucket name: what a client would see if an
+/// answer were tampered with on the way or forged, so that tests can check that it never sends a
+/// request (its signature, its STS token) to such a host.
+#[derive(Debug, Default)]
+pub(crate) struct ForgedEndpoints {
+    /// Shown as the bucket's `ExtranetEndpoint` and `IntranetEndpoint` in ListBuckets.
+    listed: Mutex<HashMap<String, String>>,
+    /// Named as the `Endpoint` of a wrong-region 403 answering every request for the bucket.
+    redirects: Mutex<HashMap<String, String>>,
+}
+
+impl ForgedEndpoints {
+    pub(crate) fn list(&self, bucket: &str, endpoint: &str) {
+        lock(&self.listed).insert(bucket.to_owned(), endpoint.to_owned());
+    }
+
+    pub(crate) fn redirect(&self, bucket: &str, endpoint: &str) {
+        lock(&self.redirects).insert(bucket.to_owned(), endpoint.to_owned());
+    }
+
+    /// Every forged ListBuckets endpoint (a copy: a page is written without holding the lock).
+    pub(crate) fn listed(&self) -> HashMap<String, String> {
+        lock(&self.listed).clone()
+    }
+
+    /// The endpoint a request for `bucket` is re-routed to, if forged.
+    pub(crate) fn redirect_of(&self, bucket: &str) -> Option<String> {
+        lock(&self.redirects).get(bucket).cloned()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Clamps a rate into `0.0..=1.0`; NaN counts as 0 (never inject).
@@ -28,6 +68,7 @@ impl Faults {
         let faults = Self {
             fault_rate: AtomicU64::new(0),
             throttle_rate: AtomicU64::new(0),
+            forged: ForgedEndpoints::default(),
         };
         faults.set_fault_rate(fault_rate);
         faults.set_throttle_rate(throttle_rate);

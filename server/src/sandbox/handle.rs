@@ -135,6 +135,18 @@ impl SandboxHandle {
         self.state.faults.set_throttle_rate(rate);
     }
 
+    /// Names `endpoint` as the `ExtranetEndpoint` and `IntranetEndpoint` of bucket `name` in
+    /// ListBuckets from now on, as a tampered answer would.
+    pub fn forge_listed_endpoint(&self, name: &str, endpoint: &str) {
+        self.state.faults.forged.list(name, endpoint);
+    }
+
+    /// Answers every request for bucket `name` from now on with a wrong-region 403 whose
+    /// `Endpoint` is `endpoint`, as a forged answer would.
+    pub fn forge_redirect(&self, name: &str, endpoint: &str) {
+        self.state.faults.forged.redirect(name, endpoint);
+    }
+
     /// Delay before every answer from now on.
     pub fn set_latency(&self, latency: Duration) {
         self.state.set_latency(latency);

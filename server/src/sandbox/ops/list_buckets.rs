@@ -112,13 +112,21 @@ pub(crate) fn list_buckets(
         .leaf("ID", caller.as_str())
         .leaf("DisplayName", caller.as_str())
         .end();
+    let forged = state.faults.forged.listed();
     xml.start("Buckets");
     for bucket in page {
+        let forged = forged.get(bucket.name.as_str());
         xml.start("Bucket")
             .leaf("Comment", "")
             .leaf("CreationDate", &iso8601(bucket.creation_date))
-            .leaf("ExtranetEndpoint", &bucket.region.extranet_endpoint())
-            .leaf("IntranetEndpoint", &bucket.region.intranet_endpoint())
+            .leaf(
+                "ExtranetEndpoint",
+                forged.map_or(&bucket.region.extranet_endpoint(), |f| f),
+            )
+            .leaf(
+                "IntranetEndpoint",
+                forged.map_or(&bucket.region.intranet_endpoint(), |f| f),
+            )
             .leaf("Location", &bucket.region.location())
             .leaf("Name", bucket.name.as_str())
             .leaf("Region", bucket.region.as_str())

@@ -134,6 +134,9 @@ fn addressed_bucket(
     if &bucket.owner != caller {
         return Err(OssError::not_bucket_owner());
     }
+    if let Some(forged) = state.faults.forged.redirect_of(name) {
+        return Err(OssError::wrong_endpoint(name, &forged));
+    }
     if let Some(endpoint) = &route.endpoint
         && endpoint.region != bucket.region
     {
