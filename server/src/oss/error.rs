@@ -89,6 +89,16 @@ pub enum OssError {
     /// No credentials to sign with: the provider failed (e.g. STS refused AssumeRole).
     #[error("{0}")]
     Credentials(CredentialsError),
+    /// An OSS answer named a bucket endpoint that is not an OSS host; nothing was sent to it.
+    #[error(
+        "refused to send {operation} to {endpoint:?}: OSS named it as the bucket's endpoint, but \
+         it is neither an OSS endpoint (oss-<region>[-internal].aliyuncs.com) nor under the \
+         configured endpoint's domain"
+    )]
+    UntrustedEndpoint {
+        operation: &'static str,
+        endpoint: String,
+    },
 }
 
 impl OssError {
@@ -130,6 +140,7 @@ impl OssError {
             Self::Transport { .. } => "ConnectionError",
             Self::Config(_) => "ConfigError",
             Self::Credentials(e) => e.code().unwrap_or("CredentialsUnavailable"),
+            Self::UntrustedEndpoint { .. } => "UntrustedEndpoint",
         }
     }
 }

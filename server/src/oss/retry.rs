@@ -54,7 +54,10 @@ pub fn is_retryable(err: &OssError) -> bool {
         // A proxy's HTML error page or a cut-off body is a transient fault more often than not.
         OssError::MalformedResponse { status, .. } => *status >= 500 || *status == 429,
         // The provider retries its own service; asking it again at once would repeat its answer.
-        OssError::ResponseTooLarge { .. } | OssError::Config(_) | OssError::Credentials(_) => false,
+        OssError::ResponseTooLarge { .. }
+        | OssError::Config(_)
+        | OssError::Credentials(_)
+        | OssError::UntrustedEndpoint { .. } => false,
     }
 }
 

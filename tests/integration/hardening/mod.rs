@@ -4,4 +4,6 @@
 
 mod connections;
 mod database_files;
+mod endpoints;
+mod gateway;
 mod metrics;

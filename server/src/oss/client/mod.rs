@@ -4,6 +4,7 @@ mod encryption;
 mod info;
 mod list;
 mod transport;
+mod trust;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue, Method, header};
 
-use super::OssClient;
+use super::{OssClient, trust};
 use crate::domain::{BucketName, Region};
 use crate::oss::retry::{is_retryable, is_throttling};
 use crate::oss::xml::{ErrorBody, parse_error_body};
@@ -49,12 +49,23 @@ const TOKEN_EXPIRED: &str = "SecurityTokenExpired";
 impl OssClient {
     /// Sends `call`, retrying what may succeed on a second try. A 403 that names the bucket's real
     /// endpoint is re-sent there once, signed for that endpoint's region.
+    /// A bucket's endpoint, first or re-routed, must be one [`trust`] accepts.
     pub(super) async fn send(&self, mut call: Call<'_>) -> Result<Reply, OssError> {
+        let configured = &self.inner.config.endpoint;
+        if let Some(bucket) = call.bucket {
+            let endpoint = call
+                .host
+                .strip_prefix(bucket.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+                .unwrap_or(&call.host);
+            trust::check_endpoint(call.operation, endpoint, configured)?;
+        }
         match self.send_with_retries(&call).await {
             Err(OssError::Service(err)) if err.status == 403 && call.bucket.is_some() => {
                 let Some(endpoint) = err.endpoint.clone() else {
                     return Err(OssError::Service(err));
                 };
+                trust::check_endpoint(call.operation, &endpoint, configured)?;
                 let bucket = call.bucket.map(BucketName::as_str).unwrap_or_default();
                 tracing::info!(bucket.name = bucket, endpoint = %endpoint, "re-routing to the bucket's endpoint");
                 call.region = Region::from_endpoint_host(&endpoint).unwrap_or(call.region);
