@@ -6,7 +6,7 @@ use url::Url;
 
 use super::retry::RetryPolicy;
 use super::sign::SignatureVersion;
-use super::{Credentials, OssError};
+use super::{Credentials, OssError, ProxyUrl};
 use crate::domain::Region;
 
 /// The default service endpoint, as in the official SDKs' documentation.
@@ -30,8 +30,8 @@ pub struct ClientConfig {
     /// lower the rate temporarily either way.
     pub max_rps: u32,
     /// An explicit HTTP proxy for every request. Without it, HTTP_PROXY / HTTPS_PROXY / NO_PROXY
-    /// from the environment apply, as for any well-behaved client.
-    pub proxy: Option<Url>,
+    /// from the environment apply, as for any well-behaved client. Its password never prints.
+    pub proxy: Option<ProxyUrl>,
     pub credentials: Credentials,
     /// Told about every attempt (operation and outcome code), e.g. to count requests for metrics.
     pub observer: Option<RequestObserver>,

@@ -4,6 +4,7 @@ mod client;
 mod config;
 pub mod credentials;
 mod error;
+mod proxy;
 mod rate;
 pub mod retry;
 pub mod sign;
@@ -19,5 +20,6 @@ pub use client::{
 pub use config::{ClientConfig, DEFAULT_ENDPOINT, RequestObserver, parse_endpoint};
 pub use credentials::{Credentials, CredentialsError, CredentialsProvider, StaticCredentials};
 pub use error::{OssError, ServiceError};
+pub use proxy::ProxyUrl;
 pub use rate::RateLimiter;
 pub use retry::RetryPolicy;

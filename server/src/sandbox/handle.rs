@@ -87,7 +87,7 @@ impl SandboxHandle {
             request_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             max_rps: 0,
-            proxy: url::Url::parse(&self.proxy_url()).ok(),
+            proxy: self.proxy_url().parse().ok(),
             credentials: self.credentials(),
             observer: None,
         }

@@ -32,7 +32,7 @@ async fn forged_bucket_endpoints_get_no_request_and_leave_the_bucket_unknown() {
     let sts = sandbox.sts_credentials();
     let token = sts.security_token.as_ref().unwrap().expose().to_owned();
     let client = client(&sandbox, |c| {
-        c.proxy = Some(proxy);
+        c.proxy = Some(oss_audit::oss::ProxyUrl::new(proxy));
         c.credentials = sts;
     });
     let db = TestDb::new();

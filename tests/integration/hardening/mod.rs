@@ -7,3 +7,4 @@ mod database_files;
 mod endpoints;
 mod gateway;
 mod metrics;
+mod proxy_urls;

@@ -99,8 +99,9 @@ pub fn http_client_builder(config: &ClientConfig) -> Result<reqwest::ClientBuild
         // request to a host it was not signed for.
         .redirect(reqwest::redirect::Policy::none());
     if let Some(proxy) = &config.proxy {
-        let proxy = reqwest::Proxy::all(proxy.as_str())
-            .map_err(|e| OssError::Config(format!("proxy {proxy}: {e}")))?;
+        // `proxy` prints masked; reqwest's error may repeat the URL, so it is not shown.
+        let proxy = reqwest::Proxy::all(proxy.expose())
+            .map_err(|_| OssError::Config(format!("proxy {proxy} is not usable")))?;
         builder = builder.proxy(proxy);
     }
     Ok(builder)
