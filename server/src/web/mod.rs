@@ -57,7 +57,13 @@ struct StateInner {
     scan_interval: std::time::Duration,
     /// The overview's bucket counts, with the data version they belong to.
     overview_counts: std::sync::Mutex<Option<pages::CountsCache>>,
+    /// Places for CSV exports, each of which holds a database connection for its whole download.
+    exports: Arc<tokio::sync::Semaphore>,
 }
+
+/// CSV exports streamed at once. Each holds one of the store's eight connections until its client
+/// has read the last byte, so slow downloads must not be able to take them all.
+pub const MAX_CONCURRENT_EXPORTS: usize = 2;
 
 /// The parts `AppState` is made of.
 #[derive(Debug)]
@@ -87,6 +93,7 @@ impl AppState {
                 tasks: TaskTracker::new(),
                 metrics: parts.metrics,
                 overview_counts: std::sync::Mutex::new(None),
+                exports: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_EXPORTS)),
                 access: parts.access,
                 scan_interval: parts.scan_interval,
             }),
@@ -151,6 +158,11 @@ impl AppState {
     /// Time between scheduled scans; zero when they are disabled.
     pub fn scan_interval(&self) -> std::time::Duration {
         self.inner.scan_interval
+    }
+
+    /// Places for CSV exports ([`MAX_CONCURRENT_EXPORTS`]).
+    pub fn exports(&self) -> &Arc<tokio::sync::Semaphore> {
+        &self.inner.exports
     }
 
     /// The cached overview counts, if any.

@@ -5,6 +5,7 @@
 mod connections;
 mod database_files;
 mod endpoints;
+mod exports;
 mod gateway;
 mod metrics;
 mod proxy_urls;

@@ -5,11 +5,14 @@
 //! each); other orders continue by offset, so each chunk sorts again: large chunks keep that to a
 //! few sorts (100,000 buckets by region: 10 chunks).
 
+use std::sync::Arc;
+
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::PageError;
 use super::buckets::parse_view;
@@ -42,11 +45,17 @@ pub async fn export(
     _user: CurrentUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
+    // Taken before the transaction and held with it until the download ends or is dropped.
+    // Refused rather than queued: a queued request would hold its connection to us meanwhile.
+    let Ok(permit) = Arc::clone(state.exports()).try_acquire_owned() else {
+        return Ok(busy());
+    };
     let view = parse_view(raw.as_deref());
     // The snapshot every chunk reads, so a scan finishing mid-download cannot make a bucket
     // appear twice or not at all.
     let tx = state.store().snapshot().await?;
     let export = Export {
+        _permit: permit,
         tx,
         account: state.account(),
         query: first_chunk(view.query),
@@ -73,8 +82,22 @@ pub async fn export(
     Ok(response)
 }
 
+/// 503 with `Retry-After` while every export place is taken. Plain text: it answers a download
+/// link, and the browser shows it as it is.
+fn busy() -> Response {
+    tracing::info!("a CSV export was refused: too many exports are running");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "10")],
+        "Too many exports are running. Try again in a few seconds.\n",
+    )
+        .into_response()
+}
+
 /// The state of one download between chunks.
 struct Export {
+    /// This download's place among the exports running at once.
+    _permit: OwnedSemaphorePermit,
     tx: Tx,
     account: crate::domain::AccountId,
     /// Filters, order, and the next chunk's offset.
