@@ -3,6 +3,8 @@
 mod bucket_info;
 mod encryption;
 mod error_body;
+#[cfg(test)]
+mod fuzz_tests;
 mod list_buckets;
 
 pub use bucket_info::{BucketInfo, parse_bucket_info};
