@@ -9,6 +9,8 @@ mod path;
 mod policy;
 mod principal;
 mod query;
+#[cfg(test)]
+mod query_fuzz_tests;
 mod remediations;
 mod reports;
 mod scans;

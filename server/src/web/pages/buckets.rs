@@ -97,7 +97,10 @@ pub fn parse_view(raw: Option<&str>) -> ListView {
                 "searches are cut at 100 characters",
             );
         }
-        view.filters.q = v.chars().take(MAX_SEARCH).collect();
+        // Trimmed again after the cut: the next page reads its query trimmed, so a search cut
+        // just before a space would otherwise change between the page and its links.
+        let cut: String = v.chars().take(MAX_SEARCH).collect();
+        view.filters.q = cut.trim_end().to_owned();
     }
     if let Some(v) = get("sort") {
         match SORTS.iter().find(|(key, _)| *key == v) {

@@ -9,6 +9,8 @@ mod bucket_form;
 mod buckets;
 mod csv;
 mod error;
+#[cfg(test)]
+mod fuzz_tests;
 mod overview;
 mod remediate;
 mod remediate_preview;
