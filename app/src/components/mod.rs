@@ -1,9 +1,11 @@
-//! Small pieces every page uses: status badges, times with their age, numbers, the trend chart.
+//! Small pieces the pages use: status badges, times with their age, the trend chart, form fields.
 
 mod badge;
 mod chart;
+mod form;
 mod time;
 
 pub use badge::{ComplianceBadge, StatusBadge};
 pub use chart::TrendChart;
+pub use form::{Choice, field_error};
 pub use time::{Time, age};

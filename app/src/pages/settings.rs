@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::settings_access::{Created, Tokens, Users};
-use crate::components::Time;
+use crate::components::{Choice, Time, field_error};
 use crate::model::{Chrome, PolicyForm, ScheduleInfo, SettingsModel};
 
 /// The settings page.
@@ -30,31 +30,6 @@ pub fn Settings(model: SettingsModel, chrome: Chrome) -> impl IntoView {
         <Tokens model=model.clone() chrome=chrome.clone() />
         <Schedule schedule=model.schedule.clone() now=chrome.now.clone() />
     }
-}
-
-/// A `<select>` with `current` selected.
-#[component]
-pub fn Choice(
-    id: &'static str,
-    options: Vec<(&'static str, &'static str)>,
-    current: String,
-    #[prop(optional)] described_by: Option<&'static str>,
-) -> impl IntoView {
-    let options = options
-        .into_iter()
-        .map(|(value, label)| {
-            let selected = value == current;
-            view! { <option value=value selected=selected>{label}</option> }
-        })
-        .collect_view();
-    view! { <select id=id name=id aria-describedby=described_by>{options}</select> }
-}
-
-/// A message next to a field, when there is one.
-pub fn field_error(text: Option<String>, id: &'static str) -> impl IntoView {
-    text.map(|t| {
-        view! { <p class="error" id=id role="alert"><span aria-hidden="true">"✗ "</span>{t}</p> }
-    })
 }
 
 #[component]

@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::settings::{Choice, field_error};
-use crate::components::Time;
+use crate::components::{Choice, Time, field_error};
 use crate::model::{Chrome, CreatedToken, SettingsModel, TokenRow, UserRow};
 
 const ROLES: [(&str, &str); 3] = [

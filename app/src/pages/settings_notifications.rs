@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::settings::{Choice, field_error};
-use crate::components::Time;
+use crate::components::{Choice, Time, field_error};
 use crate::model::{Chrome, NewTargetForm, NotificationTargetRow, NotificationsModel};
 
 const KINDS: [(&str, &str); 3] = [
