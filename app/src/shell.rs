@@ -1,34 +1,29 @@
-//! The whole HTML document: head with the stylesheet, the navigation, the flash, the page.
+//! The dashboard's chrome inside the page shell: the navigation, the flash message, the page.
 
 use leptos::prelude::*;
 
+use crate::document::{Document, Stylesheet, render_html};
 use crate::model::{Chrome, FlashKind, Nav, Page};
 use crate::pages;
 
-/// The document. The server provides [`Chrome`] and [`Page`] as context before rendering it.
+/// The whole HTML document of a dashboard page.
+pub fn render_page(chrome: Chrome, page: Page) -> String {
+    render_html(move || view! { <Shell chrome page /> })
+}
+
+/// A dashboard page in the document: header with navigation, the flash message, the content.
 #[component]
-pub fn Shell() -> impl IntoView {
-    let chrome = use_context::<Chrome>().unwrap_or_default();
-    let page = use_context::<Page>().unwrap_or(Page::NotFound);
+pub fn Shell(chrome: Chrome, page: Page) -> impl IntoView {
     let title = page.title();
+    let stylesheet = Stylesheet::Linked(chrome.stylesheet.clone());
     view! {
-        <!DOCTYPE html>
-        <html lang="en">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light dark" />
-                <title>{title}</title>
-                <link rel="stylesheet" href=chrome.stylesheet.clone() />
-            </head>
-            <body>
-                <Header chrome=chrome.clone() />
-                <main id="main">
-                    <FlashMessage chrome=chrome.clone() />
-                    {pages::render(page, chrome)}
-                </main>
-            </body>
-        </html>
+        <Document title stylesheet>
+            <Header chrome=chrome.clone() />
+            <main id="main">
+                <FlashMessage chrome=chrome.clone() />
+                {pages::render(page, chrome)}
+            </main>
+        </Document>
     }
 }
 

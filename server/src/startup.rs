@@ -152,10 +152,6 @@ fn process_is_alive(pid: i64) -> bool {
 impl Application {
     /// Builds everything and binds the listener.
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
-        // Leptos renders pages through a process-wide executor, which must be tokio's; set it once
-        // here rather than on every page. A second application in the same process is refused
-        // harmlessly.
-        let _ = any_spawner::Executor::init_tokio();
         let (store, account) =
             open_store(&settings.database_url, settings.client.endpoint.as_str()).await?;
         if let Some(password) =

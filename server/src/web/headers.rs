@@ -20,7 +20,7 @@ use tracing::Span;
 use super::session::SESSION_COOKIE;
 
 /// The policy of every HTML page: our own stylesheet and images, forms posting only to us, no
-/// script, no plugins, no framing. Leptos's serialized-resource `<script>` tags are thus inert.
+/// script (pages carry none), no plugins, no framing.
 pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 

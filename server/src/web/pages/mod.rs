@@ -1,5 +1,6 @@
 //! The dashboard's HTML routes: one module per page, each loading its view model and rendering it
-//! through `leptos_axum`; forms post here and are answered with a redirect (no script needed).
+//! through the app's page shell; forms post here and are answered with a redirect (no script
+//! needed).
 
 mod audit_log;
 mod audit_words;

@@ -1,11 +1,9 @@
-//! Rendering a page: the server builds the view model, `leptos_axum` renders the app's `Shell`
-//! with it, and the flash message of the previous action is shown once.
+//! Rendering a page: the server builds the view model, the app renders it in the page shell, and
+//! the flash message of the previous action is shown once.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use leptos::prelude::provide_context;
 
 use app::{Chrome, Flash, FlashKind, Nav, Page};
 
@@ -30,21 +28,12 @@ pub fn chrome(user: &CurrentUser, active: Nav, jar: &CookieJar) -> Chrome {
 }
 
 /// Renders `page` in the shell with `status`, clearing the flash message it showed.
+///
+/// Rendering is synchronous (every view model is loaded before); the function stays `async` so
+/// that the page handlers calling it need not change.
 pub async fn render(chrome: Chrome, page: Page, status: StatusCode) -> Response {
     let had_flash = chrome.flash.is_some();
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(chrome.clone());
-            provide_context(page.clone());
-        },
-        app::Shell,
-    );
-    let request = Request::builder()
-        .uri("/")
-        .body(Body::empty())
-        .unwrap_or_default();
-    let mut response = handler(request).await.into_response();
-    *response.status_mut() = status;
+    let response = (status, Html(app::render_page(chrome, page))).into_response();
     if had_flash {
         let jar = CookieJar::new().add(crate::web::session::removal(FLASH_COOKIE, "/", false));
         return (jar, response).into_response();
