@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::document::render_document;
+use crate::document::{Document, Stylesheet, render_html};
 
 /// The sign-in form. `csrf_token` is the login CSRF value (also sent as a cookie); `next` is
 /// where to go after signing in; `error` is a message chosen by the server, never user input.
@@ -47,16 +47,21 @@ pub fn LoginPage(csrf_token: String, next: Option<String>, error: Option<String>
     }
 }
 
-/// The whole sign-in document.
+/// The whole sign-in document, styled by the stylesheet at `stylesheet`.
 pub fn render_login_page(
+    stylesheet: &str,
     csrf_token: String,
     next: Option<String>,
     error: Option<String>,
 ) -> String {
-    render_document(
-        "Sign in — oss-audit".to_owned(),
-        view! { <LoginPage csrf_token next error /> },
-    )
+    let stylesheet = Stylesheet::Linked(stylesheet.to_owned());
+    render_html(move || {
+        view! {
+            <Document title="Sign in — oss-audit".to_owned() stylesheet>
+                <LoginPage csrf_token next error />
+            </Document>
+        }
+    })
 }
 
 #[cfg(test)]
@@ -65,7 +70,12 @@ mod tests {
 
     #[test]
     fn the_form_posts_to_login_with_labels_and_the_token() {
-        let html = render_login_page("tok<en".into(), Some("/buckets?x=1&y=2".into()), None);
+        let html = render_login_page(
+            "/style-0123abcd.css",
+            "tok<en".into(),
+            Some("/buckets?x=1&y=2".into()),
+            None,
+        );
         assert!(
             html.starts_with("<!DOCTYPE html><html lang=\"en\">"),
             "{html}"
@@ -84,14 +94,14 @@ mod tests {
         );
         assert!(html.contains(r#"<label for="username">"#), "{html}");
         assert!(html.contains(r#"<label for="password">"#), "{html}");
-        assert!(html.contains(r#"href="/style.css""#), "{html}");
+        assert!(html.contains(r#"href="/style-0123abcd.css""#), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("role=\"alert\""), "{html}");
     }
 
     #[test]
     fn errors_are_shown_escaped() {
-        let html = render_login_page("t".into(), None, Some("<b>no</b>".into()));
+        let html = render_login_page("/s.css", "t".into(), None, Some("<b>no</b>".into()));
         assert!(html.contains("&lt;b&gt;no&lt;/b&gt;"), "{html}");
         assert!(!html.contains("name=\"next\""), "{html}");
     }

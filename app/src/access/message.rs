@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::document::render_document;
+use crate::document::{Document, Stylesheet, render_html};
 
 /// A page that only says something, with an optional link onwards.
 #[component]
@@ -21,16 +21,22 @@ pub fn MessagePage(
     }
 }
 
-/// The whole message document; `link` is `(href, label)`.
+/// The whole message document, styled by the stylesheet at `stylesheet`; `link` is
+/// `(href, label)`.
 pub fn render_message_page(
+    stylesheet: &str,
     title: String,
     message: String,
     link: Option<(String, String)>,
 ) -> String {
-    render_document(
-        format!("{title} — oss-audit"),
-        view! { <MessagePage title message link /> },
-    )
+    let stylesheet = Stylesheet::Linked(stylesheet.to_owned());
+    render_html(move || {
+        view! {
+            <Document title=format!("{title} — oss-audit") stylesheet>
+                <MessagePage title message link />
+            </Document>
+        }
+    })
 }
 
 /// The sign-out button: a POST form carrying the session's CSRF token.
@@ -51,6 +57,7 @@ mod tests {
     #[test]
     fn message_pages_show_title_message_and_link() {
         let html = render_message_page(
+            "/s.css",
             "Forbidden".into(),
             "Not for you.".into(),
             Some(("/".into(), "Back".into())),

@@ -1,10 +1,8 @@
 //! The pages of signing in and out, and the small status pages (403, 429) around them. Each is
-//! rendered to a whole HTML document on the server; none needs JavaScript.
+//! rendered in the page shell to a whole HTML document on the server; none needs JavaScript.
 
-mod document;
 mod login;
 mod message;
 
-pub use document::render_document;
 pub use login::{LoginPage, render_login_page};
 pub use message::{LogoutForm, MessagePage, render_message_page};

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use axum::http::{Uri, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
@@ -17,18 +17,12 @@ pub static STYLESHEET_PATH: LazyLock<String> = LazyLock::new(|| {
     format!("/style-{hex}.css")
 });
 
-/// The stylesheet: under its content-named path it is cached for a year; under `/style.css`
-/// (used by the sign-in pages) it is revalidated.
-pub async fn stylesheet(uri: Uri) -> Response {
-    let cache = if uri.path() == STYLESHEET_PATH.as_str() {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
+/// The stylesheet, cached for a year: a new stylesheet comes under a new path.
+pub async fn stylesheet() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, cache),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
         STYLESHEET,
     )

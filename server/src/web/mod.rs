@@ -221,7 +221,6 @@ pub fn router(state: AppState) -> Router {
             .merge(session::routes())
             .merge(pages::routes(state.clone()))
             .route(assets::STYLESHEET_PATH.as_str(), get(assets::stylesheet))
-            .route("/style.css", get(assets::stylesheet))
             .fallback(pages::not_found)
             .layer(axum::middleware::from_fn_with_state(
                 state.clone(),

@@ -121,3 +121,39 @@ async fn html_pages_carry_the_security_headers_and_a_request_id() {
     assert_eq!(health.headers()["x-content-type-options"], "nosniff");
     assert!(health.headers().contains_key("x-request-id"));
 }
+
+/// The `href` of the page's stylesheet link.
+fn stylesheet_href(html: &str) -> String {
+    let marker = r#"<link rel="stylesheet" href=""#;
+    let at = html.find(marker).expect("a stylesheet link") + marker.len();
+    html[at..at + html[at..].find('"').expect("closing quote")].to_owned()
+}
+
+#[tokio::test]
+async fn the_sign_in_page_and_the_dashboard_link_the_same_stylesheet_cached_for_good() {
+    let app = TestApp::start(0).await;
+    let web = app.visitor();
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+
+    let on_sign_in = stylesheet_href(&web.fetch("/login").await.text().await.unwrap());
+    web.login("alice", PASSWORD).await;
+    let on_dashboard = stylesheet_href(&web.home().await.text().await.unwrap());
+    assert_eq!(on_sign_in, on_dashboard);
+    assert!(
+        on_sign_in.starts_with("/style-") && on_sign_in.ends_with(".css"),
+        "named by its content: {on_sign_in}"
+    );
+
+    let css = bare_browser()
+        .get(app.url(&on_sign_in))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert_eq!(
+        css.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(css.text().await.unwrap().contains("color-scheme"));
+}

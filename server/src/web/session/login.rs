@@ -16,6 +16,7 @@ use crate::auth::{sessions, users};
 use crate::domain::{MAX_USER_NAME_LEN, Secret};
 use crate::store;
 use crate::web::AppState;
+use crate::web::assets::STYLESHEET_PATH;
 
 /// The only message a failed sign-in shows, whether or not the user exists.
 pub const INVALID_CREDENTIALS: &str = "Invalid user name or password";
@@ -92,7 +93,10 @@ fn login_page(
     ));
     (
         jar,
-        html_page(status, app::access::render_login_page(token, next, error)),
+        html_page(
+            status,
+            app::access::render_login_page(&STYLESHEET_PATH, token, next, error),
+        ),
     )
         .into_response()
 }

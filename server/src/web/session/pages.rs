@@ -8,6 +8,7 @@ use axum_extra::extract::cookie::CookieJar;
 use super::request::{SESSION_COOKIE, removal};
 use crate::domain::Role;
 use crate::store::StoreError;
+use crate::web::assets::STYLESHEET_PATH;
 
 /// A refusal or failure of an HTML route.
 #[derive(Debug)]
@@ -47,7 +48,7 @@ fn message(status: StatusCode, title: &str, text: String, link: Option<(&str, &s
     let link = link.map(|(href, label)| (href.to_owned(), label.to_owned()));
     html_page(
         status,
-        app::access::render_message_page(title.to_owned(), text, link),
+        app::access::render_message_page(&STYLESHEET_PATH, title.to_owned(), text, link),
     )
 }
 
