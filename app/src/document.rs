@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::Text;
+
 /// How a document gets its style.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stylesheet {
@@ -15,20 +17,21 @@ pub enum Stylesheet {
     Inline(&'static str),
 }
 
-/// A whole HTML document titled `title`, styled by `stylesheet`, with `children` as its body.
+/// A whole HTML document titled `title`, styled by `stylesheet`, with `children` as its body. The
+/// title is escaped as the report's values are ([`Text`]): the report's title names its account.
 #[component]
 pub fn Document(title: String, stylesheet: Stylesheet, children: Children) -> impl IntoView {
     let style = match stylesheet {
         Stylesheet::Linked(href) => view! {
             <meta name="color-scheme" content="light dark" />
-            <title>{title}</title>
+            <title>{Text(title)}</title>
             <link rel="stylesheet" href=href />
         }
         .into_any(),
         // Style elements hold raw text: Leptos does not escape their children, so the CSS is
         // written as is. It is ours, compiled in, never user data.
         Stylesheet::Inline(css) => view! {
-            <title>{title}</title>
+            <title>{Text(title)}</title>
             <style>{css}</style>
         }
         .into_any(),

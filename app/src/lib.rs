@@ -1,4 +1,4 @@
-//! The oss-audit dashboard: server-rendered Leptos pages and components.
+//! The oss-audit dashboard: server-rendered Leptos pages, components and the printable report.
 //!
 //! There is no hydration (no wasm32 target here), so every page is plain HTML and every form posts
 //! to the server and is answered with a redirect. The server loads the data of a page into a view
@@ -10,6 +10,7 @@ pub mod components;
 pub mod document;
 pub mod model;
 pub mod pages;
+pub mod report;
 mod shell;
 
 pub use model::{Chrome, Flash, FlashKind, Nav, Page};

@@ -1,10 +1,11 @@
-//! View models: the plain data each page renders, built by the server.
+//! View models: the plain data each page (and the printable report) renders, built by the server.
 
 mod audit_log;
 mod bucket_detail;
 mod buckets;
 mod notifications;
 mod overview;
+mod printable_report;
 mod remediate;
 mod reports;
 mod scans;
@@ -20,6 +21,10 @@ pub use notifications::{
     NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors,
 };
 pub use overview::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoint};
+pub use printable_report::{
+    PrintableReport, ReportAction, ReportBucket, ReportLastChange, ReportPolicy, ReportRule,
+    ReportScan, ReportState, ReportStateChange, ReportTotals,
+};
 pub use remediate::{
     FailureRow, PreviewRow, RemediatePreviewModel, RemediateResultModel, UntouchedRow,
 };

@@ -78,7 +78,7 @@ pub fn render(
     let bytes = match format {
         ReportFormat::Json => content,
         ReportFormat::Csv => csv::render(&parse(record, &content)?)?,
-        ReportFormat::Html => html::render(&parse(record, &content)?, record).into_bytes(),
+        ReportFormat::Html => html::render(parse(record, &content)?, record).into_bytes(),
     };
     Ok(RenderedReport {
         format,
