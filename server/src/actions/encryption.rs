@@ -6,8 +6,8 @@ use sqlx::SqliteConnection;
 
 use super::{ChangeError, Changer};
 use crate::domain::{
-    Became, BucketName, Cause, EncryptionRule, EncryptionState, Regressions, Requirement, became,
-    judge,
+    Became, BucketName, Cause, ChangeId, EncryptionRule, EncryptionState, Regressions, Requirement,
+    RunId, became, judge,
 };
 use crate::notify;
 use crate::oss::BucketAddress;
@@ -38,6 +38,42 @@ impl Change {
     }
 }
 
+/// Where a change belongs in the audit log: the run it is part of, and the entry it undoes (which
+/// makes it a `revert`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub run: Option<RunId>,
+    pub reverts: Option<ChangeId>,
+}
+
+impl Provenance {
+    /// The audit-log detail of a change that OSS accepted (`message: None`) or refused.
+    fn detail(&self, change: &Change, message: Option<&str>) -> Option<String> {
+        let about = match (self.reverts, self.run) {
+            (Some(undone), _) => Some(format!("reverts change {undone}")),
+            (None, Some(run)) if change.action() == "remediate" => {
+                Some(format!("remediation run {run}"))
+            }
+            _ => None,
+        };
+        match (about, message) {
+            (Some(about), Some(message)) => Some(format!("{about}: {message}")),
+            (about, message) => about.or(message.map(str::to_owned)),
+        }
+    }
+}
+
+/// A change OSS accepted: the bucket as OSS now reports it, what it held before, and the
+/// audit-log entry.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub bucket: BucketRecord,
+    pub before: EncryptionState,
+    /// The state re-read from OSS after the write.
+    pub after: EncryptionState,
+    pub entry: ChangeId,
+}
+
 /// Makes `change` on bucket `name` and returns the bucket as OSS now reports it. Only buckets in
 /// the inventory can be changed; an OSS refusal is logged and returned with its code and request id.
 pub async fn change_encryption(
@@ -45,6 +81,19 @@ pub async fn change_encryption(
     name: &BucketName,
     change: &Change,
 ) -> Result<BucketRecord, ChangeError> {
+    change_encryption_in(changer, name, change, Provenance::default())
+        .await
+        .map(|changed| changed.bucket)
+}
+
+/// [`change_encryption`] as part of a run or as a revert (`provenance`). A revert does not alert
+/// per bucket: the revert queues one event for all the buckets it changed.
+pub async fn change_encryption_in(
+    changer: Changer<'_>,
+    name: &BucketName,
+    change: &Change,
+    provenance: Provenance,
+) -> Result<Changed, ChangeError> {
     let record = find(changer, name).await?;
     let before = Some(record.state.clone());
     let address = BucketAddress {
@@ -55,17 +104,23 @@ pub async fn change_encryption(
     };
     // The audit-log entry of this change: what OSS held before, and what it answered.
     let before_json = state_json(before.as_ref()).to_string();
+    let action = match provenance.reverts {
+        Some(_) => "revert",
+        None => change.action(),
+    };
     let logged = |after, request_id, outcome, detail| NewChange {
         account: changer.account,
         at: Utc::now(),
         actor: changer.actor.as_str(),
-        action: change.action(),
+        action,
         bucket: Some(name.as_str()),
         before: Some(before_json.clone()),
         after,
         request_id,
         outcome,
         detail,
+        run: provenance.run,
+        reverts: provenance.reverts,
     };
     let written = match change {
         Change::Put { rule, .. } => changer.client.put_bucket_encryption(&address, rule).await,
@@ -78,7 +133,8 @@ pub async fn change_encryption(
                 .service()
                 .map_or_else(|| err.to_string(), |e| e.message.clone());
             let mut tx = changer.store.begin().await?;
-            let entry = logged(None, err.request_id(), err.kind_code(), Some(&message));
+            let detail = provenance.detail(change, Some(&message));
+            let entry = logged(None, err.request_id(), err.kind_code(), detail.as_deref());
             store::insert_change(&mut tx, &entry).await?;
             tx.commit().await.map_err(StoreError::from)?;
             tracing::warn!(bucket.name = %name, actor = %changer.actor, code = err.kind_code(), "OSS refused the change");
@@ -94,15 +150,22 @@ pub async fn change_encryption(
         let policy = store::current_policy(&mut *tx, changer.account).await?;
         store::record_reread(&mut tx, &reread, judge(&policy.requirement, &reread.state)).await?;
         // Only a new state can newly be non-compliant or unknown.
-        let became = change_became(change, &policy.requirement, before.as_ref(), &reread.state);
+        let became = change_became(change, &policy.requirement, before.as_ref(), &reread.state)
+            .filter(|_| provenance.reverts.is_none());
         queue_regression(&mut tx, changer, name, became, &reread.state).await?;
     }
     let after = Some(state_json(Some(&reread.state)).to_string());
-    let entry = logged(after, request_id.as_deref(), "ok", None);
-    store::insert_change(&mut tx, &entry).await?;
+    let detail = provenance.detail(change, None);
+    let entry = logged(after, request_id.as_deref(), "ok", detail.as_deref());
+    let entry = store::insert_change(&mut tx, &entry).await?;
     tx.commit().await.map_err(StoreError::from)?;
-    tracing::info!(bucket.name = %name, actor = %changer.actor, action = change.action(), after = %reread.state, "encryption changed");
-    find(changer, name).await
+    tracing::info!(bucket.name = %name, actor = %changer.actor, action, after = %reread.state, "encryption changed");
+    Ok(Changed {
+        bucket: find(changer, name).await?,
+        before: record.state,
+        after: reread.state,
+        entry,
+    })
 }
 
 async fn find(changer: Changer<'_>, name: &BucketName) -> Result<BucketRecord, ChangeError> {

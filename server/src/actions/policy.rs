@@ -48,6 +48,8 @@ pub async fn set(
             request_id: None,
             outcome: "ok",
             detail: None,
+            run: None,
+            reverts: None,
         },
     )
     .await?;

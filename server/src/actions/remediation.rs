@@ -2,11 +2,13 @@
 
 use futures_util::{StreamExt, stream};
 
-use super::encryption::{Change, change_encryption};
+use chrono::Utc;
+
+use super::encryption::{Change, Provenance, change_encryption_in};
 use super::{ChangeError, Changer};
-use crate::domain::{BucketName, Event, LISTED_AT_MOST, RemediationFinished};
+use crate::domain::{BucketName, Event, LISTED_AT_MOST, RemediationFinished, RunId, RunKind};
 use crate::notify;
-use crate::store::{self, BucketQuery, StoreError};
+use crate::store::{self, BucketQuery, NewRun, RunCounts, StoreError};
 
 /// Which buckets to remediate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,8 @@ pub struct RemediationFailure {
 /// The outcome per bucket.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RemediationReport {
+    /// The run's id (what `revert --remediation` takes); `None` when nothing was selected.
+    pub run: Option<RunId>,
     pub remediated: Vec<String>,
     pub failed: Vec<RemediationFailure>,
 }
@@ -63,22 +67,34 @@ pub async fn remediate(
 ) -> Result<RemediationReport, StoreError> {
     let policy = store::current_policy(changer.store, changer.account).await?;
     let names = selected_buckets(changer, selection).await?;
+    if names.is_empty() {
+        return Ok(RemediationReport::default());
+    }
+    let target = policy.remediation_target.to_string();
+    let run = start_run(changer, &target).await?;
     let change = Change::Put {
         rule: policy.remediation_target,
         remediation: true,
+    };
+    let provenance = Provenance {
+        run: Some(run),
+        reverts: None,
     };
     let results: Vec<_> = stream::iter(names)
         .map(|name| {
             let change = &change;
             async move {
-                let result = change_encryption(changer, &name, change).await;
+                let result = change_encryption_in(changer, &name, change, provenance).await;
                 (name, result)
             }
         })
         .buffered(IN_FLIGHT)
         .collect()
         .await;
-    let mut report = RemediationReport::default();
+    let mut report = RemediationReport {
+        run: Some(run),
+        ..RemediationReport::default()
+    };
     for (name, result) in results {
         match result {
             Ok(_) => report.remediated.push(name.to_string()),
@@ -93,12 +109,29 @@ pub async fn remediate(
     Ok(report)
 }
 
-/// Queues the event of a finished remediation that touched anything. A failure to queue is
+/// Records the run as it starts, so each of its audit-log entries can name it.
+async fn start_run(changer: Changer<'_>, target: &str) -> Result<RunId, StoreError> {
+    let mut tx = changer.store.begin().await?;
+    let run = NewRun {
+        account: changer.account,
+        kind: RunKind::Remediate,
+        actor: changer.actor.as_str(),
+        started_at: Utc::now(),
+        target,
+        reverts_change: None,
+        reverts_run: None,
+    };
+    let id = store::insert_run(&mut tx, &run).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records the run's end and queues the event of a finished remediation, together. A failure is
 /// logged, not returned: the buckets were changed either way, and the caller must say so.
 async fn finished(changer: Changer<'_>, report: &RemediationReport) {
-    if report.remediated.is_empty() && report.failed.is_empty() {
+    let Some(run) = report.run else {
         return;
-    }
+    };
     let event = Event::RemediationFinished(RemediationFinished {
         actor: changer.actor.to_string(),
         remediated: report.remediated.len() as u64,
@@ -113,8 +146,14 @@ async fn finished(changer: Changer<'_>, report: &RemediationReport) {
             })
             .collect(),
     });
+    let counts = RunCounts {
+        changed: report.remediated.len() as i64,
+        failed: report.failed.len() as i64,
+        left_alone: 0,
+    };
     let queued = async {
         let mut tx = changer.store.begin().await?;
+        store::update_run_finished(&mut tx, run, Utc::now(), counts).await?;
         notify::enqueue(&mut tx, changer.account, &event).await?;
         tx.commit().await.map_err(StoreError::from)
     };

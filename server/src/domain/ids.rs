@@ -64,6 +64,10 @@ id_type!(
     ChangeId
 );
 id_type!(
+    /// A run: one remediation or revert, which changes many buckets in one request.
+    RunId
+);
+id_type!(
     /// A stored audit report.
     ReportId
 );

@@ -16,6 +16,7 @@ mod ram_role;
 mod region;
 mod regressions;
 mod role;
+mod run;
 mod secret;
 mod state;
 mod target;
@@ -31,7 +32,8 @@ pub use event::{
     RemediationFailure, RemediationFinished, ReportReady, ScanFailed, TestMessage,
 };
 pub use ids::{
-    AccountId, BucketId, ChangeId, DeliveryId, ReportId, ScanId, StateId, TargetId, TokenId, UserId,
+    AccountId, BucketId, ChangeId, DeliveryId, ReportId, RunId, ScanId, StateId, TargetId, TokenId,
+    UserId,
 };
 pub use judge::judge;
 pub use kms_key::{
@@ -45,6 +47,7 @@ pub use ram_role::{ExternalId, RamRoleError, RoleArn, RoleName, RoleSessionName}
 pub use region::{Region, RegionError};
 pub use regressions::{Regressions, became};
 pub use role::{Role, RoleError};
+pub use run::RunKind;
 pub use secret::Secret;
 pub use state::{EncryptionState, Status};
 pub use target::{

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, SqliteConnection};
 
 use super::{Db, StoreError};
-use crate::domain::{AccountId, ChangeId};
+use crate::domain::{AccountId, ChangeId, RunId};
 
 /// A change to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,10 @@ pub struct NewChange<'a> {
     /// `ok`, or the error code.
     pub outcome: &'a str,
     pub detail: Option<&'a str>,
+    /// The run (remediation or revert) this change is part of.
+    pub run: Option<RunId>,
+    /// The entry this change undoes (a `revert`).
+    pub reverts: Option<ChangeId>,
 }
 
 impl<'a> NewChange<'a> {
@@ -38,6 +42,8 @@ impl<'a> NewChange<'a> {
             request_id: None,
             outcome: "ok",
             detail: Some(detail),
+            run: None,
+            reverts: None,
         }
     }
 }
@@ -55,7 +61,14 @@ pub struct ChangeRecord {
     pub request_id: Option<String>,
     pub outcome: String,
     pub detail: Option<String>,
+    /// The run (remediation or revert) it was part of.
+    pub run_id: Option<RunId>,
+    /// The entry it undid, for a `revert`.
+    pub reverts_change_id: Option<ChangeId>,
 }
+
+/// The columns of a [`ChangeRecord`], for every query that selects one.
+pub(super) const CHANGE_COLUMNS: &str = "id, at, actor, action, bucket, before, after, request_id, outcome, detail, run_id, reverts_change_id";
 
 /// Which changes to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,8 +88,9 @@ pub async fn insert_change(
     change: &NewChange<'_>,
 ) -> Result<ChangeId, StoreError> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO change_log (account_id, at, actor, action, bucket, before, after, request_id, outcome, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+        "INSERT INTO change_log (account_id, at, actor, action, bucket, before, after, request_id, outcome, detail,
+                                 run_id, reverts_change_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
     )
     .bind(change.account)
     .bind(change.at)
@@ -88,6 +102,8 @@ pub async fn insert_change(
     .bind(change.request_id)
     .bind(change.outcome)
     .bind(change.detail)
+    .bind(change.run)
+    .bind(change.reverts)
     .fetch_one(conn)
     .await?)
 }
@@ -99,9 +115,9 @@ pub async fn list_changes(
     filter: &ChangeFilter,
 ) -> Result<Vec<ChangeRecord>, StoreError> {
     let mut conn = db.connection().await?;
-    let mut query = QueryBuilder::new(
-        "SELECT id, at, actor, action, bucket, before, after, request_id, outcome, detail FROM change_log WHERE account_id = ",
-    );
+    let mut query = QueryBuilder::new(format!(
+        "SELECT {CHANGE_COLUMNS} FROM change_log WHERE account_id = "
+    ));
     query.push_bind(account);
     if let Some(bucket) = &filter.bucket {
         query.push(" AND bucket = ").push_bind(bucket);
@@ -122,4 +138,36 @@ pub async fn list_changes(
         .push(" ORDER BY id DESC LIMIT ")
         .push_bind(filter.limit);
     Ok(query.build_query_as().fetch_all(&mut *conn).await?)
+}
+
+/// The entry `id` of `account`, if there is one.
+pub async fn find_change(
+    db: impl Db,
+    account: AccountId,
+    id: ChangeId,
+) -> Result<Option<ChangeRecord>, StoreError> {
+    let mut conn = db.connection().await?;
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CHANGE_COLUMNS} FROM change_log WHERE account_id = ?1 AND id = ?2"
+    ))
+    .bind(account)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Every entry of run `run`, oldest first.
+pub async fn list_run_changes(
+    db: impl Db,
+    account: AccountId,
+    run: RunId,
+) -> Result<Vec<ChangeRecord>, StoreError> {
+    let mut conn = db.connection().await?;
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CHANGE_COLUMNS} FROM change_log WHERE account_id = ?1 AND run_id = ?2 ORDER BY id"
+    ))
+    .bind(account)
+    .bind(run)
+    .fetch_all(&mut *conn)
+    .await?)
 }

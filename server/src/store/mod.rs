@@ -15,6 +15,7 @@ mod notifications;
 mod policies;
 mod report_sources;
 mod reports;
+mod runs;
 mod scan_history;
 mod scans;
 mod sessions;
@@ -41,7 +42,10 @@ pub use buckets::{
     count_buckets_by_status, find_bucket_by_name, list_current_buckets, mark_buckets_gone,
     query_buckets, update_compliance,
 };
-pub use change_log::{ChangeFilter, ChangeRecord, NewChange, insert_change, list_changes};
+pub use change_log::{
+    ChangeFilter, ChangeRecord, NewChange, find_change, insert_change, list_changes,
+    list_run_changes,
+};
 pub use dashboard::{
     ScanChange, count_buckets_by_algorithm, count_buckets_by_region, find_overview_version,
     list_scan_changes,
@@ -69,6 +73,7 @@ pub use reports::{
     find_latest_report_content, find_report, find_report_schedule, get_report_any_account,
     insert_report, list_report_ids, list_reports, next_report_id, put_report_schedule,
 };
+pub use runs::{NewRun, RunCounts, RunRecord, find_run, insert_run, update_run_finished};
 pub use scan_history::list_scans_before;
 pub use scans::{
     ScanRecord, ScanSummary, complete_scan, count_scans_by_status, end_scan_unfinished,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use futures_util::{Stream, TryStreamExt};
 use sqlx::SqliteConnection;
 
+use super::change_log::CHANGE_COLUMNS;
 use super::scans::SCAN_COLUMNS;
 use super::{ChangeRecord, Db, ScanRecord, StoreError};
 use crate::domain::{AccountId, ScanId};
@@ -198,10 +199,10 @@ pub async fn list_changes_in(
     window: IdWindow,
 ) -> Result<Vec<ChangeRecord>, StoreError> {
     let mut conn = db.connection().await?;
-    Ok(sqlx::query_as(
-        "SELECT id, at, actor, action, bucket, before, after, request_id, outcome, detail
-         FROM change_log WHERE account_id = ?1 AND id > ?2 AND id <= ?3 ORDER BY id",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CHANGE_COLUMNS}
+         FROM change_log WHERE account_id = ?1 AND id > ?2 AND id <= ?3 ORDER BY id"
+    ))
     .bind(account)
     .bind(window.after)
     .bind(window.upto)

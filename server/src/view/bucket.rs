@@ -3,7 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::domain::EncryptionState;
+use crate::domain::{EncryptionRule, EncryptionState, KmsDataEncryption, KmsKeyId, SseAlgorithm};
 use crate::store::BucketRecord;
 
 /// One bucket with its current encryption and compliance, as every JSON output shows it.
@@ -92,4 +92,81 @@ pub fn state_json(state: Option<&EncryptionState>) -> serde_json::Value {
         "kms_data_encryption": fields.kms_data_encryption,
         "error_code": fields.error_code,
     })
+}
+
+/// The encryption state an audit-log `before` or `after` holds (what [`state_json`] wrote), or
+/// `None` when it holds none: null, or a shape that is not a state (then nothing is assumed).
+pub fn state_from_json(stored: &str) -> Option<EncryptionState> {
+    let value: serde_json::Value = serde_json::from_str(stored).ok()?;
+    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+    match text("status")? {
+        "unencrypted" => Some(EncryptionState::Unencrypted),
+        "unknown" => Some(EncryptionState::Unknown {
+            code: text("error_code").unwrap_or("Unknown").to_owned(),
+            message: String::new(),
+        }),
+        "encrypted" => {
+            let algorithm = SseAlgorithm::parse(text("sse_algorithm")?).ok()?;
+            let key = match text("kms_master_key_id") {
+                Some(key) => Some(KmsKeyId::parse(key).ok()?),
+                None => None,
+            };
+            let data = match text("kms_data_encryption") {
+                Some(data) => Some(KmsDataEncryption::parse(data).ok()?),
+                None => None,
+            };
+            EncryptionRule::from_parts(algorithm, key, data)
+                .ok()
+                .map(EncryptionState::Encrypted)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_reads_back_from_the_json_the_audit_log_stores() {
+        let key = KmsKeyId::parse("alias/prod").unwrap();
+        let states = [
+            EncryptionState::Unencrypted,
+            EncryptionState::Encrypted(EncryptionRule::Aes256),
+            EncryptionState::Encrypted(EncryptionRule::Sm4),
+            EncryptionState::Encrypted(
+                EncryptionRule::from_parts(SseAlgorithm::Kms, None, None).unwrap(),
+            ),
+            EncryptionState::Encrypted(
+                EncryptionRule::from_parts(
+                    SseAlgorithm::Kms,
+                    Some(key),
+                    Some(KmsDataEncryption::Sm4),
+                )
+                .unwrap(),
+            ),
+            EncryptionState::Unknown {
+                code: "AccessDenied".into(),
+                message: String::new(),
+            },
+        ];
+        for state in states {
+            let stored = state_json(Some(&state)).to_string();
+            assert_eq!(state_from_json(&stored), Some(state), "{stored}");
+        }
+    }
+
+    #[test]
+    fn nothing_is_assumed_from_json_that_holds_no_state() {
+        for stored in [
+            "null",
+            "",
+            "{}",
+            r#"{"status":"encrypted","sse_algorithm":"DES"}"#,
+            r#"{"status":"encrypted","sse_algorithm":"AES256","kms_master_key_id":"k"}"#,
+            r#"{"requirement":"any"}"#,
+        ] {
+            assert_eq!(state_from_json(stored), None, "{stored}");
+        }
+    }
 }

@@ -5,6 +5,6 @@ mod bucket;
 mod csv;
 mod policy;
 
-pub use bucket::{BucketView, StateFields, rfc3339, state_json};
+pub use bucket::{BucketView, StateFields, rfc3339, state_from_json, state_json};
 pub use csv::CsvTable;
 pub use policy::policy_json;
