@@ -9,6 +9,7 @@ pub mod encryption;
 pub mod policy;
 pub mod remediation;
 pub mod reports;
+pub mod reverts;
 pub mod targets;
 pub mod tokens;
 pub mod users;
