@@ -26,7 +26,7 @@ pub struct AuditEntry {
     pub at: String,
     /// `user:NAME`, `token:NAME` or `cli:USER`.
     pub actor: String,
-    /// put-encryption | delete-encryption | remediate | set-policy
+    /// put-encryption | delete-encryption | remediate | revert | set-policy | …
     pub action: String,
     pub bucket: Option<String>,
     /// The state before the change (null when it was not recorded).
@@ -39,6 +39,13 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
     /// `ok`, or the OSS error code.
     pub outcome: String,
+    /// What else there is to say: the OSS message of a refusal, `remediation run 3`,
+    /// `reverts change 12`.
+    pub detail: Option<String>,
+    /// The run (remediation or revert) the change was part of.
+    pub run: Option<i64>,
+    /// For a `revert`: the entry it undid.
+    pub reverts: Option<i64>,
 }
 
 impl From<ChangeRecord> for AuditEntry {
@@ -57,6 +64,9 @@ impl From<ChangeRecord> for AuditEntry {
             after: json(c.after),
             request_id: c.request_id,
             outcome: c.outcome,
+            detail: c.detail,
+            run: c.run_id.map(|r| r.get()),
+            reverts: c.reverts_change_id.map(|r| r.get()),
         }
     }
 }

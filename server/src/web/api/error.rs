@@ -30,7 +30,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable code: `invalid_input`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
-    /// `internal`, or the OSS error code (with status 502).
+    /// `stale_plan`, `not_revertible`, `internal`, or the OSS error code (with status 502).
     pub code: String,
     pub message: String,
     /// The OSS request id, when OSS refused.
@@ -88,6 +88,11 @@ impl ApiError {
     /// 409.
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    /// 409 with a code of its own, for conflicts a client handles differently.
+    pub fn conflict_coded(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
     }
 
     /// 500, with a message that gives nothing away; the cause is logged where it happened.

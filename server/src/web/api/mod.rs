@@ -13,6 +13,7 @@ mod query;
 mod query_fuzz_tests;
 mod remediations;
 mod reports;
+mod reverts;
 mod scans;
 
 use axum::Router;
@@ -37,6 +38,7 @@ use super::AppState;
         scans::start_scan, scans::list_scans, scans::get_scan, remediations::create_remediation,
         audit_log::list_audit_log, policy::get_policy, policy::put_policy,
         reports::list_reports, reports::create_report, reports::get_report, reports::get_latest_report,
+        reverts::create_revert,
     ),
     components(schemas(ErrorBody, ErrorDetail, crate::view::BucketView, crate::report::ReportDocument)),
     modifiers(&BearerAuth),
@@ -77,6 +79,7 @@ pub fn routes() -> Router<AppState> {
             "/remediations",
             axum::routing::post(remediations::create_remediation),
         )
+        .route("/reverts", axum::routing::post(reverts::create_revert))
         .route("/audit-log", get(audit_log::list_audit_log))
         .route("/policy", get(policy::get_policy).put(policy::put_policy))
         .route(

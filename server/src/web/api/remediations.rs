@@ -21,6 +21,9 @@ pub struct RemediationRequest {
 /// The outcome per bucket.
 #[derive(Debug, serde::Serialize, ToSchema)]
 pub struct RemediationResult {
+    /// The run's id: `POST /api/v1/reverts` with `{"remediation": run}` undoes it. Null when
+    /// nothing was selected.
+    pub run: Option<i64>,
     pub remediated: Vec<String>,
     pub failed: Vec<RemediationFailureView>,
 }
@@ -36,6 +39,7 @@ pub struct RemediationFailureView {
 impl From<RemediationReport> for RemediationResult {
     fn from(report: RemediationReport) -> Self {
         Self {
+            run: report.run.map(|r| r.get()),
             remediated: report.remediated,
             failed: report
                 .failed
