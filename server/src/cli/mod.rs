@@ -10,6 +10,7 @@ mod notify;
 mod policy;
 mod progress;
 mod report;
+mod revert;
 mod sandbox;
 mod scan;
 mod serve;
@@ -48,6 +49,9 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Run the server: scheduled scans and the HTTP endpoints.
     Serve(serve::ServeArgs),
+    /// Give buckets back the encryption they had before an audit-log entry or a whole run
+    /// (a remediation, or an earlier revert); `--dry-run` prints the plan.
+    Revert(revert::RevertArgs),
     /// Show or set what "compliant" means, and the remediation target.
     Policy {
         #[command(flatten)]
@@ -109,6 +113,7 @@ impl Cli {
             }
             Command::Scan(args) => scan::run(args).await,
             Command::Serve(args) => serve::run(args).await,
+            Command::Revert(args) => revert::run(args).await,
             Command::Policy { oss, db, command } => {
                 let config = oss.config()?;
                 let (store, account) = open_account(&db, config.endpoint.as_str()).await?;

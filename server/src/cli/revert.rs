@@ -1,0 +1,165 @@
+//! `oss-audit revert CHANGE_ID | --remediation RUN_ID`: give buckets back the encryption they had
+//! before a change or a whole run, or (`--dry-run`) print what that would do.
+
+use super::args::{DbArgs, OssArgs};
+use super::{CliError, open_account};
+use crate::actions::Changer;
+use crate::actions::reverts::{
+    self, BucketResult, Include, PlannedBucket, RevertError, RevertTarget, RevertView, Verdict,
+};
+use crate::domain::{Actor, ChangeId, EncryptionState, RunId};
+
+/// Flags of `oss-audit revert`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["change", "remediation"])))]
+pub struct RevertArgs {
+    /// The audit-log entry to revert (its id, from the audit log).
+    #[arg(value_parser = parse_change)]
+    pub change: Option<ChangeId>,
+    /// Revert a whole run instead: a remediation's run id, or an earlier revert's.
+    #[arg(long, value_name = "RUN_ID", value_parser = parse_run)]
+    pub remediation: Option<RunId>,
+    /// Print the plan only; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also restore buckets that changed again since the change (left alone otherwise).
+    #[arg(long)]
+    pub include_changed: bool,
+    /// Print JSON (the shape of `POST /api/v1/reverts`) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub oss: OssArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+fn parse_change(raw: &str) -> Result<ChangeId, String> {
+    ChangeId::parse(raw).ok_or_else(|| format!("{raw:?} is not an audit-log entry id"))
+}
+
+fn parse_run(raw: &str) -> Result<RunId, String> {
+    RunId::parse(raw).ok_or_else(|| format!("{raw:?} is not a run id"))
+}
+
+pub(super) async fn run(args: RevertArgs) -> Result<(), CliError> {
+    let target = match (args.change, args.remediation) {
+        (Some(change), None) => RevertTarget::Change(change),
+        (None, Some(run)) => RevertTarget::Run(run),
+        _ => return Err(CliError::config("give a CHANGE_ID or --remediation RUN_ID")),
+    };
+    let include = if args.include_changed {
+        Include::All
+    } else {
+        Include::None
+    };
+    let client = args.oss.client(0)?;
+    let (store, account) = open_account(&args.db, client.config().endpoint.as_str()).await?;
+    if args.dry_run {
+        let plan = reverts::plan(&store, account, target)
+            .await
+            .map_err(refusal)?;
+        if args.json {
+            println!("{}", to_json(&RevertView::of_plan(&plan, &include)));
+            return Ok(());
+        }
+        println!("Revert {}", plan.describes);
+        for bucket in &plan.buckets {
+            let line = if include.restores(bucket) {
+                format!("would restore  {}: {}", bucket.name, restoring(bucket))
+            } else {
+                format!("would leave    {}: {}", bucket.name, bucket.reason())
+            };
+            println!("  {line}");
+        }
+        let restored = plan.buckets.iter().filter(|b| include.restores(b)).count();
+        println!(
+            "Dry run: nothing was changed. {restored} would be restored, {} left alone. Plan digest {}.",
+            plan.buckets.len() - restored,
+            plan.digest
+        );
+        return Ok(());
+    }
+    let actor = Actor::cli();
+    let changer = Changer {
+        store: &store,
+        client: &client,
+        account,
+        actor: &actor,
+    };
+    let report = reverts::revert(changer, target, &include, None)
+        .await
+        .map_err(refusal)?;
+    let counts = report.counts();
+    if args.json {
+        println!("{}", to_json(&RevertView::of_report(&report)));
+    } else {
+        println!("Revert {}", report.plan.describes);
+        for (bucket, result) in report.plan.buckets.iter().zip(&report.results) {
+            let line = match result {
+                BucketResult::Restored { after } => {
+                    format!("restored    {}: now {after}", bucket.name)
+                }
+                BucketResult::Failed {
+                    code,
+                    message,
+                    request_id,
+                } => format!(
+                    "failed      {}: {code}: {message} (request id {})",
+                    bucket.name,
+                    request_id.as_deref().unwrap_or("none")
+                ),
+                BucketResult::LeftAlone => {
+                    format!("left alone  {}: {}", bucket.name, bucket.reason())
+                }
+            };
+            println!("  {line}");
+        }
+        let run = report.run.map_or_else(String::new, |run| {
+            format!(" This revert is run {run}: `oss-audit revert --remediation {run}` undoes it.")
+        });
+        println!(
+            "{} restored, {} failed, {} left alone.{run}",
+            counts.changed, counts.failed, counts.left_alone
+        );
+    }
+    if counts.failed > 0 {
+        return Err(CliError::refused(format!(
+            "OSS refused {} of the buckets to restore",
+            counts.failed
+        )));
+    }
+    Ok(())
+}
+
+/// What restoring `bucket` writes, in words.
+fn restoring(bucket: &PlannedBucket) -> String {
+    let to = match &bucket.restore {
+        Some(EncryptionState::Encrypted(rule)) => format!("PutBucketEncryption {rule}"),
+        _ => "no rule (DeleteBucketEncryption)".to_owned(),
+    };
+    let now = bucket
+        .now
+        .as_ref()
+        .map_or_else(|| "nothing known".to_owned(), ToString::to_string);
+    let changed = if bucket.verdict == Verdict::ChangedSince {
+        " (changed since, included)"
+    } else {
+        ""
+    };
+    format!("{now} → {to}{changed}")
+}
+
+fn to_json(view: &RevertView) -> String {
+    serde_json::to_string(view).unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// A revert that was not made: an unknown id is a mistake in the input (exit 2), the rest are
+/// refusals (exit 1).
+fn refusal(err: RevertError) -> CliError {
+    match err {
+        RevertError::NoSuchChange(_) | RevertError::NoSuchRun(_) => CliError::config(err),
+        RevertError::Store(_) => CliError::failed("could not read the audit log", err),
+        _ => CliError::refused(err.to_string()),
+    }
+}
