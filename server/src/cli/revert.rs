@@ -2,7 +2,7 @@
 //! before a change or a whole run, or (`--dry-run`) print what that would do.
 
 use super::args::{DbArgs, OssArgs};
-use super::{CliError, open_account};
+use super::{CliError, find_account, open, open_account};
 use crate::actions::Changer;
 use crate::actions::reverts::{
     self, BucketResult, Include, PlannedBucket, RevertError, RevertTarget, RevertView, Verdict,
@@ -19,7 +19,7 @@ pub struct RevertArgs {
     /// Revert a whole run instead: a remediation's run id, or an earlier revert's.
     #[arg(long, value_name = "RUN_ID", value_parser = parse_run)]
     pub remediation: Option<RunId>,
-    /// Print the plan only; change nothing.
+    /// Print the plan only; change nothing (needs only the database, no OSS credentials).
     #[arg(long)]
     pub dry_run: bool,
     /// Also restore buckets that changed again since the change (left alone otherwise).
@@ -53,9 +53,12 @@ pub(super) async fn run(args: RevertArgs) -> Result<(), CliError> {
     } else {
         Include::None
     };
-    let client = args.oss.client(0)?;
-    let (store, account) = open_account(&args.db, client.config().endpoint.as_str()).await?;
     if args.dry_run {
+        // A plan needs only the database: no OSS credentials.
+        let store = open(&args.db).await?;
+        let account = find_account(&store)
+            .await?
+            .ok_or_else(|| CliError::config("this database has no audit log yet"))?;
         let plan = reverts::plan(&store, account, target)
             .await
             .map_err(refusal)?;
@@ -80,6 +83,8 @@ pub(super) async fn run(args: RevertArgs) -> Result<(), CliError> {
         );
         return Ok(());
     }
+    let client = args.oss.client(0)?;
+    let (store, account) = open_account(&args.db, client.config().endpoint.as_str()).await?;
     let actor = Actor::cli();
     let changer = Changer {
         store: &store,
