@@ -61,4 +61,8 @@ pub struct AuditLogRow {
     /// The error message or other detail.
     pub detail: Option<String>,
     pub request_id: Option<String>,
+    /// The run (remediation or revert) it was part of.
+    pub run: Option<i64>,
+    /// Whether it changed a bucket's encryption and OSS accepted it, so it can be reverted.
+    pub revertible: bool,
 }

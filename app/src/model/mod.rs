@@ -8,6 +8,7 @@ mod overview;
 mod printable_report;
 mod remediate;
 mod reports;
+mod revert;
 mod scans;
 mod settings;
 
@@ -29,6 +30,7 @@ pub use remediate::{
     FailureRow, PreviewRow, RemediatePreviewModel, RemediateResultModel, UntouchedRow,
 };
 pub use reports::{ReportRow, ReportsModel};
+pub use revert::{RevertPreviewModel, RevertResultModel, RevertRow};
 pub use scans::{RunningScan, ScanRow, ScansModel};
 pub use settings::{
     CreatedToken, NewTokenForm, NewUserForm, PolicyErrors, PolicyForm, ScheduleInfo, SettingsModel,
@@ -105,6 +107,10 @@ pub enum Page {
     Remediate(RemediatePreviewModel),
     /// The outcome of a confirmed remediation.
     RemediateResult(RemediateResultModel),
+    /// The preview of a revert, with its confirming form.
+    Revert(RevertPreviewModel),
+    /// The outcome of a confirmed revert.
+    RevertResult(RevertResultModel),
     Scans(ScansModel),
     /// The stored audit reports, their digests and downloads.
     Reports(ReportsModel),
@@ -131,6 +137,8 @@ impl Page {
             Self::BucketRemove(_) => "Remove encryption",
             Self::Remediate(_) => "Remediate",
             Self::RemediateResult(_) => "Remediation results",
+            Self::Revert(_) => "Revert",
+            Self::RevertResult(_) => "Revert results",
             Self::Scans(_) => "Scans",
             Self::Reports(_) => "Reports",
             Self::AuditLog(_) => "Audit log",

@@ -65,6 +65,8 @@ pub struct UntouchedRow {
 /// The outcome of a confirmed remediation, per bucket.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RemediateResultModel {
+    /// The run's id, which a revert of the whole remediation takes; `None` when nothing ran.
+    pub run: Option<i64>,
     /// What was set, e.g. `AES256`.
     pub target: String,
     /// Buckets that now hold the target (as re-read from OSS).

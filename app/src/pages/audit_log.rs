@@ -10,6 +10,8 @@ use crate::model::{AuditLogModel, AuditLogRow, Chrome};
 #[component]
 pub fn AuditLog(model: AuditLogModel, chrome: Chrome) -> impl IntoView {
     let now = chrome.now.clone();
+    // Viewers never see the revert links (and are refused if they post one).
+    let operate = chrome.can_operate();
     let entries = if model.errors.any() {
         view! { <p class="muted">"Correct the filters above to see entries."</p> }.into_any()
     } else if model.entries.is_empty() {
@@ -18,7 +20,7 @@ pub fn AuditLog(model: AuditLogModel, chrome: Chrome) -> impl IntoView {
         let rows = model
             .entries
             .iter()
-            .map(|entry| view! { <Entry entry=entry.clone() now=now.clone() /> })
+            .map(|entry| view! { <Entry entry=entry.clone() now=now.clone() operate=operate /> })
             .collect_view();
         view! {
             <table class="data audit">
@@ -31,6 +33,7 @@ pub fn AuditLog(model: AuditLogModel, chrome: Chrome) -> impl IntoView {
                         <th scope="col">"Before → after"</th>
                         <th scope="col">"Outcome"</th>
                         <th scope="col">"Request id"</th>
+                        {operate.then(|| view! { <th scope="col">"Undo"</th> })}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -95,7 +98,7 @@ fn Filters(model: AuditLogModel) -> impl IntoView {
 }
 
 #[component]
-fn Entry(entry: AuditLogRow, now: String) -> impl IntoView {
+fn Entry(entry: AuditLogRow, now: String, operate: bool) -> impl IntoView {
     let ok = entry.outcome == "ok";
     let outcome = if ok {
         view! { <span class="badge ok"><span aria-hidden="true">"✓"</span>" ok"</span> }.into_any()
@@ -110,15 +113,28 @@ fn Entry(entry: AuditLogRow, now: String) -> impl IntoView {
     let bucket = entry.bucket.clone().map(|name| {
         view! { <a href=format!("/buckets/{name}")>{name.clone()}</a> }
     });
+    let run = entry
+        .run
+        .map(|run| view! { <div class="muted">{format!("run {run}")}</div> });
+    let undo = operate.then(|| {
+        let change = entry.revertible.then(|| {
+            view! { <a class="revert" href=format!("/revert?change={}", entry.id)>"Revert"</a> }
+        });
+        let whole = entry.run.map(|run| {
+            view! { <div><a class="revert-run" href=format!("/revert?run={run}")>{format!("Revert run {run}")}</a></div> }
+        });
+        view! { <td>{change}{whole}</td> }
+    });
     view! {
         <tr id=format!("change-{}", entry.id)>
             <td><Time at=entry.at.clone() now=now /></td>
             <td>{entry.actor.clone()}</td>
-            <td>{entry.action.clone()}</td>
+            <td>{entry.action.clone()}{run}</td>
             <td>{bucket}</td>
             <td>{format!("{} → {}", entry.before, entry.after)}</td>
             <td>{outcome}{detail}</td>
             <td><code>{entry.request_id.clone().unwrap_or_else(|| "—".to_owned())}</code></td>
+            {undo}
         </tr>
     }
 }

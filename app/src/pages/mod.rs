@@ -7,6 +7,7 @@ mod errors;
 mod overview;
 mod remediate;
 mod reports;
+mod revert;
 mod scans;
 mod settings;
 mod settings_access;
@@ -39,6 +40,12 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
         }
         Page::RemediateResult(model) => {
             remediate::RemediateResult(remediate::RemediateResultProps { model }).into_any()
+        }
+        Page::Revert(model) => {
+            revert::RevertPreview(revert::RevertPreviewProps { model, chrome }).into_any()
+        }
+        Page::RevertResult(model) => {
+            revert::RevertResult(revert::RevertResultProps { model }).into_any()
         }
         Page::Scans(model) => scans::Scans(scans::ScansProps { model, chrome }).into_any(),
         Page::Reports(model) => {

@@ -263,6 +263,10 @@ pub fn RemediateResult(model: RemediateResultModel) -> impl IntoView {
             </table>
         }
     });
+    // Only operators and admins reach this page, so the link needs no role check of its own.
+    let revert = model.run.map(|run| {
+        view! { " · " <a class="revert" href=format!("/revert?run={run}")>"Revert this remediation"</a> }
+    });
     view! {
         <h1>"Remediation results"</h1>
         <p class="outcome" role="status">{summary}</p>
@@ -272,6 +276,7 @@ pub fn RemediateResult(model: RemediateResultModel) -> impl IntoView {
             <a href="/">"Back to the overview"</a>
             " · "
             <a href="/audit-log">"See the audit log"</a>
+            {revert}
         </p>
     }
 }

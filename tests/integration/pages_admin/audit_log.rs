@@ -77,6 +77,8 @@ async fn older_entries_are_a_page_away_with_the_same_filters() {
                 request_id: Some("REQ"),
                 outcome: "ok",
                 detail: None,
+                run: None,
+                reverts: None,
             },
         )
         .await

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use chrono::Utc;
 use futures_util::{StreamExt, stream};
 
-pub use plan::{PlannedBucket, RevertPlan, RevertTarget, Verdict, plan};
+pub use plan::{PlannedBucket, RevertPlan, RevertTarget, Verdict, plan, revertible};
 pub use shape::{RevertBucketView, RevertFailureView, RevertView};
 
 use super::encryption::{Change, Provenance, change_encryption_in};

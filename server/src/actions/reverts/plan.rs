@@ -34,6 +34,17 @@ impl RevertTarget {
 const REVERTIBLE_ACTIONS: [&str; 4] =
     ["put-encryption", "delete-encryption", "remediate", "revert"];
 
+/// Whether `entry` changed a bucket's encryption, so that reverting it can mean something (one
+/// OSS refused is still refused: it wrote nothing).
+pub fn changed_encryption(entry: &ChangeRecord) -> bool {
+    entry.bucket.is_some() && REVERTIBLE_ACTIONS.contains(&entry.action.as_str())
+}
+
+/// Whether `entry` can be reverted: it changed a bucket's encryption and OSS accepted it.
+pub fn revertible(entry: &ChangeRecord) -> bool {
+    changed_encryption(entry) && entry.outcome == "ok"
+}
+
 /// What a revert would do, bucket by bucket (in name order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevertPlan {
@@ -147,7 +158,7 @@ pub async fn plan(
             let entry = store::find_change(store, account, id)
                 .await?
                 .ok_or(RevertError::NoSuchChange(id))?;
-            if entry.bucket.is_none() || !REVERTIBLE_ACTIONS.contains(&entry.action.as_str()) {
+            if !changed_encryption(&entry) {
                 return Err(RevertError::NotRevertible(format!(
                     "change {id} ({}) did not change a bucket's encryption; only such changes can be reverted",
                     entry.action

@@ -13,6 +13,7 @@ use app::{Nav, Page};
 
 use super::audit_words::in_words;
 use super::{PageError, chrome, render, show_page};
+use crate::actions::reverts::revertible;
 use crate::domain::ChangeId;
 use crate::store::{self, ChangeFilter, ChangeRecord};
 use crate::view::rfc3339;
@@ -132,6 +133,7 @@ fn older_link(filter: &AuditFilter, last: ChangeId) -> String {
 
 fn row(entry: ChangeRecord) -> AuditLogRow {
     let refused = entry.outcome != "ok";
+    let revertible = revertible(&entry);
     AuditLogRow {
         id: entry.id.get(),
         at: rfc3339(entry.at),
@@ -143,6 +145,8 @@ fn row(entry: ChangeRecord) -> AuditLogRow {
         outcome: entry.outcome,
         detail: entry.detail,
         request_id: entry.request_id,
+        run: entry.run_id.map(|r| r.get()),
+        revertible,
     }
 }
 

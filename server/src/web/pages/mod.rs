@@ -17,6 +17,7 @@ mod remediate;
 mod remediate_preview;
 mod render;
 mod reports;
+mod revert;
 mod scans;
 mod settings;
 mod settings_notifications;
@@ -51,6 +52,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(bucket_change::confirm_remove).post(bucket_change::remove),
         )
         .merge(remediate::routes())
+        .merge(revert::routes())
         .merge(scans::routes())
         .merge(reports::routes())
         .merge(audit_log::routes())

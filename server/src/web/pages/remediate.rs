@@ -92,6 +92,7 @@ pub async fn confirm(
         "remediation confirmed on the dashboard"
     );
     let model = RemediateResultModel {
+        run: report.run.map(|r| r.get()),
         target,
         remediated: report.remediated,
         failed: report.failed.iter().map(failure_row).collect(),
