@@ -16,6 +16,7 @@ mod pages_admin;
 mod pages_buckets;
 mod pages_remediate;
 mod reports;
+mod reverts;
 mod scan;
 mod scheduler;
 mod secrets;
