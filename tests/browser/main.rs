@@ -14,6 +14,7 @@ mod overview;
 mod process;
 mod remediation;
 mod reports;
+mod revert;
 #[path = "../support/mod.rs"]
 #[expect(
     dead_code,
