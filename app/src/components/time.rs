@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-/// The age of `at` relative to `now` (both RFC 3339), e.g. `3 h ago`; empty when unparsable.
+/// The age of `at` relative to `now` (both RFC 3339), e.g. `3 h ago`, or for a time still to come
+/// `in 58 min`; empty when unparsable. Less than a minute either way (a clock slightly ahead of
+/// the server's, say) is `just now`.
 pub fn age(at: &str, now: &str) -> String {
     let (Ok(at), Ok(now)) = (
         DateTime::parse_from_rfc3339(at),
@@ -12,12 +14,23 @@ pub fn age(at: &str, now: &str) -> String {
         return String::new();
     };
     let seconds = (now - at).num_seconds();
+    if seconds.abs() < 60 {
+        return "just now".to_owned();
+    }
+    let span = span(seconds.unsigned_abs());
+    if seconds < 0 {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
+}
+
+/// `45 min`, `3 h`, `6 d`: the largest whole unit of at least a minute.
+fn span(seconds: u64) -> String {
     match seconds {
-        s if s < 0 => "in the future".to_owned(),
-        s if s < 60 => "just now".to_owned(),
-        s if s < 3600 => format!("{} min ago", s / 60),
-        s if s < 86_400 => format!("{} h ago", s / 3600),
-        s => format!("{} d ago", s / 86_400),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s < 86_400 => format!("{} h", s / 3600),
+        s => format!("{} d", s / 86_400),
     }
 }
 
@@ -50,5 +63,16 @@ mod tests {
         assert_eq!(age("2026-11-26T09:00:00Z", now), "3 h ago");
         assert_eq!(age("2026-11-20T12:00:00Z", now), "6 d ago");
         assert_eq!(age("garbage", now), "");
+    }
+
+    #[test]
+    fn times_to_come_say_how_far_ahead_they_are() {
+        let now = "2026-11-26T12:00:00Z";
+        assert_eq!(age("2026-11-26T12:58:00Z", now), "in 58 min");
+        assert_eq!(age("2026-11-26T15:00:00Z", now), "in 3 h");
+        assert_eq!(age("2026-11-28T12:00:00Z", now), "in 2 d");
+        // A few seconds ahead is a clock a little fast, not the future.
+        assert_eq!(age("2026-11-26T12:00:20Z", now), "just now");
+        assert!(!age("2026-11-26T12:58:00Z", now).contains("future"));
     }
 }
