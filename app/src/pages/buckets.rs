@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::{ComplianceBadge, StatusBadge, Time};
+use crate::components::{ComplianceBadge, KeyId, StatusBadge, Time};
 use crate::model::{BucketRow, BucketsModel, Chrome};
 
 /// The sortable columns: query value and heading.
@@ -125,13 +125,17 @@ fn row(r: &BucketRow, operate: bool, now: &str) -> impl IntoView + use<> {
         Some(at) => view! { <Time at=at.clone() now=now.to_owned() /> }.into_any(),
         None => view! { <span class="muted">"never"</span> }.into_any(),
     };
+    let key = match &r.kms_master_key_id {
+        Some(id) => view! { <KeyId id=id.clone() /> }.into_any(),
+        None => view! { <span>{dash()}</span> }.into_any(),
+    };
     view! {
         <tr>
             {select}
             <th scope="row"><a href=format!("/buckets/{}", r.name)>{r.name.clone()}</a></th>
             <td><StatusBadge status=r.status.clone() /></td>
             <td>{algorithm}</td>
-            <td class="mono">{r.kms_master_key_id.clone().unwrap_or_else(dash)}</td>
+            <td>{key}</td>
             <td>{r.kms_data_encryption.clone().unwrap_or_else(dash)}</td>
             <td>{r.region.clone()}</td>
             <td><ComplianceBadge compliant=r.compliant /></td>

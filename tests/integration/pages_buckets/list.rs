@@ -3,7 +3,7 @@
 use oss_audit::domain::{EncryptionRule, KmsKeyId};
 
 use super::{row_names, sign_in_both, truth_status};
-use crate::support::{TestApp, read_csv};
+use crate::support::{TestApp, between, read_csv};
 
 #[tokio::test]
 async fn the_bucket_list_filters_sorts_and_pages_like_the_sandbox_holds() {
@@ -188,5 +188,47 @@ async fn the_csv_export_holds_every_matching_bucket_in_the_order_of_the_view() {
     assert_eq!(
         names,
         app.names(|b| truth_status(b) == "unencrypted" && b.region.as_str() == "cn-beijing")
+    );
+}
+
+#[tokio::test]
+async fn long_kms_key_ids_are_shortened_in_the_list_and_whole_on_hover_and_on_the_bucket_page() {
+    let app = TestApp::scanned(60).await;
+    let (_operator, viewer) = sign_in_both(&app).await;
+    let (name, key) = app
+        .sandbox
+        .buckets()
+        .into_iter()
+        .filter(|b| !b.access_denied)
+        .find_map(|b| match b.encryption {
+            Some(EncryptionRule::Kms {
+                key_id: Some(key), ..
+            }) => Some((b.name.to_string(), key.as_str().to_owned())),
+            _ => None,
+        })
+        .expect("a bucket with a customer key");
+    assert!(key.len() > 30, "the sandbox's keys are UUIDs: {key}");
+    let tail = &key[key.len() - 8..];
+
+    let (_, html) = viewer.get(&format!("/buckets?q={name}")).await;
+    assert_eq!(row_names(&html), std::slice::from_ref(&name));
+    let row = between(&html, "<tbody>", "</tbody>");
+    assert!(
+        row.contains(&format!(r#"title="{key}""#)),
+        "whole on hover: {row}"
+    );
+    assert!(
+        row.contains(&format!(">…{tail}</abbr>")),
+        "shortened: {row}"
+    );
+    assert!(
+        !row.contains(&format!(">{key}<")),
+        "the whole id is not written out in the table: {row}"
+    );
+
+    let (_, html) = viewer.get(&format!("/buckets/{name}")).await;
+    assert!(
+        html.contains(&format!(r#"<dd class="mono">{key}</dd>"#)),
+        "whole on the bucket page: {html}"
     );
 }
