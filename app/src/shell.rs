@@ -33,6 +33,9 @@ fn Header(chrome: Chrome) -> impl IntoView {
         let current = (chrome.active == nav).then_some("page");
         view! { <a href=href aria-current=current>{label}</a> }
     };
+    let remediate = chrome
+        .can_operate()
+        .then(|| link(Nav::Remediate, "/remediate", "Remediate"));
     let settings = chrome
         .is_admin()
         .then(|| link(Nav::Settings, "/settings", "Settings"));
@@ -42,6 +45,7 @@ fn Header(chrome: Chrome) -> impl IntoView {
             <nav aria-label="Main">
                 {link(Nav::Overview, "/", "Overview")}
                 {link(Nav::Buckets, "/buckets", "Buckets")}
+                {remediate}
                 {link(Nav::Scans, "/scans", "Scans")}
                 {link(Nav::Reports, "/reports", "Reports")}
                 {link(Nav::AuditLog, "/audit-log", "Audit log")}

@@ -74,6 +74,8 @@ pub enum Nav {
     #[default]
     Overview,
     Buckets,
+    /// One-click remediation (operators and admins).
+    Remediate,
     Scans,
     Reports,
     AuditLog,

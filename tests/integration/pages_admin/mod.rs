@@ -1,6 +1,7 @@
-//! The admin-side pages driven like a browser: scans, the audit log and settings (remediation is
-//! in `pages_remediate`).
+//! The pages driven like a browser: the navigation, scans, the audit log and settings
+//! (remediation is in `pages_remediate`).
 
 mod audit_log;
+mod navigation;
 mod scans;
 mod settings;

@@ -48,7 +48,7 @@ pub async fn show(
     } else {
         preview::named(&state, &names).await?
     };
-    Ok(show_page(&user, &jar, Nav::Overview, Page::Remediate(model)).await)
+    Ok(show_page(&user, &jar, Nav::Remediate, Page::Remediate(model)).await)
 }
 
 /// `POST /remediate`: remediates exactly the previewed buckets (`bucket` fields), or every
@@ -97,7 +97,7 @@ pub async fn confirm(
         remediated: report.remediated,
         failed: report.failed.iter().map(failure_row).collect(),
     };
-    Ok(show_page(&user, &jar, Nav::Overview, Page::RemediateResult(model)).await)
+    Ok(show_page(&user, &jar, Nav::Remediate, Page::RemediateResult(model)).await)
 }
 
 /// `Some(count now)` when the number of non-compliant buckets is not the one previewed.
@@ -124,7 +124,7 @@ async fn stale(
         "Nothing was changed: the non-compliant buckets changed since the preview ({then} then, {now} now). Review the list below and confirm again."
     ));
     Ok(render(
-        chrome(user, Nav::Overview, jar),
+        chrome(user, Nav::Remediate, jar),
         Page::Remediate(model),
         StatusCode::CONFLICT,
     )
