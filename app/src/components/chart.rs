@@ -15,6 +15,18 @@ pub fn TrendChart(points: Vec<TrendPoint>) -> impl IntoView {
     if points.is_empty() {
         return view! { <p class="muted">"No completed scans yet."</p> }.into_any();
     }
+    // One bar is not a trend: say where things stand until a second scan gives a direction.
+    if let [only] = points.as_slice() {
+        return view! {
+            <p class="muted trend-single">
+                {format!(
+                    "One scan so far (scan {}: {:.1} % compliant, {} unencrypted). The trend shows from the second scan.",
+                    only.scan, only.compliance_rate, only.unencrypted
+                )}
+            </p>
+        }
+        .into_any();
+    }
     let n = points.len();
     let step = if n > 1 {
         (WIDTH - 2.0 * PAD) / (n - 1) as f64

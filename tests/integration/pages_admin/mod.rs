@@ -1,7 +1,8 @@
-//! The pages driven like a browser: the navigation, scans, the audit log and settings
+//! The pages driven like a browser: the overview, the navigation, scans, the audit log and settings
 //! (remediation is in `pages_remediate`).
 
 mod audit_log;
 mod navigation;
+mod overview;
 mod scans;
 mod settings;
