@@ -23,8 +23,10 @@ pub struct OverviewModel {
     pub last_scan: Option<(i64, String, f64, i64)>,
     /// A scan running now: done and total.
     pub running: Option<(i64, i64)>,
-    /// What the last completed scan saw change.
+    /// What the last completed scan saw change, in buckets seen before.
     pub changes: Vec<ChangeRow>,
+    /// How many buckets the last completed scan saw for the first time.
+    pub first_seen: i64,
 }
 
 impl OverviewModel {

@@ -41,8 +41,10 @@ pub struct ScanRow {
     pub encrypted: Option<i64>,
     pub unencrypted: Option<i64>,
     pub unknown: Option<i64>,
-    /// Buckets whose encryption changed since the scan before.
+    /// Buckets seen before whose encryption changed since the scan before.
     pub changes: Option<i64>,
+    /// Buckets this scan saw for the first time (not counted as changes).
+    pub first_seen: Option<i64>,
     /// Why a scan did not complete.
     pub error: Option<String>,
 }

@@ -56,8 +56,16 @@ pub fn Overview(model: OverviewModel, chrome: Chrome) -> impl IntoView {
             }
         })
         .collect_view();
+    let first_seen = (model.first_seen > 0).then(|| {
+        view! { <p class="first-seen">{first_sightings(model.first_seen)}</p> }
+    });
     let changes = if model.changes.is_empty() {
-        view! { <p class="muted">"Nothing changed in the last scan."</p> }.into_any()
+        let text = if model.first_seen > 0 {
+            "No bucket seen before changed."
+        } else {
+            "Nothing changed in the last scan."
+        };
+        view! { <p class="muted">{text}</p> }.into_any()
     } else {
         let rows = model
             .changes
@@ -118,7 +126,17 @@ pub fn Overview(model: OverviewModel, chrome: Chrome) -> impl IntoView {
         </div>
         <section>
             <h2>"Changed in the last scan"</h2>
+            {first_seen}
             {changes}
         </section>
+    }
+}
+
+/// `1 bucket seen for the first time`, `42 buckets seen for the first time`.
+pub(super) fn first_sightings(n: i64) -> String {
+    if n == 1 {
+        "1 bucket seen for the first time.".to_owned()
+    } else {
+        format!("{n} buckets seen for the first time.")
     }
 }

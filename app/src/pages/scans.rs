@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::overview::first_sightings;
 use crate::components::Time;
 use crate::model::{Chrome, RunningScan, ScanRow, ScansModel};
 
@@ -104,6 +105,9 @@ fn Row(scan: ScanRow, now: String) -> impl IntoView {
         _ => ("✗", "badge bad"),
     };
     let count = |n: Option<i64>| n.map_or_else(|| "—".to_owned(), |n| n.to_string());
+    let first_seen = scan.first_seen.filter(|n| *n > 0).map(|n| {
+        view! { <span class="muted first-seen" title=first_sightings(n)>{format!(" (+{n} new)")}</span> }
+    });
     view! {
         <tr id=format!("scan-{}", scan.id)>
             <td class="num">{format!("#{}", scan.id)}</td>
@@ -115,7 +119,7 @@ fn Row(scan: ScanRow, now: String) -> impl IntoView {
             <td class="num">{count(scan.encrypted)}</td>
             <td class="num">{count(scan.unencrypted)}</td>
             <td class="num">{count(scan.unknown)}</td>
-            <td class="num">{count(scan.changes)}</td>
+            <td class="num">{count(scan.changes)}{first_seen}</td>
             <td>{scan.error.clone().unwrap_or_default()}</td>
         </tr>
     }

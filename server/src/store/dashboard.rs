@@ -100,9 +100,9 @@ pub(super) fn into_change(r: ChangeRow) -> Result<ScanChange, StoreError> {
     })
 }
 
-/// The first `limit` changes `scan` recorded, in the order it saw them. Ordering by the state row
-/// (not the name) lets SQLite stop after `limit` rows instead of sorting every change of a first
-/// scan of 100,000 buckets.
+/// The first `limit` changes `scan` recorded of buckets seen before, in the order it saw them
+/// (first sightings are not changes: [`count_scan_first_sightings`] counts them). Ordering by the
+/// state row (not the name) lets SQLite stop after `limit` rows instead of sorting them all.
 pub async fn list_scan_changes(
     db: impl Db,
     scan: ScanId,
@@ -113,13 +113,41 @@ pub async fn list_scan_changes(
         "SELECT {CHANGE_COLUMNS}
          FROM encryption_state s JOIN bucket b ON b.id = s.bucket_id
          {PREVIOUS_STATE}
-         WHERE s.scan_id = ?1 ORDER BY s.id LIMIT ?2"
+         WHERE s.scan_id = ?1 AND p.id IS NOT NULL ORDER BY s.id LIMIT ?2"
     ))
     .bind(scan)
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter().map(into_change).collect()
+}
+
+/// How many buckets `scan` saw for the first time (its state rows with none before them). The
+/// first completed scan of an account saw every bucket for the first time, so its count is its
+/// number of changes, without reading 100,000 state rows again.
+pub async fn count_scan_first_sightings(db: impl Db, scan: ScanId) -> Result<i64, StoreError> {
+    let mut conn = db.connection().await?;
+    let first: Option<(ScanId, Option<i64>)> = sqlx::query_as(
+        "SELECT id, changes FROM scan
+         WHERE account_id = (SELECT account_id FROM scan WHERE id = ?1) AND status = 'completed'
+         ORDER BY id LIMIT 1",
+    )
+    .bind(scan)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((first, Some(changes))) = first
+        && first == scan
+    {
+        return Ok(changes);
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM encryption_state s
+         WHERE s.scan_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM encryption_state e WHERE e.bucket_id = s.bucket_id AND e.id < s.id)",
+    )
+    .bind(scan)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// What the overview's counts depend on: the newest state row, the last completed scan and the

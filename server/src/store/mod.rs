@@ -47,8 +47,8 @@ pub use change_log::{
     list_run_changes,
 };
 pub use dashboard::{
-    ScanChange, count_buckets_by_algorithm, count_buckets_by_region, find_overview_version,
-    list_scan_changes,
+    ScanChange, count_buckets_by_algorithm, count_buckets_by_region, count_scan_first_sightings,
+    find_overview_version, list_scan_changes,
 };
 pub use login_attempts::{
     delete_login_attempts_before, find_nth_recent_failure_for_user,

@@ -1,7 +1,8 @@
 //! The overview's trend and its list of what the last scan changed, and the scans page's change
 //! counts.
 
-use oss_audit::domain::{EncryptionRule, Role};
+use oss_audit::domain::{BucketName, EncryptionRule, Role};
+use oss_audit::sandbox::SandboxBucket;
 
 use crate::support::{TestApp, between, readable_unencrypted};
 
@@ -29,4 +30,56 @@ async fn a_trend_of_one_scan_says_so_until_a_second_scan_draws_two_bars() {
     let trend = between(&html, "<h2>Trend</h2>", "</section>");
     assert!(!trend.contains("One scan so far"), "{trend}");
     assert_eq!(bars(&html), 2, "{trend}");
+}
+
+#[tokio::test]
+async fn a_first_scan_counts_first_sightings_instead_of_listing_every_bucket_as_changed() {
+    let app = TestApp::scanned(20).await;
+    let viewer = app.sign_in("victor", Role::Viewer).await;
+
+    let (_, html) = viewer.get("/").await;
+    let changed = between(&html, "<h2>Changed in the last scan</h2>", "</section>");
+    assert!(
+        changed.contains("20 buckets seen for the first time."),
+        "{changed}"
+    );
+    assert!(
+        !changed.contains("<table"),
+        "no bucket is listed as changed: {changed}"
+    );
+    let (_, html) = viewer.get("/scans").await;
+    let row = between(&html, r#"<tr id="scan-"#, "</tr>");
+    assert!(row.contains(r#"<td class="num">0<span"#), "{row}");
+    assert!(row.contains("(+20 new)"), "{row}");
+    assert!(row.contains("20 buckets seen for the first time."), "{row}");
+
+    // A second scan: one bucket gained encryption and one bucket is new.
+    let fixed = app.names(readable_unencrypted).remove(0);
+    app.sandbox
+        .set_encryption(&fixed, Some(EncryptionRule::Aes256));
+    let added = "zz-created-after-the-first-scan";
+    app.sandbox.insert_bucket(SandboxBucket::new(
+        BucketName::parse(added).unwrap(),
+        "cn-hangzhou".parse().unwrap(),
+    ));
+    app.scan().await;
+
+    let (_, html) = viewer.get("/").await;
+    let changed = between(&html, "<h2>Changed in the last scan</h2>", "</section>");
+    assert!(
+        changed.contains("1 bucket seen for the first time."),
+        "{changed}"
+    );
+    assert!(
+        changed.contains(&format!(r#"<a href="/buckets/{fixed}">{fixed}</a>"#)),
+        "{changed}"
+    );
+    assert!(
+        !changed.contains(&format!(r#"<a href="/buckets/{added}">"#)),
+        "a new bucket is not a change: {changed}"
+    );
+    let (_, html) = viewer.get("/scans").await;
+    let newest = between(&html, r#"<tr id="scan-"#, "</tr>");
+    assert!(newest.contains(r#"<td class="num">1<span"#), "{newest}");
+    assert!(newest.contains("(+1 new)"), "{newest}");
 }

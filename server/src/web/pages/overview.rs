@@ -129,6 +129,17 @@ async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
             seconds,
             last.unknown.unwrap_or(0),
         ));
+        let changes = last.changes.unwrap_or(0);
+        model.first_seen = if changes > 0 {
+            store::count_scan_first_sightings(store, last.id).await?
+        } else {
+            0
+        };
+        // A scan that only met new buckets has no changes to list (and after a first scan of
+        // 100,000 buckets, looking for one would read every state row it wrote).
+        if changes == model.first_seen {
+            return Ok(model);
+        }
         model.changes = store::list_scan_changes(store, last.id, CHANGES_SHOWN)
             .await?
             .into_iter()

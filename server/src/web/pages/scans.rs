@@ -59,8 +59,19 @@ async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, St
             total: s.buckets_total,
         });
     let now = Utc::now();
+    let mut rows = Vec::with_capacity(scans.len());
+    for scan in &scans {
+        let mut row = row(scan, now);
+        // First sightings are not changes: the first scan lists every bucket once, as new.
+        if let Some(changes) = scan.changes.filter(|n| *n > 0) {
+            let first_seen = store::count_scan_first_sightings(store, scan.id).await?;
+            row.changes = Some(changes - first_seen);
+            row.first_seen = Some(first_seen);
+        }
+        rows.push(row);
+    }
     Ok(ScansModel {
-        scans: scans.iter().map(|s| row(s, now)).collect(),
+        scans: rows,
         running,
         older: older.flatten(),
         paged: before.is_some(),
@@ -86,6 +97,7 @@ fn row(scan: &ScanRecord, now: DateTime<Utc>) -> ScanRow {
         unencrypted: scan.unencrypted,
         unknown: scan.unknown,
         changes: scan.changes,
+        first_seen: None,
         error: scan.error.clone(),
     }
 }
