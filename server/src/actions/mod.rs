@@ -5,6 +5,7 @@
 //! Encryption changes call OSS first and record the outcome, refusals included; everything else
 //! is a database change only.
 
+pub mod demo_history;
 pub mod encryption;
 pub mod policy;
 pub mod remediation;

@@ -54,8 +54,12 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
         .await
         .map_err(failed("could not start the dashboard"))?;
 
-    // The first scan completes before the dashboard is announced, so it opens with data.
+    // The first scan completes before the dashboard is announced, so it opens with data; three
+    // weeks of past scans before it give the trend and the bucket histories something to show.
     let state = app.state().clone();
+    actions::demo_history::seed(state.store(), state.client(), state.account(), 21)
+        .await
+        .map_err(failed("seeding past scans failed"))?;
     let options = ScanOptions {
         concurrency: 16,
         trigger: Trigger::Demo,
