@@ -2,11 +2,10 @@
 //! and KMS modules) against the sandbox's STS, Resource Directory and KMS: proof that they answer
 //! like the real services, judged by a client nobody here wrote.
 
-use std::process::Stdio;
-
 use oss_audit::domain::{AccountUid, ExternalId, KeyMetadata, RamAction};
 use oss_audit::sandbox::{RequestKind, SandboxHandle, SandboxPrincipal};
 
+use crate::fidelity::run_fidelity_script;
 use crate::support::estate;
 
 #[tokio::test]
@@ -31,50 +30,12 @@ async fn sandbox_sts_and_directory_are_indistinguishable_for_the_official_sdk() 
             })
         })
         .collect();
-    let dir = std::env::temp_dir().join(format!("oss-audit-rpc-fidelity-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let truth_file = dir.join("estate.json");
-    std::fs::write(
-        &truth_file,
-        serde_json::json!({ "accounts": accounts }).to_string(),
+    run_fidelity_script(
+        &sandbox,
+        "aliyun_rpc_fidelity.py",
+        &serde_json::json!({ "accounts": accounts }),
     )
-    .unwrap();
-
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fidelity/aliyun_rpc_fidelity.py"
-    );
-    let hub = sandbox.credentials();
-    let sts = sandbox.sts_credentials();
-    let output = tokio::process::Command::new("python3")
-        .arg(script)
-        .env("SANDBOX_PROXY", sandbox.proxy_url())
-        .env("TRUTH_FILE", &truth_file)
-        .env("ACCESS_KEY_ID", &hub.access_key_id)
-        .env("ACCESS_KEY_SECRET", hub.access_key_secret.expose())
-        .env("STS_ACCESS_KEY_ID", &sts.access_key_id)
-        .env("STS_ACCESS_KEY_SECRET", sts.access_key_secret.expose())
-        .env(
-            "STS_TOKEN",
-            sts.security_token
-                .as_ref()
-                .map(|t| t.expose())
-                .unwrap_or_default(),
-        )
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .expect("python3 runs (tests/run installs the SDK)");
-    let report = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "official SDK fidelity tests failed:\n{report}"
-    );
-    assert!(report.contains("OK"), "{report}");
+    .await;
 }
 
 /// How KMS prints a time: UTC, whole seconds; `""` for none.
@@ -172,39 +133,8 @@ async fn sandbox_kms_is_indistinguishable_for_the_official_sdk() {
         "denied_member": member_truth(1),
         "inactive_member": member_truth(2),
     });
-    let dir = std::env::temp_dir().join(format!("oss-audit-kms-fidelity-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let truth_file = dir.join("kms.json");
-    std::fs::write(&truth_file, truth.to_string()).unwrap();
-
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fidelity/aliyun_kms_fidelity.py"
-    );
-    let hub_keys = sandbox.credentials();
-    let output = tokio::process::Command::new("python3")
-        .arg(script)
-        .env("SANDBOX_PROXY", sandbox.proxy_url())
-        .env("TRUTH_FILE", &truth_file)
-        .env("ACCESS_KEY_ID", &hub_keys.access_key_id)
-        .env("ACCESS_KEY_SECRET", hub_keys.access_key_secret.expose())
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .expect("python3 runs (tests/run installs the SDK)");
-    let report = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.status.success(),
-        "official SDK KMS fidelity tests failed:\n{report}"
-    );
-    assert!(
-        report.contains("Ran 9 tests") && report.contains("OK"),
-        "{report}"
-    );
+    let report = run_fidelity_script(&sandbox, "aliyun_kms_fidelity.py", &truth).await;
+    assert!(report.contains("Ran 9 tests"), "{report}");
     assert!(
         sandbox.requests_served_by(RequestKind::DescribeKey) >= 10,
         "the SDK called the sandbox's KMS"
