@@ -8,6 +8,7 @@ mod proxy;
 mod rate;
 pub mod retry;
 pub mod sign;
+pub(crate) mod wire;
 pub mod xml;
 
 /// The client keeps its secrets in the domain's [`Secret`], under the name the sandbox and the

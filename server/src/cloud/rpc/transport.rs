@@ -1,14 +1,13 @@
 //! Sending one RPC call: sign, POST, retry what may succeed on a second try, parse strictly.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use http::header;
 use serde::de::DeserializeOwned;
 
 use super::sign::{self, percent_encode};
 use super::{MAX_ANSWER_BYTES, RpcClient, RpcError, RpcServiceError};
+use crate::oss::wire::{correct_clock, corrected_now, header_text, read_capped};
 use crate::oss::{Credentials, error_chain};
 
 /// Codes that mean "slow down" (STS, Resource Directory, KMS and the gateway in front of them).
@@ -123,7 +122,10 @@ impl RpcClient {
             ("SignatureMethod", sign::SIGNATURE_METHOD.to_owned()),
             ("SignatureVersion", sign::SIGNATURE_VERSION.to_owned()),
             ("SignatureNonce", sign::nonce()),
-            ("Timestamp", sign::timestamp(self.now())),
+            (
+                "Timestamp",
+                sign::timestamp(corrected_now(&self.inner.clock_offset_ms)),
+            ),
         ];
         if let Some(token) = &credentials.security_token {
             common.push(("SecurityToken", token.expose().to_owned()));
@@ -162,17 +164,16 @@ impl RpcClient {
         let status = response.status().as_u16();
         let request_id = header_text(response.headers(), "x-acs-request-id");
         let server_date = header_text(response.headers(), "date");
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-                return Err(RpcError::TooLarge {
-                    product,
-                    action,
-                    limit: MAX_ANSWER_BYTES,
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let Some(body) = read_capped(&mut response, MAX_ANSWER_BYTES)
+            .await
+            .map_err(transport_error)?
+        else {
+            return Err(RpcError::TooLarge {
+                product,
+                action,
+                limit: MAX_ANSWER_BYTES,
+            });
+        };
         if (200..300).contains(&status) {
             return Ok(Reply {
                 status,
@@ -182,30 +183,9 @@ impl RpcClient {
         }
         let err = service_error(product, action, status, &body, request_id)?;
         if err.code == TIMESTAMP_EXPIRED {
-            self.correct_clock(server_date.as_deref());
+            correct_clock(&self.inner.clock_offset_ms, server_date.as_deref(), product);
         }
         Err(err.into())
-    }
-
-    /// The request time: the local clock plus the correction learnt from the service.
-    fn now(&self) -> DateTime<Utc> {
-        let offset = self.inner.clock_offset_ms.load(Ordering::Relaxed);
-        Utc::now() + chrono::Duration::milliseconds(offset)
-    }
-
-    fn correct_clock(&self, server_date: Option<&str>) {
-        let Some(server) = server_date.and_then(|d| DateTime::parse_from_rfc2822(d).ok()) else {
-            return;
-        };
-        let offset = server.with_timezone(&Utc) - Utc::now();
-        tracing::warn!(
-            product = self.inner.api.product,
-            offset_ms = offset.num_milliseconds(),
-            "local clock is skewed from the service; correcting"
-        );
-        self.inner
-            .clock_offset_ms
-            .store(offset.num_milliseconds(), Ordering::Relaxed);
     }
 }
 
@@ -305,13 +285,6 @@ fn form(params: &[(&str, String)]) -> String {
         .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))
         .collect();
     parts.join("&")
-}
-
-fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }
 
 #[cfg(test)]

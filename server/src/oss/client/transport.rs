@@ -1,15 +1,14 @@
 //! Sending one signed request: retries with backoff, clock-skew correction, wrong-region re-routing.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue, Method, header};
 
 use super::{OssClient, trust};
 use crate::domain::{BucketName, Region};
 use crate::oss::retry::{is_retryable, is_throttling};
+use crate::oss::wire::{correct_clock, corrected_now, header_text, read_capped};
 use crate::oss::xml::{ErrorBody, parse_error_body};
 use crate::oss::{Credentials, OssError, ServiceError, sign};
 
@@ -173,7 +172,7 @@ impl OssClient {
             &mut headers,
             credentials,
             &call.region,
-            self.now(),
+            corrected_now(&self.inner.clock_offset_ms),
         )
         .map_err(config_error)?;
         let mut request = self
@@ -192,19 +191,18 @@ impl OssClient {
         };
         let mut response = request.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
-        let request_id = header_str(response.headers(), REQUEST_ID);
-        let server_date = header_str(response.headers(), "date");
-        let err_header = header_str(response.headers(), "x-oss-err");
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-            if body.len() + chunk.len() > call.max_response_bytes {
-                return Err(OssError::ResponseTooLarge {
-                    operation: call.operation,
-                    limit: call.max_response_bytes,
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let request_id = header_text(response.headers(), REQUEST_ID);
+        let server_date = header_text(response.headers(), "date");
+        let err_header = header_text(response.headers(), "x-oss-err");
+        let Some(body) = read_capped(&mut response, call.max_response_bytes)
+            .await
+            .map_err(transport_error)?
+        else {
+            return Err(OssError::ResponseTooLarge {
+                operation: call.operation,
+                limit: call.max_response_bytes,
+            });
+        };
         if (200..300).contains(&status) {
             return Ok(Reply {
                 status,
@@ -214,29 +212,9 @@ impl OssClient {
         }
         let err = service_error(call.operation, status, &body, err_header, request_id)?;
         if err.code == "RequestTimeTooSkewed" {
-            self.correct_clock(server_date.as_deref());
+            correct_clock(&self.inner.clock_offset_ms, server_date.as_deref(), "OSS");
         }
         Err(err.into())
-    }
-
-    /// The request time: the local clock plus the correction learnt from OSS.
-    fn now(&self) -> DateTime<Utc> {
-        let offset = self.inner.clock_offset_ms.load(Ordering::Relaxed);
-        Utc::now() + chrono::Duration::milliseconds(offset)
-    }
-
-    fn correct_clock(&self, server_date: Option<&str>) {
-        let Some(server) = server_date.and_then(|d| DateTime::parse_from_rfc2822(d).ok()) else {
-            return;
-        };
-        let offset = server.with_timezone(&Utc) - Utc::now();
-        tracing::warn!(
-            offset_ms = offset.num_milliseconds(),
-            "local clock is skewed from OSS; correcting"
-        );
-        self.inner
-            .clock_offset_ms
-            .store(offset.num_milliseconds(), Ordering::Relaxed);
     }
 }
 
@@ -271,13 +249,6 @@ fn decode_base64(value: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(value.trim())
         .ok()
-}
-
-fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }
 
 /// The query string as sent: names and values percent-encoded, empty values bare (`?encryption`).
