@@ -8,7 +8,7 @@ mod api;
 mod browser;
 mod cli;
 mod leaks;
-mod proxy;
+pub(crate) mod proxy;
 mod transcript;
 
 use std::time::Instant;

@@ -1,5 +1,6 @@
-//! A forward proxy between the binary and the sandbox that records every `Authorization` and
-//! `x-oss-security-token` the binary sent, then passes the request on unchanged.
+//! A forward proxy between a client and the sandbox that keeps what a test asks of each request
+//! (here: every `Authorization` and `x-oss-security-token` the binary sent), then passes the
+//! request on unchanged.
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -7,14 +8,67 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::response::Response;
 use oss_audit::sandbox::SandboxHandle;
 use tokio_util::sync::CancellationToken;
 
-#[derive(Clone)]
-struct Recorder {
+/// What the proxy keeps of each request: `record`'s answer for its head, when it has one.
+struct Recorder<T> {
     upstream: reqwest::Client,
-    seen: Arc<Mutex<Vec<SignedRequest>>>,
+    record: fn(&Parts) -> Option<T>,
+    seen: Arc<Mutex<Vec<T>>>,
+}
+
+impl<T> Clone for Recorder<T> {
+    fn clone(&self) -> Self {
+        Self {
+            upstream: self.upstream.clone(),
+            record: self.record,
+            seen: self.seen.clone(),
+        }
+    }
+}
+
+/// Starts a forward proxy in front of `sandbox` until `stop` that keeps what `record` makes of
+/// each request's head, then passes the request on; returns its URL and what it kept.
+pub async fn recording<T: Send + 'static>(
+    sandbox: &SandboxHandle,
+    stop: CancellationToken,
+    record: fn(&Parts) -> Option<T>,
+) -> (url::Url, Arc<Mutex<Vec<T>>>) {
+    let upstream = reqwest::Client::builder()
+        .proxy(reqwest::Proxy::all(sandbox.proxy_url()).unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let seen = Arc::default();
+    let recorder = Recorder {
+        upstream,
+        record,
+        seen: Arc::clone(&seen),
+    };
+    let app = axum::Router::new()
+        .fallback(forward::<T>)
+        .with_state(recorder);
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let url = url::Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(stop.cancelled_owned())
+            .await
+    });
+    (url, seen)
+}
+
+/// A header of `parts` as text, when it was sent.
+pub fn header(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 #[derive(Debug, Clone)]
@@ -25,48 +79,30 @@ pub struct SignedRequest {
     pub proxy_authorization: Option<String>,
 }
 
-/// Starts the recording proxy in front of `sandbox`; returns its URL and the requests it saw.
+/// Starts the recording proxy in front of `sandbox`; returns its URL and the signed requests it
+/// saw.
 pub async fn recording_proxy(
     sandbox: &SandboxHandle,
     stop: CancellationToken,
 ) -> (String, Arc<Mutex<Vec<SignedRequest>>>) {
-    let upstream = reqwest::Client::builder()
-        .proxy(reqwest::Proxy::all(sandbox.proxy_url()).unwrap())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let recorder = Recorder {
-        upstream,
-        seen: Arc::default(),
-    };
-    let seen = recorder.seen.clone();
-    let app = axum::Router::new().fallback(forward).with_state(recorder);
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop.cancelled_owned())
-            .await
-    });
-    (url, seen)
+    let (url, seen) = recording(sandbox, stop, |parts| {
+        Some(SignedRequest {
+            authorization: header(parts, "authorization")?,
+            security_token: header(parts, "x-oss-security-token"),
+            proxy_authorization: header(parts, "proxy-authorization"),
+        })
+    })
+    .await;
+    (url.as_str().trim_end_matches('/').to_owned(), seen)
 }
 
-async fn forward(State(recorder): State<Recorder>, request: Request) -> Response {
+async fn forward<T: Send + 'static>(
+    State(recorder): State<Recorder<T>>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
-    let header = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-    };
-    if let Some(authorization) = header("authorization") {
-        recorder.seen.lock().unwrap().push(SignedRequest {
-            authorization,
-            security_token: header("x-oss-security-token"),
-            proxy_authorization: header("proxy-authorization"),
-        });
+    if let Some(kept) = (recorder.record)(&parts) {
+        recorder.seen.lock().unwrap().push(kept);
     }
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
     let mut outgoing = recorder
