@@ -10,18 +10,14 @@ ACCESS_KEY_SECRET. Exits non-zero when any check fails.
 """
 
 import json
-import os
 import unittest
 
 import oss2
-from aliyunsdkcore.acs_exception.exceptions import ServerException
-from aliyunsdkcore.auth.credentials import StsTokenCredential
-from aliyunsdkcore.client import AcsClient
 from aliyunsdkkms.request.v20160120.DescribeKeyRequest import DescribeKeyRequest
 from aliyunsdksts.request.v20150401.AssumeRoleRequest import AssumeRoleRequest
 
-ENV = os.environ
-PROXY = ENV["SANDBOX_PROXY"]
+from aliyun_sdk import ENV, PROXY, Refusals, client
+
 with open(ENV["TRUTH_FILE"]) as f:
     TRUTH = json.load(f)
 HUB_KEYS = TRUTH["hub_keys"]
@@ -31,18 +27,6 @@ PENDING = TRUTH["pending_deletion"]
 MEMBER = TRUTH["member"]
 DENIED_MEMBER = TRUTH["denied_member"]
 INACTIVE_MEMBER = TRUTH["inactive_member"]
-
-
-def client(region, key_id=None, secret=None, token=None):
-    """An SDK client reaching the sandbox as it would reach Alibaba Cloud: through the proxy, on the
-    real host names (plain http: the proxy does not tunnel TLS), retries off so every answer is the
-    sandbox's own."""
-    if token:
-        credential = StsTokenCredential(key_id, secret, token)
-        return AcsClient(region_id=region, credential=credential, proxy={"http": PROXY},
-                         auto_retry=False)
-    return AcsClient(key_id or ENV["ACCESS_KEY_ID"], secret or ENV["ACCESS_KEY_SECRET"], region,
-                     proxy={"http": PROXY}, auto_retry=False)
 
 
 def describe_key(acs, region, key_id):
@@ -68,15 +52,7 @@ def bucket(name, region, auth=None):
     return oss2.Bucket(auth, "http://oss-%s.aliyuncs.com" % region, name, proxies={"http": PROXY})
 
 
-class DescribeKey(unittest.TestCase):
-    def refused(self, call, status, code):
-        with self.assertRaises(ServerException) as caught:
-            call()
-        e = caught.exception
-        self.assertEqual((e.get_http_status(), e.get_error_code()), (status, code), e)
-        self.assertTrue(e.get_request_id(), "every refusal carries a request id")
-        return e
-
+class DescribeKey(Refusals, unittest.TestCase):
     def test_a_key_by_id_matches_what_the_sandbox_holds(self):
         for truth in HUB_KEYS:
             answer = describe_key(client(truth["region"]), truth["region"], truth["key_id"])

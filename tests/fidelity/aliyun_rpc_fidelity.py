@@ -11,18 +11,16 @@ STS_ACCESS_KEY_SECRET, STS_TOKEN. Exits non-zero when any check fails.
 
 import datetime
 import json
-import os
 import unittest
 
 import oss2
 from aliyunsdkcore.acs_exception.exceptions import ServerException
-from aliyunsdkcore.auth.credentials import StsTokenCredential
-from aliyunsdkcore.client import AcsClient
 from aliyunsdkresourcemanager.request.v20200331.ListAccountsRequest import ListAccountsRequest
 from aliyunsdksts.request.v20150401.AssumeRoleRequest import AssumeRoleRequest
 
-ENV = os.environ
-PROXY = ENV["SANDBOX_PROXY"]
+from aliyun_sdk import ENV, PROXY, Refusals
+from aliyun_sdk import client as sdk_client
+
 with open(ENV["TRUTH_FILE"]) as f:
     ACCOUNTS = json.load(f)["accounts"]
 HUB = next(a for a in ACCOUNTS if a["is_hub"])
@@ -33,15 +31,8 @@ REFUSING = next(a for a in MEMBERS if not a["trusts_hub"])
 
 
 def client(key_id=None, secret=None, token=None):
-    """An SDK client that reaches the sandbox as it would reach Alibaba Cloud: through the proxy,
-    on the real host names (plain http, since the proxy does not tunnel TLS). Retries are off so
-    that every answer is the one the sandbox gave."""
-    if token:
-        credential = StsTokenCredential(key_id, secret, token)
-        return AcsClient(region_id="cn-hangzhou", credential=credential, proxy={"http": PROXY},
-                         auto_retry=False)
-    return AcsClient(key_id or ENV["ACCESS_KEY_ID"], secret or ENV["ACCESS_KEY_SECRET"],
-                     "cn-hangzhou", proxy={"http": PROXY}, auto_retry=False)
+    """An SDK client for the sandbox's cn-hangzhou endpoints (see aliyun_sdk.client)."""
+    return sdk_client("cn-hangzhou", key_id, secret, token)
 
 
 def assume_role(acs, arn, external_id=None, session="fidelity"):
@@ -65,15 +56,7 @@ def list_accounts(acs, page, size):
     return json.loads(acs.do_action_with_exception(request))
 
 
-class AssumeRole(unittest.TestCase):
-    def refused(self, call, status, code):
-        with self.assertRaises(ServerException) as caught:
-            call()
-        e = caught.exception
-        self.assertEqual((e.get_http_status(), e.get_error_code()), (status, code), e)
-        self.assertTrue(e.get_request_id(), "every refusal carries a request id")
-        return e
-
+class AssumeRole(Refusals, unittest.TestCase):
     def test_grants_keys_that_open_only_the_members_buckets_with_oss2(self):
         answer = assume_role(client(), OPEN["role_arn"])
         creds = answer["Credentials"]
