@@ -1,5 +1,6 @@
 //! The access sections of the settings page: users and roles, and API tokens (a new token is
-//! shown once, on the answer to the form that created it).
+//! shown once, on the answer to the form that created it), with the state badge and the one-button
+//! row action that the notifications page's list uses too.
 
 use leptos::prelude::*;
 
@@ -70,21 +71,18 @@ pub fn Users(model: SettingsModel, chrome: Chrome) -> impl IntoView {
 #[component]
 fn UserLine(user: UserRow, chrome: Chrome, now: String) -> impl IntoView {
     let status = match &user.disabled_at {
-        Some(at) => view! { <span class="badge bad"><span aria-hidden="true">"⊘"</span>" disabled"</span>" "<Time at=at.clone() now=now.clone() /> }
+        Some(at) => view! { <StateBadge ok=false text="disabled" />" "<Time at=at.clone() now=now.clone() /> }
             .into_any(),
-        None => view! { <span class="badge ok"><span aria-hidden="true">"✓"</span>" active"</span> }.into_any(),
+        None => view! { <StateBadge ok=true text="active" /> }.into_any(),
     };
     let action = if user.disabled_at.is_some() {
         ().into_any()
     } else if user.is_self {
         view! { <span class="muted">"(you)"</span> }.into_any()
     } else {
-        let label = format!("Disable {}", user.name);
         view! {
-            <form method="post" action=format!("/settings/users/{}/disable", user.name)>
-                <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
-                <button type="submit" class="danger" aria-label=label>"Disable"</button>
-            </form>
+            <RowAction action=format!("/settings/users/{}/disable", user.name) label="Disable"
+                class="danger" aria_label=format!("Disable {}", user.name) csrf_token=chrome.csrf_token.clone() />
         }
         .into_any()
     };
@@ -180,17 +178,15 @@ fn TokenLine(token: TokenRow, chrome: Chrome, now: String) -> impl IntoView {
     };
     let (status, action) = match &token.revoked_at {
         Some(at) => (
-            view! { <span class="badge bad"><span aria-hidden="true">"⊘"</span>" revoked"</span>" "<Time at=at.clone() now=now.clone() /> }
+            view! { <StateBadge ok=false text="revoked" />" "<Time at=at.clone() now=now.clone() /> }
                 .into_any(),
             ().into_any(),
         ),
         None => (
-            view! { <span class="badge ok"><span aria-hidden="true">"✓"</span>" active"</span> }.into_any(),
+            view! { <StateBadge ok=true text="active" /> }.into_any(),
             view! {
-                <form method="post" action=format!("/settings/tokens/{}/revoke", token.id)>
-                    <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
-                    <button type="submit" class="danger" aria-label=format!("Revoke {}", token.name)>"Revoke"</button>
-                </form>
+                <RowAction action=format!("/settings/tokens/{}/revoke", token.id) label="Revoke"
+                    class="danger" aria_label=format!("Revoke {}", token.name) csrf_token=chrome.csrf_token.clone() />
             }
             .into_any(),
         ),
@@ -205,5 +201,34 @@ fn TokenLine(token: TokenRow, chrome: Chrome, now: String) -> impl IntoView {
             <td>{status}</td>
             <td>{action}</td>
         </tr>
+    }
+}
+
+/// A state told by icon and word, never by colour alone: `✓ active`, `⊘ disabled`, `⊘ revoked`.
+#[component]
+pub(super) fn StateBadge(ok: bool, text: &'static str) -> impl IntoView {
+    let (class, icon) = if ok {
+        ("badge ok", "✓")
+    } else {
+        ("badge bad", "⊘")
+    };
+    view! { <span class=class><span aria-hidden="true">{icon}</span>{format!(" {text}")}</span> }
+}
+
+/// A form of one button that posts to `action` with the session's CSRF token: each row action of
+/// the settings lists (disable a user, revoke a token; test, enable, disable or delete a target).
+#[component]
+pub(super) fn RowAction(
+    action: String,
+    label: &'static str,
+    class: &'static str,
+    aria_label: String,
+    csrf_token: String,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action>
+            <input type="hidden" name="csrf_token" value=csrf_token />
+            <button type="submit" class=class aria-label=aria_label>{label}</button>
+        </form>
     }
 }

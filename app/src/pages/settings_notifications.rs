@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::settings_access::{RowAction, StateBadge};
 use crate::components::{Choice, Time, field_error};
 use crate::model::{Chrome, NewTargetForm, NotificationTargetRow, NotificationsModel};
 
@@ -65,11 +66,9 @@ pub fn Notifications(model: NotificationsModel, chrome: Chrome) -> impl IntoView
 #[component]
 fn TargetLine(target: NotificationTargetRow, chrome: Chrome, now: String) -> impl IntoView {
     let status = if target.enabled {
-        view! { <span class="badge ok"><span aria-hidden="true">"✓"</span>" enabled"</span> }
-            .into_any()
+        view! { <StateBadge ok=true text="enabled" /> }
     } else {
-        view! { <span class="badge bad"><span aria-hidden="true">"⊘"</span>" disabled"</span> }
-            .into_any()
+        view! { <StateBadge ok=false text="disabled" /> }
     };
     let last_delivery = match &target.last_delivered_at {
         Some(at) => view! { <Time at=at.clone() now=now.clone() /> }.into_any(),
@@ -82,12 +81,10 @@ fn TargetLine(target: NotificationTargetRow, chrome: Chrome, now: String) -> imp
         .into_any(),
         _ => view! { <span class="muted">"none"</span> }.into_any(),
     };
-    let action = |path: &str, label: &str, class: &'static str, aria: String| {
+    let action = |path: &str, label: &'static str, class: &'static str, aria: String| {
         view! {
-            <form method="post" action=format!("/settings/notifications/{}/{path}", target.id)>
-                <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
-                <button type="submit" class=class aria-label=aria>{label.to_owned()}</button>
-            </form>
+            <RowAction action=format!("/settings/notifications/{}/{path}", target.id) label class
+                aria_label=aria csrf_token=chrome.csrf_token.clone() />
         }
     };
     let name = target.name.clone();
