@@ -12,8 +12,7 @@ use super::estate::SandboxAccount;
 use super::state::{RequestKind, SandboxBucket, SandboxState};
 use super::traffic::AccountRequests;
 use crate::domain::{AccountUid, EncryptionRule, ExternalId, Region};
-use crate::oss::sign::SignatureVersion;
-use crate::oss::{ClientConfig, Credentials, RetryPolicy};
+use crate::oss::{ClientConfig, Credentials};
 
 /// How long [`SandboxHandle::shutdown`] waits for open connections before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -76,21 +75,12 @@ impl SandboxHandle {
     /// ([`SERVICE_ENDPOINT`], region cn-hangzhou, V4) through [`Self::proxy_url`], with the
     /// sandbox's permanent keys, the client's default timeouts and retries, and no rate limit.
     pub fn client_config(&self) -> ClientConfig {
-        ClientConfig {
-            endpoint: url::Url::parse(SERVICE_ENDPOINT)
-                .unwrap_or_else(|_| unreachable!("SERVICE_ENDPOINT is a valid URL")),
-            region: Region::parse("cn-hangzhou")
-                .unwrap_or_else(|_| unreachable!("cn-hangzhou is a region id")),
-            signature_version: SignatureVersion::V4,
-            use_internal_endpoints: false,
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(30),
-            retry: RetryPolicy::default(),
-            max_rps: 0,
-            proxy: self.proxy_url().parse().ok(),
-            credentials: self.credentials(),
-            observer: None,
-        }
+        let region = Region::parse("cn-hangzhou")
+            .unwrap_or_else(|_| unreachable!("cn-hangzhou is a region id"));
+        let mut config = ClientConfig::new(SERVICE_ENDPOINT, Some(region), self.credentials())
+            .unwrap_or_else(|_| unreachable!("SERVICE_ENDPOINT is a bare http host"));
+        config.proxy = self.proxy_url().parse().ok();
+        config
     }
 
     /// A copy of one bucket, as the sandbox holds it now.
