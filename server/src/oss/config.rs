@@ -90,22 +90,39 @@ impl ClientConfig {
 /// Parses an endpoint given with or without a scheme (`oss-cn-beijing.aliyuncs.com` means https).
 pub fn parse_endpoint(raw: &str) -> Result<Url, OssError> {
     let raw = raw.trim();
+    bare_host(raw).map_err(|refusal| {
+        OssError::Config(match refusal {
+            EndpointRefusal::Unparsable(e) => format!("endpoint {raw:?} is not a URL: {e}"),
+            EndpointRefusal::OtherScheme => format!("endpoint {raw:?} must use http or https"),
+            EndpointRefusal::BeyondHost => format!(
+                "endpoint {raw:?} must be a bare host such as https://oss-cn-hangzhou.aliyuncs.com"
+            ),
+        })
+    })
+}
+
+/// Why an endpoint was refused; each client words it for its own service.
+pub(crate) enum EndpointRefusal {
+    Unparsable(url::ParseError),
+    OtherScheme,
+    /// A path, a query or no host: the clients address the endpoint itself, nothing below it.
+    BeyondHost,
+}
+
+/// An endpoint given with or without a scheme (a bare name means https) as an http or https URL
+/// of a host alone: what the OSS client and the RPC clients both send their requests to.
+pub(crate) fn bare_host(raw: &str) -> Result<Url, EndpointRefusal> {
     let with_scheme = if raw.contains("://") {
         raw.to_owned()
     } else {
         format!("https://{raw}")
     };
-    let url = Url::parse(&with_scheme)
-        .map_err(|e| OssError::Config(format!("endpoint {raw:?} is not a URL: {e}")))?;
+    let url = Url::parse(&with_scheme).map_err(EndpointRefusal::Unparsable)?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(OssError::Config(format!(
-            "endpoint {raw:?} must use http or https"
-        )));
+        return Err(EndpointRefusal::OtherScheme);
     }
     if url.host_str().is_none() || url.path() != "/" || url.query().is_some() {
-        return Err(OssError::Config(format!(
-            "endpoint {raw:?} must be a bare host such as https://oss-cn-hangzhou.aliyuncs.com"
-        )));
+        return Err(EndpointRefusal::BeyondHost);
     }
     Ok(url)
 }

@@ -19,6 +19,7 @@ pub use client::{
     Answer, BucketAddress, ListBucketsQuery, OssClient, http_client_builder, user_agent,
 };
 pub use config::{ClientConfig, DEFAULT_ENDPOINT, RequestObserver, parse_endpoint};
+pub(crate) use config::{EndpointRefusal, bare_host};
 pub use credentials::{Credentials, CredentialsError, CredentialsProvider, StaticCredentials};
 pub use error::{OssError, ServiceError};
 pub use proxy::ProxyUrl;

@@ -17,7 +17,8 @@ pub(crate) use transport::service_error;
 pub(crate) use transport::{Reply, parse_json};
 
 use crate::oss::{
-    ClientConfig, CredentialsProvider, RetryPolicy, StaticCredentials, http_client_builder,
+    ClientConfig, CredentialsProvider, EndpointRefusal, RetryPolicy, StaticCredentials, bare_host,
+    http_client_builder,
 };
 
 /// One RPC-style API: the product name (for messages) and the `Version` every call sends.
@@ -105,25 +106,16 @@ impl RpcClient {
 /// Parses an endpoint given with or without a scheme (`sts.cn-hangzhou.aliyuncs.com` means https);
 /// it must be a bare host, since RPC calls always go to `/`.
 pub fn parse_endpoint(product: &'static str, raw: &str) -> Result<Url, RpcError> {
-    let refuse = |detail: String| RpcError::Config { product, detail };
     let raw = raw.trim();
-    let with_scheme = if raw.contains("://") {
-        raw.to_owned()
-    } else {
-        format!("https://{raw}")
-    };
-    let url = Url::parse(&with_scheme)
-        .map_err(|e| refuse(format!("endpoint {raw:?} is not a URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https")
-        || url.host_str().is_none()
-        || url.path() != "/"
-        || url.query().is_some()
-    {
-        return Err(refuse(format!(
-            "endpoint {raw:?} must be a bare http(s) host such as https://sts.aliyuncs.com"
-        )));
-    }
-    Ok(url)
+    bare_host(raw).map_err(|refusal| RpcError::Config {
+        product,
+        detail: match refusal {
+            EndpointRefusal::Unparsable(e) => format!("endpoint {raw:?} is not a URL: {e}"),
+            EndpointRefusal::OtherScheme | EndpointRefusal::BeyondHost => format!(
+                "endpoint {raw:?} must be a bare http(s) host such as https://sts.aliyuncs.com"
+            ),
+        },
+    })
 }
 
 #[cfg(test)]
