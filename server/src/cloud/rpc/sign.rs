@@ -6,7 +6,6 @@
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rand::Rng as _;
 use sha1::Sha1;
 
@@ -19,18 +18,8 @@ pub const SIGNATURE: &str = "Signature";
 /// The `Timestamp` format: UTC, whole seconds.
 pub const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%SZ";
 
-/// RFC 3986 unreserved characters stay; everything else is `%XX` with uppercase hex (so a space
-/// is `%20`, `*` is `%2A`, and `~` stays), over the UTF-8 bytes.
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// Percent-encodes one name or value as the RPC signature requires.
-pub fn percent_encode(raw: &str) -> String {
-    utf8_percent_encode(raw, RFC3986).to_string()
-}
+/// Percent-encodes one name or value as the RPC signature requires: as OSS V4 does.
+pub use crate::oss::sign::percent_encode;
 
 /// The canonical query: every parameter but `Signature`, names and values percent-encoded,
 /// sorted by encoded name (then value, should a name repeat), joined as `name=value` with `&`.

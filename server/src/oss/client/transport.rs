@@ -260,22 +260,17 @@ pub(super) fn query_string(query: &[(String, String)]) -> String {
         .iter()
         .map(|(name, value)| {
             if value.is_empty() {
-                encode(name)
+                sign::percent_encode(name)
             } else {
-                format!("{}={}", encode(name), encode(value))
+                format!(
+                    "{}={}",
+                    sign::percent_encode(name),
+                    sign::percent_encode(value)
+                )
             }
         })
         .collect();
     format!("?{}", parts.join("&"))
-}
-
-fn encode(raw: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
-    percent_encoding::utf8_percent_encode(raw, SET).to_string()
 }
 
 fn content_md5(body: &[u8]) -> String {

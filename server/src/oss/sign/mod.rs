@@ -22,11 +22,26 @@ use std::fmt;
 use std::str::FromStr;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 pub use authorization::{Authorization, AuthorizationError, parse_authorization};
 
 use crate::domain::Region;
 use crate::oss::Credentials;
+
+/// RFC 3986 unreserved characters (`A-Z a-z 0-9 - _ . ~`) stay; every other byte of the UTF-8 is
+/// `%XX` with uppercase hex (a space is `%20`, `*` is `%2A`, `/` is `%2F`). OSS V4, the RPC
+/// signature and the query strings the OSS client sends all encode names and values this way.
+pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// `raw` percent-encoded with [`UNRESERVED`].
+pub fn percent_encode(raw: &str) -> String {
+    utf8_percent_encode(raw, UNRESERVED).to_string()
+}
 
 /// The STS token header, signed by both versions.
 pub const SECURITY_TOKEN: &str = "x-oss-security-token";

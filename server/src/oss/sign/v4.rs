@@ -2,10 +2,13 @@
 
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
-use super::{Authorization, SignError, SignableRequest, header_text, insert_header};
+use super::{
+    Authorization, SignError, SignableRequest, UNRESERVED, header_text, insert_header,
+    percent_encode,
+};
 use crate::oss::Credentials;
 
 /// The only payload hash OSS accepts (EC 0002-00000214), sent as `x-oss-content-sha256`.
@@ -17,14 +20,8 @@ pub const DATE_HEADER: &str = "x-oss-date";
 /// The `x-oss-content-sha256` header.
 pub const CONTENT_SHA256_HEADER: &str = "x-oss-content-sha256";
 
-/// URI-encode: every byte but `A-Z a-z 0-9 - _ . ~`, uppercase hex (so `/` becomes `%2F`).
-const URI_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-/// The same, keeping `/` as the path separator of the canonical URI.
-const PATH_ENCODE: &AsciiSet = &URI_ENCODE.remove(b'/');
+/// [`UNRESERVED`], keeping `/` as the path separator of the canonical URI.
+const PATH_ENCODE: &AsciiSet = &UNRESERVED.remove(b'/');
 
 /// Headers V4 always signs: every `x-oss-*`, `content-type` and `content-md5`.
 fn is_default_signed(lowercase_name: &str) -> bool {
@@ -49,12 +46,7 @@ pub fn canonical_uri(bucket: Option<&str>, key: Option<&str>) -> String {
 pub fn canonical_query(query: &[(String, String)]) -> String {
     let mut pairs: Vec<(String, String)> = query
         .iter()
-        .map(|(name, value)| {
-            (
-                utf8_percent_encode(name, URI_ENCODE).to_string(),
-                utf8_percent_encode(value, URI_ENCODE).to_string(),
-            )
-        })
+        .map(|(name, value)| (percent_encode(name), percent_encode(value)))
         .collect();
     pairs.sort();
     let items: Vec<String> = pairs
