@@ -3,11 +3,8 @@
 //! Shared by the client (which signs) and the sandbox (which verifies), as `oss::sign` is for OSS;
 //! the vector tests and the official Python SDK in the fidelity tests keep both sides honest.
 
-use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use rand::Rng as _;
-use sha1::Sha1;
 
 /// The `SignatureMethod` this scheme uses.
 pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
@@ -48,13 +45,9 @@ pub fn string_to_sign(method: &str, canonical_query: &str) -> String {
     )
 }
 
-/// `base64(HMAC-SHA1(secret + "&", string_to_sign))`.
+/// `base64(HMAC-SHA1(secret + "&", string_to_sign))`: OSS V1's signature under another key.
 pub fn signature(secret: &str, string_to_sign: &str) -> String {
-    let key = format!("{secret}&");
-    let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(key.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(string_to_sign.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    crate::oss::sign::v1::signature(&format!("{secret}&"), string_to_sign)
 }
 
 /// A fresh `SignatureNonce`: a random version 4 UUID. Every attempt needs its own, since the
