@@ -3,7 +3,7 @@
 //! 403 AccessDenied with EC and request id, STS and Resource Directory 403 NoPermission), and
 //! every other call still works.
 
-use oss_audit::cloud::{AssumeRole, RpcError};
+use oss_audit::cloud::AssumeRole;
 use oss_audit::domain::{EncryptionRule, RamAction};
 use oss_audit::oss::{BucketAddress, Credentials, OssClient, OssError};
 use oss_audit::sandbox::{Denial, SandboxBucket, SandboxHandle, SandboxPrincipal};
@@ -12,6 +12,8 @@ use crate::support::{
     client, estate, fast_config, member_keys, readable_encrypted, sandbox_directory, sandbox_sts,
     signed_bucket_get,
 };
+
+use super::rpc_refusal;
 
 type Outcome = Result<(), (u16, String, String)>;
 
@@ -128,17 +130,6 @@ async fn a_role_denied_an_action_is_refused_in_every_session_while_the_hub_is_no
     assert_eq!(outcome(member_oss.get_bucket_info(&address).await), Ok(()));
     let hub_oss = client(&sandbox, |_| {});
     assert_eq!(outcome(hub_oss.list_all_buckets(None, None).await), Ok(()));
-}
-
-fn rpc_refusal(err: &RpcError) -> (u16, &str, bool) {
-    let service = err
-        .service()
-        .unwrap_or_else(|| panic!("a refusal, not {err}"));
-    let has_id = service
-        .request_id
-        .as_deref()
-        .is_some_and(|id| !id.is_empty());
-    (service.status, service.code.as_str(), has_id)
 }
 
 #[tokio::test]

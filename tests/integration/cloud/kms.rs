@@ -3,22 +3,13 @@
 //! code and request id.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use oss_audit::cloud::{KmsRefusal, RpcError};
+use oss_audit::cloud::KmsRefusal;
 use oss_audit::domain::{KmsKeyId, KmsKeyState, RamAction, Region, RotationInterval};
 use oss_audit::sandbox::{RequestKind, SandboxPrincipal};
 
 use crate::support::{estate, fast_config, hub_kms, key_with_bucket, member_keys, sandbox_kms};
 
-fn refusal(err: &RpcError) -> (u16, &str, bool) {
-    let service = err
-        .service()
-        .unwrap_or_else(|| panic!("a refusal, not {err}"));
-    let has_id = service
-        .request_id
-        .as_deref()
-        .is_some_and(|id| !id.is_empty());
-    (service.status, service.code.as_str(), has_id)
-}
+use super::rpc_refusal;
 
 /// A named change a test makes to the sandbox's key.
 type Change<'a> = (&'static str, Box<dyn Fn() + 'a>);
@@ -117,7 +108,11 @@ async fn keys_of_another_account_or_region_and_deleted_keys_are_not_found() {
     let region = members_key.arn.region().clone();
     let hub = hub_kms(&sandbox, &region);
     let err = hub.describe_key(&members_key.key_id).await.unwrap_err();
-    assert_eq!(refusal(&err), (404, "Forbidden.KeyNotFound", true), "{err}");
+    assert_eq!(
+        rpc_refusal(&err),
+        (404, "Forbidden.KeyNotFound", true),
+        "{err}"
+    );
     assert_eq!(KmsRefusal::of(&err), Some(KmsRefusal::KeyNotFound));
 
     let elsewhere = Region::parse(if region.as_str() == "cn-beijing" {
@@ -135,14 +130,14 @@ async fn keys_of_another_account_or_region_and_deleted_keys_are_not_found() {
         .describe_key(&members_key.key_id)
         .await
         .unwrap_err();
-    assert_eq!(refusal(&err).1, "Forbidden.KeyNotFound", "{err}");
+    assert_eq!(rpc_refusal(&err).1, "Forbidden.KeyNotFound", "{err}");
 
     let err = hub
         .describe_key(&KmsKeyId::parse("alias/nobody-made-this").unwrap())
         .await
         .unwrap_err();
     assert_eq!(
-        refusal(&err),
+        rpc_refusal(&err),
         (404, "Forbidden.AliasNotFound", true),
         "{err}"
     );
@@ -153,7 +148,7 @@ async fn keys_of_another_account_or_region_and_deleted_keys_are_not_found() {
     assert!(sandbox.schedule_kms_key_deletion(&own.key_id, Utc::now() - TimeDelta::seconds(1)));
     let err = own_kms.describe_key(&own.key_id).await.unwrap_err();
     assert_eq!(
-        refusal(&err).1,
+        rpc_refusal(&err).1,
         "Forbidden.KeyNotFound",
         "a key past its deletion date is gone"
     );
@@ -184,7 +179,7 @@ async fn a_member_account_describes_its_keys_with_its_assumed_role_keys() {
     assert!(sandbox.deny(role.clone(), RamAction::KmsDescribeKey));
     let err = kms.describe_key(&key.key_id).await.unwrap_err();
     assert_eq!(
-        refusal(&err),
+        rpc_refusal(&err),
         (403, "Forbidden.NoPermission", true),
         "{err}"
     );
@@ -208,7 +203,7 @@ async fn refusals_keep_kms_code_and_request_id() {
     let hub_key = SandboxPrincipal::AccessKey(sandbox.credentials().access_key_id);
     sandbox.deny(hub_key.clone(), RamAction::KmsDescribeKey);
     let err = kms.describe_key(&key.key_id).await.unwrap_err();
-    assert_eq!(refusal(&err), (403, "Forbidden.NoPermission", true));
+    assert_eq!(rpc_refusal(&err), (403, "Forbidden.NoPermission", true));
     let shown = err.to_string();
     assert!(
         shown.contains("Kms refused DescribeKey") && shown.contains("request id "),
@@ -218,14 +213,17 @@ async fn refusals_keep_kms_code_and_request_id() {
 
     sandbox.set_kms_activated(&hub.uid, false);
     let err = kms.describe_key(&key.key_id).await.unwrap_err();
-    assert_eq!(refusal(&err), (403, "Forbidden.KmsServiceNotEnabled", true));
+    assert_eq!(
+        rpc_refusal(&err),
+        (403, "Forbidden.KmsServiceNotEnabled", true)
+    );
     assert_eq!(KmsRefusal::of(&err), Some(KmsRefusal::NotActivated));
     sandbox.set_kms_activated(&hub.uid, true);
 
     let before = sandbox.requests_served_by(RequestKind::DescribeKey);
     sandbox.set_throttle_rate(1.0);
     let err = kms.describe_key(&key.key_id).await.unwrap_err();
-    assert_eq!(refusal(&err), (400, "Throttling.User", true));
+    assert_eq!(rpc_refusal(&err), (400, "Throttling.User", true));
     assert_eq!(
         sandbox.requests_served_by(RequestKind::DescribeKey) - before,
         5,

@@ -1,26 +1,14 @@
 //! AssumeRole against the sandbox's STS: granted keys open only their own account, and every
 //! refusal comes back with STS's code and a request id.
 
-use oss_audit::cloud::{AssumeRole, RpcError};
+use oss_audit::cloud::AssumeRole;
 use oss_audit::domain::{ExternalId, RoleArn, RoleName};
 use oss_audit::oss::{BucketAddress, OssClient};
 use oss_audit::sandbox::RequestKind;
 
 use crate::support::{estate, fast_config, sandbox_sts};
 
-fn refusal(err: &RpcError) -> (u16, &str, bool) {
-    let service = err
-        .service()
-        .unwrap_or_else(|| panic!("a refusal, not {err}"));
-    (
-        service.status,
-        service.code.as_str(),
-        service
-            .request_id
-            .as_deref()
-            .is_some_and(|id| !id.is_empty()),
-    )
-}
+use super::rpc_refusal;
 
 #[tokio::test]
 async fn an_assumed_role_lists_only_its_own_accounts_buckets() {
@@ -77,7 +65,7 @@ async fn a_wrong_external_id_is_refused_with_no_permission_and_a_request_id() {
             .assume_role(&AssumeRole::new(member.role_arn.clone(), sent))
             .await
             .unwrap_err();
-        assert_eq!(refusal(&err), (403, "NoPermission", true), "{err}");
+        assert_eq!(rpc_refusal(&err), (403, "NoPermission", true), "{err}");
         assert!(err.to_string().contains("Sts refused AssumeRole"), "{err}");
     }
     sts.assume_role(&AssumeRole::new(member.role_arn.clone(), Some(wanted)))
@@ -96,7 +84,7 @@ async fn untrusted_and_missing_roles_are_refused_as_sts_refuses_them() {
         .assume_role(&AssumeRole::new(untrusted.role_arn.clone(), None))
         .await
         .unwrap_err();
-    assert_eq!(refusal(&err), (403, "NoPermission", true));
+    assert_eq!(rpc_refusal(&err), (403, "NoPermission", true));
 
     let other = RoleArn::new(
         &sandbox.members()[0].uid,
@@ -106,14 +94,14 @@ async fn untrusted_and_missing_roles_are_refused_as_sts_refuses_them() {
         .assume_role(&AssumeRole::new(other, None))
         .await
         .unwrap_err();
-    assert_eq!(refusal(&err), (404, "EntityNotExist.Role", true));
+    assert_eq!(rpc_refusal(&err), (404, "EntityNotExist.Role", true));
 
     let stranger = RoleArn::parse("acs:ram::1999999999999999:role/oss-audit").unwrap();
     let err = sts
         .assume_role(&AssumeRole::new(stranger, None))
         .await
         .unwrap_err();
-    assert_eq!(refusal(&err), (404, "EntityNotExist.Role", true));
+    assert_eq!(rpc_refusal(&err), (404, "EntityNotExist.Role", true));
 }
 
 #[tokio::test]
@@ -128,7 +116,7 @@ async fn a_wrong_secret_is_a_signature_mismatch_that_withholds_the_string_to_sig
         ))
         .await
         .unwrap_err();
-    assert_eq!(refusal(&err), (400, "SignatureDoesNotMatch", true));
+    assert_eq!(rpc_refusal(&err), (400, "SignatureDoesNotMatch", true));
     assert!(!err.to_string().contains("AccessKeyId%3D"), "{err}");
 
     let mut unknown = fast_config(&sandbox);
@@ -140,7 +128,10 @@ async fn a_wrong_secret_is_a_signature_mismatch_that_withholds_the_string_to_sig
         ))
         .await
         .unwrap_err();
-    assert_eq!(refusal(&err), (404, "InvalidAccessKeyId.NotFound", true));
+    assert_eq!(
+        rpc_refusal(&err),
+        (404, "InvalidAccessKeyId.NotFound", true)
+    );
 }
 
 #[tokio::test]
