@@ -210,6 +210,18 @@ fn header_text(headers: &HeaderMap, name: &str) -> String {
 }
 
 /// Sets (replaces) a signing header; `name` is one of this module's lowercase constants.
+/// Sends `x-oss-security-token` with STS credentials, and removes a stale one otherwise, so that
+/// a header map can be signed again with other credentials (V1 and V4 alike).
+fn set_security_token(headers: &mut HeaderMap, credentials: &Credentials) -> Result<(), SignError> {
+    match &credentials.security_token {
+        Some(token) => insert_header(headers, SECURITY_TOKEN, token.expose()),
+        None => {
+            headers.remove(SECURITY_TOKEN);
+            Ok(())
+        }
+    }
+}
+
 fn insert_header(
     headers: &mut HeaderMap,
     name: &'static str,

@@ -5,7 +5,9 @@ use hmac::{Hmac, Mac};
 use http::HeaderMap;
 use sha1::Sha1;
 
-use super::{Authorization, SignError, SignableRequest, header_text, insert_header};
+use super::{
+    Authorization, SignError, SignableRequest, header_text, insert_header, set_security_token,
+};
 use crate::oss::Credentials;
 
 /// Query parameters that V1 signs as subresources: oss2 2.19.1 `ProviderAuth._subresource_key_set`
@@ -116,13 +118,7 @@ pub fn prepare_headers(
         "date",
         &now.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
     )?;
-    match &credentials.security_token {
-        Some(token) => insert_header(headers, super::SECURITY_TOKEN, token.expose())?,
-        None => {
-            headers.remove(super::SECURITY_TOKEN);
-        }
-    }
-    Ok(())
+    set_security_token(headers, credentials)
 }
 
 /// Signs a prepared request: the `Authorization` value to send.

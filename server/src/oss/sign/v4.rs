@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     Authorization, SignError, SignableRequest, UNRESERVED, header_text, insert_header,
-    percent_encode,
+    percent_encode, set_security_token,
 };
 use crate::oss::Credentials;
 
@@ -169,13 +169,7 @@ pub fn prepare_headers(
         &now.format("%Y%m%dT%H%M%SZ").to_string(),
     )?;
     insert_header(headers, CONTENT_SHA256_HEADER, UNSIGNED_PAYLOAD)?;
-    match &credentials.security_token {
-        Some(token) => insert_header(headers, super::SECURITY_TOKEN, token.expose())?,
-        None => {
-            headers.remove(super::SECURITY_TOKEN);
-        }
-    }
-    Ok(())
+    set_security_token(headers, credentials)
 }
 
 /// Signs a prepared request (its `x-oss-date` must be `now`): the `Authorization` value to send.
