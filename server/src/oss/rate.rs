@@ -39,18 +39,8 @@ impl RateLimiter {
     /// A limiter of at most `max_rps` requests per second; `0` is unlimited (until throttled).
     pub fn new(max_rps: u32) -> Self {
         let ceiling = (max_rps > 0).then_some(f64::from(max_rps));
-        let now = Instant::now();
         Self {
-            state: Mutex::new(State {
-                ceiling,
-                rate: ceiling,
-                next_slot: now,
-                last_cut: None,
-                last_raise: now,
-                window_start: now,
-                window_count: 0,
-                observed_rate: 0.0,
-            }),
+            state: Mutex::new(State::new(ceiling)),
         }
     }
 
@@ -98,6 +88,21 @@ impl RateLimiter {
 }
 
 impl State {
+    /// Limited to `ceiling` (`None`: unlimited), with nothing sent or throttled yet.
+    fn new(ceiling: Option<f64>) -> Self {
+        let now = Instant::now();
+        Self {
+            ceiling,
+            rate: ceiling,
+            next_slot: now,
+            last_cut: None,
+            last_raise: now,
+            window_start: now,
+            window_count: 0,
+            observed_rate: 0.0,
+        }
+    }
+
     fn count(&mut self, now: Instant) {
         let elapsed = now.duration_since(self.window_start);
         if elapsed >= Duration::from_secs(1) {
@@ -155,23 +160,9 @@ impl State {
 mod tests {
     use super::*;
 
-    fn state(ceiling: Option<f64>) -> State {
-        let now = Instant::now();
-        State {
-            ceiling,
-            rate: ceiling,
-            next_slot: now,
-            last_cut: None,
-            last_raise: now,
-            window_start: now,
-            window_count: 0,
-            observed_rate: 0.0,
-        }
-    }
-
     #[test]
     fn throttling_halves_the_rate_once_per_cool_down_and_success_recovers_it() {
-        let mut state = state(Some(200.0));
+        let mut state = State::new(Some(200.0));
         let t0 = Instant::now();
         state.cut(t0);
         assert_eq!(state.rate, Some(100.0));
@@ -197,7 +188,7 @@ mod tests {
 
     #[test]
     fn an_unlimited_limiter_limits_at_half_the_observed_rate_then_lifts_the_limit() {
-        let mut state = state(None);
+        let mut state = State::new(None);
         let t0 = Instant::now();
         state.observed_rate = 400.0;
         state.cut(t0);
@@ -210,7 +201,7 @@ mod tests {
 
     #[test]
     fn the_rate_never_falls_below_the_floor() {
-        let mut state = state(Some(6.0));
+        let mut state = State::new(Some(6.0));
         let t0 = Instant::now();
         for n in 0..10 {
             state.cut(t0 + COOL_DOWN * n);
