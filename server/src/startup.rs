@@ -78,6 +78,12 @@ pub enum StartError {
     Bootstrap(#[from] crate::auth::bootstrap::BootstrapError),
     #[error("could not store the notification targets of the environment: {0}")]
     Targets(#[from] crate::actions::targets::TargetError),
+    #[error("notification target {name} refused: {source}")]
+    Receiver {
+        name: String,
+        #[source]
+        source: crate::notify::AddressError,
+    },
     #[error("could not set up notification delivery: {0}")]
     Delivery(#[source] reqwest::Error),
     #[error("could not listen on {addr}: {source}")]
@@ -171,8 +177,23 @@ impl Application {
                     addr: settings.listen,
                     source,
                 })?;
-        crate::actions::targets::upsert_env_targets(&store, account, &settings.notify.env_targets)
-            .await?;
+        let receivers = settings.notify.receivers;
+        if receivers.allow_private {
+            tracing::warn!(
+                "{} is on: notifications may be sent to loopback, private and metadata addresses",
+                crate::notify::ALLOW_PRIVATE_VAR
+            );
+        }
+        let mut env_targets = Vec::new();
+        for target in &settings.notify.env_targets {
+            let name = target.name.to_string();
+            let admitted = receivers
+                .admit(target.clone())
+                .await
+                .map_err(|source| StartError::Receiver { name, source })?;
+            env_targets.push(admitted);
+        }
+        crate::actions::targets::upsert_env_targets(&store, account, &env_targets).await?;
         let listen = listener.local_addr().unwrap_or(settings.listen);
         let deliverer =
             crate::notify::Deliverer::new(store.clone(), settings.notify.delivery(listen))
@@ -185,6 +206,7 @@ impl Application {
             metrics,
             access: settings.access.clone(),
             scan_interval: settings.scan_interval,
+            receivers,
         });
         Ok(Self {
             listener,

@@ -51,6 +51,12 @@ impl OssAudit {
         self
     }
 
+    /// Lets notifications reach the tests' receivers on loopback
+    /// (`OSS_AUDIT_NOTIFY_ALLOW_PRIVATE=true`).
+    pub fn local_receivers(self) -> Self {
+        self.env("OSS_AUDIT_NOTIFY_ALLOW_PRIVATE", "true")
+    }
+
     /// Works on the database of `db` (`DATABASE_URL`).
     pub fn database(self, db: &TestDb) -> Self {
         self.env("DATABASE_URL", &db.url)

@@ -103,6 +103,12 @@ impl Launch {
         self.set(move |s| s.notify.timing.request_timeout = timeout)
     }
 
+    /// Refuses notification receivers on internal addresses, as `serve` does by default (the
+    /// harness allows them otherwise, for its receivers on loopback).
+    pub fn public_receivers_only(self) -> Self {
+        self.set(|s| s.notify.receivers.allow_private = false)
+    }
+
     /// A notification target from the environment, stored at start.
     pub fn env_target(self, kind: &str, name: &str, url: &str, secret: &str) -> Self {
         let target = new_target(kind, name, url, secret);
@@ -144,6 +150,8 @@ impl Launch {
         let mut client = sandbox.client_config();
         client.retry.base_delay = Duration::from_millis(2);
         let mut settings = Settings::for_tests(db.url.clone(), client);
+        // The tests' receivers listen on loopback (OSS_AUDIT_NOTIFY_ALLOW_PRIVATE=true).
+        settings.notify.receivers.allow_private = true;
         for tweak in self.settings {
             tweak(&mut settings);
         }

@@ -1,13 +1,14 @@
 //! Notification targets (the settings page, the CLI and the environment all go through here):
 //! each change is made and recorded in the audit log in one transaction, naming the target by
-//! kind, name and masked URL, never by its URL or secret.
+//! kind, name and masked URL, never by its URL or secret. Only targets whose receiver passed the
+//! address guard ([`AdmittedTarget`]) are stored.
 
 use chrono::Utc;
 use sqlx::SqliteConnection;
 
 use super::record;
 use crate::domain::{AccountId, Actor, Event, NewTarget, TargetErrors, TargetId, TestMessage};
-use crate::notify;
+use crate::notify::{self, AdmittedTarget};
 use crate::store::{self, Store, StoreError, TargetFields, TargetRecord};
 
 /// Why a target could not be changed.
@@ -55,9 +56,10 @@ async fn existing(
 pub async fn add(
     store: &Store,
     account: AccountId,
-    target: &NewTarget,
+    target: &AdmittedTarget,
     actor: &Actor,
 ) -> Result<TargetId, TargetError> {
+    let target = target.target();
     let mut tx = store.begin().await?;
     if store::find_notification_target_by_name(&mut tx, account, target.name.as_str())
         .await?
@@ -171,12 +173,12 @@ pub async fn send_test(
 pub async fn upsert_env_targets(
     store: &Store,
     account: AccountId,
-    targets: &[NewTarget],
+    targets: &[AdmittedTarget],
 ) -> Result<usize, TargetError> {
     let actor = Actor::named("env");
     let mut changed = 0;
     let mut tx = store.begin().await?;
-    for target in targets {
+    for target in targets.iter().map(AdmittedTarget::target) {
         let existing =
             store::find_notification_target_by_name(&mut tx, account, target.name.as_str()).await?;
         let what = describe(

@@ -14,7 +14,7 @@ use super::{CliError, failed};
 use crate::actions::targets::{self, TargetError};
 use crate::domain::Secret;
 use crate::domain::{AccountId, Actor, NewTarget, TargetId, TargetInput, TargetKind};
-use crate::notify::{Deliverer, DeliveryTiming, EnvTargets, NotifyConfig};
+use crate::notify::{Deliverer, DeliveryTiming, EnvTargets, NotifyConfig, ReceiverPolicy};
 use crate::startup::DEFAULT_ACCOUNT;
 use crate::store::{self, Store, StoreError};
 
@@ -35,6 +35,26 @@ pub struct NotifyArgs {
     /// Timeout of one request to a receiver.
     #[arg(long, env = "OSS_AUDIT_NOTIFY_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub notify_timeout: Duration,
+    #[command(flatten)]
+    pub receivers: ReceiverArgs,
+}
+
+/// Where receivers may be.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ReceiverArgs {
+    /// Let notifications reach loopback, private, link-local and metadata addresses (local test
+    /// receivers only; off by default, and logged when on).
+    #[arg(long = "notify-allow-private", env = "OSS_AUDIT_NOTIFY_ALLOW_PRIVATE")]
+    pub allow_private: bool,
+}
+
+impl ReceiverArgs {
+    /// The policy these flags describe.
+    pub fn policy(self) -> ReceiverPolicy {
+        ReceiverPolicy {
+            allow_private: self.allow_private,
+        }
+    }
 }
 
 impl NotifyArgs {
@@ -49,6 +69,7 @@ impl NotifyArgs {
                 ..DeliveryTiming::default()
             },
             env_targets,
+            receivers: self.receivers.policy(),
         }
     }
 }
@@ -131,6 +152,8 @@ pub enum NotifyCommand {
         /// The receiver's URL (a credential for Slack and DingTalk: prefer the variable).
         #[arg(long, env = "OSS_AUDIT_NOTIFY_URL", hide_env_values = true)]
         url: String,
+        #[command(flatten)]
+        receivers: ReceiverArgs,
     },
     /// List targets: kind, name, masked URL, enabled, pending and failed deliveries, last
     /// delivery and last error.
@@ -172,7 +195,12 @@ pub(super) async fn run(
         .map_err(failed("could not open the account"))?;
     let actor = Actor::cli();
     match command {
-        NotifyCommand::Add { kind, name, url } => {
+        NotifyCommand::Add {
+            kind,
+            name,
+            url,
+            receivers,
+        } => {
             let needs_secret = TargetKind::parse(&kind).is_ok_and(TargetKind::needs_secret);
             let secret = if needs_secret {
                 read_secret(&name)?
@@ -186,9 +214,16 @@ pub(super) async fn run(
                 secret: &secret,
             })
             .map_err(CliError::config)?;
+            let policy = receivers.policy();
+            warn_if_private(policy);
+            let target = policy
+                .admit(target)
+                .await
+                .map_err(|refused| CliError::config(format!("URL: {refused}")))?;
             let id = targets::add(&store, account, &target, &actor)
                 .await
                 .map_err(target_error)?;
+            let target = target.target();
             println!(
                 "added {} target {id} {:?} ({})",
                 target.kind,
@@ -219,6 +254,7 @@ pub(super) async fn run(
             );
         }
         NotifyCommand::Deliver { notify } => {
+            warn_if_private(notify.receivers.policy());
             let config = notify
                 .config(Vec::new())
                 .delivery(crate::startup::default_listen());
@@ -235,6 +271,16 @@ pub(super) async fn run(
         }
     }
     Ok(())
+}
+
+/// Says in the log that the address guard is off, as `serve` does.
+fn warn_if_private(policy: ReceiverPolicy) {
+    if policy.allow_private {
+        tracing::warn!(
+            "{} is on: notifications may be sent to loopback, private and metadata addresses",
+            crate::notify::ALLOW_PRIVATE_VAR
+        );
+    }
 }
 
 async fn switch(

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::guard::ReceiverPolicy;
 use crate::domain::{NewTarget, Secret, TargetInput, TargetKind};
 
 /// What the delivery worker needs besides the store.
@@ -14,6 +15,8 @@ pub struct DeliveryConfig {
     /// The dashboard's address, for links in messages (`<base>/reports/7`).
     pub public_url: Url,
     pub timing: DeliveryTiming,
+    /// Which addresses receivers may have.
+    pub receivers: ReceiverPolicy,
 }
 
 impl DeliveryConfig {
@@ -22,6 +25,7 @@ impl DeliveryConfig {
         Self {
             public_url,
             timing: DeliveryTiming::default(),
+            receivers: ReceiverPolicy::default(),
         }
     }
 }
@@ -61,6 +65,8 @@ pub struct NotifyConfig {
     pub timing: DeliveryTiming,
     /// Targets from `OSS_AUDIT_WEBHOOK_URL` and friends, stored (named `env-…`) at start.
     pub env_targets: Vec<NewTarget>,
+    /// Which addresses receivers may have (`OSS_AUDIT_NOTIFY_ALLOW_PRIVATE`).
+    pub receivers: ReceiverPolicy,
 }
 
 impl NotifyConfig {
@@ -69,6 +75,7 @@ impl NotifyConfig {
         DeliveryConfig {
             public_url: self.public_url.clone().unwrap_or_else(|| local_url(listen)),
             timing: self.timing,
+            receivers: self.receivers,
         }
     }
 }

@@ -46,12 +46,16 @@ pub struct Deliverer {
 
 impl Deliverer {
     /// A deliverer with its own HTTP client (system proxy variables are honoured: chat services
-    /// are often reached through a proxy).
+    /// are often reached through a proxy). Host names resolve to public addresses only (see
+    /// [`ReceiverPolicy::resolver`](super::ReceiverPolicy::resolver)), so the address a request
+    /// connects to is one that was checked.
     pub fn new(store: Store, config: DeliveryConfig) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(config.timing.request_timeout.min(Duration::from_secs(10)))
-            // A receiver answering with a redirect would get the signed body elsewhere.
+            // A receiver answering with a redirect would get the signed body elsewhere, and could
+            // point the request at an internal address the guard never saw.
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(config.receivers.resolver())
             .build()?;
         Ok(Self {
             store,

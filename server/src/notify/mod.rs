@@ -7,15 +7,19 @@
 //! network); the [`worker`] in `serve` (or `oss-audit notify deliver`) claims due rows, sends
 //! them ([`send`]), and records the outcome or schedules a retry with backoff ([`deliver`]).
 
+mod address;
 mod config;
 mod deliver;
+mod guard;
 mod message;
 mod send;
 mod sign;
 mod worker;
 
+pub use address::{METADATA_ADDRESS, refusal};
 pub use config::{DeliveryConfig, DeliveryTiming, EnvTargets, NotifyConfig};
 pub use deliver::{Deliverer, Pass};
+pub use guard::{ALLOW_PRIVATE_VAR, AddressError, AdmittedTarget, PublicResolver, ReceiverPolicy};
 pub use sign::{dingtalk_sign, webhook_signature};
 pub use worker::run_worker;
 

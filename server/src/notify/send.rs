@@ -1,5 +1,7 @@
 //! Sending one claimed delivery: the request each kind of receiver expects (signed webhook JSON,
-//! signed DingTalk markdown, Slack mrkdwn), and what its answer means.
+//! signed DingTalk markdown, Slack mrkdwn), and what its answer means. A failure is kept as a
+//! status code and a short reason of our own words: never the receiver's body, which would let
+//! whoever adds a target read what an internal service answers.
 
 use chrono::Utc;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
@@ -11,9 +13,8 @@ use super::sign::{dingtalk_sign, webhook_signature};
 use crate::domain::{Event, TargetKind};
 use crate::store::ClaimedDelivery;
 
-/// How much of a receiver's answer is read, and how much of it an error keeps.
+/// How much of a DingTalk answer is read (to find its `errcode`).
 const ANSWER_LIMIT: usize = 4096;
-const EXCERPT_CHARS: usize = 200;
 
 /// Why a delivery attempt failed, in words safe to store and show (no URL, no secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +59,17 @@ async fn attempt(
     let raw_event: Value = serde_json::from_str(&delivery.event).map_err(unreadable)?;
     let summary = summarise(&event, &delivery.account_name, &config.public_url);
     let target = &delivery.target;
+    // Checked again at every attempt: the name may resolve elsewhere since the target was saved.
+    // The client's resolver pins the connection to checked addresses; this check also covers
+    // URLs naming an address, which are never resolved, and gives the refusal its words.
+    config
+        .receivers
+        .check(target.url.expose())
+        .await
+        .map_err(|refused| SendFailure {
+            message: format!("not sent: {refused}"),
+            permanent: refused.is_permanent(),
+        })?;
     let secret = target.secret.as_ref().map_or("", |s| s.expose());
     let mut url = target.url.expose().clone();
     let mut headers = HeaderMap::new();
@@ -110,21 +122,29 @@ async fn attempt(
         .await
         .map_err(|e| transport(&e, config))?;
     let status = response.status();
-    let answer = read_answer(response)
-        .await
-        .map_err(|e| transport(&e, config))?;
     if !status.is_success() {
         let code = status.as_u16();
         return Err(SendFailure {
-            message: format!("HTTP {code}{}", excerpt(&answer)),
+            message: status_failure(status),
             // The receiver refused the request itself; only a change of the target can help.
             permanent: status.is_client_error() && !matches!(code, 408 | 425 | 429),
         });
     }
     if target.kind == TargetKind::DingTalk {
+        let answer = read_answer(response)
+            .await
+            .map_err(|e| transport(&e, config))?;
         dingtalk_outcome(&answer)?;
     }
     Ok(())
+}
+
+/// `HTTP 503 Service Unavailable`: the status and its standard reason, nothing the receiver wrote.
+fn status_failure(status: reqwest::StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("HTTP {} {reason}", status.as_u16()),
+        None => format!("HTTP {}", status.as_u16()),
+    }
 }
 
 fn dingtalk_body(summary: &Summary) -> String {
@@ -135,22 +155,26 @@ fn dingtalk_body(summary: &Summary) -> String {
     .to_string()
 }
 
-/// DingTalk answers 200 even when it refuses: success is `errcode` 0.
+/// DingTalk answers 200 even when it refuses: success is `errcode` 0. A refusal keeps the code
+/// and our reason for the codes DingTalk documents; its `errmsg` is the receiver's text.
 fn dingtalk_outcome(answer: &str) -> Result<(), SendFailure> {
     let parsed: Value = serde_json::from_str(answer).unwrap_or(Value::Null);
     match parsed.get("errcode").and_then(Value::as_i64) {
         Some(0) => Ok(()),
         Some(code) => {
-            let message = parsed.get("errmsg").and_then(Value::as_str).unwrap_or("");
+            let reason = match code {
+                300_001 => ": the robot's access_token is invalid",
+                310_000 => ": the signature, a keyword or the IP allow-list was refused",
+                130_101 => ": too many messages; DingTalk takes 20 a minute",
+                _ => "",
+            };
             Err(SendFailure::retry(format!(
-                "DingTalk errcode {code}{}",
-                excerpt(message)
+                "DingTalk errcode {code}{reason}"
             )))
         }
-        None => Err(SendFailure::retry(format!(
-            "DingTalk answered without an errcode{}",
-            excerpt(answer)
-        ))),
+        None => Err(SendFailure::retry(
+            "DingTalk answered without an errcode".to_owned(),
+        )),
     }
 }
 
@@ -165,25 +189,6 @@ async fn read_answer(mut response: reqwest::Response) -> Result<String, reqwest:
         }
     }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// `": <first characters of the answer on one line>"`, or nothing for an empty answer.
-fn excerpt(answer: &str) -> String {
-    let line: String = answer
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if line.is_empty() {
-        return String::new();
-    }
-    let mut short: String = line.chars().take(EXCERPT_CHARS).collect();
-    if line.chars().count() > EXCERPT_CHARS {
-        short.push('…');
-    }
-    format!(": {short}")
 }
 
 /// Describes a failure to get an answer, without the URL reqwest would otherwise include.
@@ -229,19 +234,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn excerpts_are_one_short_line() {
-        assert_eq!(excerpt(""), "");
-        assert_eq!(excerpt("  boom\n\tagain "), ": boom again");
-        let long = "x".repeat(500);
-        assert_eq!(excerpt(&long).chars().count(), 2 + EXCERPT_CHARS + 1);
+    fn failed_statuses_are_described_by_their_standard_reason() {
+        assert_eq!(
+            status_failure(reqwest::StatusCode::SERVICE_UNAVAILABLE),
+            "HTTP 503 Service Unavailable"
+        );
+        let unusual = reqwest::StatusCode::from_u16(599).unwrap();
+        assert_eq!(status_failure(unusual), "HTTP 599");
     }
 
     #[test]
-    fn dingtalk_refusals_carry_errcode_and_errmsg() {
+    fn dingtalk_refusals_carry_errcode_never_errmsg() {
         assert!(dingtalk_outcome(r#"{"errcode":0,"errmsg":"ok"}"#).is_ok());
         let refused =
-            dingtalk_outcome(r#"{"errcode":310000,"errmsg":"sign not match"}"#).unwrap_err();
-        assert_eq!(refused.message, "DingTalk errcode 310000: sign not match");
-        assert!(dingtalk_outcome("<html>").is_err());
+            dingtalk_outcome(r#"{"errcode":310000,"errmsg":"sign not match, internal-detail"}"#)
+                .unwrap_err();
+        assert_eq!(
+            refused.message,
+            "DingTalk errcode 310000: the signature, a keyword or the IP allow-list was refused"
+        );
+        let unlisted = dingtalk_outcome(r#"{"errcode":7,"errmsg":"x-secret"}"#).unwrap_err();
+        assert_eq!(unlisted.message, "DingTalk errcode 7");
+        let html = dingtalk_outcome("<html>internal page</html>").unwrap_err();
+        assert_eq!(html.message, "DingTalk answered without an errcode");
     }
 }

@@ -59,6 +59,8 @@ struct StateInner {
     overview_counts: std::sync::Mutex<Option<pages::CountsCache>>,
     /// Places for CSV exports, each of which holds a database connection for its whole download.
     exports: Arc<tokio::sync::Semaphore>,
+    /// Which addresses notification receivers may have, checked when a target is saved.
+    receivers: crate::notify::ReceiverPolicy,
 }
 
 /// CSV exports streamed at once. Each holds one of the store's eight connections until its client
@@ -75,6 +77,7 @@ pub struct StateParts {
     pub metrics: Arc<Metrics>,
     pub access: session::AccessConfig,
     pub scan_interval: std::time::Duration,
+    pub receivers: crate::notify::ReceiverPolicy,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
                 exports: Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_EXPORTS)),
                 access: parts.access,
                 scan_interval: parts.scan_interval,
+                receivers: parts.receivers,
             }),
         }
     }
@@ -158,6 +162,11 @@ impl AppState {
     /// Time between scheduled scans; zero when they are disabled.
     pub fn scan_interval(&self) -> std::time::Duration {
         self.inner.scan_interval
+    }
+
+    /// Which addresses notification receivers may have.
+    pub fn receivers(&self) -> crate::notify::ReceiverPolicy {
+        self.inner.receivers
     }
 
     /// Places for CSV exports ([`MAX_CONCURRENT_EXPORTS`]).

@@ -1,6 +1,7 @@
 //! What a penetration test found and how it stays fixed: connections that never finish their
 //! request, made-up HTTP methods in the metrics, hosts taken from OSS answers, database files
-//! readable by everyone, proxy passwords in messages, and CSV downloads that hold the database.
+//! readable by everyone, proxy passwords in messages, CSV downloads that hold the database, and
+//! notification receivers on internal addresses.
 
 mod connections;
 mod database_files;
@@ -9,3 +10,4 @@ mod exports;
 mod gateway;
 mod metrics;
 mod proxy_urls;
+mod receivers;

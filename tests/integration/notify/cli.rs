@@ -7,10 +7,12 @@ use crate::support::{OssAudit, Receiver, TestDb, output_text as text, verified_w
 
 const SECRET: &str = "cli-signing-secret-9911";
 
-/// Runs `oss-audit ARGS` on `db` as the user `ops`, with `env` as the rest of the environment.
+/// Runs `oss-audit ARGS` on `db` as the user `ops`, with `env` as the rest of the environment,
+/// letting notifications reach the test's receiver on loopback.
 async fn oss_audit(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Output {
     OssAudit::new(args)
         .database(db)
+        .local_receivers()
         .env("USER", "ops")
         .envs(env)
         .output()

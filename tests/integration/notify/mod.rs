@@ -30,6 +30,8 @@ pub fn fast_delivery() -> DeliveryConfig {
     config.timing.max_attempts = 5;
     config.timing.request_timeout = Duration::from_secs(30);
     config.timing.poll_interval = Duration::from_millis(200);
+    // The receivers listen on loopback.
+    config.receivers.allow_private = true;
     config
 }
 

@@ -137,12 +137,19 @@ pub async fn add(
             return page(&state, &user, &jar, StatusCode::BAD_REQUEST, shown).await;
         }
     };
+    let target = match state.receivers().admit(target).await {
+        Ok(admitted) => admitted,
+        Err(refused) => {
+            shown.errors.url = Some(sentence(refused.to_string()));
+            return page(&state, &user, &jar, StatusCode::BAD_REQUEST, shown).await;
+        }
+    };
     let actor = user.principal.actor();
     match targets::add(state.store(), state.account(), &target, &actor).await {
         Ok(id) => {
             let text = format!(
                 "Target “{}” added; send it a test message to check it.",
-                target.name
+                target.target().name
             );
             let back = Redirect::to(&format!("{PAGE}#target-{id}"));
             Ok((flash(jar, FlashKind::Success, &text), back).into_response())
