@@ -11,6 +11,7 @@ use reqwest::redirect::Policy;
 pub const SESSION_COOKIE: &str = "oss_audit_session";
 
 /// A browser with its own cookie jar, and once signed in, its session's CSRF token.
+#[derive(Clone)]
 pub struct Visitor {
     /// The browser: keeps cookies, says it accepts HTML, does not follow redirects.
     pub http: reqwest::Client,

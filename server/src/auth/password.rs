@@ -94,8 +94,9 @@ pub async fn hash_password_blocking(password: Password) -> Result<String, Passwo
 }
 
 /// [`verify_password`] on the blocking thread pool; `stored: None` verifies against
-/// [`DUMMY_HASH`] and answers false.
-pub async fn verify_password_blocking(stored: Option<String>, candidate: Secret) -> bool {
+/// [`DUMMY_HASH`] and answers false. Called through [`super::checks::PasswordCheck`], which
+/// bounds and counts verifications.
+pub(super) async fn verify_password_blocking(stored: Option<String>, candidate: Secret) -> bool {
     let known = stored.is_some();
     let result = tokio::task::spawn_blocking(move || {
         let hash = stored.as_deref().unwrap_or(DUMMY_HASH);

@@ -52,7 +52,7 @@ pub use dashboard::{
 };
 pub use login_attempts::{
     delete_login_attempts_before, find_nth_recent_failure_for_user,
-    find_nth_recent_failure_from_address, insert_login_attempt,
+    find_nth_recent_failure_from_address, insert_login_attempt, update_login_attempt_succeeded,
 };
 pub use notifications::{
     ClaimedDelivery, ScanRegression, TargetFields, TargetRecord, TargetStatus,

@@ -54,6 +54,7 @@ pub struct Metrics {
     scans: Family<ScanLabels, Gauge>,
     last_scan_duration_ms: Gauge,
     last_scan_unknown: Gauge,
+    password_verifications: Counter,
 }
 
 impl Default for Metrics {
@@ -91,8 +92,15 @@ impl Default for Metrics {
             "Buckets the last completed scan could not read",
             last_scan_unknown.clone(),
         );
+        let password_verifications = Counter::default();
+        registry.register(
+            "password_verifications",
+            "Passwords checked against their argon2 hash (sign-ins and password changes)",
+            password_verifications.clone(),
+        );
         Self {
             registry,
+            password_verifications,
             http_requests,
             oss_requests,
             buckets,
@@ -104,6 +112,11 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// The counter of argon2 verifications, for the password checks to count on.
+    pub fn password_verifications(&self) -> Counter {
+        self.password_verifications.clone()
+    }
+
     /// The observer to give the OSS client, counting its request attempts.
     pub fn oss_observer(self: &Arc<Self>) -> RequestObserver {
         let metrics = Arc::clone(self);

@@ -61,6 +61,8 @@ struct StateInner {
     exports: Arc<tokio::sync::Semaphore>,
     /// Which addresses notification receivers may have, checked when a target is saved.
     receivers: crate::notify::ReceiverPolicy,
+    /// Places for argon2 password verifications, each counted in the metrics.
+    password_checks: crate::auth::checks::PasswordChecks,
 }
 
 /// CSV exports streamed at once. Each holds one of the store's eight connections until its client
@@ -84,6 +86,10 @@ impl AppState {
     /// Bundles the shared parts.
     pub fn new(parts: StateParts) -> Self {
         let scanner = Scanner::new(parts.client.clone(), parts.store.clone(), parts.account);
+        let password_checks = crate::auth::checks::PasswordChecks::new(
+            parts.access.concurrent_password_checks,
+            parts.metrics.password_verifications(),
+        );
         Self {
             inner: Arc::new(StateInner {
                 store: parts.store,
@@ -100,6 +106,7 @@ impl AppState {
                 access: parts.access,
                 scan_interval: parts.scan_interval,
                 receivers: parts.receivers,
+                password_checks,
             }),
         }
     }
@@ -162,6 +169,11 @@ impl AppState {
     /// Time between scheduled scans; zero when they are disabled.
     pub fn scan_interval(&self) -> std::time::Duration {
         self.inner.scan_interval
+    }
+
+    /// Places for password verifications.
+    pub fn password_checks(&self) -> &crate::auth::checks::PasswordChecks {
+        &self.inner.password_checks
     }
 
     /// Which addresses notification receivers may have.

@@ -1,10 +1,11 @@
-//! Failed sign-ins: one generic answer, a delay, and locks per account and per address.
+//! Failed sign-ins: one generic answer, a delay, and locks per account and address and per
+//! address, reserved before any password is checked.
 
 use std::time::{Duration, Instant};
 
 use oss_audit::domain::Role;
 
-use crate::support::{PASSWORD, SESSION_COOKIE, TestApp, location, set_cookie};
+use crate::support::{PASSWORD, SESSION_COOKIE, TestApp, Visitor, location, set_cookie};
 
 /// Status, `Location`, cookies set and body of an answer, to compare two of them.
 async fn shape(response: reqwest::Response) -> (u16, String, Vec<String>, String) {
@@ -204,4 +205,109 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_one_counted() {
         location(&login_from("203.0.113.8", "alice", PASSWORD).await),
         "/"
     );
+}
+
+/// Posts the sign-in form of `web` for `user` as a client at `address` (behind a trusted proxy).
+async fn login_from(
+    web: &Visitor,
+    token: &str,
+    address: &str,
+    user: &str,
+    password: &str,
+) -> reqwest::Response {
+    web.http
+        .post(web.url("/login"))
+        .header("x-forwarded-for", address)
+        .form(&[
+            ("username", user),
+            ("password", password),
+            ("csrf_token", token),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// How many passwords the application has checked with argon2, as `/metrics` counts them.
+async fn password_checks(app: &TestApp) -> u64 {
+    let metrics = app.api(Role::Viewer).await.get("/metrics").await.text();
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("oss_audit_password_verifications_total "))
+        .unwrap_or_else(|| panic!("no password counter in {metrics}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn thirty_parallel_guesses_get_at_most_five_password_checks_and_the_owner_still_signs_in_elsewhere()
+ {
+    let app = TestApp::launch()
+        .failed_login_delay(Duration::ZERO)
+        .trust_proxy()
+        .admin_password(PASSWORD)
+        .start()
+        .await;
+    let web = app.visitor();
+    let token = web.open_login_page().await;
+    assert_eq!(password_checks(&app).await, 0);
+
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..30 {
+        let (web, token) = (web.clone(), token.clone());
+        guesses.spawn(async move {
+            let guess = format!("wrong password number {n}");
+            let answer = login_from(&web, &token, "198.51.100.7", "admin", &guess).await;
+            (answer.status().as_u16(), location(&answer))
+        });
+    }
+    let answers = guesses.join_all().await;
+
+    let checked = password_checks(&app).await;
+    assert!((1..=5).contains(&checked), "{checked} passwords checked");
+    let invalid = answers
+        .iter()
+        .filter(|(status, to)| *status == 303 && to == "/login?error=invalid")
+        .count();
+    let refused = answers.iter().filter(|(status, _)| *status == 429).count();
+    assert_eq!(invalid + refused, 30, "{answers:?}");
+    assert!(invalid as u64 <= checked, "{answers:?}");
+    // Guesses refused as busy cost no attempt; more, one at a time, reach the lock and no further.
+    for n in 0..10 {
+        let guess = format!("one more wrong password {n}");
+        login_from(&web, &token, "198.51.100.7", "admin", &guess).await;
+    }
+    assert_eq!(password_checks(&app).await, 5);
+    // The address that guessed is locked out, even with the right password…
+    let from_attacker = login_from(&web, &token, "198.51.100.7", "admin", PASSWORD).await;
+    assert_eq!(from_attacker.status(), 429);
+    // …but the owner, from elsewhere, signs in.
+    let from_owner = login_from(&web, &token, "192.0.2.44", "admin", PASSWORD).await;
+    assert_eq!(location(&from_owner), "/");
+    assert!(set_cookie(&from_owner, SESSION_COOKIE).is_some());
+}
+
+#[tokio::test]
+async fn ipv6_clients_are_counted_per_64() {
+    let app = TestApp::launch()
+        .failed_login_delay(Duration::ZERO)
+        .trust_proxy()
+        .start()
+        .await;
+    app.add_user("alice", Role::Viewer, PASSWORD).await;
+    let web = app.visitor();
+    let token = web.open_login_page().await;
+    // Five guesses, each from another address of the same /64.
+    for host in 1..=5 {
+        let address = format!("2001:db8:7:1::{host}");
+        let failed = login_from(&web, &token, &address, "alice", "a wrong password").await;
+        assert_eq!(location(&failed), "/login?error=invalid");
+    }
+
+    let same_64 = login_from(&web, &token, "2001:db8:7:1:ffff::9", "alice", PASSWORD).await;
+    let next_64 = login_from(&web, &token, "2001:db8:7:2::1", "alice", PASSWORD).await;
+
+    assert_eq!(same_64.status(), 429);
+    assert_eq!(location(&next_64), "/");
 }

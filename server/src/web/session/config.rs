@@ -18,6 +18,8 @@ pub struct AccessConfig {
     pub trust_proxy: bool,
     /// Mark cookies `Secure` on every response, whatever the request looked like.
     pub secure_cookies: bool,
+    /// Password verifications run at once; a sign-in that finds none free is answered 429.
+    pub concurrent_password_checks: usize,
 }
 
 impl Default for AccessConfig {
@@ -28,6 +30,7 @@ impl Default for AccessConfig {
             failed_login_delay: Duration::from_millis(300),
             trust_proxy: false,
             secure_cookies: false,
+            concurrent_password_checks: crate::auth::checks::DEFAULT_CONCURRENT_CHECKS,
         }
     }
 }

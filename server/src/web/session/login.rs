@@ -11,10 +11,9 @@ use chrono::Utc;
 use super::pages::{HtmlError, html_page, login_url};
 use super::request::{ClientInfo, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, removal};
 use crate::auth::secrets::{constant_time_eq, random_token};
-use crate::auth::throttle::Verdict;
-use crate::auth::{sessions, users};
+use crate::auth::sessions;
+use crate::auth::throttle::Reserved;
 use crate::domain::{MAX_USER_NAME_LEN, Secret};
-use crate::store;
 use crate::web::AppState;
 use crate::web::assets::STYLESHEET_PATH;
 
@@ -149,27 +148,35 @@ pub async fn submit(
         .take(MAX_USER_NAME_LEN)
         .collect();
     let access = state.access();
+    // A place for the password check first: a refusal here costs the client no attempt.
+    let Some(check) = state.password_checks().try_begin() else {
+        tracing::warn!(client.address = %client.address, "sign-in refused: every password check place is taken");
+        return Err(HtmlError::Busy);
+    };
     let now = Utc::now();
-    let verdict = access
+    let reservation = match access
         .throttle
-        .check(state.store(), &username, &client.address, now)
+        .reserve(state.store(), &username, &client.address, now)
+        .await?
+    {
+        Reserved::Granted(reservation) => reservation,
+        Reserved::Refused(verdict) => {
+            tracing::warn!(client.address = %client.address, "sign-in refused: too many failed attempts");
+            return Err(HtmlError::TooManyAttempts {
+                minutes: verdict.minutes_left(now),
+            });
+        }
+    };
+    let user = check
+        .verify_credentials(state.store(), &username, Secret::new(form.password))
         .await?;
-    if let Verdict::Locked { .. } = verdict {
-        tracing::warn!(client.address = %client.address, "sign-in refused: too many failed attempts");
-        return Err(HtmlError::TooManyAttempts {
-            minutes: verdict.minutes_left(now),
-        });
+    drop(check);
+    if user.is_some() {
+        access
+            .throttle
+            .succeeded(state.store(), reservation)
+            .await?;
     }
-    let user =
-        users::verify_credentials(state.store(), &username, Secret::new(form.password)).await?;
-    store::insert_login_attempt(
-        state.store(),
-        &username,
-        &client.address,
-        user.is_some(),
-        Utc::now(),
-    )
-    .await?;
     let Some(user) = user else {
         tracing::info!(client.address = %client.address, "sign-in failed");
         tokio::time::sleep(access.failed_login_delay).await;
@@ -204,12 +211,9 @@ pub async fn submit(
 /// Deletes expired sessions and attempts too old to count; a failure here only delays that.
 async fn housekeeping(state: &AppState) {
     let access = state.access();
-    let keep = chrono::Duration::from_std(access.throttle.window)
-        .unwrap_or(chrono::Duration::MAX)
-        .max(chrono::Duration::days(1));
     let result = async {
         sessions::delete_expired(state.store(), &access.lifetime).await?;
-        store::delete_login_attempts_before(state.store(), Utc::now() - keep).await
+        access.throttle.prune(state.store(), Utc::now()).await
     }
     .await;
     if let Err(err) = result {

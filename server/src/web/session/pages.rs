@@ -28,6 +28,8 @@ pub enum HtmlError {
     BadRequest,
     /// Too many failed sign-ins; try again in this many minutes (429).
     TooManyAttempts { minutes: i64 },
+    /// Every place for a password check is taken; try again in a moment (429).
+    Busy,
     /// Something broke on our side (500); the cause was logged where it happened.
     Internal,
 }
@@ -122,6 +124,19 @@ impl IntoResponse for HtmlError {
                 None,
             ),
             Self::TooManyAttempts { minutes } => too_many_attempts(minutes),
+            Self::Busy => {
+                let mut response = message(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Busy",
+                    "Too many passwords are being checked at once. Try again in a moment."
+                        .to_owned(),
+                    Some(("/login", "Back to sign-in")),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                response
+            }
             Self::Internal => message(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
