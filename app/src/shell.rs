@@ -54,6 +54,7 @@ fn Header(chrome: Chrome) -> impl IntoView {
             <form class="signout" method="post" action="/logout">
                 <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
                 <span class="who">{format!("{} · {}", chrome.user, chrome.role)}</span>
+                <a href="/account/password">"Password"</a>
                 <button type="submit" class="link">"Sign out"</button>
             </form>
         </header>

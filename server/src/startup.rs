@@ -25,7 +25,8 @@ pub struct Settings {
     pub scan_interval: Duration,
     pub scan_concurrency: usize,
     pub client: ClientConfig,
-    /// Password of the `admin` user created on an empty database (`None`: a random one, logged once).
+    /// Password of the `admin` user created on an empty database (`None`: a random one, which
+    /// [`Application::generated_admin_password`] hands to the caller to show once, never logged).
     pub admin_password: Option<crate::domain::Secret>,
     /// Sessions, sign-in throttling, proxy trust and cookie security.
     pub access: crate::web::session::AccessConfig,
@@ -102,6 +103,8 @@ pub struct Application {
     settings: Settings,
     /// Sends queued notifications while the application runs.
     deliverer: crate::notify::Deliverer,
+    /// The first administrator's generated password, when this start made one.
+    generated_admin_password: Option<crate::domain::Secret>,
 }
 
 /// The name of the account row used until several accounts are supported.
@@ -160,12 +163,10 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
         let (store, account) =
             open_store(&settings.database_url, settings.client.endpoint.as_str()).await?;
-        if let Some(password) =
-            crate::auth::bootstrap::ensure_admin(&store, settings.admin_password.clone()).await?
-        {
-            // The one documented place a password is shown: the operator needs it to sign in.
-            tracing::warn!("created user admin with password {}", password.expose());
-        }
+        // A generated password goes to the caller, never to the log: log collectors keep lines
+        // where a password must not be.
+        let generated_admin_password =
+            crate::auth::bootstrap::ensure_admin(&store, settings.admin_password.clone()).await?;
         let metrics = Arc::new(Metrics::default());
         let mut client_config = settings.client.clone();
         client_config.observer = Some(metrics.oss_observer());
@@ -213,7 +214,15 @@ impl Application {
             state,
             settings,
             deliverer,
+            generated_admin_password,
         })
+    }
+
+    /// The first administrator's password when this start generated it (an empty database and no
+    /// `OSS_AUDIT_ADMIN_PASSWORD`): for the caller to show once on the terminal. It must be
+    /// changed at the first sign-in.
+    pub fn generated_admin_password(&self) -> Option<&crate::domain::Secret> {
+        self.generated_admin_password.as_ref()
     }
 
     /// The address actually bound (the port, when 0 was asked for).

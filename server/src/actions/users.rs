@@ -1,11 +1,14 @@
-//! Dashboard users: add one, disable one, set a password. Each change and its audit-log entry
-//! are written together; passwords are hashed off the async threads, before the transaction.
+//! Dashboard users: add one, disable one (revoking their API tokens), set a password, change
+//! one's own. Each change and its audit-log entry are written together; passwords are hashed off
+//! the async threads, before the transaction.
 
 use chrono::Utc;
 
 use super::record;
+use crate::auth::checks::PasswordCheck;
 use crate::auth::password::{Password, PasswordError, hash_password_blocking};
-use crate::domain::{AccountId, Actor, Role, UserId, UserName};
+use crate::auth::secrets::sha256_hex;
+use crate::domain::{AccountId, Actor, Role, Secret, UserId, UserName};
 use crate::store::{self, Store, StoreError, UserRecord};
 
 /// Why a user could not be added or changed.
@@ -19,6 +22,10 @@ pub enum UserError {
     NameTaken(String),
     #[error("there is no user called {0:?}")]
     NotFound(String),
+    #[error("the current password is wrong")]
+    WrongPassword,
+    #[error("the new password is the current one")]
+    SamePassword,
 }
 
 impl From<sqlx::Error> for UserError {
@@ -74,6 +81,42 @@ pub async fn set_password(
     Ok(())
 }
 
+/// A user changes their own password: `current` must be theirs (checked through `check`), `new`
+/// must differ from it. Their other sessions end; the one whose cookie value is `keep_session`
+/// (the browser that asked) continues. A password that had to be changed no longer has to.
+pub async fn change_own_password(
+    store: &Store,
+    account: Option<AccountId>,
+    check: &PasswordCheck,
+    name: &UserName,
+    current: Secret,
+    new: Password,
+    keep_session: &str,
+) -> Result<(), UserError> {
+    let user = existing(store, name).await?;
+    let same = current.expose() == new.expose();
+    let stored = Some(user.password_hash.expose().to_owned());
+    if !check.verify(stored, current).await {
+        return Err(UserError::WrongPassword);
+    }
+    if same {
+        return Err(UserError::SamePassword);
+    }
+    let hash = hash_password_blocking(new).await?;
+    let actor = Actor::user(name.as_str());
+    let mut tx = store.begin().await?;
+    store::update_password(&mut tx, user.id, &hash, Utc::now()).await?;
+    let ended =
+        store::delete_other_sessions_of_user(&mut tx, user.id, &sha256_hex(keep_session)).await?;
+    if let Some(account) = account {
+        let detail = format!("changed their own password; {ended} other sessions ended");
+        record(&mut tx, account, &actor, "change-password", &detail).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(user = %name, sessions.ended = ended, "password changed by its user");
+    Ok(())
+}
+
 /// Disables a user and ends their sessions.
 pub async fn disable(
     store: &Store,
@@ -93,11 +136,8 @@ pub async fn disable(
     Ok(())
 }
 
-async fn existing(
-    conn: &mut sqlx::SqliteConnection,
-    name: &UserName,
-) -> Result<UserRecord, UserError> {
-    store::find_user_by_name(conn, name.as_str())
+async fn existing(db: impl store::Db, name: &UserName) -> Result<UserRecord, UserError> {
+    store::find_user_by_name(db, name.as_str())
         .await?
         .ok_or_else(|| UserError::NotFound(name.to_string()))
 }

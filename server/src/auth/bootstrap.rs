@@ -19,8 +19,9 @@ pub enum BootstrapError {
 }
 
 /// On an empty user table, creates the user `admin` (role admin) with `password`, or with a
-/// random password when none is given. Returns the generated password, which the caller shows
-/// once; `None` when a password was given or users already exist (then `password` is ignored).
+/// random password when none is given, which must be changed at the first sign-in (nothing else
+/// opens until then). Returns the generated password, which the caller shows once and never
+/// logs; `None` when a password was given or users already exist (then `password` is ignored).
 pub async fn ensure_admin(
     store: &Store,
     password: Option<Secret>,
@@ -42,11 +43,16 @@ pub async fn ensure_admin(
     if store::count_users(&mut tx).await? > 0 {
         return Ok(None);
     }
-    let created = store::insert_user(&mut tx, ADMIN_USER, Role::Admin, &hash, Utc::now()).await?;
-    tx.commit().await.map_err(StoreError::from)?;
-    if created.is_none() {
+    let Some(created) =
+        store::insert_user(&mut tx, ADMIN_USER, Role::Admin, &hash, Utc::now()).await?
+    else {
         return Ok(None);
+    };
+    if generated {
+        // A password that was printed is a password someone else may have seen.
+        store::require_password_change(&mut tx, created).await?;
     }
+    tx.commit().await.map_err(StoreError::from)?;
     if generated {
         Ok(Some(password.into_secret()))
     } else {

@@ -41,6 +41,8 @@ pub struct StartedSession {
 pub struct ActiveSession {
     pub principal: Principal,
     pub csrf_token: String,
+    /// Nothing but the change-password page opens until the user chooses a new password.
+    pub must_change_password: bool,
 }
 
 fn chrono_duration(d: Duration) -> chrono::Duration {
@@ -110,6 +112,7 @@ pub async fn load(
             role: session.role,
         },
         csrf_token: session.csrf_token,
+        must_change_password: session.must_change_password,
     }))
 }
 

@@ -126,12 +126,27 @@ fn parse_positive(raw: &str) -> Result<Duration, String> {
 
 /// The password of the `admin` user created on an empty database: the environment variable
 /// `OSS_AUDIT_ADMIN_PASSWORD` (deliberately no flag, which other local users could read in the
-/// process list). Unset or empty: a random password, logged once.
+/// process list). Unset or empty: a random password, printed once to standard error (never to
+/// the log), to be changed at the first sign-in.
 pub fn admin_password() -> Option<Secret> {
     std::env::var(ADMIN_PASSWORD_VAR)
         .ok()
         .filter(|p| !p.is_empty())
         .map(Secret::new)
+}
+
+/// Writes the generated first password straight to standard error, once: not through the log
+/// (whose lines collectors keep), and not to standard output (which scripts capture).
+fn show_generated_password(password: &Secret) {
+    use std::io::Write as _;
+    let mut stderr = std::io::stderr().lock();
+    // The one place a generated password is shown; if standard error is gone, nobody can read it
+    // anyway, and the operator can set one with `oss-audit user set-password admin`.
+    let _ = writeln!(
+        stderr,
+        "\nCreated the user admin. Sign in with this password, shown only now; you will be asked to choose a new one:\n\n    {}\n",
+        password.expose()
+    );
 }
 
 /// Parses a humantime duration, with a bare `0` meaning "disabled".
@@ -166,6 +181,9 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::failed("could not start", e))?;
     apply_from_args(app.state().store(), app.state().account(), &args.policy).await?;
+    if let Some(password) = app.generated_admin_password() {
+        show_generated_password(password);
+    }
     println!("oss-audit listening on http://{}", app.local_addr());
     let shutdown = CancellationToken::new();
     let trigger = shutdown.clone();

@@ -81,8 +81,8 @@ pub use scans::{
     mark_dangling_scans_interrupted, update_scan_progress,
 };
 pub use sessions::{
-    NewSession, SessionRecord, delete_expired_sessions, delete_session, delete_sessions_of_user,
-    find_session, insert_session, touch_session,
+    NewSession, SessionRecord, delete_expired_sessions, delete_other_sessions_of_user,
+    delete_session, delete_sessions_of_user, find_session, insert_session, touch_session,
 };
 pub use states::{
     Observation, StateRecord, insert_observations, list_bucket_history, load_current_states,
@@ -90,7 +90,7 @@ pub use states::{
 };
 pub use users::{
     UserRecord, count_users, disable_user, find_user_by_name, insert_user, list_users,
-    update_password,
+    require_password_change, update_password,
 };
 
 /// The default database, next to where oss-audit runs.

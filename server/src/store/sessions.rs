@@ -25,6 +25,8 @@ pub struct SessionRecord {
     pub user_name: String,
     pub role: Role,
     pub user_disabled: bool,
+    /// The user must choose a new password before anything else.
+    pub must_change_password: bool,
     /// The synchronizer token of this session's forms (not secret from its own user, but it
     /// would let a third party forge their forms, so it is not logged either).
     pub csrf_token: String,
@@ -38,6 +40,7 @@ type SessionRow = (
     String,
     String,
     Option<DateTime<Utc>>,
+    bool,
     String,
     DateTime<Utc>,
     DateTime<Utc>,
@@ -66,7 +69,8 @@ pub async fn insert_session(db: impl Db, session: &NewSession<'_>) -> Result<(),
 pub async fn find_session(db: impl Db, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
     let mut conn = db.connection().await?;
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT u.id, u.name, u.role, u.disabled_at, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at
+        "SELECT u.id, u.name, u.role, u.disabled_at, u.must_change_password, s.csrf_token, s.created_at,
+                s.last_seen_at, s.expires_at
          FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.id_hash = ?1",
     )
     .bind(id_hash)
@@ -77,6 +81,7 @@ pub async fn find_session(db: impl Db, id_hash: &str) -> Result<Option<SessionRe
         user_name,
         role,
         disabled_at,
+        must_change_password,
         csrf_token,
         created_at,
         last_seen_at,
@@ -90,6 +95,7 @@ pub async fn find_session(db: impl Db, id_hash: &str) -> Result<Option<SessionRe
         user_name,
         role: parse_column("app_user.role", &role, Role::parse)?,
         user_disabled: disabled_at.is_some(),
+        must_change_password,
         csrf_token,
         created_at,
         last_seen_at,
@@ -129,6 +135,21 @@ pub async fn delete_sessions_of_user(
 ) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM session WHERE user_id = ?1")
         .bind(user)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Deletes every session of a user but the one whose cookie hashes to `keep` (the browser that
+/// changed the password); returns how many.
+pub async fn delete_other_sessions_of_user(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    keep: &str,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM session WHERE user_id = ?1 AND id_hash <> ?2")
+        .bind(user)
+        .bind(keep)
         .execute(conn)
         .await?;
     Ok(done.rows_affected())

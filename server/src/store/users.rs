@@ -19,6 +19,8 @@ pub struct UserRecord {
     pub created_at: DateTime<Utc>,
     pub password_changed_at: DateTime<Utc>,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// A new password must be chosen before anything else (a generated first password).
+    pub must_change_password: bool,
 }
 
 type UserRow = (
@@ -29,13 +31,14 @@ type UserRow = (
     DateTime<Utc>,
     DateTime<Utc>,
     Option<DateTime<Utc>>,
+    bool,
 );
 
-const USER_COLUMNS: &str =
-    "id, name, role, password_hash, created_at, password_changed_at, disabled_at";
+const USER_COLUMNS: &str = "id, name, role, password_hash, created_at, password_changed_at, disabled_at, must_change_password";
 
 fn into_record(row: UserRow) -> Result<UserRecord, StoreError> {
-    let (id, name, role, hash, created_at, password_changed_at, disabled_at) = row;
+    let (id, name, role, hash, created_at, password_changed_at, disabled_at, must_change_password) =
+        row;
     Ok(UserRecord {
         id,
         name,
@@ -44,6 +47,7 @@ fn into_record(row: UserRow) -> Result<UserRecord, StoreError> {
         created_at,
         password_changed_at,
         disabled_at,
+        must_change_password,
     })
 }
 
@@ -95,8 +99,8 @@ pub async fn list_users(db: impl Db) -> Result<Vec<UserRecord>, StoreError> {
     rows.into_iter().map(into_record).collect()
 }
 
-/// Replaces a user's password hash; false when there is no such user. Their other sessions are
-/// left alone: the caller decides (the CLI ends them, see `auth::users::set_password`).
+/// Replaces a user's password hash (a password someone chose: no change is required any more);
+/// false when there is no such user. Their sessions are left alone: the caller decides which end.
 pub async fn update_password(
     conn: &mut SqliteConnection,
     user: UserId,
@@ -104,7 +108,8 @@ pub async fn update_password(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE app_user SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
+        "UPDATE app_user SET password_hash = ?2, password_changed_at = ?3, must_change_password = 0
+         WHERE id = ?1",
     )
     .bind(user)
     .bind(password_hash)
@@ -112,6 +117,18 @@ pub async fn update_password(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Makes a user choose a new password before anything else at their next request.
+pub async fn require_password_change(
+    conn: &mut SqliteConnection,
+    user: UserId,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE app_user SET must_change_password = 1 WHERE id = ?1")
+        .bind(user)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Disables a user and deletes their sessions, so they are signed out at once; false when there

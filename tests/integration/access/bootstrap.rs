@@ -1,8 +1,12 @@
-//! The first administrator: from `OSS_AUDIT_ADMIN_PASSWORD`, or generated and logged once.
+//! The first administrator: from `OSS_AUDIT_ADMIN_PASSWORD`, or generated, shown once on standard
+//! error (never logged) and changed at the first sign-in before anything else opens.
 
 use oss_audit::sandbox::SandboxHandle;
 
-use crate::support::{OssAudit, Serving, TestApp, TestDb, Visitor, location, sandbox, until};
+use crate::support::{
+    Api, OssAudit, PASSWORD, Serving, TestApp, TestDb, Visitor, csrf_field, location, sandbox,
+    stdout as stdout_text, until,
+};
 
 /// Starts `oss-audit serve` on port 0 with a new database, the sandbox's keys and `env` added,
 /// and waits until it listens.
@@ -42,39 +46,133 @@ async fn serve_creates_admin_with_the_password_from_the_environment_without_logg
     assert!(!log.contains("created user admin with password"), "{log}");
 }
 
-#[tokio::test]
-async fn serve_logs_a_generated_admin_password_once_and_it_signs_in() {
-    let (serve, _sandbox, _db) = serve(&[]).await;
+/// The password `serve` printed on standard error after `Created the user admin`.
+fn printed_password(stderr: &str) -> String {
+    let after = stderr
+        .split_once("Created the user admin.")
+        .unwrap_or_else(|| panic!("no password shown in {stderr}"))
+        .1;
+    after
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .expect("the password on its own line")
+        .to_owned()
+}
 
-    let log: Vec<String> = until("the generated password is logged", async || {
-        let log = serve.stderr();
-        log.contains("created user admin with password ")
-            .then(|| log.lines().map(str::to_owned).collect())
+#[tokio::test]
+async fn serve_shows_a_generated_admin_password_once_on_standard_error_and_never_logs_it() {
+    let (serve, _sandbox, _db) = serve(&[("OSS_AUDIT_LOG", "debug")]).await;
+    let shown = until("the generated password is shown", async || {
+        let stderr = serve.stderr();
+        stderr
+            .contains("Created the user admin.")
+            .then(|| printed_password(&stderr))
     })
     .await;
-    let shown: Vec<String> = log
-        .iter()
-        .filter_map(|line| line.split_once("created user admin with password "))
-        .map(|(_, rest)| {
-            rest.split(|c: char| c.is_whitespace() || c == '\x1b')
-                .next()
-                .unwrap()
-                .to_owned()
+    assert!(shown.len() >= 12, "{shown}");
+    let signed_in = Visitor::new(&serve.base).login("admin", &shown).await;
+    assert_eq!(location(&signed_in), "/");
+
+    let (stdout, stderr) = serve.stop().await;
+
+    assert_eq!(stderr.matches(shown.as_str()).count(), 1, "{stderr}");
+    assert!(!stdout.contains(&shown), "{stdout}");
+    let logged: Vec<&str> = stderr
+        .lines()
+        .filter(|l| {
+            ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"]
+                .iter()
+                .any(|level| l.contains(level))
         })
         .collect();
-    assert_eq!(shown.len(), 1, "logged exactly once: {log:?}");
+    assert!(!logged.is_empty(), "the log was captured: {stderr}");
+    for line in logged {
+        assert!(!line.contains(&shown), "{line}");
+    }
+}
+
+#[tokio::test]
+async fn a_generated_password_must_be_changed_before_anything_else_opens() {
+    let (serve, _sandbox, db) = serve(&[]).await;
+    let shown = until("the generated password is shown", async || {
+        let stderr = serve.stderr();
+        stderr
+            .contains("Created the user admin.")
+            .then(|| printed_password(&stderr))
+    })
+    .await;
+    let mut admin = Visitor::new(&serve.base);
+    assert_eq!(location(&admin.login("admin", &shown).await), "/");
+
+    // Every page and every form leads to the change-password page, and changes nothing.
+    for path in ["/", "/settings", "/buckets", "/audit-log", "/reports"] {
+        let answer = admin.fetch(path).await;
+        assert_eq!(answer.status(), 303, "{path}");
+        assert_eq!(location(&answer), "/account/password", "{path}");
+    }
+    let (status, page) = admin.get("/account/password").await;
+    assert_eq!(status, 200);
     assert!(
-        log.iter()
-            .any(|l| l.contains("WARN") && l.contains("created user admin")),
-        "{log:?}"
+        page.contains("Choose your own before you continue."),
+        "{page}"
     );
-    let password = &shown[0];
-    assert!(password.len() >= 12, "{password}");
+    admin.csrf = csrf_field(&page);
+    let add_user = admin
+        .post(
+            "/settings/users",
+            &[
+                ("name", "mallory"),
+                ("role", "admin"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&add_user), "/account/password");
+    assert_eq!(db.rows("app_user").await, 1, "nobody was added");
+    // API tokens are not affected.
+    let created = OssAudit::new(&["token", "create", "--name", "ci", "--role", "viewer"])
+        .database(&db)
+        .output()
+        .await;
+    let token = stdout_text(&created)
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned();
+    let api = Api::new(&serve.base, Some(token));
+    assert_eq!(api.get("/api/v1/buckets").await.status, 200);
 
-    let (target, home) = login(&serve, "admin", password).await;
+    let changed = admin
+        .post(
+            "/account/password",
+            &[
+                ("current_password", &shown),
+                ("new_password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+        )
+        .await;
 
-    assert_eq!(target, "/");
-    assert!(home.contains("admin · admin"), "{home}");
+    assert_eq!(location(&changed), "/");
+    let (status, home) = admin.get("/").await;
+    assert_eq!(status, 200);
+    assert!(home.contains("Your password was changed"), "{home}");
+    assert!(
+        Visitor::new(&serve.base)
+            .signed_in("admin", &shown)
+            .await
+            .is_none(),
+        "the generated password no longer works"
+    );
+    let again = Visitor::new(&serve.base).signed_in("admin", PASSWORD).await;
+    let (status, _) = again
+        .expect("the new password works")
+        .get("/settings")
+        .await;
+    assert_eq!(status, 200);
 }
 
 #[tokio::test]

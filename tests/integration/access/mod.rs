@@ -4,5 +4,6 @@
 mod bootstrap;
 mod cli;
 mod csrf_and_headers;
+mod passwords;
 mod sessions;
 mod throttling;

@@ -2,6 +2,7 @@
 //! through the app's page shell; forms post here and are answered with a redirect (no script
 //! needed).
 
+mod account;
 mod audit_log;
 mod audit_words;
 mod bucket_change;
@@ -51,6 +52,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/buckets/{name}/remove",
             get(bucket_change::confirm_remove).post(bucket_change::remove),
         )
+        .merge(account::routes())
         .merge(remediate::routes())
         .merge(revert::routes())
         .merge(scans::routes())

@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum_extra::extract::cookie::CookieJar;
 use serde::de::DeserializeOwned;
 
-use super::pages::HtmlError;
+use super::pages::{CHANGE_PASSWORD_PATH, HtmlError};
 use super::request::{SESSION_COOKIE, wants_secure_cookies};
 use crate::auth::Principal;
 use crate::auth::secrets::constant_time_eq;
@@ -27,6 +27,9 @@ pub struct CurrentUser {
     pub principal: Principal,
     /// Put it in a hidden `csrf_token` field of every state-changing form.
     pub csrf_token: String,
+    /// The user must choose a new password before anything else (only the change-password page
+    /// and signing out let them through).
+    pub must_change_password: bool,
 }
 
 impl CurrentUser {
@@ -61,6 +64,11 @@ impl CurrentUser {
     }
 }
 
+/// Whether a user who must change their password may reach `path`.
+fn open_before_password_change(path: &str) -> bool {
+    path == CHANGE_PASSWORD_PATH || path == "/logout"
+}
+
 /// The page a browser asked for, to come back to after signing in. Only a GET can be repeated
 /// by a redirect; after a refused POST the user starts again from the dashboard.
 fn requested_path(parts: &Parts) -> String {
@@ -90,12 +98,30 @@ impl FromRequestParts<AppState> for CurrentUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         // One lookup per request, however many extractors ask.
-        if let Some(found) = parts.extensions.get::<ActiveSession>() {
-            return Ok(Self {
-                principal: found.principal.clone(),
-                csrf_token: found.csrf_token.clone(),
-            });
+        let session = match parts.extensions.get::<ActiveSession>() {
+            Some(found) => found.clone(),
+            None => {
+                let loaded = Self::load(parts, state).await?;
+                parts.extensions.insert(loaded.clone());
+                loaded
+            }
+        };
+        // A generated password was shown to whoever started the server: until its user chooses
+        // their own, every page and form leads to the change-password page.
+        if session.must_change_password && !open_before_password_change(parts.uri.path()) {
+            return Err(HtmlError::PasswordChangeRequired);
         }
+        Ok(Self {
+            principal: session.principal,
+            csrf_token: session.csrf_token,
+            must_change_password: session.must_change_password,
+        })
+    }
+}
+
+impl CurrentUser {
+    /// The live session of the request's cookie, or the refusal that sends the client to sign in.
+    async fn load(parts: &Parts, state: &AppState) -> Result<ActiveSession, HtmlError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let cookie_value = jar
             .get(SESSION_COOKIE)
@@ -114,11 +140,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                     .then(|| wants_secure_cookies(parts, state.access())),
             });
         };
-        parts.extensions.insert(session.clone());
-        Ok(Self {
-            principal: session.principal,
-            csrf_token: session.csrf_token,
-        })
+        Ok(session)
     }
 }
 
@@ -221,6 +243,7 @@ mod tests {
                 role,
             },
             csrf_token: "the-token".into(),
+            must_change_password: false,
         }
     }
 

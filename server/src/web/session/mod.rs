@@ -16,7 +16,7 @@ pub use extract::{
     Admins, CsrfForm, CurrentUser, MinimumRole, NoFields, Operators, RequireRole, Viewers,
 };
 pub use login::{INVALID_CREDENTIALS, local_path};
-pub use pages::{HtmlError, html_page, login_url, too_many_attempts};
+pub use pages::{CHANGE_PASSWORD_PATH, HtmlError, html_page, login_url, too_many_attempts};
 pub use request::{
     ClientInfo, LOGIN_CSRF_COOKIE, SESSION_COOKIE, client_address, cookie, removal,
     wants_secure_cookies,

@@ -10,6 +10,10 @@ use crate::domain::Role;
 use crate::store::StoreError;
 use crate::web::assets::STYLESHEET_PATH;
 
+/// Where every user changes their password, and the only page (with signing out) open to a user
+/// who must choose a new one.
+pub const CHANGE_PASSWORD_PATH: &str = "/account/password";
+
 /// A refusal or failure of an HTML route.
 #[derive(Debug)]
 pub enum HtmlError {
@@ -30,6 +34,8 @@ pub enum HtmlError {
     TooManyAttempts { minutes: i64 },
     /// Every place for a password check is taken; try again in a moment (429).
     Busy,
+    /// The user must choose a new password before anything else: to the change-password page.
+    PasswordChangeRequired,
     /// Something broke on our side (500); the cause was logged where it happened.
     Internal,
 }
@@ -124,6 +130,9 @@ impl IntoResponse for HtmlError {
                 None,
             ),
             Self::TooManyAttempts { minutes } => too_many_attempts(minutes),
+            Self::PasswordChangeRequired => {
+                Redirect::to(CHANGE_PASSWORD_PATH).into_response()
+            }
             Self::Busy => {
                 let mut response = message(
                     StatusCode::TOO_MANY_REQUESTS,
