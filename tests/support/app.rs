@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use oss_audit::actions::{tokens, users};
 use oss_audit::auth::password::Password;
+use oss_audit::auth::tokens::TokenLifetime;
 use oss_audit::domain::{AccountId, Actor, Role, TargetId, Trigger, UserName};
 use oss_audit::sandbox::{SandboxBucket, SandboxHandle};
 use oss_audit::startup::Application;
@@ -156,7 +157,13 @@ impl TestApp {
     /// An API client with a new token called `name`.
     pub async fn api_token(&self, name: &str, role: Role) -> Api {
         let actor = Actor::named("test");
-        let created = tokens::create(self.store(), None, name, role, &actor)
+        let request = tokens::TokenRequest {
+            name,
+            role,
+            lifetime: TokenLifetime::default(),
+            owner: None,
+        };
+        let created = tokens::create(self.store(), None, &request, &actor)
             .await
             .expect("token made");
         Api::with_client(

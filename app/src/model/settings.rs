@@ -76,6 +76,10 @@ pub struct TokenRow {
     pub created_by: String,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// RFC 3339; when it stops working.
+    pub expires_at: Option<String>,
+    /// It has expired (and no longer works).
+    pub expired: bool,
 }
 
 /// The create-token form.
@@ -83,8 +87,11 @@ pub struct TokenRow {
 pub struct NewTokenForm {
     pub name: String,
     pub role: String,
+    /// Days until the token stops working, as typed.
+    pub expires_in_days: String,
     pub name_error: Option<String>,
     pub role_error: Option<String>,
+    pub expires_error: Option<String>,
 }
 
 /// A token just created.

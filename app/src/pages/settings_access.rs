@@ -118,6 +118,7 @@ pub fn Tokens(model: SettingsModel, chrome: Chrome) -> impl IntoView {
                         <th scope="col">"Starts with"</th>
                         <th scope="col">"Created"</th>
                         <th scope="col">"Last used"</th>
+                        <th scope="col">"Expires"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Action"</th>
                     </tr>
@@ -151,6 +152,13 @@ pub fn Tokens(model: SettingsModel, chrome: Chrome) -> impl IntoView {
                     </select>
                     {field_error(form.role_error.clone(), "token-role-error")}
                 </div>
+                <div class="field">
+                    <label for="token-expires">"Expires in (days)"</label>
+                    <input id="token-expires" name="expires_in_days" type="number" min="1" max="730"
+                        value=form.expires_in_days.clone() required=true
+                        aria-describedby="token-expires-error" />
+                    {field_error(form.expires_error.clone(), "token-expires-error")}
+                </div>
                 <div class="field"><button type="submit" class="primary">"Create token"</button></div>
             </form>
         </section>
@@ -176,10 +184,18 @@ fn TokenLine(token: TokenRow, chrome: Chrome, now: String) -> impl IntoView {
         Some(at) => view! { <Time at=at.clone() now=now.clone() /> }.into_any(),
         None => view! { <span class="muted">"never"</span> }.into_any(),
     };
+    let expires = match &token.expires_at {
+        Some(at) => view! { <Time at=at.clone() now=now.clone() /> }.into_any(),
+        None => view! { <span class="muted">"never"</span> }.into_any(),
+    };
     let (status, action) = match &token.revoked_at {
         Some(at) => (
             view! { <StateBadge ok=false text="revoked" />" "<Time at=at.clone() now=now.clone() /> }
                 .into_any(),
+            ().into_any(),
+        ),
+        None if token.expired => (
+            view! { <span class="badge bad"><span aria-hidden="true">"⊘"</span>" expired"</span> }.into_any(),
             ().into_any(),
         ),
         None => (
@@ -198,6 +214,7 @@ fn TokenLine(token: TokenRow, chrome: Chrome, now: String) -> impl IntoView {
             <td><code>{format!("{}…", token.prefix)}</code></td>
             <td><Time at=token.created_at.clone() now=now.clone() />{format!(" by {}", token.created_by)}</td>
             <td>{last_used}</td>
+            <td>{expires}</td>
             <td>{status}</td>
             <td>{action}</td>
         </tr>

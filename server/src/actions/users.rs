@@ -117,7 +117,7 @@ pub async fn change_own_password(
     Ok(())
 }
 
-/// Disables a user and ends their sessions.
+/// Disables a user, ends their sessions and revokes the API tokens they made.
 pub async fn disable(
     store: &Store,
     account: Option<AccountId>,
@@ -126,13 +126,15 @@ pub async fn disable(
 ) -> Result<(), UserError> {
     let mut tx = store.begin().await?;
     let user = existing(&mut tx, name).await?;
-    store::disable_user(&mut tx, user.id, Utc::now()).await?;
+    let now = Utc::now();
+    store::disable_user(&mut tx, user.id, now).await?;
+    let revoked = store::revoke_api_tokens_of_owner(&mut tx, user.id, now).await?;
     if let Some(account) = account {
-        let detail = format!("disabled user {name}");
+        let detail = format!("disabled user {name}; {revoked} of their API tokens revoked");
         record(&mut tx, account, actor, "disable-user", &detail).await?;
     }
     tx.commit().await?;
-    tracing::info!(%actor, user = %name, "user disabled");
+    tracing::info!(%actor, user = %name, tokens.revoked = revoked, "user disabled");
     Ok(())
 }
 

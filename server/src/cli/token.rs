@@ -3,7 +3,8 @@
 
 use super::user::when;
 use super::{CliError, failed, find_account};
-use crate::actions::tokens;
+use crate::actions::tokens::{self, TokenRequest};
+use crate::auth::tokens::TokenLifetime;
 use crate::domain::{Actor, Role, TokenId};
 use crate::store::{self, Store};
 
@@ -18,8 +19,11 @@ pub enum TokenCommand {
         /// viewer, operator or admin.
         #[arg(long)]
         role: Role,
+        /// How long the token works, e.g. `30d`, `12h` (at least 1m, at most 730d).
+        #[arg(long = "expires-in", default_value = "90d", value_parser = parse_lifetime)]
+        expires_in: TokenLifetime,
     },
-    /// List tokens: id, name, role, prefix, created, last used, revoked.
+    /// List tokens: id, name, role, prefix, created, last used, expires, revoked.
     List,
     /// Revoke a token; it stops working at once, also for a running server.
     Revoke {
@@ -37,20 +41,38 @@ fn parse_token_name(raw: &str) -> Result<String, String> {
     Ok(name.to_owned())
 }
 
+fn parse_lifetime(raw: &str) -> Result<TokenLifetime, String> {
+    let duration = humantime::parse_duration(raw.trim())
+        .map_err(|e| format!("{e} (expected e.g. 90d, 30d or 12h)"))?;
+    TokenLifetime::new(duration).map_err(|e| e.to_string())
+}
+
 fn parse_token_id(raw: &str) -> Result<TokenId, String> {
     TokenId::parse(raw).ok_or_else(|| format!("{raw:?} is not a token id (see `token list`)"))
 }
 
 pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliError> {
     match command {
-        TokenCommand::Create { name, role } => {
+        TokenCommand::Create {
+            name,
+            role,
+            expires_in,
+        } => {
             let account = find_account(&store).await?;
-            let created = tokens::create(&store, account, &name, role, &Actor::cli())
+            let request = TokenRequest {
+                name: &name,
+                role,
+                lifetime: expires_in,
+                owner: None,
+            };
+            let created = tokens::create(&store, account, &request, &Actor::cli())
                 .await
                 .map_err(failed("could not create the token"))?;
             println!(
-                "created token {} {name:?} ({role}, starts {}); store it now: it will not be shown again",
-                created.id, created.prefix
+                "created token {} {name:?} ({role}, starts {}, expires {}); store it now: it will not be shown again",
+                created.id,
+                created.prefix,
+                when(Some(created.expires_at))
             );
             // The one documented place a token is shown.
             println!("{}", created.token.expose());
@@ -66,18 +88,19 @@ pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliEr
                 .unwrap_or(0)
                 .max(4);
             println!(
-                "{:>4}  {:<width$}  {:<8}  {:<10}  {:<20}  {:<20}  REVOKED",
-                "ID", "NAME", "ROLE", "PREFIX", "CREATED", "LAST USED"
+                "{:>4}  {:<width$}  {:<8}  {:<10}  {:<20}  {:<20}  {:<20}  REVOKED",
+                "ID", "NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "EXPIRES"
             );
             for token in tokens {
                 println!(
-                    "{:>4}  {:<width$}  {:<8}  {:<10}  {:<20}  {:<20}  {}",
+                    "{:>4}  {:<width$}  {:<8}  {:<10}  {:<20}  {:<20}  {:<20}  {}",
                     token.id,
                     token.name,
                     token.role.as_str(),
                     token.prefix,
                     when(Some(token.created_at)),
                     when(token.last_used_at),
+                    when(token.expires_at),
                     when(token.revoked_at),
                 );
             }

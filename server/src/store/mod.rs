@@ -33,8 +33,8 @@ use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 pub use accounts::ensure_account;
 pub use api_tokens::{
-    NewToken, TokenRecord, find_api_token_by_hash, insert_api_token, list_api_tokens,
-    revoke_api_token, touch_api_token,
+    NewToken, TokenRecord, find_api_token, find_api_token_by_hash, insert_api_token,
+    list_api_tokens, revoke_api_token, revoke_api_tokens_of_owner, touch_api_token,
 };
 pub use bucket_pages::{list_bucket_regions, list_recent_bucket_history};
 pub use buckets::{

@@ -7,3 +7,4 @@ mod csrf_and_headers;
 mod passwords;
 mod sessions;
 mod throttling;
+mod tokens;

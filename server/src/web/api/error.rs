@@ -29,8 +29,9 @@ pub struct ErrorBody {
 /// What went wrong.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// A stable code: `invalid_input`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
-    /// `stale_plan`, `not_revertible`, `internal`, or the OSS error code (with status 502).
+    /// A stable code: `invalid_input`, `unauthorized`, `token_expired`, `forbidden`, `not_found`,
+    /// `conflict`, `stale_plan`, `not_revertible`, `internal`, or the OSS error code (with status
+    /// 502).
     pub code: String,
     pub message: String,
     /// The OSS request id, when OSS refused.
@@ -59,6 +60,18 @@ impl ApiError {
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "a valid API token is required: Authorization: Bearer <token>",
+        )
+    }
+
+    /// 401: the token was valid until `at`; its holder needs a new one.
+    pub fn token_expired(at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "token_expired",
+            format!(
+                "this API token expired at {}; ask an admin for a new one",
+                at.format("%Y-%m-%d %H:%M UTC")
+            ),
         )
     }
 

@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 
 use super::ApiError;
 use crate::auth::Principal;
+use crate::auth::tokens::TokenCheck;
 use crate::domain::{Actor, Role};
 use crate::web::AppState;
 
@@ -48,9 +49,10 @@ impl FromRequestParts<AppState> for ApiPrincipal {
         if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
             return Err(ApiError::unauthorized());
         }
-        match crate::auth::tokens::authenticate(state.store(), token.trim()).await? {
-            Some(principal) => Ok(Self(principal)),
-            None => Err(ApiError::unauthorized()),
+        match crate::auth::tokens::check(state.store(), token.trim()).await? {
+            TokenCheck::Valid(principal) => Ok(Self(principal)),
+            TokenCheck::Expired { at } => Err(ApiError::token_expired(at)),
+            TokenCheck::Invalid => Err(ApiError::unauthorized()),
         }
     }
 }

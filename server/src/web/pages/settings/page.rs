@@ -9,6 +9,7 @@ use chrono::Utc;
 use app::model::{PolicyForm, ScheduleInfo, SettingsModel, TokenRow, UserRow};
 use app::{Nav, Page};
 
+use crate::auth::tokens::TokenLifetime;
 use crate::domain::{Policy, Role};
 use crate::store::{self, StoreError};
 use crate::view::rfc3339;
@@ -50,11 +51,14 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, Sto
         })
         .collect();
     // Newest first: the token just created or used is the one looked for.
+    let now = Utc::now();
     let tokens = store::list_api_tokens(store)
         .await?
         .into_iter()
         .rev()
         .map(|t| TokenRow {
+            expired: t.expired(now),
+            expires_at: t.expires_at.map(rfc3339),
             id: t.id.get(),
             name: t.name,
             role: t.role.as_str().to_owned(),
@@ -75,6 +79,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, Sto
     };
     model.new_user.role = Role::Viewer.as_str().to_owned();
     model.new_token.role = Role::Viewer.as_str().to_owned();
+    model.new_token.expires_in_days = TokenLifetime::DEFAULT_DAYS.to_string();
     Ok(model)
 }
 

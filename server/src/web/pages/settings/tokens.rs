@@ -1,5 +1,5 @@
 //! `POST /settings/tokens` (create: the answer shows the token once, never stored or redirected
-//! with) and `POST /settings/tokens/{id}/revoke` (admins).
+//! with) and `POST /settings/tokens/{id}/revoke` (the token's owner or an admin).
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -13,11 +13,13 @@ use app::FlashKind;
 use app::model::{CreatedToken, NewTokenForm};
 
 use super::page::page;
-use crate::actions::tokens;
+use crate::actions::tokens::{self, RevokeError, TokenRequest};
+use crate::auth::Principal;
+use crate::auth::tokens::TokenLifetime;
 use crate::domain::{Role, TokenId};
 use crate::web::AppState;
 use crate::web::pages::{PageError, flash};
-use crate::web::session::{CsrfForm, NoFields};
+use crate::web::session::{CsrfForm, HtmlError, NoFields};
 
 /// The create-token form's fields.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -26,6 +28,8 @@ pub struct NewTokenInput {
     name: String,
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    expires_in_days: String,
 }
 
 /// `POST /settings/tokens`: creates the token and answers with the settings page showing it
@@ -42,8 +46,22 @@ pub async fn create(
     let mut shown = NewTokenForm {
         name: name.chars().take(64).collect(),
         role: form.role.trim().to_owned(),
+        expires_in_days: form.expires_in_days.trim().chars().take(8).collect(),
         ..NewTokenForm::default()
     };
+    let lifetime = match form.expires_in_days.trim() {
+        "" => Some(TokenLifetime::default()),
+        days => days
+            .parse::<u64>()
+            .ok()
+            .and_then(|days| TokenLifetime::days(days).ok()),
+    };
+    if lifetime.is_none() {
+        shown.expires_error = Some(format!(
+            "Use a whole number of days from 1 to {}.",
+            TokenLifetime::MAX_DAYS
+        ));
+    }
     // The same rule as `oss-audit token create --name`.
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         shown.name_error = Some("Use 1 to 64 printable characters, e.g. ci-pipeline.".to_owned());
@@ -52,14 +70,24 @@ pub async fn create(
     if role.is_none() {
         shown.role_error = Some("Choose viewer, operator or admin.".to_owned());
     }
-    let Some(role) = role.filter(|_| shown.name_error.is_none()) else {
+    let (Some(role), Some(lifetime), None) = (role, lifetime, &shown.name_error) else {
         return page(&state, &user, &jar, StatusCode::BAD_REQUEST, |m| {
             m.new_token = shown;
         })
         .await;
     };
     let actor = user.principal.actor();
-    let created = tokens::create(state.store(), Some(state.account()), name, role, &actor).await?;
+    let owner = match &user.principal {
+        Principal::User { id, .. } => Some(*id),
+        Principal::Token { .. } => None,
+    };
+    let request = TokenRequest {
+        name,
+        role,
+        lifetime,
+        owner,
+    };
+    let created = tokens::create(state.store(), Some(state.account()), &request, &actor).await?;
     let shown_once = CreatedToken {
         name: name.to_owned(),
         role: role.as_str().to_owned(),
@@ -76,16 +104,14 @@ pub async fn create(
     Ok(response)
 }
 
-/// `POST /settings/tokens/{id}/revoke`: the token stops working at once.
+/// `POST /settings/tokens/{id}/revoke`: the token stops working at once. Its owner or an admin
+/// may revoke it.
 pub async fn revoke(
     State(state): State<AppState>,
     jar: CookieJar,
     path: Result<Path<String>, PathRejection>,
     CsrfForm { user, form: _ }: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    if let Err(refused) = user.require(Role::Admin) {
-        return Ok(refused.into_response());
-    }
     let back = Redirect::to("/settings#tokens");
     let no_such = |jar| {
         (
@@ -97,9 +123,16 @@ pub async fn revoke(
     let Some(id) = path.ok().and_then(|Path(raw)| TokenId::parse(&raw)) else {
         return Ok(no_such(jar));
     };
-    let actor = user.principal.actor();
-    if !tokens::revoke(state.store(), Some(state.account()), id, &actor).await? {
-        return Ok(no_such(jar));
+    match tokens::revoke_as(state.store(), state.account(), id, &user.principal).await {
+        Ok(()) => {}
+        Err(RevokeError::NotFound(_)) => return Ok(no_such(jar)),
+        Err(RevokeError::NotYours) => {
+            let refused = HtmlError::Forbidden {
+                required: Role::Admin,
+            };
+            return Ok(refused.into_response());
+        }
+        Err(RevokeError::Store(err)) => return Err(err.into()),
     }
     let text = format!("Token {id} revoked; it no longer works.");
     Ok((
