@@ -94,7 +94,7 @@ async fn a_viewer_sees_no_change_forms_and_a_direct_post_is_refused() {
         (format!("/buckets/{encrypted}/remove"), fields(&[])),
         (
             "/remediate".to_owned(),
-            fields(&[("all", "1"), ("expected", "1")]),
+            fields(&[("all", "1"), ("plan_digest", "0")]),
         ),
     ];
     for (path, form) in &refused {

@@ -431,7 +431,7 @@ async fn one_click_remediation_encrypts_readable_unencrypted_buckets_and_nothing
     app.scan_through_api().await;
     let before = app.sandbox.buckets();
     let result = operator
-        .call("POST", "/api/v1/remediations", Some(json!({})))
+        .call("POST", "/api/v1/remediations", Some(json!({"force": true})))
         .await;
     assert_eq!(result.status, 200, "{}", result.json);
     let mut remediated: Vec<_> = result.json["remediated"]
@@ -485,7 +485,7 @@ async fn one_click_remediation_encrypts_readable_unencrypted_buckets_and_nothing
         .call(
             "POST",
             "/api/v1/remediations",
-            Some(json!({"buckets": [denied]})),
+            Some(json!({"buckets": [denied], "force": true})),
         )
         .await;
     assert_eq!(named.json["remediated"], json!([]));

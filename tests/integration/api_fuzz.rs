@@ -135,7 +135,7 @@ async fn vary_the_data(app: &TestApp) {
         .call(
             "POST",
             "/api/v1/remediations",
-            Some(serde_json::json!({"buckets": [denied]})),
+            Some(serde_json::json!({"buckets": [denied], "force": true})),
         )
         .await;
     assert_eq!(remediation.status, 200, "{}", remediation.json);

@@ -49,17 +49,21 @@ async fn remediating_every_bucket_encrypts_exactly_the_readable_unencrypted_ones
     let button = format!("Encrypt {} buckets with AES256", expected.len());
     assert!(html.contains(&button), "{html}");
     assert_eq!(hidden(&html, "all"), ["1"]);
-    assert_eq!(hidden(&html, "expected"), [expected.len().to_string()]);
+    let digest = hidden(&html, "plan_digest");
+    assert_eq!(digest.len(), 1, "{html}");
+    assert_eq!(digest[0].len(), 64, "a SHA-256: {digest:?}");
 
-    let count = expected.len().to_string();
     let answer = operator
-        .post("/remediate", &[("all", "1"), ("expected", &count)])
+        .post("/remediate", &[("all", "1"), ("plan_digest", &digest[0])])
         .await;
     assert_eq!(answer.status(), 200);
     let results = answer.text().await.unwrap();
     assert!(results.contains("Remediation results"), "{results}");
     assert!(
-        results.contains(&format!("{count} encrypted with AES256, 0 failed.")),
+        results.contains(&format!(
+            "{} encrypted with AES256, 0 failed.",
+            expected.len()
+        )),
         "{results}"
     );
     for name in &expected {
@@ -134,24 +138,31 @@ async fn a_named_selection_previews_and_changes_exactly_the_chosen_buckets() {
 }
 
 #[tokio::test]
-async fn a_confirmation_for_a_set_that_changed_since_the_preview_changes_nothing() {
+async fn a_confirmation_for_a_plan_that_changed_since_the_preview_changes_nothing() {
     let app = TestApp::scanned(40).await;
     let operator = app.sign_in("olga", Role::Operator).await;
-    let before = app.sandbox.buckets();
-    let really = app.names(readable_unencrypted).len();
-    let stale = (really + 1).to_string();
-
-    let answer = operator
-        .post("/remediate", &[("all", "1"), ("expected", &stale)])
+    let (_, html) = operator.get("/remediate").await;
+    let digest = hidden(&html, "plan_digest").remove(0);
+    // Someone else encrypts one of the previewed buckets in the meantime.
+    let unencrypted = app.names(readable_unencrypted);
+    let meanwhile = operator
+        .post("/remediate", &[("bucket", unencrypted[0].as_str())])
         .await;
+    assert_eq!(meanwhile.status(), 200);
+    let before = app.sandbox.buckets();
+    let left = unencrypted.len() - 1;
 
-    assert_eq!(answer.status(), 409);
-    let html = answer.text().await.unwrap();
-    assert!(html.contains("Nothing was changed"), "{html}");
-    assert!(
-        html.contains(&format!("Encrypt {really} buckets")),
-        "{html}"
-    );
+    for stale in [digest.as_str(), "", "0123"] {
+        let answer = operator
+            .post("/remediate", &[("all", "1"), ("plan_digest", stale)])
+            .await;
+
+        assert_eq!(answer.status(), 409, "{stale:?}");
+        let html = answer.text().await.unwrap();
+        assert!(html.contains("Nothing was changed"), "{html}");
+        assert!(html.contains(&format!("Encrypt {left} buckets")), "{html}");
+        assert_ne!(hidden(&html, "plan_digest")[0], digest, "the new plan");
+    }
     assert_eq!(app.sandbox.buckets(), before);
 }
 

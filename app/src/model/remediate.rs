@@ -24,6 +24,9 @@ pub struct RemediatePreviewModel {
     pub untouched_count: i64,
     /// Why a confirmation was not carried out (the buckets changed since the preview).
     pub error: Option<String>,
+    /// The digest of the whole plan previewed (buckets, their states, the target); the
+    /// confirmation carries it and runs only while the plan is the same.
+    pub plan_digest: String,
 }
 
 impl RemediatePreviewModel {

@@ -131,16 +131,13 @@ fn ConfirmForm(model: RemediatePreviewModel, chrome: Chrome) -> impl IntoView {
             .map(|name| view! { <input type="hidden" name="bucket" value=name.clone() /> })
             .collect_view()
             .into_any(),
-        None => view! {
-            <input type="hidden" name="all" value="1" />
-            <input type="hidden" name="expected" value=model.change_count.to_string() />
-        }
-        .into_any(),
+        None => view! { <input type="hidden" name="all" value="1" /> }.into_any(),
     };
     view! {
         <form id="confirm" class="confirm" method="post" action="/remediate">
             <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
             {carried}
+            <input type="hidden" name="plan_digest" value=model.plan_digest.clone() />
             <p>"OSS is changed at once; every change is recorded in the audit log with your name."</p>
             <button type="submit" class="primary">{model.button_text()}</button>
             " "

@@ -1,4 +1,9 @@
 //! One-click remediation: encrypt every readable non-compliant bucket with the policy's target.
+//! A remediation is planned first (which buckets, what target, and a digest of both and of the
+//! buckets' states); a confirmation names the digest it saw, and runs only while the plan is
+//! still the same.
+
+use std::fmt::Write as _;
 
 use futures_util::{StreamExt, stream};
 
@@ -6,9 +11,13 @@ use chrono::Utc;
 
 use super::encryption::{Change, Provenance, change_encryption_in};
 use super::{ChangeError, Changer};
-use crate::domain::{BucketName, Event, LISTED_AT_MOST, RemediationFinished, RunId, RunKind};
+use crate::auth::secrets::sha256_hex;
+use crate::domain::{
+    AccountId, BucketName, EncryptionRule, Event, LISTED_AT_MOST, RemediationFinished, RunId,
+    RunKind,
+};
 use crate::notify;
-use crate::store::{self, BucketQuery, NewRun, RunCounts, StoreError};
+use crate::store::{self, BucketQuery, NewRun, RunCounts, Store, StoreError};
 
 /// Which buckets to remediate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,45 +44,114 @@ pub struct RemediationReport {
     pub failed: Vec<RemediationFailure>,
 }
 
+/// What a remediation would do: the buckets, the target, and a digest binding both (and the
+/// buckets' states as recorded) for the confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub target: EncryptionRule,
+    pub buckets: Vec<BucketName>,
+    /// Hex SHA-256 of the account, the target and each bucket with its recorded state.
+    pub digest: String,
+}
+
+/// What a confirmation binds the run to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Run only if the plan's digest is still this one.
+    Digest(String),
+    /// Run whatever the plan is now (an explicit `force`).
+    Force,
+}
+
+/// Why a remediation did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum RemediationError {
+    /// The buckets, their states or the target changed since the plan was shown; nothing changed.
+    #[error(
+        "nothing was changed: the buckets or the remediation target changed since the preview; preview again and confirm the new plan"
+    )]
+    Stale { current: Box<Plan> },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Changes at most this many buckets at once.
 const IN_FLIGHT: usize = 8;
 
-/// The buckets `selection` names, in name order.
-pub async fn selected_buckets(
-    changer: Changer<'_>,
-    selection: &Selection,
-) -> Result<Vec<BucketName>, StoreError> {
-    match selection {
-        Selection::Named(names) => Ok(names.clone()),
-        Selection::AllNonCompliant => {
-            let query = BucketQuery {
-                compliant: Some(false),
-                limit: i64::MAX,
-                ..BucketQuery::default()
-            };
-            Ok(store::query_buckets(changer.store, changer.account, &query)
-                .await?
-                .into_iter()
-                .map(|b| b.name)
-                .collect())
-        }
+/// Every readable non-compliant bucket, in name order.
+fn non_compliant() -> BucketQuery {
+    BucketQuery {
+        compliant: Some(false),
+        limit: i64::MAX,
+        ..BucketQuery::default()
     }
 }
 
-/// Applies the policy's remediation target to the selected buckets.
+/// What remediating `selection` would do now.
+pub async fn plan(
+    store: &Store,
+    account: AccountId,
+    selection: &Selection,
+) -> Result<Plan, StoreError> {
+    let policy = store::current_policy(store, account).await?;
+    let target = policy.remediation_target;
+    let mut text = format!("account {account}\ntarget {target}\n");
+    let mut names = Vec::new();
+    // Bucket names cannot hold a tab or a newline, so the lines cannot run into each other.
+    match selection {
+        Selection::AllNonCompliant => {
+            for bucket in store::query_buckets(store, account, &non_compliant()).await? {
+                let _ = writeln!(text, "{}\t{}", bucket.name, bucket.state);
+                names.push(bucket.name);
+            }
+        }
+        Selection::Named(named) => {
+            for name in named {
+                let found = store::find_bucket_by_name(store, account, name).await?;
+                let state = found.map_or_else(
+                    || "not in the inventory".to_owned(),
+                    |b| b.state.to_string(),
+                );
+                let _ = writeln!(text, "{name}\t{state}");
+                names.push(name.clone());
+            }
+        }
+    }
+    Ok(Plan {
+        digest: sha256_hex(&text),
+        target,
+        buckets: names,
+    })
+}
+
+/// Plans `selection` again and, when `confirmation` allows it, applies the plan's target to its
+/// buckets; returns the plan run and the outcome per bucket.
 pub async fn remediate(
     changer: Changer<'_>,
     selection: &Selection,
-) -> Result<RemediationReport, StoreError> {
-    let policy = store::current_policy(changer.store, changer.account).await?;
-    let names = selected_buckets(changer, selection).await?;
+    confirmation: &Confirmation,
+) -> Result<(Plan, RemediationReport), RemediationError> {
+    let current = plan(changer.store, changer.account, selection).await?;
+    if let Confirmation::Digest(seen) = confirmation
+        && seen.trim() != current.digest
+    {
+        return Err(RemediationError::Stale {
+            current: Box::new(current),
+        });
+    }
+    let report = apply(changer, &current).await?;
+    Ok((current, report))
+}
+
+/// Applies `plan`'s target to its buckets.
+async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, StoreError> {
+    let names = plan.buckets.clone();
     if names.is_empty() {
         return Ok(RemediationReport::default());
     }
-    let target = policy.remediation_target.to_string();
-    let run = start_run(changer, &target).await?;
+    let run = start_run(changer, &plan.target.to_string()).await?;
     let change = Change::Put {
-        rule: policy.remediation_target,
+        rule: plan.target.clone(),
         remediation: true,
     };
     let provenance = Provenance {

@@ -191,7 +191,13 @@ async fn a_remediation_of_many_buckets_sends_only_its_finished_message() {
     let (app, hooks) = start(buckets).await;
     let operator = app.api(Role::Operator).await;
 
-    let (status, answer) = call(&operator, "POST", "/api/v1/remediations", json!({})).await;
+    let (status, answer) = call(
+        &operator,
+        "POST",
+        "/api/v1/remediations",
+        json!({"force": true}),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(
         answer["remediated"].as_array().unwrap().len(),

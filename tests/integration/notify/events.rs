@@ -3,7 +3,7 @@
 //! remediation and per failed scan.
 
 use oss_audit::actions::Changer;
-use oss_audit::actions::remediation::{Selection, remediate};
+use oss_audit::actions::remediation::{Confirmation, Selection, remediate};
 use oss_audit::domain::{Actor, BucketName, EncryptionRule, Policy, Requirement};
 use oss_audit::oss::Secret;
 
@@ -149,7 +149,9 @@ async fn a_remediation_sends_one_message_with_its_counts_and_who_ran_it() {
         account: audit.account,
         actor: &Actor::user("olga"),
     };
-    let report = remediate(changer, &Selection::Named(names)).await.unwrap();
+    let (_, report) = remediate(changer, &Selection::Named(names), &Confirmation::Force)
+        .await
+        .unwrap();
     assert_eq!((report.remediated.len(), report.failed.len()), (30, 1));
 
     let rows = outbox.deliveries().await;

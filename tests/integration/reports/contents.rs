@@ -139,7 +139,7 @@ async fn reports_hold_what_oss_holds_after_scans_drift_changes_and_remediation()
     let put = operator.call("PUT", &path, Some(body)).await;
     assert_eq!(put.status, 200, "{}", put.text());
     let remediation = operator
-        .call("POST", "/api/v1/remediations", Some(json!({})))
+        .call("POST", "/api/v1/remediations", Some(json!({"force": true})))
         .await;
     assert_eq!(remediation.status, 200, "{}", remediation.text());
     let remediated: Vec<String> = remediation.json["remediated"]

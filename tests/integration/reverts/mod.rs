@@ -74,7 +74,7 @@ pub async fn entries(app: &TestApp, bucket: &str) -> Vec<Value> {
 pub async fn remediate_all(app: &TestApp) -> (i64, Value) {
     let operator = app.api(Role::Operator).await;
     let reply = operator
-        .call("POST", "/api/v1/remediations", Some(json!({})))
+        .call("POST", "/api/v1/remediations", Some(json!({"force": true})))
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text());
     let run = reply.json["run"].as_i64().expect("a run id");

@@ -101,9 +101,9 @@ async fn a_remediation_reverted_from_its_results_page_restores_only_the_ticked_c
     let app = app_with(&[("alpha", None), ("bravo", None), ("charlie", None)]).await;
     let operator = app.sign_in("olga", Role::Operator).await;
     let (_, preview) = operator.get("/remediate").await;
-    let expected = hidden(&preview, "expected");
+    let digest = hidden(&preview, "plan_digest");
     let answer = operator
-        .post("/remediate", &[("all", "1"), ("expected", &expected)])
+        .post("/remediate", &[("all", "1"), ("plan_digest", &digest)])
         .await;
     let results = answer.text().await.unwrap();
     let link = between(&results, "/revert?run=", "\"").to_owned();

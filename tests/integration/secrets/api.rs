@@ -139,10 +139,15 @@ pub async fn call_every_route(
         (
             "POST",
             "/api/v1/remediations".into(),
-            Some(json!({"buckets": [plain, denied]})),
+            Some(json!({"buckets": [plain, denied], "force": true})),
             200,
         ),
-        ("POST", "/api/v1/remediations".into(), Some(json!({})), 200),
+        (
+            "POST",
+            "/api/v1/remediations".into(),
+            Some(json!({"force": true})),
+            200,
+        ),
         ("GET", "/api/v1/audit-log?limit=1000".into(), None, 200),
         (
             "GET",

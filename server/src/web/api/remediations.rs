@@ -1,4 +1,6 @@
-//! `POST /api/v1/remediations`: one-click remediation.
+//! `POST /api/v1/remediations`: one-click remediation. `dry_run` answers with the plan and its
+//! digest; a run passes that `plan_digest` (and runs only that plan: 409 when the buckets, their
+//! states or the target changed since) or `force`.
 
 use axum::Json;
 use axum::extract::State;
@@ -6,7 +8,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ApiError, ApiJson, ApiPrincipal};
-use crate::actions::remediation::{RemediationReport, Selection, remediate};
+use crate::actions::remediation::{
+    Confirmation, RemediationError, RemediationReport, Selection, plan, remediate,
+};
 use crate::domain::{BucketName, Role};
 use crate::web::AppState;
 
@@ -16,14 +20,30 @@ use crate::web::AppState;
 pub struct RemediationRequest {
     /// Exactly these buckets (even compliant or unknown ones: an explicit choice).
     pub buckets: Option<Vec<String>>,
+    /// Change nothing; answer with the plan and its `plan_digest`.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// The digest of the plan a dry run showed: the run goes ahead only if the plan is the same.
+    pub plan_digest: Option<String>,
+    /// Run without a digest, whatever the plan is now.
+    #[serde(default)]
+    pub force: bool,
 }
 
-/// The outcome per bucket.
+/// The plan, and the outcome per bucket (both empty on a dry run).
 #[derive(Debug, serde::Serialize, ToSchema)]
 pub struct RemediationResult {
     /// The run's id: `POST /api/v1/reverts` with `{"remediation": run}` undoes it. Null when
     /// nothing was selected.
     pub run: Option<i64>,
+    /// Nothing was changed: this is the plan only.
+    pub dry_run: bool,
+    /// The encryption the buckets get.
+    pub target: String,
+    /// The buckets the plan changes.
+    pub plan: Vec<String>,
+    /// Pass it back as `plan_digest` to run exactly this plan.
+    pub plan_digest: String,
     pub remediated: Vec<String>,
     pub failed: Vec<RemediationFailureView>,
 }
@@ -36,10 +56,14 @@ pub struct RemediationFailureView {
     pub error: String,
 }
 
-impl From<RemediationReport> for RemediationResult {
-    fn from(report: RemediationReport) -> Self {
+impl RemediationResult {
+    fn new(plan: crate::actions::remediation::Plan, report: RemediationReport) -> Self {
         Self {
             run: report.run.map(|r| r.get()),
+            dry_run: false,
+            target: plan.target.to_string(),
+            plan: plan.buckets.iter().map(ToString::to_string).collect(),
+            plan_digest: plan.digest,
             remediated: report.remediated,
             failed: report
                 .failed
@@ -53,11 +77,13 @@ impl From<RemediationReport> for RemediationResult {
     }
 }
 
-/// Applies the policy's remediation target.
+/// Plans (`dry_run`) or applies the policy's remediation target.
 #[utoipa::path(post, path = "/api/v1/remediations", tag = "remediations",
     request_body = RemediationRequest,
     responses((status = 200, body = RemediationResult), (status = 400, body = super::ErrorBody),
-        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
+        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 409, description = "The plan changed since the dry run; nothing was changed",
+            body = super::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_remediation(
     State(state): State<AppState>,
@@ -82,6 +108,33 @@ pub async fn create_remediation(
         }
     };
     let actor = principal.actor();
-    let report = remediate(state.changer(&actor), &selection).await?;
-    Ok(Json(report.into()))
+    let changer = state.changer(&actor);
+    if body.dry_run {
+        let plan = plan(state.store(), state.account(), &selection).await?;
+        let mut shown = RemediationResult::new(plan, RemediationReport::default());
+        shown.dry_run = true;
+        return Ok(Json(shown));
+    }
+    let confirmation = match (body.plan_digest, body.force) {
+        (Some(digest), false) => Confirmation::Digest(digest),
+        (None, true) => Confirmation::Force,
+        (Some(_), true) => {
+            return Err(ApiError::invalid(
+                "pass either plan_digest or force, not both",
+            ));
+        }
+        (None, false) => {
+            return Err(ApiError::invalid(
+                "say which plan to run: plan_digest from a dry_run (\"dry_run\": true), or \"force\": true",
+            ));
+        }
+    };
+    match remediate(changer, &selection, &confirmation).await {
+        Ok((plan, report)) => Ok(Json(RemediationResult::new(plan, report))),
+        Err(RemediationError::Stale { .. }) => Err(ApiError::conflict_coded(
+            "stale_plan",
+            "nothing was changed: the buckets, their states or the remediation target changed since the dry run; run it again and confirm its new plan_digest",
+        )),
+        Err(RemediationError::Store(err)) => Err(err.into()),
+    }
 }

@@ -12,9 +12,10 @@ use app::{Nav, Page};
 
 use super::remediate_preview::{self as preview, MAX_NAMED};
 use super::{PageError, chrome, render, show_page};
-use crate::actions::remediation::{RemediationFailure, Selection, remediate};
+use crate::actions::remediation::{
+    Confirmation, RemediationError, RemediationFailure, Selection, remediate,
+};
 use crate::domain::{BucketName, Role};
-use crate::store::{self, StoreError};
 use crate::web::AppState;
 use crate::web::session::{CsrfForm, CurrentUser, HtmlError};
 
@@ -52,8 +53,9 @@ pub async fn show(
 }
 
 /// `POST /remediate`: remediates exactly the previewed buckets (`bucket` fields), or every
-/// non-compliant bucket (`all=1`) when their number is still the one previewed (`expected`), and
-/// answers with the outcome per bucket.
+/// non-compliant bucket (`all=1`), while the plan is still the one previewed (`plan_digest`:
+/// the buckets, their states and the target), and answers with the outcome per bucket. Named
+/// buckets are an explicit choice: without a digest they are changed as named.
 pub async fn confirm(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -65,6 +67,7 @@ pub async fn confirm(
     let field = |name: &'static str| form.iter().filter(move |(k, _)| k == name).map(|(_, v)| v);
     let names: Vec<&String> = field("bucket").collect();
     let all = field("all").any(|v| v == "1");
+    let digest = field("plan_digest").find(|v| !v.trim().is_empty()).cloned();
     let selection = if !names.is_empty() {
         let parsed: Result<Vec<_>, _> = names.iter().map(|n| BucketName::parse(n)).collect();
         match parsed {
@@ -73,18 +76,25 @@ pub async fn confirm(
             _ => return Ok(HtmlError::BadRequest.into_response()),
         }
     } else if all {
-        let expected = field("expected").find_map(|v| v.parse::<i64>().ok());
-        if let Some(now) = changed_since_preview(&state, expected).await? {
-            return stale(&state, &user, &jar, expected, now).await;
-        }
         Selection::AllNonCompliant
     } else {
         return Ok(HtmlError::BadRequest.into_response());
     };
-    let policy = store::current_policy(state.store(), state.account()).await?;
-    let target = policy.remediation_target.to_string();
+    let confirmation = match (digest, &selection) {
+        (Some(digest), _) => Confirmation::Digest(digest),
+        (None, Selection::Named(_)) => Confirmation::Force,
+        // Every non-compliant bucket is never changed without the plan that was previewed.
+        (None, Selection::AllNonCompliant) => Confirmation::Digest(String::new()),
+    };
     let actor = user.principal.actor();
-    let report = remediate(state.changer(&actor), &selection).await?;
+    let (plan, report) = match remediate(state.changer(&actor), &selection, &confirmation).await {
+        Ok(done) => done,
+        Err(RemediationError::Stale { .. }) => {
+            return stale(&state, &user, &jar, &selection).await;
+        }
+        Err(RemediationError::Store(err)) => return Err(err.into()),
+    };
+    let target = plan.target.to_string();
     tracing::info!(
         actor = %actor,
         remediated = report.remediated.len(),
@@ -100,29 +110,24 @@ pub async fn confirm(
     Ok(show_page(&user, &jar, Nav::Remediate, Page::RemediateResult(model)).await)
 }
 
-/// `Some(count now)` when the number of non-compliant buckets is not the one previewed.
-async fn changed_since_preview(
-    state: &AppState,
-    expected: Option<i64>,
-) -> Result<Option<i64>, StoreError> {
-    let now =
-        store::count_buckets(state.store(), state.account(), &preview::noncompliant()).await?;
-    Ok((expected != Some(now)).then_some(now))
-}
-
 /// The preview again (409), saying the buckets changed since it was shown; nothing was changed.
 async fn stale(
     state: &AppState,
     user: &CurrentUser,
     jar: &CookieJar,
-    expected: Option<i64>,
-    now: i64,
+    selection: &Selection,
 ) -> Result<Response, PageError> {
-    let mut model = preview::all(state, 0).await?;
-    let then = expected.map_or_else(|| "an unknown number".to_owned(), |n| n.to_string());
-    model.error = Some(format!(
-        "Nothing was changed: the non-compliant buckets changed since the preview ({then} then, {now} now). Review the list below and confirm again."
-    ));
+    let mut model = match selection {
+        Selection::AllNonCompliant => preview::all(state, 0).await?,
+        Selection::Named(names) => {
+            let names: Vec<String> = names.iter().map(ToString::to_string).collect();
+            preview::named(state, &names).await?
+        }
+    };
+    model.error = Some(
+        "Nothing was changed: the buckets, their encryption or the remediation target changed since the preview. Review the plan below and confirm again."
+            .to_owned(),
+    );
     Ok(render(
         chrome(user, Nav::Remediate, jar),
         Page::Remediate(model),

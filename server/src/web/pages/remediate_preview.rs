@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use app::model::{PreviewRow, RemediatePreviewModel, UntouchedRow};
 
+use crate::actions::remediation::{Selection, plan};
 use crate::domain::{BucketName, EncryptionState, Status};
 use crate::store::{self, BucketQuery, BucketRecord, StoreError};
 use crate::web::AppState;
@@ -55,6 +56,9 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
         })
         .collect();
     model.untouched_count = store::count_buckets(store, account, &unknown).await?;
+    model.plan_digest = plan(store, account, &Selection::AllNonCompliant)
+        .await?
+        .digest;
     Ok(model)
 }
 
@@ -98,6 +102,13 @@ pub async fn named(
     }
     model.change_count = chosen.len() as i64;
     model.untouched_count = model.untouched.len() as i64;
+    let named = chosen
+        .iter()
+        .filter_map(|n| BucketName::parse(n).ok())
+        .collect();
+    model.plan_digest = plan(state.store(), state.account(), &Selection::Named(named))
+        .await?
+        .digest;
     model.selection = Some(chosen);
     Ok(model)
 }
