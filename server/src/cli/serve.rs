@@ -59,7 +59,8 @@ pub struct AccessArgs {
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy in front of oss-audit.
     #[arg(long = "trust-proxy", env = "OSS_AUDIT_TRUST_PROXY")]
     trust_proxy: bool,
-    /// Always mark cookies `Secure` (when TLS ends before oss-audit without the proxy saying so).
+    /// Always mark cookies `Secure` and `__Host-` prefixed (when TLS ends before oss-audit without
+    /// the proxy saying so). On by default when `OSS_AUDIT_PUBLIC_URL` is https.
     #[arg(long = "secure-cookies", env = "OSS_AUDIT_SECURE_COOKIES")]
     secure_cookies: bool,
 }
@@ -165,6 +166,14 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         .targets()
         .check()
         .map_err(CliError::config)?;
+    let mut access = args.access.config();
+    // Served to people over HTTPS: cookies are Secure (and `__Host-` prefixed) on every answer,
+    // not only on requests that show they came over HTTPS.
+    access.secure_cookies |= args
+        .notify
+        .public_url
+        .as_ref()
+        .is_some_and(|url| url.scheme() == "https");
     let settings = Settings {
         database_url: args.db.database_url,
         listen: args.listen,
@@ -173,7 +182,7 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         scan_concurrency: args.pace.concurrency,
         client,
         admin_password: admin_password(),
-        access: args.access.config(),
+        access,
         notify: args.notify.config(env_targets),
         http: args.http.limits(),
     };

@@ -249,6 +249,11 @@ pub fn router(state: AppState) -> Router {
             ))
             // A panicking handler answers 500 instead of dropping the connection.
             .layer(tower_http::catch_panic::CatchPanicLayer::new())
+            // Outside every handler, so each of them names its cookies without the prefix.
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                session::host_prefixed_cookies,
+            ))
             .with_state(state),
     )
 }

@@ -3,6 +3,7 @@
 
 mod bootstrap;
 mod cli;
+mod cookies;
 mod csrf_and_headers;
 mod passwords;
 mod sessions;

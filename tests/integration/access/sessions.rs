@@ -5,7 +5,11 @@ use std::time::Duration;
 use oss_audit::auth::secrets::sha256_hex;
 use oss_audit::domain::Role;
 
-use crate::support::{PASSWORD, SESSION_COOKIE, TestApp, location, set_cookie};
+use crate::support::{
+    PASSWORD, SESSION_COOKIE, TestApp, bare_browser, csrf_field, location, set_cookie,
+};
+
+const LOGIN_CSRF_COOKIE: &str = "oss_audit_login_csrf";
 
 #[tokio::test]
 async fn signing_in_sets_an_http_only_strict_session_cookie_and_shows_who_is_signed_in() {
@@ -47,14 +51,21 @@ async fn signing_in_sets_an_http_only_strict_session_cookie_and_shows_who_is_sig
 #[tokio::test]
 async fn cookies_are_secure_behind_a_trusted_proxy_that_saw_https() {
     let app = TestApp::launch().trust_proxy().start().await;
-    let web = app.visitor();
     app.add_user("alice", Role::Viewer, PASSWORD).await;
-    let token = web.open_login_page().await;
-
-    let response = web
-        .http
-        .post(web.url("/login"))
+    let http = bare_browser();
+    let page = http
+        .get(app.url("/login"))
         .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let (login_csrf, _) = set_cookie(&page, &format!("__Host-{LOGIN_CSRF_COOKIE}")).unwrap();
+    let token = csrf_field(&page.text().await.unwrap());
+
+    let response = http
+        .post(app.url("/login"))
+        .header("x-forwarded-proto", "https")
+        .header("cookie", format!("__Host-{LOGIN_CSRF_COOKIE}={login_csrf}"))
         .form(&[
             ("username", "alice"),
             ("password", PASSWORD),
@@ -65,7 +76,7 @@ async fn cookies_are_secure_behind_a_trusted_proxy_that_saw_https() {
         .unwrap();
 
     assert_eq!(response.status(), 303);
-    let (_, header) = set_cookie(&response, SESSION_COOKIE).unwrap();
+    let (_, header) = set_cookie(&response, &format!("__Host-{SESSION_COOKIE}")).unwrap();
     assert!(header.contains("Secure"), "{header}");
 }
 

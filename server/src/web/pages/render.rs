@@ -9,10 +9,7 @@ use app::{Chrome, Flash, FlashKind, Nav, Page};
 
 use crate::view::rfc3339;
 use crate::web::assets::STYLESHEET_PATH;
-use crate::web::session::CurrentUser;
-
-/// The cookie carrying a one-time message to the next page.
-const FLASH_COOKIE: &str = "oss_audit_flash";
+use crate::web::session::{CurrentUser, FLASH_COOKIE};
 
 /// The chrome of a page for `user`, taking the pending flash message out of `jar`.
 pub fn chrome(user: &CurrentUser, active: Nav, jar: &CookieJar) -> Chrome {

@@ -3,6 +3,7 @@
 
 mod config;
 mod extract;
+mod host_prefix;
 mod login;
 mod logout;
 mod pages;
@@ -15,6 +16,7 @@ pub use config::{ADMIN_PASSWORD_VAR, AccessConfig};
 pub use extract::{
     Admins, CsrfForm, CurrentUser, MinimumRole, NoFields, Operators, RequireRole, Viewers,
 };
+pub use host_prefix::{FLASH_COOKIE, HOST_PREFIX, host_prefixed_cookies};
 pub use login::{INVALID_CREDENTIALS, local_path};
 pub use pages::{CHANGE_PASSWORD_PATH, HtmlError, html_page, login_url, too_many_attempts};
 pub use request::{
