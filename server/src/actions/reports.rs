@@ -8,15 +8,18 @@ use crate::domain::{AccountId, Actor};
 use crate::report::{CreatedReport, ReportError, ReportTrigger, create_report_in};
 use crate::store::{Store, StoreError};
 
-/// Makes and stores a report of `account` now.
+/// Makes and stores a report of `account` now; unless `force`d, only when something is new since
+/// the latest report (see [`create_report_in`]).
 pub async fn create(
     store: &Store,
     account: AccountId,
     trigger: ReportTrigger,
     actor: &Actor,
+    force: bool,
 ) -> Result<CreatedReport, ReportError> {
     let mut tx = store.begin().await?;
-    let created = create_report_in(&mut tx, account, trigger, actor.as_str(), Utc::now()).await?;
+    let created =
+        create_report_in(&mut tx, account, trigger, actor.as_str(), Utc::now(), force).await?;
     tx.commit().await.map_err(StoreError::from)?;
     tracing::info!(report.id = %created.id, digest = %created.digest, trigger = trigger.as_str(),
         %actor, bytes = created.size, "report stored");

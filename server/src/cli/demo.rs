@@ -73,10 +73,15 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
     println!("{}", summary(&outcome));
     // A first report, so the Reports page opens with evidence to download and verify.
     let actor = Actor::named("demo");
-    let report =
-        actions::reports::create(state.store(), state.account(), ReportTrigger::Demo, &actor)
-            .await
-            .map_err(failed("the first report failed"))?;
+    let report = actions::reports::create(
+        state.store(),
+        state.account(),
+        ReportTrigger::Demo,
+        &actor,
+        true,
+    )
+    .await
+    .map_err(failed("the first report failed"))?;
     println!("report {} stored, SHA-256 {}", report.id, report.digest);
     println!("database {}", database.display());
     println!();

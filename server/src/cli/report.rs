@@ -14,8 +14,13 @@ use crate::store::{self, Store};
 /// `oss-audit report ...`
 #[derive(Debug, clap::Subcommand)]
 pub enum ReportCommand {
-    /// Make a report of the compliance state now (needs a completed scan).
-    Create,
+    /// Make a report of the compliance state now (needs a completed scan, and something new
+    /// since the latest report unless --force).
+    Create {
+        /// Make a report even when the latest one already covers everything.
+        #[arg(long)]
+        force: bool,
+    },
     /// List reports, newest first: id, created, trigger, by whom, totals and digest.
     List {
         /// At most this many reports.
@@ -57,7 +62,7 @@ fn parse_selector(raw: &str) -> Result<Selector, String> {
 
 pub(super) async fn run(store: Store, command: ReportCommand) -> Result<(), CliError> {
     match command {
-        ReportCommand::Create => create(&store).await,
+        ReportCommand::Create { force } => create(&store, force).await,
         ReportCommand::List { limit } => list(&store, limit).await,
         ReportCommand::Verify => verify(&store).await,
         ReportCommand::Show {
@@ -68,7 +73,7 @@ pub(super) async fn run(store: Store, command: ReportCommand) -> Result<(), CliE
     }
 }
 
-async fn create(store: &Store) -> Result<(), CliError> {
+async fn create(store: &Store, force: bool) -> Result<(), CliError> {
     // Without the default account, nothing was ever scanned into this database.
     let Some(account) = find_account(store).await? else {
         return Err(CliError::failed(
@@ -76,9 +81,10 @@ async fn create(store: &Store) -> Result<(), CliError> {
             ReportError::NoCompletedScan,
         ));
     };
-    let created = actions::reports::create(store, account, ReportTrigger::Cli, &Actor::cli())
-        .await
-        .map_err(failed("could not make a report"))?;
+    let created =
+        actions::reports::create(store, account, ReportTrigger::Cli, &Actor::cli(), force)
+            .await
+            .map_err(failed("could not make a report"))?;
     let t = created.totals;
     println!(
         "created report {}: {} buckets, {} compliant, {} non-compliant, {} unknown",

@@ -33,13 +33,16 @@ pub struct CreatedReport {
 }
 
 /// Makes and stores a report inside the caller's write transaction (begun with `Store::begin`),
-/// and queues its `ReportReady` notification in the same transaction.
+/// and queues its `ReportReady` notification in the same transaction. Unless `force`d, a report
+/// that would cover nothing new (no scan, state change or audit-log entry since the latest one)
+/// is refused with [`ReportError::NothingNew`]: a loop cannot fill the disk with copies.
 pub async fn create_report_in(
     conn: &mut SqliteConnection,
     account: AccountId,
     trigger: ReportTrigger,
     created_by: &str,
     now: DateTime<Utc>,
+    force: bool,
 ) -> Result<CreatedReport, ReportError> {
     let last_scan = store::find_last_completed_scan(&mut *conn, account)
         .await?
@@ -53,6 +56,12 @@ pub async fn create_report_in(
         last_state_id,
         last_change_id,
     };
+    if let Some(latest) = previous.as_ref().filter(|p| !force && p.window == window) {
+        return Err(ReportError::NothingNew {
+            report: latest.id,
+            scan: last_scan.id,
+        });
+    }
     let id = store::next_report_id(&mut *conn).await?;
 
     let scans = covered_scans(conn, account, since, &window, last_scan).await?;

@@ -21,7 +21,7 @@ pub use schedule::{DEFAULT_SCHEDULE, ReportSchedule, ScheduleError};
 pub use scheduler::{ReportStep, run_due_report, run_report_scheduler};
 pub use verify::{BrokenLink, BrokenReason, ChainCheck, verify_chain};
 
-use crate::domain::ReportId;
+use crate::domain::{ReportId, ScanId};
 use crate::store::StoreError;
 
 /// What made a report.
@@ -56,6 +56,11 @@ pub enum ReportError {
         "no scan has completed yet: a report needs the results of a completed scan, so run a scan first"
     )]
     NoCompletedScan,
+    /// The latest report already covers the latest scan, and nothing changed since.
+    #[error(
+        "report {report} already covers scan {scan} and nothing has changed since; run a scan first, or force another report"
+    )]
+    NothingNew { report: ReportId, scan: ScanId },
     /// The stored content of a report cannot be parsed (a hand-edited database).
     #[error("report {report} cannot be read: {reason}")]
     Unreadable { report: ReportId, reason: String },

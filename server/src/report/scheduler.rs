@@ -28,6 +28,9 @@ pub enum ReportStep {
     Created(CreatedReport),
     /// Due, but no scan has completed yet: the occurrence is passed over (logged).
     SkippedNoScan,
+    /// Due, but this report already covers the latest scan and nothing changed since: no copy
+    /// is made.
+    SkippedNothingNew(crate::domain::ReportId),
 }
 
 /// Makes one report if at least one occurrence of `schedule` lies in (cursor, now], then moves the
@@ -55,10 +58,21 @@ pub async fn run_due_report(
             return Ok(ReportStep::NotDue(schedule.next_after(now)));
         }
         (_, Some(_)) => {
-            match create_report_in(&mut tx, account, ReportTrigger::Schedule, "schedule", now).await
-            {
+            let made = create_report_in(
+                &mut tx,
+                account,
+                ReportTrigger::Schedule,
+                "schedule",
+                now,
+                false,
+            )
+            .await;
+            match made {
                 Ok(created) => ReportStep::Created(created),
                 Err(ReportError::NoCompletedScan) => ReportStep::SkippedNoScan,
+                Err(ReportError::NothingNew { report, .. }) => {
+                    ReportStep::SkippedNothingNew(report)
+                }
                 Err(err) => return Err(err),
             }
         }
@@ -89,6 +103,11 @@ pub async fn run_report_scheduler(
         let next = match run_due_report(&store, account, &schedule, now).await {
             Ok(ReportStep::Created(report)) => {
                 tracing::info!(report.id = %report.id, digest = %report.digest, "scheduled report made");
+                schedule.next_after(now)
+            }
+            Ok(ReportStep::SkippedNothingNew(report)) => {
+                tracing::info!(report.id = %report,
+                    "a scheduled report was due, but the latest report already covers everything; none was made");
                 schedule.next_after(now)
             }
             Ok(ReportStep::SkippedNoScan) => {

@@ -171,3 +171,48 @@ async fn the_openapi_document_describes_the_report_routes_and_schema() {
         assert!(schema["properties"][field].is_object(), "{field}: {schema}");
     }
 }
+
+#[tokio::test]
+async fn a_second_report_of_the_same_scan_is_refused_unless_forced_everywhere() {
+    let app = TestApp::scanned(5).await;
+    let operator = app.api(Role::Operator).await;
+    let first = operator.call("POST", "/api/v1/reports", None).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+
+    let again = operator.call("POST", "/api/v1/reports", None).await;
+
+    assert_eq!(again.status, 409, "{}", again.text());
+    let message = again.json["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("report 1 already covers scan 1"),
+        "{message}"
+    );
+    assert!(message.contains("force=true"), "{message}");
+    let page = app.sign_in("olga", Role::Operator).await;
+    let from_page = page.post("/reports", &[]).await;
+    assert_eq!(from_page.status(), 303);
+    let (_, html) = page.get("/reports").await;
+    assert!(
+        html.contains("Report 1 already covers the latest scan"),
+        "{html}"
+    );
+    let cli = crate::support::OssAudit::new(&["report", "create"])
+        .database(&app.db)
+        .output()
+        .await;
+    assert!(!cli.status.success());
+    assert!(
+        crate::support::stderr(&cli).contains("already covers scan 1"),
+        "{cli:?}"
+    );
+    assert_eq!(app.rows("report").await, 1, "no copies");
+
+    let forced = operator
+        .call("POST", "/api/v1/reports?force=true", None)
+        .await;
+    assert_eq!(forced.status, 201, "{}", forced.text());
+    app.scan().await;
+    let after_a_scan = operator.call("POST", "/api/v1/reports", None).await;
+    assert_eq!(after_a_scan.status, 201, "{}", after_a_scan.text());
+    assert_eq!(app.rows("report").await, 3);
+}

@@ -15,10 +15,13 @@ use serde_json::Value;
 
 use crate::support::{Reply, TestApp};
 
-/// Makes a report through the API (as the operator token) and returns its summary.
+/// Makes a report through the API (as the operator token, forced: tests make several of the
+/// same scan) and returns its summary.
 pub async fn create_report(app: &TestApp) -> Value {
     let operator = app.api(Role::Operator).await;
-    let created = operator.call("POST", "/api/v1/reports", None).await;
+    let created = operator
+        .call("POST", "/api/v1/reports?force=true", None)
+        .await;
     assert_eq!(created.status, 201, "{}", created.text());
     created.json
 }

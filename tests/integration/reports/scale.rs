@@ -54,7 +54,7 @@ async fn a_report_of_100000_buckets_is_built_rendered_and_verified() {
 
     let started = Instant::now();
     let actor = Actor::named("cli:bench");
-    let created = actions::reports::create(&store, account, ReportTrigger::Cli, &actor)
+    let created = actions::reports::create(&store, account, ReportTrigger::Cli, &actor, false)
         .await
         .expect("the report is made");
     let built = started.elapsed();

@@ -74,9 +74,17 @@ async fn missed_occurrences_make_one_report_and_the_first_start_makes_none() {
         ReportStep::NotDue(_)
     ));
     assert_eq!(reports(&audit.db).await.len(), 1);
-    // The next Monday 08:00 in Shanghai (00:00 UTC) makes the next one.
+    // The next Monday 08:00 in Shanghai (00:00 UTC), with no scan since: no copy of report 1.
+    let nothing_new = step(&audit, &weekly, "2026-12-14T00:00:00Z").await;
+    assert!(
+        matches!(nothing_new, ReportStep::SkippedNothingNew(id) if id.get() == 1),
+        "{nothing_new:?}"
+    );
+    assert_eq!(reports(&audit.db).await.len(), 1);
+    // After another scan, the Monday after makes the next one.
+    audit.scan().await;
     assert!(matches!(
-        step(&audit, &weekly, "2026-12-14T00:00:00Z").await,
+        step(&audit, &weekly, "2026-12-21T00:00:00Z").await,
         ReportStep::Created(_)
     ));
     assert_eq!(reports(&audit.db).await.len(), 2);

@@ -84,21 +84,28 @@ pub async fn list_reports(
     }))
 }
 
-/// Makes a report of the compliance state now (needs a completed scan).
+/// Makes a report of the compliance state now (needs a completed scan, and something new since
+/// the latest report unless `force=true`).
 #[utoipa::path(post, path = "/api/v1/reports", tag = "reports",
-    responses((status = 201, body = ReportSummary), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 409, body = super::ErrorBody, description = "No scan has completed yet")),
+    params(("force" = Option<bool>, Query, description = "Make a report even when the latest one already covers everything")),
+    responses((status = 201, body = ReportSummary), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody, description = "No scan has completed yet, or the latest report already covers the latest scan and nothing changed since")),
     security(("bearer" = [])))]
 pub async fn create_report(
     State(state): State<AppState>,
     principal: ApiPrincipal,
+    RawQuery(raw): RawQuery,
 ) -> Result<(StatusCode, Json<ReportSummary>), ApiError> {
     principal.require(Role::Operator)?;
+    let force = Params::parse(raw.as_deref())
+        .boolean("force")?
+        .unwrap_or(false);
     let created = actions::reports::create(
         state.store(),
         state.account(),
         ReportTrigger::Api,
         &principal.actor(),
+        force,
     )
     .await?;
     let (record, _) = store::find_report(state.store(), state.account(), created.id)
@@ -202,6 +209,7 @@ impl From<ReportError> for ApiError {
     fn from(err: ReportError) -> Self {
         match err {
             ReportError::NoCompletedScan => Self::conflict(err.to_string()),
+            ReportError::NothingNew { .. } => Self::conflict(format!("{err} (force=true)")),
             ReportError::Store(store) => store.into(),
             other => {
                 tracing::error!(error = %other, "report error");

@@ -94,6 +94,7 @@ pub async fn create(
         state.account(),
         ReportTrigger::Dashboard,
         &actor,
+        false,
     )
     .await;
     let (kind, text, to) = match made {
@@ -104,6 +105,13 @@ pub async fn create(
                 created.id, created.totals.buckets, created.totals.compliant, created.digest
             ),
             format!("/reports#report-{}", created.id),
+        ),
+        Err(ReportError::NothingNew { report, .. }) => (
+            FlashKind::Error,
+            format!(
+                "Report {report} already covers the latest scan and nothing has changed since; no copy was made. Run a scan first."
+            ),
+            format!("/reports#report-{report}"),
         ),
         Err(ReportError::NoCompletedScan) => (
             FlashKind::Error,
