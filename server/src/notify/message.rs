@@ -144,6 +144,29 @@ fn slack_escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Makes `text` plain text inside DingTalk markdown: markdown punctuation is escaped with a
+/// backslash, HTML's `<`, `>` and `&` become entities, and line breaks become spaces, so a name
+/// or an error text (a token's name, an OSS message) cannot add links, images, headings or
+/// emphasis to the message.
+fn dingtalk_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '|' | '~' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl Summary {
     /// Slack mrkdwn: the title in bold, the details, a link.
     pub fn slack(&self) -> String {
@@ -156,11 +179,11 @@ impl Summary {
         text
     }
 
-    /// DingTalk markdown: a heading, the details as lines, a link.
+    /// DingTalk markdown: a heading, the details as lines, a link; every text escaped.
     pub fn dingtalk(&self) -> String {
-        let mut text = format!("#### oss-audit: {}\n", self.title);
+        let mut text = format!("#### oss-audit: {}\n", dingtalk_escape(&self.title));
         for line in &self.lines {
-            text.push_str(&format!("\n{line}\n"));
+            text.push_str(&format!("\n{}\n", dingtalk_escape(line)));
         }
         text.push_str(&format!("\n[Open in oss-audit]({})", self.link));
         text
@@ -273,6 +296,25 @@ mod tests {
             (event.cause, event.scan, event.by),
             (Cause::Scan, Some(ScanId::new(9)), None)
         );
+    }
+
+    #[test]
+    fn dingtalk_text_escapes_markdown_and_html() {
+        let summary = Summary {
+            title: "by token:[x](https://evil.example) *b*".into(),
+            lines: vec!["• a-bucket: <img src=x> & ![i](u)\n# heading".into()],
+            link: base(),
+        };
+        let text = summary.dingtalk();
+        assert!(
+            text.starts_with(r"#### oss-audit: by token:\[x\]\(https://evil.example\) \*b\*"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r"• a-bucket: &lt;img src=x&gt; &amp; \!\[i\]\(u\) \# heading"),
+            "{text}"
+        );
+        assert!(text.ends_with("[Open in oss-audit](https://audit.example.com/oss)"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! giving up, and errors that never carry a target's URL or secret.
 
 use chrono::{Duration, Utc};
-use oss_audit::domain::{Event, ReportId, ReportReady};
+use oss_audit::domain::{Event, RemediationFailure, RemediationFinished, ReportId, ReportReady};
 
 use super::{DASHBOARD, Outbox};
 use crate::support::{Receiver, verified_dingtalk, verified_webhook};
@@ -244,4 +244,52 @@ async fn errors_never_carry_the_target_url_or_secret() {
             assert!(!text.contains(secret), "{secret} leaked into {text:?}");
         }
     }
+}
+
+#[tokio::test]
+async fn dingtalk_gets_names_and_errors_as_plain_text_never_as_markdown() {
+    let outbox = Outbox::new(|_| {}).await;
+    let dingtalk = Receiver::start().await;
+    dingtalk.answer(200, r#"{"errcode":0,"errmsg":"ok"}"#);
+    outbox
+        .add(
+            "dingtalk",
+            "robot",
+            &dingtalk.url("/robot/send?access_token=tok-ding-2"),
+            "SECding",
+        )
+        .await;
+    let event = Event::RemediationFinished(RemediationFinished {
+        actor: "token:[urgent](https://evil.example/login)".to_owned(),
+        remediated: 1,
+        failed: 1,
+        failures: vec![RemediationFailure {
+            bucket: "logs-1".to_owned(),
+            error: "AccessDenied: ![x](https://evil.example/t.png)\n# <b>pwned</b>".to_owned(),
+        }],
+    });
+
+    outbox.queue(&event).await;
+    assert_eq!(outbox.deliver().await.delivered, 1);
+
+    let ding = dingtalk.wait_for(1).await.remove(0);
+    let markdown = verified_dingtalk(&ding, "SECding")["markdown"]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        markdown.contains(r"token:\[urgent\]\(https://evil.example/login\)"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(r"• logs-1: AccessDenied: \!\[x\]\(https://evil.example/t.png\) \# &lt;b&gt;pwned&lt;/b&gt;"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("](https://evil"), "no link: {markdown}");
+    assert!(!markdown.contains("<b>"), "{markdown}");
+    assert_eq!(
+        markdown.matches("\n#").count(),
+        0,
+        "one heading only: {markdown}"
+    );
 }
