@@ -262,6 +262,14 @@ impl Application {
             self.settings.report_schedule.clone(),
             state.shutdown().child_token(),
         ));
+        let access = state.access();
+        let housekeeping = tokio::spawn(crate::auth::housekeeping::run_housekeeping(
+            state.store().clone(),
+            access.lifetime,
+            access.throttle,
+            access.housekeeping_interval,
+            state.shutdown().child_token(),
+        ));
         let app = web::router(state.clone());
         tracing::info!(addr = %self.listener.local_addr()?, "oss-audit is listening");
         let served = web::listen::serve(
@@ -274,6 +282,9 @@ impl Application {
         state.shutdown().cancel();
         if let Err(err) = scheduler.await {
             tracing::error!(error = %err, "the scheduler stopped abnormally");
+        }
+        if let Err(err) = housekeeping.await {
+            tracing::error!(error = %err, "the housekeeping timer stopped abnormally");
         }
         if let Err(err) = notifications.await {
             tracing::error!(error = %err, "the notification worker stopped abnormally");

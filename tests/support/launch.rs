@@ -79,6 +79,11 @@ impl Launch {
         })
     }
 
+    /// How often expired sessions and old sign-in attempts are deleted.
+    pub fn housekeeping_interval(self, every: Duration) -> Self {
+        self.set(move |s| s.access.housekeeping_interval = every)
+    }
+
     /// What a failed sign-in waits before answering.
     pub fn failed_login_delay(self, delay: Duration) -> Self {
         self.set(move |s| s.access.failed_login_delay = delay)

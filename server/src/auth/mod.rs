@@ -2,6 +2,7 @@
 
 pub mod bootstrap;
 pub mod checks;
+pub mod housekeeping;
 pub mod password;
 mod principal;
 pub mod secrets;

@@ -63,6 +63,9 @@ pub struct AccessArgs {
     /// the proxy saying so). On by default when `OSS_AUDIT_PUBLIC_URL` is https.
     #[arg(long = "secure-cookies", env = "OSS_AUDIT_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// How often expired sessions and sign-in attempts too old to count are deleted, e.g. `10m`.
+    #[arg(long = "housekeeping-interval", env = "OSS_AUDIT_HOUSEKEEPING_INTERVAL", default_value = "10m", value_parser = parse_positive)]
+    housekeeping_interval: Duration,
 }
 
 /// A session lifetime: a humantime duration of at least one second.
@@ -85,6 +88,7 @@ impl AccessArgs {
             },
             trust_proxy: self.trust_proxy,
             secure_cookies: self.secure_cookies,
+            housekeeping_interval: self.housekeeping_interval,
             ..AccessConfig::default()
         }
     }

@@ -5,6 +5,7 @@ mod bootstrap;
 mod cli;
 mod cookies;
 mod csrf_and_headers;
+mod housekeeping;
 mod passwords;
 mod sessions;
 mod throttling;

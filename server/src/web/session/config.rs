@@ -20,6 +20,8 @@ pub struct AccessConfig {
     pub secure_cookies: bool,
     /// Password verifications run at once; a sign-in that finds none free is answered 429.
     pub concurrent_password_checks: usize,
+    /// How often expired sessions and old sign-in attempts are deleted.
+    pub housekeeping_interval: Duration,
 }
 
 impl Default for AccessConfig {
@@ -31,6 +33,7 @@ impl Default for AccessConfig {
             trust_proxy: false,
             secure_cookies: false,
             concurrent_password_checks: crate::auth::checks::DEFAULT_CONCURRENT_CHECKS,
+            housekeeping_interval: crate::auth::housekeeping::DEFAULT_HOUSEKEEPING_INTERVAL,
         }
     }
 }
