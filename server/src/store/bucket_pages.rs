@@ -2,7 +2,7 @@
 
 use super::states::{STATE_COLUMNS, StateRecord, StateRow, records};
 use super::{Db, StoreError};
-use crate::domain::{AccountId, BucketId};
+use crate::domain::{AccountId, BucketId, StateId};
 
 /// The distinct regions of the account's present buckets, sorted. A skip scan of the
 /// `bucket_by_region` index (one seek per region) rather than `SELECT DISTINCT`, which reads every
@@ -30,6 +30,30 @@ pub async fn list_bucket_regions(
 
 /// A bucket's newest `limit` recorded states, newest first; rows of a scan still running are not
 /// yet history (`list_bucket_history` returns them all).
+/// One page of a bucket's history, newest first: at most `limit` states recorded before the state
+/// `before` (from the newest when `None`).
+pub async fn list_bucket_history_page(
+    db: impl Db,
+    bucket: BucketId,
+    before: Option<StateId>,
+    limit: i64,
+) -> Result<Vec<StateRecord>, StoreError> {
+    let mut conn = db.connection().await?;
+    let rows: Vec<StateRow> = sqlx::query_as(&format!(
+        "SELECT {STATE_COLUMNS}
+         FROM encryption_state s LEFT JOIN scan ON scan.id = s.scan_id
+         WHERE s.bucket_id = ?1 AND (s.scan_id IS NULL OR scan.status = 'completed')
+           AND (?2 IS NULL OR s.id < ?2)
+         ORDER BY s.id DESC LIMIT ?3"
+    ))
+    .bind(bucket)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    records(rows)
+}
+
 pub async fn list_recent_bucket_history(
     db: impl Db,
     bucket: BucketId,

@@ -36,7 +36,7 @@ pub use api_tokens::{
     NewToken, TokenRecord, find_api_token, find_api_token_by_hash, insert_api_token,
     list_api_tokens, revoke_api_token, revoke_api_tokens_of_owner, touch_api_token,
 };
-pub use bucket_pages::{list_bucket_regions, list_recent_bucket_history};
+pub use bucket_pages::{list_bucket_history_page, list_bucket_regions, list_recent_bucket_history};
 pub use buckets::{
     BucketQuery, BucketRecord, BucketSort, BucketSync, ListedBucket, SyncedBuckets, count_buckets,
     count_buckets_by_status, find_bucket_by_name, list_current_buckets, mark_buckets_gone,

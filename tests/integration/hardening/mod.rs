@@ -9,6 +9,7 @@ mod database_files;
 mod endpoints;
 mod exports;
 mod gateway;
+mod history;
 mod metrics;
 mod plans;
 mod proxy_urls;

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::query::Params;
 use super::{ApiError, ApiPath, ApiPrincipal};
-use crate::domain::BucketName;
 use crate::domain::Role;
+use crate::domain::{BucketName, StateId};
 use crate::store::{self, BucketQuery, StateRecord};
 use crate::view::{BucketView, StateFields, rfc3339};
 use crate::web::AppState;
@@ -29,8 +29,12 @@ pub struct BucketDetail {
     /// The OSS request id of the read that recorded the current state.
     pub request_id: Option<String>,
     pub first_seen_at: String,
-    /// Every recorded change, newest first.
+    /// Recorded states, newest first: one page of at most `limit`.
     pub history: Vec<HistoryEntry>,
+    /// Pass as `cursor` for the next (older) page of history; null on the last page.
+    pub next_cursor: Option<String>,
+    /// The address of the next page of history; null on the last page.
+    pub next: Option<String>,
 }
 
 /// One recorded state.
@@ -105,9 +109,11 @@ pub async fn list_buckets(
     }))
 }
 
-/// One bucket with its history.
+/// One bucket with a page of its history (newest first).
 #[utoipa::path(get, path = "/api/v1/buckets/{name}", tag = "buckets",
-    params(("name" = String, Path, description = "Bucket name", pattern = "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")),
+    params(("name" = String, Path, description = "Bucket name", pattern = "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"),
+        ("limit" = Option<i64>, Query, description = "History entries per page: 1 to 1000, default 100", minimum = 1, maximum = 1000),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
     responses((status = 200, body = BucketDetail), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody)),
     security(("bearer" = [])))]
@@ -115,18 +121,36 @@ pub async fn get_bucket(
     State(state): State<AppState>,
     principal: ApiPrincipal,
     ApiPath(name): ApiPath<String>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<BucketDetail>, ApiError> {
     principal.require(Role::Viewer)?;
     let name = parse_bucket_name(&name)?;
+    let params = Params::parse(raw.as_deref());
+    let limit = params.integer("limit", 1..=1000, 100)?;
+    let before = match params.get("cursor") {
+        None => None,
+        Some(raw) => Some(
+            StateId::parse(raw)
+                .ok_or_else(|| ApiError::invalid(format!("invalid cursor {raw:?}")))?,
+        ),
+    };
     let record = store::find_bucket_by_name(state.store(), state.account(), &name)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("bucket {name} is not in the inventory")))?;
-    let history = store::list_bucket_history(state.store(), record.id).await?;
+    let history = store::list_bucket_history_page(state.store(), record.id, before, limit).await?;
+    let next_cursor = (history.len() as i64 == limit)
+        .then(|| history.last().map(|s| s.id.get().to_string()))
+        .flatten();
+    let next = next_cursor
+        .as_ref()
+        .map(|cursor| format!("/api/v1/buckets/{name}?limit={limit}&cursor={cursor}"));
     Ok(Json(BucketDetail {
         bucket: BucketView::from_record(&record),
         request_id: record.request_id.clone(),
         first_seen_at: rfc3339(record.first_seen_at),
         history: history.into_iter().map(HistoryEntry::from).collect(),
+        next_cursor,
+        next,
     }))
 }
 
