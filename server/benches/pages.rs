@@ -68,7 +68,7 @@ async fn run(buckets: usize) {
     let (progress, _) = tokio::sync::watch::channel(ScanProgress::default());
     let options = ScanOptions {
         concurrency: 64,
-        trigger: Trigger::Cli,
+        ..ScanOptions::new(Trigger::Cli)
     };
     let outcome = app
         .state()

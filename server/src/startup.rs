@@ -9,9 +9,10 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::AccountId;
+use crate::cloud::{AccountClients, RpcError, StsClient};
+use crate::domain::{AccountId, AccountName};
 use crate::oss::{ClientConfig, OssClient, OssError};
-use crate::scan::schedule;
+use crate::scan::{ScanOptions, schedule};
 use crate::store::{self, Store, StoreError};
 use crate::web::metrics::Metrics;
 use crate::web::{self, AppState, StateParts};
@@ -23,8 +24,16 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Time between scheduled scans; zero disables them.
     pub scan_interval: Duration,
+    /// Bucket reads in flight per account.
     pub scan_concurrency: usize,
+    /// Accounts scanned at once (`OSS_AUDIT_SCAN_ACCOUNTS`).
+    pub scan_accounts: usize,
+    /// How the hub (the account of `client.credentials`) is called (`OSS_AUDIT_ACCOUNT_NAME`).
+    pub account_name: AccountName,
+    /// The hub's OSS client; its `max_rps` applies to each account on its own.
     pub client: ClientConfig,
+    /// Where member accounts' roles are assumed (`OSS_AUDIT_STS_ENDPOINT`).
+    pub sts_endpoint: url::Url,
     /// Password of the `admin` user created on an empty database (`None`: a random one, which
     /// [`Application::generated_admin_password`] hands to the caller to show once, never logged).
     pub admin_password: Option<crate::domain::Secret>,
@@ -47,7 +56,11 @@ impl Settings {
             listen: default_listen(),
             scan_interval: Duration::from_secs(3600),
             scan_concurrency: crate::scan::DEFAULT_CONCURRENCY,
+            scan_accounts: crate::scan::DEFAULT_SCAN_ACCOUNTS,
+            account_name: default_account_name(),
             client,
+            sts_endpoint: url::Url::parse(crate::cloud::DEFAULT_STS_ENDPOINT)
+                .unwrap_or_else(|_| unreachable!("DEFAULT_STS_ENDPOINT is a URL")),
             admin_password: None,
             access: crate::web::session::AccessConfig::default(),
             report_schedule: crate::report::ReportSchedule::default(),
@@ -75,6 +88,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("could not set up the OSS client: {0}")]
     Oss(#[from] OssError),
+    #[error("could not set up the STS client: {0}")]
+    Sts(#[from] RpcError),
     #[error("could not create the first administrator: {0}")]
     Bootstrap(#[from] crate::auth::bootstrap::BootstrapError),
     #[error("could not store the notification targets of the environment: {0}")]
@@ -107,8 +122,13 @@ pub struct Application {
     generated_admin_password: Option<crate::domain::Secret>,
 }
 
-/// The name of the account row used until several accounts are supported.
+/// The name of the hub account (the keys' own) unless `OSS_AUDIT_ACCOUNT_NAME` says otherwise.
 pub const DEFAULT_ACCOUNT: &str = "default";
+
+/// [`DEFAULT_ACCOUNT`] as a name.
+pub fn default_account_name() -> AccountName {
+    AccountName::parse(DEFAULT_ACCOUNT).unwrap_or_else(|_| unreachable!("a valid account name"))
+}
 
 /// Where `serve` and `demo` listen unless told otherwise (`OSS_AUDIT_LISTEN`).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
@@ -121,9 +141,11 @@ pub fn default_listen() -> SocketAddr {
 }
 
 /// Opens the store, marks scans left running by a dead process as interrupted, and returns the
-/// default account.
+/// hub account, named `hub_name` (renamed, and logged, when it was called otherwise) with
+/// `endpoint` recorded.
 pub async fn open_store(
     database_url: &str,
+    hub_name: &AccountName,
     endpoint: &str,
 ) -> Result<(Store, AccountId), StoreError> {
     let store = Store::open(database_url).await?;
@@ -136,12 +158,15 @@ pub async fn open_store(
         now,
     )
     .await?;
-    let account = store::ensure_account(&mut tx, DEFAULT_ACCOUNT, endpoint).await?;
+    let hub = store::ensure_hub(&mut tx, hub_name, endpoint).await?;
     tx.commit().await?;
     for scan in interrupted {
         tracing::warn!(scan.id = %scan, "a scan left running by a stopped process was marked interrupted");
     }
-    Ok((store, account))
+    if let Some(old) = hub.renamed_from {
+        tracing::warn!(account.previous = %old, account = %hub_name, "the hub account was renamed (OSS_AUDIT_ACCOUNT_NAME)");
+    }
+    Ok((store, hub.id))
 }
 
 /// Whether a process with this id runs on this machine (a scan's owner).
@@ -161,8 +186,12 @@ fn process_is_alive(pid: i64) -> bool {
 impl Application {
     /// Builds everything and binds the listener.
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
-        let (store, account) =
-            open_store(&settings.database_url, settings.client.endpoint.as_str()).await?;
+        let (store, account) = open_store(
+            &settings.database_url,
+            &settings.account_name,
+            settings.client.endpoint.as_str(),
+        )
+        .await?;
         // A generated password goes to the caller, never to the log: log collectors keep lines
         // where a password must not be.
         let generated_admin_password =
@@ -170,7 +199,8 @@ impl Application {
         let metrics = Arc::new(Metrics::default());
         let mut client_config = settings.client.clone();
         client_config.observer = Some(metrics.oss_observer());
-        let client = OssClient::new(client_config)?;
+        let sts = StsClient::new(settings.sts_endpoint.clone(), &client_config)?;
+        let clients = AccountClients::new(OssClient::new(client_config)?, sts);
         let listener =
             TcpListener::bind(settings.listen)
                 .await
@@ -201,9 +231,13 @@ impl Application {
                 .map_err(StartError::Delivery)?;
         let state = AppState::new(StateParts {
             store,
-            client,
-            account,
-            scan_concurrency: settings.scan_concurrency,
+            clients,
+            hub: account,
+            scan_pace: ScanOptions {
+                concurrency: settings.scan_concurrency,
+                accounts_at_once: settings.scan_accounts,
+                ..ScanOptions::new(crate::domain::Trigger::Schedule)
+            },
             metrics,
             access: settings.access.clone(),
             scan_interval: settings.scan_interval,
@@ -248,7 +282,7 @@ impl Application {
             state.scanner().clone(),
             state.store().clone(),
             self.settings.scan_interval,
-            self.settings.scan_concurrency,
+            state.scan_pace(),
             state.progress_sender(),
             state.shutdown().child_token(),
         ));

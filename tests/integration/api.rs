@@ -575,7 +575,7 @@ async fn metrics_count_buckets_oss_requests_and_http_requests() {
         .count();
     assert!(
         text.contains(&format!(
-            "oss_audit_buckets{{status=\"unknown\",compliant=\"unknown\"}} {denied}"
+            "oss_audit_buckets{{account=\"default\",status=\"unknown\",compliant=\"unknown\"}} {denied}"
         )),
         "{text}"
     );
@@ -588,6 +588,10 @@ async fn metrics_count_buckets_oss_requests_and_http_requests() {
     assert!(text.contains("oss_audit_http_requests_total{route=\"/api/v1/scans/{id}\",method=\"GET\",status=\"200\"}"), "{text}");
     assert!(
         text.contains("oss_audit_scans{status=\"completed\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("oss_audit_account_last_scan{account=\"default\",status=\"completed\"} 1"),
         "{text}"
     );
     let health = app.anonymous().call("GET", "/healthz", None).await;

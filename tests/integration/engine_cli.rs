@@ -38,6 +38,8 @@ async fn scan_json_prints_every_bucket_in_the_documented_schema() {
     let buckets = json["buckets"].as_array().unwrap();
     assert_eq!(buckets.len(), 150);
     let keys = [
+        "account",
+        "account_uid",
         "compliant",
         "error_code",
         "kms_data_encryption",
@@ -145,7 +147,7 @@ async fn a_scan_killed_midway_is_marked_interrupted_at_the_next_start() {
     assert_eq!(statuses, ["completed", "interrupted", "completed"]);
     let leftover = db
         .count(&format!(
-            "SELECT count(*) FROM encryption_state WHERE scan_id = {}",
+            "SELECT count(*) FROM encryption_state WHERE account_scan_id IN (SELECT id FROM account_scan WHERE scan_id = {})",
             scans[1].0
         ))
         .await;

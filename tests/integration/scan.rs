@@ -126,7 +126,7 @@ async fn drift_between_scans_is_recorded_as_one_change() {
         .set_encryption(target.name.as_str(), Some(EncryptionRule::Sm4));
     let outcome = audit.scan().await;
     assert_eq!(outcome.summary.changes, 1);
-    let record = oss_audit::store::find_bucket_by_name(&audit.store, audit.account, &target.name)
+    let record = oss_audit::store::find_bucket_by_name(&audit.store, &target.name)
         .await
         .unwrap()
         .unwrap();
@@ -165,7 +165,7 @@ async fn a_bucket_that_disappears_is_kept_as_gone_and_reappears_cleanly() {
             .iter()
             .all(|v| v.name != target.name.as_str())
     );
-    let gone = oss_audit::store::find_bucket_by_name(&audit.store, audit.account, &target.name)
+    let gone = oss_audit::store::find_bucket_by_name(&audit.store, &target.name)
         .await
         .unwrap()
         .expect("a gone bucket is kept");
@@ -177,7 +177,7 @@ async fn a_bucket_that_disappears_is_kept_as_gone_and_reappears_cleanly() {
         (outcome.reappeared, outcome.added, outcome.summary.buckets),
         (1, 0, 50)
     );
-    let back = oss_audit::store::find_bucket_by_name(&audit.store, audit.account, &target.name)
+    let back = oss_audit::store::find_bucket_by_name(&audit.store, &target.name)
         .await
         .unwrap()
         .unwrap();

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use oss_audit::scan::ScanProgress;
+use oss_audit::domain::Trigger;
 use oss_audit::scan::schedule::{Step, run_due_scan};
+use oss_audit::scan::{ScanOptions, ScanProgress};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -15,7 +16,10 @@ async fn step(audit: &Audit, interval: Duration) -> Step {
         &audit.scanner,
         &audit.store,
         interval,
-        8,
+        ScanOptions {
+            concurrency: 8,
+            ..ScanOptions::new(Trigger::Schedule)
+        },
         progress,
         CancellationToken::new(),
     )
@@ -46,7 +50,7 @@ async fn a_failed_listing_is_recorded_and_waits_for_the_next_interval() {
     let audit = Audit::with_client(5, |c| c.retry.max_attempts = 1).await;
     audit.sandbox.set_fault_rate(1.0);
     match step(&audit, Duration::from_secs(3600)).await {
-        Step::Ran(Err(oss_audit::scan::ScanError::Listing { .. })) => {}
+        Step::Ran(Err(oss_audit::scan::ScanError::Failed { .. })) => {}
         other => panic!("expected a failed listing, got {other:?}"),
     }
     audit.sandbox.set_fault_rate(0.0);

@@ -2,6 +2,7 @@
 //! of steps; and the store of a bare database.
 
 use oss_audit::actions::targets;
+use oss_audit::cloud::AccountClients;
 use oss_audit::domain::{AccountId, Actor, NewTarget, TargetId, TargetInput, Trigger};
 use oss_audit::notify::ReceiverPolicy;
 use oss_audit::oss::ClientConfig;
@@ -12,7 +13,7 @@ use oss_audit::view::BucketView;
 use tokio_util::sync::CancellationToken;
 
 use super::db::TestDb;
-use super::sandbox::{client, sandbox};
+use super::sandbox::{client, sandbox, sandbox_sts};
 
 /// The endpoint a bare store's account is recorded with.
 const ENDPOINT: &str = "https://oss-cn-hangzhou.aliyuncs.com";
@@ -23,7 +24,8 @@ pub async fn open_store(db: &TestDb) -> (Store, AccountId) {
 }
 
 async fn open_store_for(db: &TestDb, endpoint: &str) -> (Store, AccountId) {
-    oss_audit::startup::open_store(&db.url, endpoint)
+    let hub = oss_audit::startup::default_account_name();
+    oss_audit::startup::open_store(&db.url, &hub, endpoint)
         .await
         .expect("store opens")
 }
@@ -62,11 +64,12 @@ pub async fn add_target(
         .expect("target added")
 }
 
-/// An audit set-up: sandbox, database, store, account and scanner.
+/// An audit set-up: sandbox, database, store, hub account and scanner.
 pub struct Audit {
     pub sandbox: SandboxHandle,
     pub db: TestDb,
     pub store: Store,
+    /// The hub: the sandbox keys' own account.
     pub account: AccountId,
     pub scanner: Scanner,
 }
@@ -83,7 +86,8 @@ impl Audit {
         let client = client(&sandbox, tweak);
         let db = TestDb::new();
         let (store, account) = open_store_for(&db, client.config().endpoint.as_str()).await;
-        let scanner = Scanner::new(client, store.clone(), account);
+        let sts = sandbox_sts(client.config());
+        let scanner = Scanner::new(store.clone(), AccountClients::new(client, sts), account);
         Self {
             sandbox,
             db,
@@ -103,7 +107,7 @@ impl Audit {
         let (progress, _) = tokio::sync::watch::channel(ScanProgress::default());
         let options = ScanOptions {
             concurrency: 32,
-            trigger: Trigger::Cli,
+            ..ScanOptions::new(Trigger::Cli)
         };
         self.scanner
             .run(options, progress, CancellationToken::new())
@@ -112,7 +116,7 @@ impl Audit {
 
     /// Every present bucket as the JSON outputs show it.
     pub async fn views(&self) -> Vec<BucketView> {
-        oss_audit::store::list_current_buckets(&self.store, self.account)
+        oss_audit::store::list_current_buckets(&self.store, None)
             .await
             .expect("buckets listed")
             .iter()

@@ -9,7 +9,8 @@ use chrono::{Duration, Utc};
 use futures_util::TryStreamExt;
 
 use crate::domain::{
-    AccountId, EncryptionRule, EncryptionState, KmsKeyId, Policy, Status, Trigger, judge,
+    AccountId, EncryptionRule, EncryptionState, KmsKeyId, Policy, ScanStatus, Status, Trigger,
+    judge,
 };
 use crate::oss::{BucketAddress, OssClient, OssError};
 use crate::store::{self, BucketSync, ListedBucket, Observation, Store, StoreError};
@@ -61,10 +62,7 @@ pub async fn seed(
     days: usize,
 ) -> Result<usize, HistoryError> {
     let now = Utc::now();
-    if store::find_last_completed_scan(store, account)
-        .await?
-        .is_some()
-    {
+    if store::find_last_completed_scan(store).await?.is_some() {
         return Err(HistoryError::NotEmpty);
     }
     let mut listed: Vec<_> = client
@@ -100,7 +98,10 @@ pub async fn seed(
     let mut current: Vec<Option<EncryptionState>> = vec![None; pasts.len()];
     for scan_index in 0..days {
         let at = now - Duration::days((days - scan_index) as i64);
-        let scan = store::insert_running_scan(store, account, Trigger::Demo.as_str(), at).await?;
+        // A scan of the hub alone: one part.
+        let trigger = Trigger::Demo.as_str();
+        let scan = store::insert_running_scan(store, trigger, 1, at).await?;
+        let part = store::insert_account_scan(store, scan, account, trigger, at).await?;
         let mut tx = store.begin().await?;
         let mut sync = BucketSync::load(&mut tx, account).await?;
         let seen: Vec<usize> = (0..pasts.len())
@@ -132,10 +133,12 @@ pub async fn seed(
             .filter(|s| s.status() == Status::Unknown)
             .count() as i64;
         let read = page.len() as i64;
-        store::update_scan_progress(&mut tx, scan, read, read, unknown, at).await?;
-        store::insert_observations(&mut tx, Some(scan), &observations).await?;
+        let done = at + Duration::seconds(40);
+        store::update_account_scan_progress(&mut tx, part, read, read, unknown, at).await?;
+        store::insert_observations(&mut tx, Some(part), &observations).await?;
         store::update_compliance(&mut tx, &judgements).await?;
-        store::complete_scan(&mut tx, scan, account, at + Duration::seconds(40)).await?;
+        store::complete_account_scan(&mut tx, part, account, done).await?;
+        store::finish_scan(&mut tx, scan, ScanStatus::Completed, None, done).await?;
         tx.commit().await.map_err(StoreError::from)?;
     }
     Ok(days)

@@ -95,6 +95,8 @@ pub async fn change_encryption_in(
     provenance: Provenance,
 ) -> Result<Changed, ChangeError> {
     let record = find(changer, name).await?;
+    let account = store::get_account(changer.store, record.account_id).await?;
+    let client = changer.client_of(&account)?;
     let before = Some(record.state.clone());
     let address = BucketAddress {
         name: name.clone(),
@@ -109,7 +111,7 @@ pub async fn change_encryption_in(
         None => change.action(),
     };
     let logged = |after, request_id, outcome, detail| NewChange {
-        account: changer.account,
+        account: record.account_id,
         at: Utc::now(),
         actor: changer.actor.as_str(),
         action,
@@ -123,8 +125,8 @@ pub async fn change_encryption_in(
         reverts: provenance.reverts,
     };
     let written = match change {
-        Change::Put { rule, .. } => changer.client.put_bucket_encryption(&address, rule).await,
-        Change::Delete => changer.client.delete_bucket_encryption(&address).await,
+        Change::Put { rule, .. } => client.put_bucket_encryption(&address, rule).await,
+        Change::Delete => client.delete_bucket_encryption(&address).await,
     };
     let request_id = match written {
         Ok(answer) => answer.request_id,
@@ -137,29 +139,29 @@ pub async fn change_encryption_in(
             let entry = logged(None, err.request_id(), err.kind_code(), detail.as_deref());
             store::insert_change(&mut tx, &entry).await?;
             tx.commit().await.map_err(StoreError::from)?;
-            tracing::warn!(bucket.name = %name, actor = %changer.actor, code = err.kind_code(), "OSS refused the change");
+            tracing::warn!(account = %account.name, bucket.name = %name, actor = %changer.actor, code = err.kind_code(), "OSS refused the change");
             return Err(err.into());
         }
     };
 
     // Re-read, so the store shows what OSS really holds now.
-    let read = changer.client.read_encryption_state(&address).await;
+    let read = client.read_encryption_state(&address).await;
     let reread = Observation::now(record.id, read.value, read.request_id);
     let mut tx = changer.store.begin().await?;
     if !before.as_ref().is_some_and(|b| b.same_as(&reread.state)) {
-        let policy = store::current_policy(&mut *tx, changer.account).await?;
+        let policy = store::current_policy(&mut *tx, changer.hub).await?;
         store::record_reread(&mut tx, &reread, judge(&policy.requirement, &reread.state)).await?;
         // Only a new state can newly be non-compliant or unknown.
         let became = change_became(change, &policy.requirement, before.as_ref(), &reread.state)
             .filter(|_| provenance.reverts.is_none());
-        queue_regression(&mut tx, changer, name, became, &reread.state).await?;
+        queue_regression(&mut tx, changer, &record, became, &reread.state).await?;
     }
     let after = Some(state_json(Some(&reread.state)).to_string());
     let detail = provenance.detail(change, None);
     let entry = logged(after, request_id.as_deref(), "ok", detail.as_deref());
     let entry = store::insert_change(&mut tx, &entry).await?;
     tx.commit().await.map_err(StoreError::from)?;
-    tracing::info!(bucket.name = %name, actor = %changer.actor, action, after = %reread.state, "encryption changed");
+    tracing::info!(account = %account.name, bucket.name = %name, actor = %changer.actor, action, after = %reread.state, "encryption changed");
     Ok(Changed {
         bucket: find(changer, name).await?,
         before: record.state,
@@ -168,8 +170,9 @@ pub async fn change_encryption_in(
     })
 }
 
+/// The present bucket called `name`, whichever account holds it.
 async fn find(changer: Changer<'_>, name: &BucketName) -> Result<BucketRecord, ChangeError> {
-    store::find_bucket_by_name(changer.store, changer.account, name)
+    store::find_bucket_by_name(changer.store, name)
         .await?
         .filter(|b| b.gone_at.is_none())
         .ok_or_else(|| ChangeError::NotInInventory(name.clone()))
@@ -196,17 +199,23 @@ fn change_became(
 async fn queue_regression(
     conn: &mut SqliteConnection,
     changer: Changer<'_>,
-    bucket: &BucketName,
+    bucket: &BucketRecord,
     became: Option<Became>,
     after: &EncryptionState,
 ) -> Result<(), StoreError> {
     let Some(became) = became else {
         return Ok(());
     };
-    let mut regressions = Regressions::new(Cause::Change, None, Some(changer.actor.as_str()));
-    regressions.push(bucket.as_str().to_owned(), became, after, false);
+    let account = bucket.account.as_str();
+    let mut regressions = Regressions::new(
+        Cause::Change,
+        Some(account),
+        None,
+        Some(changer.actor.as_str()),
+    );
+    regressions.push(account, bucket.name.to_string(), became, after, false);
     match regressions.into_event() {
-        Some(event) => notify::enqueue(conn, changer.account, &event).await,
+        Some(event) => notify::enqueue(conn, changer.hub, &event).await,
         None => Ok(()),
     }
 }

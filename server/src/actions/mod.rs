@@ -5,6 +5,7 @@
 //! Encryption changes call OSS first and record the outcome, refusals included; everything else
 //! is a database change only.
 
+pub mod accounts;
 pub mod demo_history;
 pub mod encryption;
 pub mod policy;
@@ -17,18 +18,35 @@ pub mod users;
 
 use sqlx::SqliteConnection;
 
+use crate::cloud::{AccountAccess, AccountClients};
 use crate::domain::{AccountId, Actor, BucketName};
 use crate::oss::{OssClient, OssError};
-use crate::store::{self, NewChange, Store, StoreError};
+use crate::store::{self, AccountRecord, NewChange, Store, StoreError};
 
 /// What an encryption change acts with.
 #[derive(Debug, Clone, Copy)]
 pub struct Changer<'a> {
     pub store: &'a Store,
-    pub client: &'a OssClient,
-    pub account: AccountId,
+    /// The OSS client of each account: a bucket is changed through its own account's.
+    pub clients: &'a AccountClients,
+    /// The hub: holds the estate's policy and notification targets.
+    pub hub: AccountId,
     /// Who asks.
     pub actor: &'a Actor,
+}
+
+impl Changer<'_> {
+    /// The client of `account`.
+    fn client_of(&self, account: &AccountRecord) -> Result<OssClient, OssError> {
+        let access = AccountAccess::new(
+            account.id,
+            account.name.clone(),
+            account.role_arn.as_ref(),
+            account.external_id.as_ref(),
+            account.oss_endpoint.as_deref(),
+        )?;
+        Ok(self.clients.client(&access))
+    }
 }
 
 /// Why an encryption change was not made.

@@ -14,8 +14,8 @@ use crate::notify;
 use crate::store::{self, NewChange, Store, StoreError};
 use crate::view::policy_json;
 
-/// Stores `policy` for `account` and re-judges every bucket's current state, so compliance figures
-/// change the moment the policy does. The audit log gets a `set-policy` entry with the policy
+/// Stores `policy` (estate-wide, kept with the hub account `account`) and re-judges the current
+/// state of every bucket of every account, so compliance figures change the moment the policy does. The audit log gets a `set-policy` entry with the policy
 /// before and after (see [`policy_json`]). Returns how many buckets were judged again.
 pub async fn set(
     store: &Store,
@@ -27,7 +27,7 @@ pub async fn set(
     let mut tx = store.begin().await?;
     let before = store::current_policy(&mut *tx, account).await?;
     store::put_policy(&mut tx, account, policy, actor.as_str(), now).await?;
-    let states = store::load_current_states(&mut tx, account).await?;
+    let states = store::load_current_states(&mut tx, None).await?;
     let judgements: Vec<_> = states
         .iter()
         .map(|(bucket, state)| (*bucket, judge(&policy.requirement, state)))
@@ -72,13 +72,13 @@ async fn queue_regressions(
     if !store::has_enabled_notification_targets(&mut *conn, account).await? {
         return Ok(());
     }
-    let mut regressions = Regressions::new(Cause::Policy, None, Some(actor.as_str()));
-    for (bucket, name) in store::list_compliant_buckets(&mut *conn, account).await? {
+    let mut regressions = Regressions::new(Cause::Policy, None, None, Some(actor.as_str()));
+    for (bucket, name, in_account) in store::list_compliant_buckets(&mut *conn).await? {
         let Some(state) = states.get(&bucket) else {
             continue;
         };
         if judge(requirement, state) == Some(false) {
-            regressions.push(name, Became::Noncompliant, state, false);
+            regressions.push(&in_account, name, Became::Noncompliant, state, false);
         }
     }
     match regressions.into_event() {

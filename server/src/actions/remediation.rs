@@ -13,8 +13,7 @@ use super::encryption::{Change, Provenance, change_encryption_in};
 use super::{ChangeError, Changer};
 use crate::auth::secrets::sha256_hex;
 use crate::domain::{
-    AccountId, BucketName, EncryptionRule, Event, LISTED_AT_MOST, RemediationFinished, RunId,
-    RunKind,
+    AccountId, BucketName, EncryptionRule, Event, LISTED_AT_MOST, RemediationFinished, RunId, RunKind,
 };
 use crate::notify;
 use crate::store::{self, BucketQuery, NewRun, RunCounts, Store, StoreError};
@@ -22,7 +21,8 @@ use crate::store::{self, BucketQuery, NewRun, RunCounts, Store, StoreError};
 /// Which buckets to remediate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
-    /// Every readable, non-compliant bucket. Compliant and unknown buckets are never touched.
+    /// Every readable, non-compliant bucket of every account. Compliant and unknown buckets are
+    /// never touched.
     AllNonCompliant,
     /// Exactly these buckets, whatever their state (an explicit choice).
     Named(Vec<BucketName>),
@@ -31,6 +31,8 @@ pub enum Selection {
 /// A bucket that could not be remediated, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RemediationFailure {
+    /// The bucket's account, when the bucket is in the inventory.
+    pub account: Option<String>,
     pub name: String,
     pub error: String,
 }
@@ -50,7 +52,7 @@ pub struct RemediationReport {
 pub struct Plan {
     pub target: EncryptionRule,
     pub buckets: Vec<BucketName>,
-    /// Hex SHA-256 of the account, the target and each bucket with its recorded state.
+    /// Hex SHA-256 of the target and each bucket with its account and recorded state.
     pub digest: String,
 }
 
@@ -78,7 +80,7 @@ pub enum RemediationError {
 /// Changes at most this many buckets at once.
 const IN_FLIGHT: usize = 8;
 
-/// Every readable non-compliant bucket, in name order.
+/// Every readable non-compliant bucket of every active account, in name order.
 fn non_compliant() -> BucketQuery {
     BucketQuery {
         compliant: Some(false),
@@ -88,31 +90,34 @@ fn non_compliant() -> BucketQuery {
 }
 
 /// What remediating `selection` would do now.
-pub async fn plan(
-    store: &Store,
-    account: AccountId,
-    selection: &Selection,
-) -> Result<Plan, StoreError> {
-    let policy = store::current_policy(store, account).await?;
+/// The estate's policy (held by the hub) gives the target; each bucket is named with the account
+/// that holds it, so a bucket that moved to another account changes the plan.
+pub async fn plan(store: &Store, hub: AccountId, selection: &Selection) -> Result<Plan, StoreError> {
+    let policy = store::current_policy(store, hub).await?;
     let target = policy.remediation_target;
-    let mut text = format!("account {account}\ntarget {target}\n");
+    let mut text = format!("target {target}\n");
     let mut names = Vec::new();
-    // Bucket names cannot hold a tab or a newline, so the lines cannot run into each other.
+    // Bucket and account names cannot hold a tab or a newline, so the lines cannot run into each
+    // other.
     match selection {
         Selection::AllNonCompliant => {
-            for bucket in store::query_buckets(store, account, &non_compliant()).await? {
-                let _ = writeln!(text, "{}\t{}", bucket.name, bucket.state);
+            for bucket in store::query_buckets(store, &non_compliant()).await? {
+                let _ = writeln!(
+                    text,
+                    "{}\t{}\t{}",
+                    bucket.account, bucket.name, bucket.state
+                );
                 names.push(bucket.name);
             }
         }
         Selection::Named(named) => {
             for name in named {
-                let found = store::find_bucket_by_name(store, account, name).await?;
-                let state = found.map_or_else(
-                    || "not in the inventory".to_owned(),
-                    |b| b.state.to_string(),
+                let found = store::find_bucket_by_name(store, name).await?;
+                let (account, state) = found.map_or_else(
+                    || (String::new(), "not in the inventory".to_owned()),
+                    |b| (b.account.to_string(), b.state.to_string()),
                 );
-                let _ = writeln!(text, "{name}\t{state}");
+                let _ = writeln!(text, "{account}\t{name}\t{state}");
                 names.push(name.clone());
             }
         }
@@ -131,7 +136,7 @@ pub async fn remediate(
     selection: &Selection,
     confirmation: &Confirmation,
 ) -> Result<(Plan, RemediationReport), RemediationError> {
-    let current = plan(changer.store, changer.account, selection).await?;
+    let current = plan(changer.store, changer.hub, selection).await?;
     if let Confirmation::Digest(seen) = confirmation
         && seen.trim() != current.digest
     {
@@ -162,8 +167,13 @@ async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, S
         .map(|name| {
             let change = &change;
             async move {
+                let account = store::find_bucket_by_name(changer.store, &name)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|b| b.account.to_string());
                 let result = change_encryption_in(changer, &name, change, provenance).await;
-                (name, result)
+                (account, name, result)
             }
         })
         .buffered(IN_FLIGHT)
@@ -173,11 +183,12 @@ async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, S
         run: Some(run),
         ..RemediationReport::default()
     };
-    for (name, result) in results {
+    for (account, name, result) in results {
         match result {
             Ok(_) => report.remediated.push(name.to_string()),
             Err(ChangeError::Store(e)) => return Err(e),
             Err(err) => report.failed.push(RemediationFailure {
+                account,
                 name: name.to_string(),
                 error: describe(&err),
             }),
@@ -191,7 +202,7 @@ async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, S
 async fn start_run(changer: Changer<'_>, target: &str) -> Result<RunId, StoreError> {
     let mut tx = changer.store.begin().await?;
     let run = NewRun {
-        account: changer.account,
+        account: changer.hub,
         kind: RunKind::Remediate,
         actor: changer.actor.as_str(),
         started_at: Utc::now(),
@@ -219,6 +230,7 @@ async fn finished(changer: Changer<'_>, report: &RemediationReport) {
             .iter()
             .take(LISTED_AT_MOST)
             .map(|f| crate::domain::RemediationFailure {
+                account: f.account.clone(),
                 bucket: f.name.clone(),
                 error: f.error.clone(),
             })
@@ -232,7 +244,7 @@ async fn finished(changer: Changer<'_>, report: &RemediationReport) {
     let queued = async {
         let mut tx = changer.store.begin().await?;
         store::update_run_finished(&mut tx, run, Utc::now(), counts).await?;
-        notify::enqueue(&mut tx, changer.account, &event).await?;
+        notify::enqueue(&mut tx, changer.hub, &event).await?;
         tx.commit().await.map_err(StoreError::from)
     };
     if let Err(err) = queued.await {

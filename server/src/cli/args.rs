@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::CliError;
-use crate::domain::Region;
+use crate::domain::{AccountName, Region};
 use crate::oss::sign::SignatureVersion;
 use crate::oss::{ClientConfig, Credentials, DEFAULT_ENDPOINT, OssClient, RetryPolicy};
 use crate::store::DEFAULT_DATABASE_URL;
@@ -84,4 +84,27 @@ pub struct DbArgs {
     /// The SQLite database (created if missing).
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
+}
+
+/// The name of the hub: the account of the keys, audited like every member.
+#[derive(Debug, Clone, clap::Args)]
+pub struct HubArgs {
+    /// What the hub account (the one the access keys belong to) is called; set at the first start,
+    /// a different name later renames it.
+    #[arg(long = "account-name", env = "OSS_AUDIT_ACCOUNT_NAME", default_value = crate::startup::DEFAULT_ACCOUNT, global = true)]
+    pub account_name: AccountName,
+}
+
+/// Where member accounts' roles are assumed.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StsArgs {
+    /// The STS endpoint AssumeRole is sent to (through the same proxy settings as OSS), e.g. a
+    /// regional `sts.cn-hangzhou.aliyuncs.com` or `sts-vpc.cn-hangzhou.aliyuncs.com` in a VPC.
+    #[arg(long = "sts-endpoint", env = "OSS_AUDIT_STS_ENDPOINT", default_value = crate::cloud::DEFAULT_STS_ENDPOINT,
+          value_parser = parse_sts_endpoint, global = true)]
+    pub sts_endpoint: url::Url,
+}
+
+fn parse_sts_endpoint(raw: &str) -> Result<url::Url, String> {
+    crate::cloud::parse_endpoint("Sts", raw).map_err(|e| e.to_string())
 }

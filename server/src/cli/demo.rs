@@ -1,4 +1,5 @@
-//! `oss-audit demo`: the full dashboard on a seeded sandbox, scanned into a fresh database.
+//! `oss-audit demo`: the full dashboard on a seeded sandbox estate (the hub and two member accounts
+//! of its Resource Directory, one whose role refuses the hub), scanned into a fresh database.
 
 use std::net::SocketAddr;
 
@@ -9,16 +10,21 @@ use super::serve::admin_password;
 use super::{CliError, failed};
 use crate::actions;
 use crate::auth::password::Password;
+use crate::cloud::DirectoryClient;
+use crate::domain::RoleName;
 use crate::domain::{Actor, Trigger};
 use crate::report::ReportTrigger;
-use crate::sandbox::{self, SandboxConfig};
-use crate::scan::{ScanOptions, ScanProgress};
+use crate::sandbox::{self, RESOURCEMANAGER_ENDPOINT, STS_ENDPOINT, SandboxConfig};
+use crate::scan::{ScanError, ScanOptions, ScanProgress};
 use crate::startup::{Application, Settings, shutdown_signal};
+
+/// The demo's accounts: the hub and two members, the last of which does not trust the hub.
+const ACCOUNTS: usize = 3;
 
 /// Flags of `oss-audit demo`.
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// How many buckets the sandbox seeds.
+    /// How many buckets the sandbox seeds in each account.
     #[arg(long, default_value_t = 60)]
     buckets: usize,
     /// The seed of the sandbox population.
@@ -30,11 +36,15 @@ pub struct DemoArgs {
 }
 
 pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
-    let sandbox = sandbox::start(SandboxConfig::on_free_port(args.buckets, args.seed))
-        .await
-        .map_err(failed("could not start the sandbox"))?;
+    let sandbox = sandbox::start(SandboxConfig {
+        accounts: ACCOUNTS,
+        untrusted_roles: 1,
+        ..SandboxConfig::on_free_port(args.buckets, args.seed)
+    })
+    .await
+    .map_err(failed("could not start the sandbox"))?;
     println!(
-        "OSS sandbox with {} buckets listening on {}",
+        "OSS sandbox with {ACCOUNTS} accounts of {} buckets each listening on {}",
         args.buckets,
         sandbox.local_addr()
     );
@@ -50,27 +60,59 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
     );
     settings.listen = args.listen;
     settings.admin_password = Some(password.clone().into_secret());
+    settings.sts_endpoint =
+        url::Url::parse(STS_ENDPOINT).unwrap_or_else(|_| unreachable!("STS_ENDPOINT is a URL"));
+    let client = settings.client.clone();
     let app = Application::build(settings)
         .await
         .map_err(failed("could not start the dashboard"))?;
-
-    // The first scan completes before the dashboard is announced, so it opens with data; three
-    // weeks of past scans before it give the trend and the bucket histories something to show.
     let state = app.state().clone();
-    actions::demo_history::seed(state.store(), state.client(), state.account(), 21)
+
+    // Three weeks of past scans of the hub give the trend and the bucket histories something to
+    // show; today's scan then covers the whole estate.
+    actions::demo_history::seed(state.store(), state.clients().hub(), state.account(), 21)
         .await
         .map_err(failed("seeding past scans failed"))?;
+
+    // The members come from the sandbox's Resource Directory, as `account discover` finds them.
+    let directory = DirectoryClient::new(
+        url::Url::parse(RESOURCEMANAGER_ENDPOINT)
+            .unwrap_or_else(|_| unreachable!("RESOURCEMANAGER_ENDPOINT is a URL")),
+        &client,
+    )
+    .map_err(failed("could not reach the sandbox's Resource Directory"))?;
+    let role = RoleName::parse(sandbox::DEFAULT_ROLE_NAME)
+        .unwrap_or_else(|_| unreachable!("a valid role name"));
+    let found = actions::accounts::discover(
+        state.store(),
+        &directory,
+        state.clients().hub(),
+        &role,
+        None,
+        &Actor::named("demo"),
+    )
+    .await
+    .map_err(failed("could not discover the sandbox's accounts"))?;
+    for account in &found.added {
+        println!("account {} added from the Resource Directory", account.name);
+    }
+
+    // The first scan ends before the dashboard is announced, so it opens with data. One member's
+    // role does not trust the hub: its part fails with STS's NoPermission, the scan is partial.
     let options = ScanOptions {
         concurrency: 16,
-        trigger: Trigger::Demo,
+        ..ScanOptions::new(Trigger::Demo)
     };
     let (progress, _) = tokio::sync::watch::channel(ScanProgress::default());
-    let outcome = state
+    match state
         .scanner()
         .run(options, progress, CancellationToken::new())
         .await
-        .map_err(failed("the first scan failed"))?;
-    println!("{}", summary(&outcome));
+    {
+        Ok(outcome) => println!("{}", summary(&outcome)),
+        Err(err @ ScanError::Failed { .. }) => println!("{err}"),
+        Err(err) => return Err(CliError::failed("the first scan failed", err)),
+    }
     // A first report, so the Reports page opens with evidence to download and verify.
     let actor = Actor::named("demo");
     let report = actions::reports::create(

@@ -1,6 +1,7 @@
 //! The `oss-audit` command line: parsing, and one module per subcommand. clap lives here only;
 //! each command turns its flags into the plain configuration of the part it runs.
 
+mod account;
 mod args;
 mod buckets;
 mod demo;
@@ -21,9 +22,9 @@ use clap::{Parser, Subcommand};
 
 pub use error::CliError;
 
-use crate::domain::AccountId;
+use crate::domain::{AccountId, AccountName};
 use crate::store::Store;
-use args::{DbArgs, EndpointArgs, OssArgs};
+use args::{DbArgs, EndpointArgs, HubArgs, OssArgs};
 
 /// Audit and fix the server-side encryption of Alibaba Cloud OSS buckets.
 #[derive(Debug, Parser)]
@@ -45,8 +46,12 @@ pub enum Command {
         #[command(subcommand)]
         command: encryption::EncryptionCommand,
     },
-    /// Scan every bucket once, store the results and print a summary.
+    /// Scan every bucket of every account once (or of one, with --account), store the results
+    /// and print a summary.
     Scan(scan::ScanArgs),
+    /// Add, list and remove the audited accounts, or discover a Resource Directory's members
+    /// (add, list and remove need no OSS credentials).
+    Account(account::AccountArgs),
     /// Run the server: scheduled scans and the HTTP endpoints.
     Serve(serve::ServeArgs),
     /// Give buckets back the encryption they had before an audit-log entry or a whole run
@@ -58,6 +63,8 @@ pub enum Command {
         oss: OssArgs,
         #[command(flatten)]
         db: DbArgs,
+        #[command(flatten)]
+        hub: HubArgs,
         #[command(subcommand)]
         command: policy::PolicyCommand,
     },
@@ -112,11 +119,18 @@ impl Cli {
                 encryption::run(oss.client(0)?, command).await
             }
             Command::Scan(args) => scan::run(args).await,
+            Command::Account(args) => account::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::Revert(args) => revert::run(args).await,
-            Command::Policy { oss, db, command } => {
+            Command::Policy {
+                oss,
+                db,
+                hub,
+                command,
+            } => {
                 let config = oss.config()?;
-                let (store, account) = open_account(&db, config.endpoint.as_str()).await?;
+                let (store, account) =
+                    open_account(&db, &hub.account_name, config.endpoint.as_str()).await?;
                 policy::run(store, account, command).await
             }
             Command::Sandbox(args) => sandbox::run(args).await,
@@ -153,10 +167,14 @@ async fn open(db: &DbArgs) -> Result<Store, CliError> {
     })
 }
 
-/// Opens the database and the default account, recording `endpoint` as its endpoint (as `scan`
-/// and `serve` do), and marks scans a dead process left running as interrupted.
-async fn open_account(db: &DbArgs, endpoint: &str) -> Result<(Store, AccountId), CliError> {
-    crate::startup::open_store(&db.database_url, endpoint)
+/// Opens the database and the hub account, called `hub` and recording `endpoint` as its endpoint
+/// (as `scan` and `serve` do), and marks scans a dead process left running as interrupted.
+async fn open_account(
+    db: &DbArgs,
+    hub: &AccountName,
+    endpoint: &str,
+) -> Result<(Store, AccountId), CliError> {
+    crate::startup::open_store(&db.database_url, hub, endpoint)
         .await
         .map_err(|e| {
             CliError::failed(
@@ -166,12 +184,39 @@ async fn open_account(db: &DbArgs, endpoint: &str) -> Result<(Store, AccountId),
         })
 }
 
-/// The default account of a database opened with [`open`], `None` when no scan or server has
-/// set it up yet.
+/// The hub account of a database opened with [`open`] (which holds the estate's reports, users'
+/// audit entries and targets), `None` when no scan or server has set it up yet.
 async fn find_account(store: &Store) -> Result<Option<AccountId>, CliError> {
-    crate::store::find_account_by_name(store, crate::startup::DEFAULT_ACCOUNT)
+    crate::store::find_hub(store)
         .await
+        .map(|hub| hub.map(|h| h.id))
         .map_err(|e| CliError::failed("could not read the database", e))
+}
+
+/// The hub's name from `OSS_AUDIT_ACCOUNT_NAME` (an unusable value is ignored: the commands that
+/// read it here only create the hub in an empty database), else `default`.
+fn hub_name_from_env() -> AccountName {
+    std::env::var("OSS_AUDIT_ACCOUNT_NAME")
+        .ok()
+        .and_then(|raw| AccountName::parse(&raw).ok())
+        .unwrap_or_else(crate::startup::default_account_name)
+}
+
+/// The hub account, created as `name` with `endpoint` only when the database has none yet: a
+/// command that needs no OSS credentials must not rename it or rewrite the endpoint `serve`
+/// recorded.
+async fn hub_or_create(
+    store: &Store,
+    name: &AccountName,
+    endpoint: &str,
+) -> Result<AccountId, crate::store::StoreError> {
+    if let Some(hub) = crate::store::find_hub(store).await? {
+        return Ok(hub.id);
+    }
+    let mut tx = store.begin().await?;
+    let hub = crate::store::ensure_hub(&mut tx, name, endpoint).await?;
+    tx.commit().await?;
+    Ok(hub.id)
 }
 
 /// For `map_err(failed("could not …"))`: `what` could not be done because of the error.

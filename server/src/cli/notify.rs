@@ -15,7 +15,6 @@ use crate::actions::targets::{self, TargetError};
 use crate::domain::Secret;
 use crate::domain::{AccountId, Actor, NewTarget, TargetId, TargetInput, TargetKind};
 use crate::notify::{Deliverer, DeliveryTiming, EnvTargets, NotifyConfig, ReceiverPolicy};
-use crate::startup::DEFAULT_ACCOUNT;
 use crate::store::{self, Store, StoreError};
 
 /// Flags of notification delivery (`serve` and `notify deliver`).
@@ -299,16 +298,11 @@ async fn switch(
     Ok(())
 }
 
-/// The default account, created (with `endpoint`) only when the database has none yet: a
-/// command that needs no OSS credentials must not rewrite the endpoint `serve` recorded.
+/// The hub account (which holds the targets), created (with `endpoint`) only when the database
+/// has none yet: a command that needs no OSS credentials must not rewrite the endpoint `serve`
+/// recorded.
 async fn account(store: &Store, endpoint: &str) -> Result<AccountId, StoreError> {
-    let mut tx = store.begin().await?;
-    let account = match store::find_account_by_name(&mut tx, DEFAULT_ACCOUNT).await? {
-        Some(account) => account,
-        None => store::ensure_account(&mut tx, DEFAULT_ACCOUNT, endpoint).await?,
-    };
-    tx.commit().await?;
-    Ok(account)
+    super::hub_or_create(store, &super::hub_name_from_env(), endpoint).await
 }
 
 /// A target named by id or name.

@@ -1,12 +1,13 @@
 //! `oss-audit revert CHANGE_ID | --remediation RUN_ID`: give buckets back the encryption they had
 //! before a change or a whole run, or (`--dry-run`) print what that would do.
 
-use super::args::{DbArgs, OssArgs};
+use super::args::{DbArgs, HubArgs, OssArgs, StsArgs};
 use super::{CliError, find_account, open, open_account};
 use crate::actions::Changer;
 use crate::actions::reverts::{
     self, BucketResult, Include, PlannedBucket, RevertError, RevertTarget, RevertView, Verdict,
 };
+use crate::cloud::{AccountClients, StsClient};
 use crate::domain::{Actor, ChangeId, EncryptionState, RunId};
 
 /// Flags of `oss-audit revert`.
@@ -32,6 +33,10 @@ pub struct RevertArgs {
     pub oss: OssArgs,
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub hub: HubArgs,
+    #[command(flatten)]
+    pub sts: StsArgs,
 }
 
 fn parse_change(raw: &str) -> Result<ChangeId, String> {
@@ -84,12 +89,21 @@ pub(super) async fn run(args: RevertArgs) -> Result<(), CliError> {
         return Ok(());
     }
     let client = args.oss.client(0)?;
-    let (store, account) = open_account(&args.db, client.config().endpoint.as_str()).await?;
+    // A bucket of a member account is changed through that account's assumed role.
+    let sts =
+        StsClient::new(args.sts.sts_endpoint.clone(), client.config()).map_err(CliError::config)?;
+    let (store, hub) = open_account(
+        &args.db,
+        &args.hub.account_name,
+        client.config().endpoint.as_str(),
+    )
+    .await?;
+    let clients = AccountClients::new(client, sts);
     let actor = Actor::cli();
     let changer = Changer {
         store: &store,
-        client: &client,
-        account,
+        clients: &clients,
+        hub,
         actor: &actor,
     };
     let report = reverts::revert(changer, target, &include, None)

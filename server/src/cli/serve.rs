@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::CliError;
-use super::args::{DbArgs, OssArgs};
+use super::args::{DbArgs, HubArgs, OssArgs, StsArgs};
 use super::notify::{EnvTargetArgs, NotifyArgs};
 use super::policy::{PolicyArgs, apply_from_args};
 use super::scan::PaceArgs;
@@ -33,6 +33,10 @@ pub struct ServeArgs {
     pub oss: OssArgs,
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub hub: HubArgs,
+    #[command(flatten)]
+    pub sts: StsArgs,
     #[command(flatten)]
     pub pace: PaceArgs,
     #[command(flatten)]
@@ -184,7 +188,10 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         scan_interval: args.scan_interval,
         report_schedule: args.report_schedule,
         scan_concurrency: args.pace.concurrency,
+        scan_accounts: args.pace.accounts,
+        account_name: args.hub.account_name,
         client,
+        sts_endpoint: args.sts.sts_endpoint,
         admin_password: admin_password(),
         access,
         notify: args.notify.config(env_targets),

@@ -46,6 +46,19 @@ pub struct AssumedRoleCredentials {
 struct Held {
     credentials: Arc<Credentials>,
     expiration: DateTime<Utc>,
+    /// When they were received: with `expiration`, how long STS granted them for.
+    received_at: DateTime<Utc>,
+}
+
+impl Held {
+    /// Whether more than the refresh margin remains. The margin is `refresh_before`, but at most
+    /// a third of what STS granted: real sessions last 900 s or more, so this is the 180 s the
+    /// official clients keep; a shorter session (a test's STS) is still used for two thirds of
+    /// its life instead of being renewed before every request.
+    fn fresh(&self, refresh_before: TimeDelta, now: DateTime<Utc>) -> bool {
+        let margin = refresh_before.min((self.expiration - self.received_at) / 3);
+        self.expiration - now > margin
+    }
 }
 
 #[derive(Default)]
@@ -98,14 +111,21 @@ impl AssumedRoleCredentials {
             .map(|held| held.credentials)
     }
 
+    /// The held credentials unless they are due for renewal.
+    fn held_fresh(&self) -> Option<Arc<Credentials>> {
+        self.read()
+            .filter(|held| held.fresh(self.refresh_before, Utc::now()))
+            .map(|held| held.credentials)
+    }
+
     async fn current(&self) -> Result<Arc<Credentials>, CredentialsError> {
-        if let Some(fresh) = self.held_for(self.refresh_before) {
+        if let Some(fresh) = self.held_fresh() {
             return Ok(fresh);
         }
         let attempts_before = self.attempts.load(Ordering::Acquire);
         let mut last = self.refresh.lock().await;
         // Someone else may have refreshed, or failed to, while this caller waited.
-        if let Some(fresh) = self.held_for(self.refresh_before) {
+        if let Some(fresh) = self.held_fresh() {
             return Ok(fresh);
         }
         if let Some((attempt, err, retry_at)) = &last.failure
@@ -126,6 +146,7 @@ impl AssumedRoleCredentials {
                 *self.held.write().unwrap_or_else(PoisonError::into_inner) = Some(Held {
                     credentials: Arc::clone(&credentials),
                     expiration: assumed.expiration,
+                    received_at: Utc::now(),
                 });
                 last.failure = None;
                 Ok(credentials)

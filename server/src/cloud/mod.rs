@@ -8,6 +8,7 @@
 
 pub mod assumed;
 pub mod directory;
+pub mod estate;
 pub mod kms;
 pub mod rpc;
 pub mod sts;
@@ -19,6 +20,7 @@ pub use assumed::{AssumedRoleCredentials, DEFAULT_REFRESH_BEFORE};
 pub use directory::{
     AccountsPage, DEFAULT_RESOURCEMANAGER_ENDPOINT, DirectoryClient, MemberAccount, MemberStatus,
 };
+pub use estate::{AccountAccess, AccountClients};
 pub use kms::{DescribedKey, KmsClient, KmsRefusal, kms_endpoint};
 pub use rpc::{RpcError, RpcServiceError, parse_endpoint};
 pub use sts::{AssumeRole, AssumedRole, DEFAULT_STS_ENDPOINT, StsClient};

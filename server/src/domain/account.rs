@@ -110,6 +110,14 @@ macro_rules! text_impls {
             }
         }
 
+        /// For typed database rows (`#[sqlx(try_from = "String")]`).
+        impl TryFrom<String> for $name {
+            type Error = AccountError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let raw = String::deserialize(d)?;

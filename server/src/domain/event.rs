@@ -27,6 +27,15 @@ pub enum Event {
 }
 
 impl Event {
+    /// The audited account the event is about, when it is about one.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Self::BucketsNoncompliant(e) => e.account.as_deref(),
+            Self::ScanFailed(e) => e.account.as_deref(),
+            Self::ReportReady(_) | Self::RemediationFinished(_) | Self::Test(_) => None,
+        }
+    }
+
     /// The type tag, as in the JSON and the `X-OSS-Audit-Event` header.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -60,6 +69,10 @@ pub struct BucketsNoncompliant {
     /// What put them there. Absent from events queued before it existed, which were all scans.
     #[serde(default)]
     pub cause: Cause,
+    /// The account of every bucket listed, when they share one (a scan's account, a changed
+    /// bucket's); `None` for a policy, which judges every account (each bucket names its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// The scan that saw it; `None` unless `cause` is a scan.
     pub scan: Option<ScanId>,
     /// Who changed the encryption or the policy, as the audit log names them (`user:alice`,
@@ -90,6 +103,9 @@ pub enum Cause {
 /// One bucket that became non-compliant or unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BucketTransition {
+    /// The bucket's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub name: String,
     pub became: Became,
     /// What OSS holds: `encrypted` (with a rule the policy refuses), `unencrypted` or
@@ -124,19 +140,26 @@ pub struct RemediationFinished {
 /// A bucket remediation could not fix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemediationFailure {
+    /// The bucket's account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub bucket: String,
     pub error: String,
 }
 
-/// A scan that failed.
+/// An account's part of a scan that failed (its AssumeRole or ListBuckets was refused), so
+/// nothing of that account was judged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanFailed {
     pub scan: ScanId,
+    /// The account whose part failed. Absent from events queued before there were several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// The whole reason, as the scans page shows it.
     pub error: String,
-    /// The OSS error code, when OSS answered.
+    /// The error code, when OSS (or STS) answered.
     pub code: Option<String>,
-    /// The OSS request id, when OSS answered.
+    /// The request id, when OSS (or STS) answered.
     pub request_id: Option<String>,
 }
 

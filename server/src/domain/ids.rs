@@ -40,8 +40,12 @@ id_type!(
     AccountId
 );
 id_type!(
-    /// One scan of an account.
+    /// One scan: every account of the estate (or the one `scan --account` names), one part each.
     ScanId
+);
+id_type!(
+    /// One account's part of a scan.
+    AccountScanId
 );
 id_type!(
     /// A bucket in the inventory.

@@ -17,6 +17,7 @@ mod region;
 mod regressions;
 mod role;
 mod run;
+mod scan_status;
 mod secret;
 mod state;
 mod target;
@@ -32,8 +33,8 @@ pub use event::{
     RemediationFailure, RemediationFinished, ReportReady, ScanFailed, TestMessage,
 };
 pub use ids::{
-    AccountId, BucketId, ChangeId, DeliveryId, ReportId, RunId, ScanId, StateId, TargetId, TokenId,
-    UserId,
+    AccountId, AccountScanId, BucketId, ChangeId, DeliveryId, ReportId, RunId, ScanId, StateId,
+    TargetId, TokenId, UserId,
 };
 pub use judge::judge;
 pub use kms_key::{
@@ -48,6 +49,7 @@ pub use region::{Region, RegionError};
 pub use regressions::{Regressions, became};
 pub use role::{Role, RoleError};
 pub use run::RunKind;
+pub use scan_status::ScanStatus;
 pub use secret::Secret;
 pub use state::{EncryptionState, Status};
 pub use target::{

@@ -27,10 +27,17 @@ pub fn became(
 pub struct Regressions(BucketsNoncompliant);
 
 impl Regressions {
-    /// An empty gathering for `cause`; `scan` names the scan, `by` who made the change or policy.
-    pub fn new(cause: Cause, scan: Option<ScanId>, by: Option<&str>) -> Self {
+    /// An empty gathering for `cause`; `account` names the account every bucket belongs to
+    /// (`None` when they span accounts), `scan` the scan, `by` who made the change or policy.
+    pub fn new(
+        cause: Cause,
+        account: Option<&str>,
+        scan: Option<ScanId>,
+        by: Option<&str>,
+    ) -> Self {
         Self(BucketsNoncompliant {
             cause,
+            account: account.map(str::to_owned),
             scan,
             by: by.map(str::to_owned),
             noncompliant: 0,
@@ -39,15 +46,27 @@ impl Regressions {
         })
     }
 
-    /// Counts bucket `name`, which `became` something in state `after`; lists it while there is
-    /// room.
-    pub fn push(&mut self, name: String, became: Became, after: &EncryptionState, new: bool) {
+    /// Counts bucket `name` of `account`, which `became` something in state `after`; lists it
+    /// while there is room.
+    pub fn push(
+        &mut self,
+        account: &str,
+        name: String,
+        became: Became,
+        after: &EncryptionState,
+        new: bool,
+    ) {
         match became {
             Became::Noncompliant => self.0.noncompliant += 1,
             Became::Unknown => self.0.unknown += 1,
         }
         if self.0.buckets.len() < LISTED_AT_MOST {
-            self.0.buckets.push(transition(name, became, after, new));
+            let mut listed = transition(name, became, after, new);
+            // Named per bucket only when the event spans accounts.
+            if self.0.account.is_none() {
+                listed.account = Some(account.to_owned());
+            }
+            self.0.buckets.push(listed);
         }
     }
 
@@ -59,7 +78,7 @@ impl Regressions {
         // Non-compliant first, the more pressing news; then by name.
         self.0
             .buckets
-            .sort_by(|a, b| (a.became, &a.name).cmp(&(b.became, &b.name)));
+            .sort_by(|a, b| (a.became, &a.name, &a.account).cmp(&(b.became, &b.name, &b.account)));
         Some(Event::BucketsNoncompliant(self.0))
     }
 }
@@ -76,6 +95,7 @@ fn transition(
         EncryptionState::Unencrypted => None,
     };
     BucketTransition {
+        account: None,
         name,
         became,
         status: after.status().as_str().to_owned(),

@@ -30,8 +30,10 @@ fn plural(count: u64, one: &str, many: &str) -> String {
     }
 }
 
-/// The summary of `event` for `account`, linking under `base`.
-pub fn summarise(event: &Event, account: &str, base: &Url) -> Summary {
+/// The summary of `event`, linking under `base`. It names the account the event is about, or
+/// `hub` (the installation's own account) for what concerns the whole estate.
+pub fn summarise(event: &Event, hub: &str, base: &Url) -> Summary {
+    let account = event.account().unwrap_or(hub);
     match event {
         Event::BucketsNoncompliant(e) => buckets(e, account, base),
         Event::RemediationFinished(e) => remediation(e, account, base),
@@ -89,7 +91,10 @@ fn buckets(e: &BucketsNoncompliant, account: &str, base: &Url) -> Summary {
                 (_, status, _) => status.to_owned(),
             };
             let new = if b.new { ", new bucket" } else { "" };
-            format!("• {}: {what}{new}", b.name)
+            match &b.account {
+                Some(account) => format!("• {} (account {account}): {what}{new}", b.name),
+                None => format!("• {}: {what}{new}", b.name),
+            }
         })
         .collect();
     let listed = e.buckets.len() as u64;
@@ -120,7 +125,10 @@ fn remediation(e: &RemediationFinished, account: &str, base: &Url) -> Summary {
     let mut lines: Vec<String> = e
         .failures
         .iter()
-        .map(|f| format!("• {}: {}", f.bucket, f.error))
+        .map(|f| match &f.account {
+            Some(account) => format!("• {} (account {account}): {}", f.bucket, f.error),
+            None => format!("• {}: {}", f.bucket, f.error),
+        })
         .collect();
     if e.failed > e.failures.len() as u64 {
         lines.push(format!("…and {} more", e.failed - e.failures.len() as u64));
@@ -217,11 +225,13 @@ mod tests {
     fn a_scan_summary_counts_everything_but_lists_only_what_the_event_holds() {
         let event = Event::BucketsNoncompliant(BucketsNoncompliant {
             cause: Cause::Scan,
+            account: Some("payments-prod".into()),
             scan: Some(ScanId::new(4)),
             by: None,
             noncompliant: 30,
             unknown: 1,
             buckets: vec![BucketTransition {
+                account: None,
                 name: "logs-1".into(),
                 became: Became::Noncompliant,
                 status: "unencrypted".into(),
@@ -232,7 +242,7 @@ mod tests {
         let summary = summarise(&event, "default", &base());
         assert_eq!(
             summary.title,
-            "30 buckets became non-compliant and 1 bucket became unknown (scan 4, account default)"
+            "30 buckets became non-compliant and 1 bucket became unknown (scan 4, account payments-prod)"
         );
         assert_eq!(
             summary.lines,
@@ -256,11 +266,13 @@ mod tests {
         let refused = |cause, by: &str| {
             Event::BucketsNoncompliant(BucketsNoncompliant {
                 cause,
+                account: None,
                 scan: None,
                 by: Some(by.to_owned()),
                 noncompliant: 1,
                 unknown: 0,
                 buckets: vec![BucketTransition {
+                    account: Some("web-staging".into()),
                     name: "logs-1".into(),
                     became: Became::Noncompliant,
                     status: "encrypted".into(),
@@ -276,7 +288,7 @@ mod tests {
         );
         assert_eq!(
             change.lines,
-            ["• logs-1: encrypted with AES256, which the policy refuses"]
+            ["• logs-1 (account web-staging): encrypted with AES256, which the policy refuses"]
         );
         let policy = summarise(&refused(Cause::Policy, "token:ci"), "default", &base());
         assert_eq!(

@@ -84,7 +84,8 @@ async fn attempt(
             let body = json!({
                 "id": delivery.id,
                 "event": raw_event,
-                "account": delivery.account_name,
+                // The account the event is about; the hub's for what concerns the whole estate.
+                "account": event.account().unwrap_or(&delivery.account_name),
                 "sent_at": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 "summary": summary.title,
                 "link": summary.link.as_str(),

@@ -6,18 +6,21 @@ use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use sqlx::SqliteConnection;
 
+use std::collections::BTreeMap;
+
 use super::document::{
-    ActionEntry, BucketEntry, Changes, LastChange, Period, PolicySection, ReportDocument,
-    RuleEntry, SCHEMA_VERSION, ScanEntry, StateChange, StateEntry, Totals,
+    AccountEntry, ActionEntry, BucketEntry, Changes, LastChange, Period, PolicySection,
+    ReportDocument, RuleEntry, SCHEMA_VERSION, ScanEntry, ScanPartEntry, StateChange, StateEntry,
+    Totals,
 };
 use super::{ReportError, ReportTrigger};
 use crate::domain::{
-    AccountId, EncryptionRule, Event, KmsDataEncryption, KmsKeyId, ReportId, ReportReady,
+    AccountId, EncryptionRule, Event, KmsDataEncryption, KmsKeyId, ReportId, ReportReady, ScanId,
 };
 use crate::notify;
 use crate::store::{
-    self, ChangeRecord, IdWindow, ReportBucketRow, ReportStateChangeRow, ReportWindowEnd,
-    ScanRecord,
+    self, AccountScanRecord, ChangeRecord, IdWindow, ReportBucketRow, ReportStateChangeRow,
+    ReportWindowEnd, ScanRecord,
 };
 use crate::view::rfc3339;
 
@@ -32,10 +35,12 @@ pub struct CreatedReport {
     pub size: usize,
 }
 
-/// Makes and stores a report inside the caller's write transaction (begun with `Store::begin`),
-/// and queues its `ReportReady` notification in the same transaction. Unless `force`d, a report
-/// that would cover nothing new (no scan, state change or audit-log entry since the latest one)
-/// is refused with [`ReportError::NothingNew`]: a loop cannot fill the disk with copies.
+/// Makes and stores a report of the estate inside the caller's write transaction (begun with
+/// `Store::begin`), and queues its `ReportReady` notification in the same transaction. `account`
+/// is the hub, which holds the one chain of reports, the policy and the targets. Unless `force`d,
+/// a report that would cover nothing new (no scan, state change or audit-log entry since the
+/// latest one) is refused with [`ReportError::NothingNew`]: a loop cannot fill the disk with
+/// copies.
 pub async fn create_report_in(
     conn: &mut SqliteConnection,
     account: AccountId,
@@ -44,15 +49,18 @@ pub async fn create_report_in(
     now: DateTime<Utc>,
     force: bool,
 ) -> Result<CreatedReport, ReportError> {
-    let last_scan = store::find_last_completed_scan(&mut *conn, account)
+    let last_scan = store::find_last_completed_scan(&mut *conn)
+        .await?
+        .ok_or(ReportError::NoCompletedScan)?;
+    let (last_part, last_state_id, last_change_id) = store::find_report_high_water(&mut *conn)
         .await?
         .ok_or(ReportError::NoCompletedScan)?;
     let previous = store::find_latest_report(&mut *conn, account).await?;
     let since = previous.as_ref().map(|p| p.window).unwrap_or_default();
-    let (last_state_id, last_change_id) =
-        store::find_report_high_water(&mut *conn, account).await?;
+    // The window's scan end is the last completed part (account scans are what the state rows
+    // belong to); the document lists the scans those parts are of.
     let window = ReportWindowEnd {
-        last_scan_id: last_scan.id.get(),
+        last_scan_id: last_part,
         last_state_id,
         last_change_id,
     };
@@ -64,14 +72,13 @@ pub async fn create_report_in(
     }
     let id = store::next_report_id(&mut *conn).await?;
 
-    let scans = covered_scans(conn, account, since, &window, last_scan).await?;
+    let scans = covered_scans(conn, since, &window, last_scan).await?;
     let policy = policy_section(conn, account).await?;
-    let (buckets, totals) = buckets(conn, account).await?;
+    let (buckets, totals, accounts) = buckets(conn).await?;
     let changes = Changes {
-        encryption: state_changes(conn, account, since, &window).await?,
+        encryption: state_changes(conn, since, &window).await?,
         actions: store::list_changes_in(
             &mut *conn,
-            account,
             IdWindow {
                 after: since.last_change_id,
                 upto: window.last_change_id,
@@ -97,6 +104,7 @@ pub async fn create_report_in(
         },
         policy,
         totals,
+        accounts,
         scans,
         buckets,
         changes,
@@ -143,31 +151,44 @@ pub async fn create_report_in(
     })
 }
 
+/// The scans whose parts completed in the window, oldest first, each with all its parts; when
+/// none did, the last scan with results (whose results the bucket states are).
 async fn covered_scans(
     conn: &mut SqliteConnection,
-    account: AccountId,
     since: ReportWindowEnd,
     window: &ReportWindowEnd,
     last_scan: ScanRecord,
 ) -> Result<Vec<ScanEntry>, ReportError> {
-    let scans = store::list_completed_scans_in(
+    let parts = store::list_completed_parts_in(
         &mut *conn,
-        account,
         IdWindow {
             after: since.last_scan_id,
             upto: window.last_scan_id,
         },
     )
     .await?;
-    let scans = if scans.is_empty() {
-        vec![last_scan]
-    } else {
-        scans
-    };
-    Ok(scans.into_iter().map(scan_entry).collect())
+    let mut ids: Vec<ScanId> = parts.iter().map(|p| p.scan_id).collect();
+    ids.dedup();
+    let mut scans = Vec::with_capacity(ids.len().max(1));
+    for id in ids {
+        scans.push(store::get_scan(&mut *conn, id).await?);
+    }
+    if scans.is_empty() {
+        scans.push(last_scan);
+    }
+    let ids: Vec<ScanId> = scans.iter().map(|s| s.id).collect();
+    let mut parts = store::list_account_scans_of(&mut *conn, &ids).await?;
+    Ok(scans
+        .into_iter()
+        .map(|scan| {
+            let own: Vec<AccountScanRecord> =
+                parts.extract_if(.., |p| p.scan_id == scan.id).collect();
+            scan_entry(scan, own)
+        })
+        .collect())
 }
 
-fn scan_entry(scan: ScanRecord) -> ScanEntry {
+fn scan_entry(scan: ScanRecord, parts: Vec<AccountScanRecord>) -> ScanEntry {
     ScanEntry {
         id: scan.id.get(),
         trigger: scan.trigger,
@@ -180,6 +201,20 @@ fn scan_entry(scan: ScanRecord) -> ScanEntry {
         compliant: scan.compliant,
         noncompliant: scan.noncompliant,
         changes: scan.changes,
+        status: Some(scan.status.as_str().to_owned()),
+        accounts: parts
+            .into_iter()
+            .map(|p| ScanPartEntry {
+                account: p.account.to_string(),
+                status: p.status.as_str().to_owned(),
+                buckets: p.buckets_total,
+                unknown: p.summary.map(|s| s.unknown),
+                noncompliant: p.summary.map(|s| s.noncompliant),
+                error: p.error,
+                error_code: p.error_code,
+                request_id: p.request_id,
+            })
+            .collect(),
     }
 }
 
@@ -213,30 +248,50 @@ fn rule_entry(rule: &EncryptionRule) -> RuleEntry {
     }
 }
 
-/// Every present bucket, streamed from the database, and the totals counted over exactly them.
+/// Every present bucket of the estate, streamed from the database, the totals counted over
+/// exactly them, and every account of the estate with the totals of its own.
 async fn buckets(
     conn: &mut SqliteConnection,
-    account: AccountId,
-) -> Result<(Vec<BucketEntry>, Totals), ReportError> {
+) -> Result<(Vec<BucketEntry>, Totals, Vec<AccountEntry>), ReportError> {
+    let mut accounts: BTreeMap<String, AccountEntry> = store::list_accounts(&mut *conn, false)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let entry = AccountEntry {
+                name: a.name.to_string(),
+                uid: a.uid.map(|u| u.to_string()),
+                role_arn: a.role_arn.map(|r| r.to_string()),
+                totals: Totals::default(),
+            };
+            (entry.name.clone(), entry)
+        })
+        .collect();
     let mut totals = Totals::default();
     let mut entries = Vec::new();
-    let mut rows = store::stream_report_buckets(&mut *conn, account);
+    let mut rows = store::stream_report_buckets(&mut *conn);
     while let Some(row) = rows.try_next().await? {
         let entry = bucket_entry(row);
-        totals.buckets += 1;
-        match entry.status.as_str() {
-            "encrypted" => totals.encrypted += 1,
-            "unencrypted" => totals.unencrypted += 1,
-            _ => totals.unknown += 1,
-        }
-        match entry.compliant {
-            Some(true) => totals.compliant += 1,
-            Some(false) => totals.noncompliant += 1,
-            None => {}
+        count(&mut totals, &entry);
+        if let Some(account) = entry.account.as_ref().and_then(|a| accounts.get_mut(a)) {
+            count(&mut account.totals, &entry);
         }
         entries.push(entry);
     }
-    Ok((entries, totals))
+    Ok((entries, totals, accounts.into_values().collect()))
+}
+
+fn count(totals: &mut Totals, entry: &BucketEntry) {
+    totals.buckets += 1;
+    match entry.status.as_str() {
+        "encrypted" => totals.encrypted += 1,
+        "unencrypted" => totals.unencrypted += 1,
+        _ => totals.unknown += 1,
+    }
+    match entry.compliant {
+        Some(true) => totals.compliant += 1,
+        Some(false) => totals.noncompliant += 1,
+        None => {}
+    }
 }
 
 fn bucket_entry(row: ReportBucketRow) -> BucketEntry {
@@ -250,6 +305,7 @@ fn bucket_entry(row: ReportBucketRow) -> BucketEntry {
         _ => None,
     };
     BucketEntry {
+        account: Some(row.account),
         name: row.name,
         region: row.region,
         // An unknown state is never judged (the column may hold a stale judgement otherwise).
@@ -271,7 +327,6 @@ fn bucket_entry(row: ReportBucketRow) -> BucketEntry {
 
 async fn state_changes(
     conn: &mut SqliteConnection,
-    account: AccountId,
     since: ReportWindowEnd,
     window: &ReportWindowEnd,
 ) -> Result<Vec<StateChange>, ReportError> {
@@ -283,12 +338,10 @@ async fn state_changes(
         after: since.last_state_id,
         upto: window.last_state_id,
     };
-    Ok(
-        store::stream_state_changes(&mut *conn, account, scans, states)
-            .map_ok(state_change)
-            .try_collect()
-            .await?,
-    )
+    Ok(store::stream_state_changes(&mut *conn, scans, states)
+        .map_ok(state_change)
+        .try_collect()
+        .await?)
 }
 
 fn state_change(row: ReportStateChangeRow) -> StateChange {
@@ -300,6 +353,7 @@ fn state_change(row: ReportStateChangeRow) -> StateChange {
         error_code: row.before_error_code,
     });
     StateChange {
+        account: Some(row.account),
         bucket: row.bucket,
         at: rfc3339(row.observed_at),
         seen_by: if row.scan_id.is_some() {
@@ -327,6 +381,7 @@ fn action_entry(change: ChangeRecord) -> ActionEntry {
     };
     ActionEntry {
         id: change.id.get(),
+        account: Some(change.account.to_string()),
         at: rfc3339(change.at),
         actor: change.actor,
         action: change.action,

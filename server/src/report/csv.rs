@@ -6,7 +6,8 @@ use super::document::ReportDocument;
 use crate::view::CsvTable;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 15] = [
+    "account",
     "name",
     "region",
     "status",
@@ -30,6 +31,7 @@ pub fn render(report: &ReportDocument) -> Result<Vec<u8>, ReportError> {
     for b in &report.buckets {
         let change = b.last_change.as_ref();
         let cells = [
+            b.account.clone(),
             Some(b.name.clone()),
             Some(b.region.clone()),
             Some(b.status.clone()),

@@ -1,25 +1,27 @@
-//! The report document (schema version 1): the canonical JSON that is stored, digested and
+//! The report document (schema version 2): the canonical JSON that is stored, digested and
 //! downloaded as is; CSV and HTML are rendered from it. Times are RFC 3339 in UTC (`...Z`).
 //!
 //! Changing a field's meaning or removing one needs a new `schema_version`; old reports keep
-//! theirs, and readers of old versions go on parsing them.
+//! theirs, and readers of old versions go on parsing them. Version 2 covers the estate: it adds
+//! `accounts` (per-account totals) and the account of every bucket, scan part, state change and
+//! action; a version 1 document (one account) parses with those empty.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One audit report: the compliance state of every bucket after a completed scan, the policy in
 /// force, what changed since the previous report and which scans it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(as = Report)]
 pub struct ReportDocument {
-    /// 1 for this layout.
+    /// 2 for this layout (1: a report of one account, before the estate).
     pub schema_version: u32,
-    /// The report's id (its position in the account's chain).
+    /// The report's id (its position in the chain).
     pub report_id: i64,
-    /// The OSS account's name in oss-audit.
+    /// The hub account's name: the account of oss-audit's keys (in version 1, the one account).
     pub account: String,
     /// When the report was made; its window of changes ends here.
     pub created_at: String,
@@ -34,7 +36,11 @@ pub struct ReportDocument {
     /// The window of `changes` and `scans`: after the previous report, up to this one.
     pub period: Period,
     pub policy: PolicySection,
+    /// Over every account.
     pub totals: Totals,
+    /// Every account of the estate with its own totals, by name (empty in version 1).
+    #[serde(default)]
+    pub accounts: Vec<AccountEntry>,
     /// The scans completed in the window; when none, the last completed scan (whose results the
     /// bucket states are).
     pub scans: Vec<ScanEntry>,
@@ -88,7 +94,20 @@ pub struct Totals {
     pub noncompliant: u64,
 }
 
-/// A completed scan.
+/// One account of the estate and its totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AccountEntry {
+    /// The account's name in oss-audit.
+    pub name: String,
+    /// The Alibaba Cloud account id, when known.
+    pub uid: Option<String>,
+    /// The role oss-audit assumes to read it; null for the hub.
+    pub role_arn: Option<String>,
+    /// Over its buckets in `buckets`.
+    pub totals: Totals,
+}
+
+/// A scan with results (completed, or partial: some accounts' parts failed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ScanEntry {
     pub id: i64,
@@ -104,11 +123,36 @@ pub struct ScanEntry {
     pub noncompliant: Option<i64>,
     /// Buckets whose encryption this scan saw change.
     pub changes: Option<i64>,
+    /// `completed` or `partial` (absent in version 1: completed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Each account's part (empty in version 1).
+    #[serde(default)]
+    pub accounts: Vec<ScanPartEntry>,
+}
+
+/// One account's part of a scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScanPartEntry {
+    pub account: String,
+    /// `completed`, `failed` or `interrupted`.
+    pub status: String,
+    pub buckets: i64,
+    pub unknown: Option<i64>,
+    pub noncompliant: Option<i64>,
+    /// Why it failed: the code and request id of the service that refused (e.g. STS's
+    /// `NoPermission` for a role that does not trust the hub).
+    pub error: Option<String>,
+    pub error_code: Option<String>,
+    pub request_id: Option<String>,
 }
 
 /// One bucket's state when the report was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct BucketEntry {
+    /// The bucket's account (absent in version 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub name: String,
     pub region: String,
     /// `encrypted`, `unencrypted` or `unknown`.
@@ -166,6 +210,9 @@ pub struct StateEntry {
 /// One recorded change of a bucket's encryption.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StateChange {
+    /// The bucket's account (absent in version 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub bucket: String,
     pub at: String,
     /// `scan` (drift a scan saw) or `change` (the re-read after a change through oss-audit).
@@ -181,6 +228,10 @@ pub struct StateChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ActionEntry {
     pub id: i64,
+    /// The account of the bucket or account changed; the hub for estate-wide changes (absent in
+    /// version 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub at: String,
     /// `user:NAME`, `token:NAME` or `cli:USER`.
     pub actor: String,

@@ -1,31 +1,37 @@
-//! The events a scan queues where it ends: at most one listing what it saw become non-compliant
-//! or unknown (a summary, however many buckets), or one saying it failed.
+//! The events an account's part of a scan queues where it ends: at most one listing what it saw
+//! become non-compliant or unknown (a summary, however many buckets), or one saying it failed.
+//! Each names the account.
 
 use sqlx::SqliteConnection;
 
-use super::ScanError;
-use crate::domain::{AccountId, Cause, Event, Regressions, ScanFailed, ScanId, became};
+use crate::domain::{
+    AccountId, AccountName, AccountScanId, Cause, Event, Regressions, ScanFailed, ScanId, became,
+};
 use crate::notify;
-use crate::store::{self, StoreError};
+use crate::store::{self, PartFailure, StoreError};
 
-/// Queues, in the transaction that completes `scan` (after it moved the current states), one
-/// event listing the buckets that scan saw become non-compliant or unknown. A bucket already in
-/// that standing before the scan is not counted again; a new bucket arriving in it is. Nothing is
-/// queued (nor read) when nothing regressed or no target is enabled.
-pub(super) async fn scan_completed(
+/// Queues, in the transaction that completes `part` (after it moved the current states), one
+/// event listing the buckets of `account` that part saw become non-compliant or unknown. A bucket
+/// already in that standing before is not counted again; a new bucket arriving in it is. Nothing
+/// is queued (nor read) when nothing regressed or no target is enabled. `hub` holds the estate's
+/// policy and targets.
+pub(super) async fn part_completed(
     conn: &mut SqliteConnection,
-    account: AccountId,
+    hub: AccountId,
     scan: ScanId,
+    part: AccountScanId,
+    account: &AccountName,
 ) -> Result<(), StoreError> {
-    if !store::has_enabled_notification_targets(&mut *conn, account).await? {
+    if !store::has_enabled_notification_targets(&mut *conn, hub).await? {
         return Ok(());
     }
-    let policy = store::current_policy(&mut *conn, account).await?;
-    let mut regressions = Regressions::new(Cause::Scan, Some(scan), None);
-    for regression in store::list_scan_regressions(&mut *conn, scan).await? {
+    let policy = store::current_policy(&mut *conn, hub).await?;
+    let mut regressions = Regressions::new(Cause::Scan, Some(account.as_str()), Some(scan), None);
+    for regression in store::list_scan_regressions(&mut *conn, part).await? {
         let before = regression.before.as_ref();
         if let Some(became) = became(&policy.requirement, before, &regression.after) {
             regressions.push(
+                account.as_str(),
                 regression.bucket,
                 became,
                 &regression.after,
@@ -34,32 +40,26 @@ pub(super) async fn scan_completed(
         }
     }
     match regressions.into_event() {
-        Some(event) => notify::enqueue(conn, account, &event).await,
+        Some(event) => notify::enqueue(conn, hub, &event).await,
         None => Ok(()),
     }
 }
 
-/// Queues the event of a scan that failed (not of one interrupted by a shutdown), with the OSS
-/// code and request id when OSS refused.
-pub(super) async fn scan_failed(
+/// Queues the event of `account`'s failed part (not of one interrupted by a shutdown), with the
+/// code and request id of the service that refused.
+pub(super) async fn part_failed(
     conn: &mut SqliteConnection,
-    account: AccountId,
+    hub: AccountId,
     scan: ScanId,
-    error: &ScanError,
+    account: &AccountName,
+    failure: &PartFailure,
 ) -> Result<(), StoreError> {
-    let (code, request_id) = match error {
-        ScanError::Interrupted(_) | ScanError::AlreadyRunning(_) => return Ok(()),
-        ScanError::Listing { source, .. } => (
-            source.code().map(str::to_owned),
-            source.request_id().map(str::to_owned),
-        ),
-        ScanError::Store(_) => (None, None),
-    };
     let event = Event::ScanFailed(ScanFailed {
         scan,
-        error: error.to_string(),
-        code,
-        request_id,
+        account: Some(account.to_string()),
+        error: failure.message.clone(),
+        code: failure.code.clone(),
+        request_id: failure.request_id.clone(),
     });
-    notify::enqueue(conn, account, &event).await
+    notify::enqueue(conn, hub, &event).await
 }

@@ -38,23 +38,24 @@ pub fn due_in(
     interval.saturating_sub(age)
 }
 
-/// Runs a scan if one is due.
+/// Runs a scan of the whole estate if one is due, paced as `pace` says.
 pub async fn run_due_scan(
     scanner: &Scanner,
     store: &Store,
     interval: Duration,
-    concurrency: usize,
+    pace: ScanOptions,
     progress: watch::Sender<ScanProgress>,
     cancel: CancellationToken,
 ) -> Result<Step, StoreError> {
-    let last = store::find_latest_finished_scan(store, scanner.account()).await?;
+    let last = store::find_latest_finished_scan(store).await?;
     let wait = due_in(last.map(|s| s.started_at), interval, Utc::now());
     if !wait.is_zero() {
         return Ok(Step::NotDue(wait));
     }
     let options = ScanOptions {
-        concurrency,
         trigger: Trigger::Schedule,
+        account: None,
+        ..pace
     };
     Ok(Step::Ran(scanner.run(options, progress, cancel).await))
 }
@@ -65,7 +66,7 @@ pub async fn run_scheduler(
     scanner: Scanner,
     store: Store,
     interval: Duration,
-    concurrency: usize,
+    pace: ScanOptions,
     progress: watch::Sender<ScanProgress>,
     cancel: CancellationToken,
 ) {
@@ -79,7 +80,7 @@ pub async fn run_scheduler(
             &scanner,
             &store,
             interval,
-            concurrency,
+            pace,
             progress.clone(),
             cancel.clone(),
         )

@@ -1,15 +1,16 @@
-//! The scan's single writer: batches observations that changed into transactions, and publishes
-//! progress. Reads never wait for the database, and the database sees one writer per scan.
+//! An account's part's single writer: batches observations that changed into transactions, and
+//! publishes progress. Reads never wait for the database, and the database sees one writer per
+//! part.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::ScanProgress;
-use crate::domain::{BucketId, EncryptionState, Requirement, ScanId, Status, judge};
+use super::progress::PartProgress;
+use crate::domain::{AccountScanId, BucketId, EncryptionState, Requirement, Status, judge};
 use crate::store::{self, Observation, Store, StoreError};
 
 /// Observations per transaction at most.
@@ -39,14 +40,14 @@ pub(super) struct Writer {
     pub task: JoinHandle<Result<Written, StoreError>>,
 }
 
-/// Starts the writer of `scan`. `current` is each bucket's state before the scan: an observation
+/// Starts the writer of `part`. `current` is each bucket's state before the scan: an observation
 /// equal to it writes nothing.
 pub(super) fn spawn(
     store: Store,
-    scan: ScanId,
+    part: AccountScanId,
     current: HashMap<BucketId, EncryptionState>,
     requirement: Requirement,
-    progress: watch::Sender<ScanProgress>,
+    progress: PartProgress,
 ) -> Writer {
     let (sender, mut receiver) = mpsc::channel::<Message>(4 * BATCH);
     let task = tokio::spawn(async move {
@@ -77,12 +78,12 @@ pub(super) fn spawn(
                         batch.push(observation);
                     }
                     if batch.len() >= BATCH {
-                        flush(&store, scan, total, &mut batch, &written, &progress).await?;
+                        flush(&store, part, total, &mut batch, &written, &progress).await?;
                     }
                 }
-                Some(None) => flush(&store, scan, total, &mut batch, &written, &progress).await?,
+                Some(None) => flush(&store, part, total, &mut batch, &written, &progress).await?,
                 None => {
-                    flush(&store, scan, total, &mut batch, &written, &progress).await?;
+                    flush(&store, part, total, &mut batch, &written, &progress).await?;
                     return Ok(written);
                 }
             }
@@ -93,20 +94,20 @@ pub(super) fn spawn(
 
 async fn flush(
     store: &Store,
-    scan: ScanId,
+    part: AccountScanId,
     total: u64,
     batch: &mut Vec<Observation>,
     written: &Written,
-    progress: &watch::Sender<ScanProgress>,
+    progress: &PartProgress,
 ) -> Result<(), StoreError> {
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     let mut tx = store.begin().await?;
     if !batch.is_empty() {
-        store::insert_observations(&mut tx, Some(scan), batch).await?;
+        store::insert_observations(&mut tx, Some(part), batch).await?;
     }
-    store::update_scan_progress(
+    store::update_account_scan_progress(
         &mut tx,
-        scan,
+        part,
         count(total),
         count(written.done),
         count(written.failed),
@@ -115,10 +116,6 @@ async fn flush(
     .await?;
     tx.commit().await?;
     batch.clear();
-    progress.send_replace(ScanProgress {
-        total,
-        done: written.done,
-        failed: written.failed,
-    });
+    progress.counts(total, written.done, written.failed);
     Ok(())
 }

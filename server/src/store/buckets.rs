@@ -1,4 +1,4 @@
-//! `bucket`: the inventory of an account's buckets, kept when they disappear.
+//! `bucket`: the inventory of every account's buckets, kept when they disappear.
 
 use std::collections::HashMap;
 
@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, SqliteConnection};
 
 use super::states::StateColumns;
-use super::{Db, StoreError, parse_column};
-use crate::domain::{AccountId, BucketId, BucketName, EncryptionState, Region, Status};
+use super::{ACTIVE_ACCOUNTS, Db, StoreError, in_accounts, parse_column};
+use crate::domain::{
+    AccountId, AccountName, AccountUid, BucketId, BucketName, EncryptionState, Region, Status,
+};
 
 /// A bucket as ListBuckets reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,10 @@ pub struct SyncedBuckets {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BucketRecord {
     pub id: BucketId,
+    /// The account it belongs to: its id, name and (once known) uid.
+    pub account_id: AccountId,
+    pub account: AccountName,
+    pub account_uid: Option<AccountUid>,
     pub name: BucketName,
     pub region: Region,
     pub extranet_endpoint: String,
@@ -56,6 +62,9 @@ pub struct BucketRecord {
 #[derive(sqlx::FromRow)]
 struct BucketRow {
     id: BucketId,
+    account_id: AccountId,
+    account: String,
+    account_uid: Option<String>,
     name: String,
     region: String,
     extranet_endpoint: String,
@@ -76,6 +85,12 @@ impl TryFrom<BucketRow> for BucketRecord {
     fn try_from(row: BucketRow) -> Result<Self, StoreError> {
         Ok(Self {
             id: row.id,
+            account_id: row.account_id,
+            account: parse_column("account.name", &row.account, AccountName::parse)?,
+            account_uid: row
+                .account_uid
+                .map(|u| parse_column("account.uid", &u, AccountUid::parse))
+                .transpose()?,
             name: parse_column("name", &row.name, BucketName::parse)?,
             region: parse_column("region", &row.region, Region::parse)?,
             extranet_endpoint: row.extranet_endpoint,
@@ -95,13 +110,14 @@ fn records(rows: Vec<BucketRow>) -> Result<Vec<BucketRecord>, StoreError> {
     rows.into_iter().map(BucketRecord::try_from).collect()
 }
 
-const RECORD_SELECT: &str = "SELECT b.id, b.name, b.region, b.extranet_endpoint, b.intranet_endpoint, b.created_at,
+const RECORD_SELECT: &str = "SELECT b.id, b.account_id, a.name AS account, a.uid AS account_uid, b.name, b.region, b.extranet_endpoint, b.intranet_endpoint, b.created_at,
         b.first_seen_at, b.gone_at, b.compliant,
         CASE WHEN b.gone_at IS NULL THEN max(s.observed_at, coalesce(last.finished_at, s.observed_at)) ELSE s.observed_at END AS scanned_at,
         s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code, s.error_message, s.request_id
     FROM bucket b
+    JOIN account a ON a.id = b.account_id
     JOIN encryption_state s ON s.id = b.state_id
-    LEFT JOIN (SELECT account_id, max(finished_at) AS finished_at FROM scan WHERE status = 'completed' GROUP BY account_id) last
+    LEFT JOIN (SELECT account_id, max(finished_at) AS finished_at FROM account_scan WHERE status = 'completed' GROUP BY account_id) last
         ON last.account_id = b.account_id";
 
 /// Brings the inventory in line with a listing: adds new buckets, updates moved ones, revives
@@ -311,33 +327,34 @@ pub async fn update_compliance(
     Ok(())
 }
 
-/// Every present bucket of the account that has a state, by name.
+/// Every present bucket that has a state, of `account` (every account when `None`), by name.
 pub async fn list_current_buckets(
     db: impl Db,
-    account: AccountId,
+    account: Option<AccountId>,
 ) -> Result<Vec<BucketRecord>, StoreError> {
     let mut conn = db.connection().await?;
     records(
         sqlx::query_as(&format!(
-            "{RECORD_SELECT} WHERE b.account_id = ?1 AND b.gone_at IS NULL ORDER BY b.name"
+            "{RECORD_SELECT} WHERE {} AND b.gone_at IS NULL ORDER BY b.name, a.name",
+            in_accounts("b.account_id", account)
         ))
-        .bind(account)
         .fetch_all(&mut *conn)
         .await?,
     )
 }
 
-/// One bucket by name (present or gone), with its current state.
+/// A bucket by name, with its current state: the present one (names are unique across OSS, so
+/// at most one account holds it now), else the one seen most recently (a name can move between
+/// accounts: deleted, then created elsewhere).
 pub async fn find_bucket_by_name(
     db: impl Db,
-    account: AccountId,
     name: &BucketName,
 ) -> Result<Option<BucketRecord>, StoreError> {
     let mut conn = db.connection().await?;
     let row: Option<BucketRow> = sqlx::query_as(&format!(
-        "{RECORD_SELECT} WHERE b.account_id = ?1 AND b.name = ?2"
+        "{RECORD_SELECT} WHERE b.name = ?1
+         ORDER BY b.gone_at IS NULL DESC, b.gone_at DESC, b.id DESC LIMIT 1"
     ))
-    .bind(account)
     .bind(name.as_str())
     .fetch_optional(&mut *conn)
     .await?;
@@ -359,6 +376,8 @@ pub enum BucketSort {
 /// Filters, order and page of the bucket list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BucketQuery {
+    /// Only this account's buckets (every account's when `None`).
+    pub account: Option<AccountId>,
     /// `encrypted`, `unencrypted` or `unknown`.
     pub status: Option<String>,
     pub region: Option<String>,
@@ -375,17 +394,14 @@ pub struct BucketQuery {
     pub limit: i64,
 }
 
-fn push_filters(
-    query: &mut QueryBuilder<'_, sqlx::Sqlite>,
-    account: AccountId,
-    filter: &BucketQuery,
-) {
-    query
-        .push(" WHERE b.account_id = ")
-        .push_bind(account)
-        .push(" AND b.gone_at IS NULL");
+fn push_filters(query: &mut QueryBuilder<'_, sqlx::Sqlite>, filter: &BucketQuery) {
+    query.push(" WHERE b.gone_at IS NULL AND b.state_id IS NOT NULL");
+    match filter.account {
+        Some(account) => query.push(" AND b.account_id = ").push_bind(account),
+        None => query.push(format!(" AND b.account_id IN {ACTIVE_ACCOUNTS}")),
+    };
     if let Some(status) = &filter.status {
-        query.push(" AND s.status = ").push_bind(status.clone());
+        query.push(" AND b.status = ").push_bind(status.clone());
     }
     if let Some(region) = &filter.region {
         query.push(" AND b.region = ").push_bind(region.clone());
@@ -414,26 +430,25 @@ fn push_filters(
 /// One page of present buckets matching `filter`.
 pub async fn query_buckets(
     db: impl Db,
-    account: AccountId,
     filter: &BucketQuery,
 ) -> Result<Vec<BucketRecord>, StoreError> {
     let mut conn = db.connection().await?;
     let mut query = QueryBuilder::new(RECORD_SELECT);
-    push_filters(&mut query, account, filter);
+    push_filters(&mut query, filter);
     if let Some(after) = &filter.after_name {
         query.push(" AND b.name > ").push_bind(after.clone());
     }
     let column = match filter.sort {
         BucketSort::Name => "b.name",
         BucketSort::Region => "b.region",
-        BucketSort::Status => "s.status",
+        BucketSort::Status => "b.status",
         BucketSort::Algorithm => "s.sse_algorithm",
         BucketSort::Compliance => "b.compliant",
         BucketSort::ScannedAt => "scanned_at",
     };
     let direction = if filter.descending { "DESC" } else { "ASC" };
     query.push(format!(
-        " ORDER BY {column} {direction}, b.name {direction}"
+        " ORDER BY {column} {direction}, b.name {direction}, a.name {direction}"
     ));
     query
         .push(" LIMIT ")
@@ -444,36 +459,60 @@ pub async fn query_buckets(
 }
 
 /// How many present buckets match `filter` (paging and cursors ignored).
-pub async fn count_buckets(
-    db: impl Db,
-    account: AccountId,
-    filter: &BucketQuery,
-) -> Result<i64, StoreError> {
+pub async fn count_buckets(db: impl Db, filter: &BucketQuery) -> Result<i64, StoreError> {
     let mut conn = db.connection().await?;
-    let mut query = QueryBuilder::new(
-        "SELECT count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id",
-    );
-    push_filters(&mut query, account, filter);
+    let mut query = if filter.sse_algorithm.is_some() {
+        QueryBuilder::new(
+            "SELECT count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id",
+        )
+    } else {
+        // Everything else is on the bucket row: counted from an index, without the states.
+        QueryBuilder::new("SELECT count(*) FROM bucket b")
+    };
+    push_filters(&mut query, filter);
     Ok(query.build_query_scalar().fetch_one(&mut *conn).await?)
 }
 
-/// Present buckets counted by status and compliance.
+/// Present buckets of `account` (every account's when `None`) counted by status and compliance.
 pub async fn count_buckets_by_status(
     db: impl Db,
-    account: AccountId,
+    account: Option<AccountId>,
 ) -> Result<Vec<(Status, Option<bool>, i64)>, StoreError> {
+    Ok(count_buckets_by_account_and_status(db, account)
+        .await?
+        .into_iter()
+        .fold(Vec::new(), |mut rows, (_, status, compliant, count)| {
+            match rows
+                .iter_mut()
+                .find(|(s, c, _): &&mut (Status, Option<bool>, i64)| {
+                    (*s, *c) == (status, compliant)
+                }) {
+                Some(row) => row.2 += count,
+                None => rows.push((status, compliant, count)),
+            }
+            rows
+        }))
+}
+
+/// Present buckets counted by account, status and compliance (`account` alone when given), from
+/// the `bucket_current_by_account` index alone.
+pub async fn count_buckets_by_account_and_status(
+    db: impl Db,
+    account: Option<AccountId>,
+) -> Result<Vec<(AccountId, Status, Option<bool>, i64)>, StoreError> {
     let mut conn = db.connection().await?;
-    let rows: Vec<(String, Option<bool>, i64)> = sqlx::query_as(
-        "SELECT s.status, b.compliant, count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id
-         WHERE b.account_id = ?1 AND b.gone_at IS NULL GROUP BY s.status, b.compliant",
-    )
-    .bind(account)
+    let rows: Vec<(AccountId, String, Option<bool>, i64)> = sqlx::query_as(&format!(
+        "SELECT account_id, status, compliant, count(*) FROM bucket
+         WHERE {} AND gone_at IS NULL AND state_id IS NOT NULL
+         GROUP BY account_id, status, compliant",
+        in_accounts("account_id", account)
+    ))
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
-        .map(|(status, compliant, count)| {
+        .map(|(account, status, compliant, count)| {
             let status = parse_column("status", &status, |s| Status::parse(s).ok_or("unknown"))?;
-            Ok((status, compliant, count))
+            Ok((account, status, compliant, count))
         })
         .collect()
 }

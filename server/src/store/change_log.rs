@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, SqliteConnection};
 
 use super::{Db, StoreError};
-use crate::domain::{AccountId, ChangeId, RunId};
+use crate::domain::{AccountId, AccountName, ChangeId, RunId};
 
 /// A change to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewChange<'a> {
+    /// The account of the bucket changed; the hub for estate-wide changes.
     pub account: AccountId,
     pub at: DateTime<Utc>,
     pub actor: &'a str,
@@ -52,6 +53,10 @@ impl<'a> NewChange<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ChangeRecord {
     pub id: ChangeId,
+    /// The account of the bucket changed; the hub for estate-wide changes.
+    pub account_id: AccountId,
+    #[sqlx(try_from = "String")]
+    pub account: AccountName,
     pub at: DateTime<Utc>,
     pub actor: String,
     pub action: String,
@@ -67,12 +72,11 @@ pub struct ChangeRecord {
     pub reverts_change_id: Option<ChangeId>,
 }
 
-/// The columns of a [`ChangeRecord`], for every query that selects one.
-pub(super) const CHANGE_COLUMNS: &str = "id, at, actor, action, bucket, before, after, request_id, outcome, detail, run_id, reverts_change_id";
-
 /// Which changes to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeFilter {
+    /// Only changes recorded against this account (every account's when `None`).
+    pub account: Option<AccountId>,
     pub bucket: Option<String>,
     pub actor: Option<String>,
     pub since: Option<DateTime<Utc>>,
@@ -108,65 +112,60 @@ pub async fn insert_change(
     .await?)
 }
 
+/// The columns of a [`ChangeRecord`], from `change_log c JOIN account a`.
+pub(super) const CHANGE_RECORD_SELECT: &str = "SELECT c.id, c.account_id, a.name AS account, c.at, \
+     c.actor, c.action, c.bucket, c.before, c.after, c.request_id, c.outcome, c.detail, \
+     c.run_id, c.reverts_change_id FROM change_log c JOIN account a ON a.id = c.account_id";
+
 /// The newest changes first.
 pub async fn list_changes(
     db: impl Db,
-    account: AccountId,
     filter: &ChangeFilter,
 ) -> Result<Vec<ChangeRecord>, StoreError> {
     let mut conn = db.connection().await?;
-    let mut query = QueryBuilder::new(format!(
-        "SELECT {CHANGE_COLUMNS} FROM change_log WHERE account_id = "
-    ));
-    query.push_bind(account);
+    let mut query = QueryBuilder::new(CHANGE_RECORD_SELECT);
+    query.push(" WHERE 1 = 1");
+    if let Some(account) = filter.account {
+        query.push(" AND c.account_id = ").push_bind(account);
+    }
     if let Some(bucket) = &filter.bucket {
-        query.push(" AND bucket = ").push_bind(bucket);
+        query.push(" AND c.bucket = ").push_bind(bucket);
     }
     if let Some(actor) = &filter.actor {
-        query.push(" AND actor = ").push_bind(actor);
+        query.push(" AND c.actor = ").push_bind(actor);
     }
     if let Some(since) = filter.since {
-        query.push(" AND at >= ").push_bind(since);
+        query.push(" AND c.at >= ").push_bind(since);
     }
     if let Some(until) = filter.until {
-        query.push(" AND at < ").push_bind(until);
+        query.push(" AND c.at < ").push_bind(until);
     }
     if let Some(before) = filter.before_id {
-        query.push(" AND id < ").push_bind(before);
+        query.push(" AND c.id < ").push_bind(before);
     }
     query
-        .push(" ORDER BY id DESC LIMIT ")
+        .push(" ORDER BY c.id DESC LIMIT ")
         .push_bind(filter.limit);
     Ok(query.build_query_as().fetch_all(&mut *conn).await?)
 }
 
-/// The entry `id` of `account`, if there is one.
-pub async fn find_change(
-    db: impl Db,
-    account: AccountId,
-    id: ChangeId,
-) -> Result<Option<ChangeRecord>, StoreError> {
+/// The entry `id` (ids are estate-wide: the entry of a member's bucket is found as the hub's).
+pub async fn find_change(db: impl Db, id: ChangeId) -> Result<Option<ChangeRecord>, StoreError> {
     let mut conn = db.connection().await?;
-    Ok(sqlx::query_as(&format!(
-        "SELECT {CHANGE_COLUMNS} FROM change_log WHERE account_id = ?1 AND id = ?2"
-    ))
-    .bind(account)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?)
+    Ok(
+        sqlx::query_as(&format!("{CHANGE_RECORD_SELECT} WHERE c.id = ?1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
 }
 
-/// Every entry of run `run`, oldest first.
-pub async fn list_run_changes(
-    db: impl Db,
-    account: AccountId,
-    run: RunId,
-) -> Result<Vec<ChangeRecord>, StoreError> {
+/// Every entry of run `run`, oldest first, whatever accounts its buckets are in.
+pub async fn list_run_changes(db: impl Db, run: RunId) -> Result<Vec<ChangeRecord>, StoreError> {
     let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
-        "SELECT {CHANGE_COLUMNS} FROM change_log WHERE account_id = ?1 AND run_id = ?2 ORDER BY id"
+        "{CHANGE_RECORD_SELECT} WHERE c.run_id = ?1 ORDER BY c.id"
     ))
-    .bind(account)
     .bind(run)
     .fetch_all(&mut *conn)
     .await?)

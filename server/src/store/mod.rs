@@ -3,12 +3,14 @@
 //! caller owns the transaction. Reads take any [`Db`]: `&Store` for a read on its own, or the
 //! caller's transaction to read inside it.
 
+mod account_scans;
 mod accounts;
 mod api_tokens;
 mod bucket_pages;
 mod buckets;
 mod change_log;
 mod dashboard;
+mod estate;
 mod file_mode;
 mod login_attempts;
 mod notifications;
@@ -16,7 +18,6 @@ mod policies;
 mod report_sources;
 mod reports;
 mod runs;
-mod scan_history;
 mod scans;
 mod sessions;
 mod states;
@@ -31,7 +32,15 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-pub use accounts::ensure_account;
+pub use account_scans::{
+    AccountScanRecord, PartFailure, complete_account_scan, end_account_scan_unfinished,
+    find_last_completed_account_scan, insert_account_scan, list_account_scans,
+    list_account_scans_of, update_account_scan_progress,
+};
+pub use accounts::{
+    AccountRecord, Hub, NewAccount, ensure_hub, find_account_by_name, find_hub, get_account,
+    insert_account, list_accounts, mark_account_removed, update_account, update_account_uid,
+};
 pub use api_tokens::{
     NewToken, TokenRecord, find_api_token, find_api_token_by_hash, insert_api_token,
     list_api_tokens, revoke_api_token, revoke_api_tokens_of_owner, touch_api_token,
@@ -39,16 +48,20 @@ pub use api_tokens::{
 pub use bucket_pages::{list_bucket_history_page, list_bucket_regions, list_recent_bucket_history};
 pub use buckets::{
     BucketQuery, BucketRecord, BucketSort, BucketSync, ListedBucket, SyncedBuckets, count_buckets,
-    count_buckets_by_status, find_bucket_by_name, list_current_buckets, mark_buckets_gone,
-    query_buckets, update_compliance,
+    count_buckets_by_account_and_status, count_buckets_by_status, find_bucket_by_name,
+    list_current_buckets, mark_buckets_gone, query_buckets, update_compliance,
 };
 pub use change_log::{
     ChangeFilter, ChangeRecord, NewChange, find_change, insert_change, list_changes,
     list_run_changes,
 };
 pub use dashboard::{
-    ScanChange, count_buckets_by_algorithm, count_buckets_by_region, count_scan_first_sightings,
-    find_overview_version, list_scan_changes,
+    OverviewVersion, ScanChange, count_buckets_by_algorithm, count_buckets_by_region,
+    count_scan_first_sightings, find_overview_version, list_scan_changes,
+};
+pub use estate::{
+    AccountOverview, EstateOverview, LastPart, OverviewCounts, list_estate_overview,
+    list_last_parts,
 };
 pub use login_attempts::{
     delete_login_attempts_before, find_nth_recent_failure_for_user,
@@ -64,9 +77,9 @@ pub use notifications::{
 };
 pub use policies::{current_policy, find_policy, put_policy};
 pub use report_sources::{
-    IdWindow, ReportBucketRow, ReportStateChangeRow, find_account_by_name, find_policy_change,
-    find_report_high_water, get_account_name, list_changes_in, list_completed_scans_in,
-    stream_report_buckets, stream_state_changes,
+    IdWindow, ReportBucketRow, ReportStateChangeRow, find_policy_change, find_report_high_water,
+    get_account_name, list_changes_in, list_completed_parts_in, stream_report_buckets,
+    stream_state_changes,
 };
 pub use reports::{
     LatestReport, NewReport, ReportRecord, ReportWindowEnd, find_latest_report,
@@ -74,10 +87,9 @@ pub use reports::{
     insert_report, list_report_ids, list_reports, next_report_id, put_report_schedule,
 };
 pub use runs::{NewRun, RunCounts, RunRecord, find_run, insert_run, update_run_finished};
-pub use scan_history::list_scans_before;
 pub use scans::{
-    ScanRecord, ScanSummary, complete_scan, count_scans_by_status, end_scan_unfinished,
-    find_last_completed_scan, find_latest_finished_scan, get_scan, insert_running_scan, list_scans,
+    ScanRecord, ScanSummary, count_scans_by_status, find_last_completed_scan,
+    find_latest_finished_scan, finish_scan, get_scan, insert_running_scan, list_scans,
     mark_dangling_scans_interrupted, update_scan_progress,
 };
 pub use sessions::{
@@ -103,13 +115,16 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("could not apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("scan {0} is already running for this account")]
+    #[error("scan {0} is already running")]
     ScanAlreadyRunning(crate::domain::ScanId),
     #[error("not found: {0}")]
     NotFound(String),
     /// The database file's permissions could not be read or set.
     #[error("could not secure the database file: {0}")]
     File(#[source] std::io::Error),
+    /// The write would break a rule the database keeps (a name or account already taken).
+    #[error("{0}")]
+    Conflict(String),
     /// A stored value that the schema should have prevented (a hand-edited database).
     #[error("corrupt value in the database: {0}")]
     Corrupt(String),
@@ -215,6 +230,19 @@ impl<'c> Db for &'c mut PoolConnection<Sqlite> {
 
     async fn connection(self) -> Result<Self::Conn, StoreError> {
         Ok(&mut **self)
+    }
+}
+
+/// The accounts in the estate (not removed), as a subquery: `b.account_id IN {ACTIVE_ACCOUNTS}`.
+pub(crate) const ACTIVE_ACCOUNTS: &str = "(SELECT id FROM account WHERE removed_at IS NULL)";
+
+/// The condition that `column` names `account`, or (when `None`) an account in the estate. The
+/// id is written into the SQL (an integer, so nothing to escape): `IN (subquery)` or `= id` let
+/// SQLite search the `account_id` indexes, where a bound `?1 IS NULL OR …` would not.
+pub(crate) fn in_accounts(column: &str, account: Option<crate::domain::AccountId>) -> String {
+    match account {
+        Some(account) => format!("{column} = {}", account.get()),
+        None => format!("{column} IN {ACTIVE_ACCOUNTS}"),
     }
 }
 

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::dashboard::{CHANGE_COLUMNS, ChangeRow, PREVIOUS_STATE, into_change};
-use super::{Db, StoreError};
+use super::{ACTIVE_ACCOUNTS, Db, StoreError};
 use crate::domain::Secret;
-use crate::domain::{AccountId, BucketId, DeliveryId, EncryptionState, ScanId, TargetId};
+use crate::domain::{AccountId, AccountScanId, BucketId, DeliveryId, EncryptionState, TargetId};
 use crate::domain::{TargetKind, TargetUrl};
 
 /// A stored target. The URL and the secret are secret-bearing and never shown again.
@@ -432,8 +432,9 @@ pub async fn find_next_delivery_due(db: impl Db) -> Result<Option<DateTime<Utc>>
     .await?)
 }
 
-/// A bucket whose state `scan` changed to something the policy does not accept (or could not
-/// judge): its name, the state read, and the state before (`None` when the bucket is new).
+/// A bucket whose state an account's part of a scan changed to something the policy does not
+/// accept (or could not judge): its name, the state read, and the state before (`None` when the
+/// bucket is new).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanRegression {
     pub bucket: String,
@@ -441,23 +442,24 @@ pub struct ScanRegression {
     pub before: Option<EncryptionState>,
 }
 
-/// The present buckets whose current state `scan` recorded and which are now non-compliant or
-/// unknown, by name, with their state before. Call after the scan's completion moved the current
+/// The present buckets whose current state `part` recorded and which are now non-compliant or
+/// unknown, by name, with their state before. Call after the part's completion moved the current
 /// states (in the same transaction). Buckets that stayed compliant are filtered out by SQL, so a
 /// healthy account's scan reads almost nothing here.
 pub async fn list_scan_regressions(
     db: impl Db,
-    scan: ScanId,
+    part: AccountScanId,
 ) -> Result<Vec<ScanRegression>, StoreError> {
     let mut conn = db.connection().await?;
     let rows: Vec<ChangeRow> = sqlx::query_as(&format!(
         "SELECT {CHANGE_COLUMNS}
          FROM encryption_state s JOIN bucket b ON b.id = s.bucket_id AND b.state_id = s.id
+         JOIN account a ON a.id = b.account_id
          {PREVIOUS_STATE}
-         WHERE s.scan_id = ?1 AND b.gone_at IS NULL AND b.compliant IS NOT 1
+         WHERE s.account_scan_id = ?1 AND b.gone_at IS NULL AND b.compliant IS NOT 1
          ORDER BY b.name"
     ))
-    .bind(scan)
+    .bind(part)
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
@@ -472,18 +474,17 @@ pub async fn list_scan_regressions(
         .collect()
 }
 
-/// The present buckets of `account` judged compliant, by name: what a new policy may turn
-/// non-compliant. Read before the policy's judgements are stored.
+/// The present buckets of the estate's accounts judged compliant, by name, with their account's
+/// name: what a new policy may turn non-compliant. Read before the policy's judgements are stored.
 pub async fn list_compliant_buckets(
     db: impl Db,
-    account: AccountId,
-) -> Result<Vec<(BucketId, String)>, StoreError> {
+) -> Result<Vec<(BucketId, String, String)>, StoreError> {
     let mut conn = db.connection().await?;
-    Ok(sqlx::query_as(
-        "SELECT id, name FROM bucket WHERE account_id = ?1 AND gone_at IS NULL AND compliant = 1
-         ORDER BY name",
-    )
-    .bind(account)
+    Ok(sqlx::query_as(&format!(
+        "SELECT b.id, b.name, a.name FROM bucket b JOIN account a ON a.id = b.account_id
+         WHERE b.account_id IN {ACTIVE_ACCOUNTS} AND b.gone_at IS NULL AND b.compliant = 1
+         ORDER BY b.name, a.name"
+    ))
     .fetch_all(&mut *conn)
     .await?)
 }

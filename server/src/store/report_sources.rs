@@ -1,19 +1,21 @@
 //! What a report is made of, read inside the transaction that stores it: the current state of
-//! every bucket, the scans and changes of the report's window, the policy and the high-water
-//! marks where the window ends.
+//! every bucket of the estate, the scans and changes of the report's window, the policy and the
+//! high-water marks where the window ends.
 
 use chrono::{DateTime, Utc};
 use futures_util::{Stream, TryStreamExt};
 use sqlx::SqliteConnection;
 
-use super::change_log::CHANGE_COLUMNS;
-use super::scans::SCAN_COLUMNS;
-use super::{ChangeRecord, Db, ScanRecord, StoreError};
+use super::change_log::CHANGE_RECORD_SELECT;
+use super::{AccountScanRecord, ChangeRecord, Db, StoreError};
 use crate::domain::{AccountId, ScanId};
 
 /// One present bucket's current state, and the last change a person made to it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReportBucketRow {
+    /// The bucket's account: its name and (once known) uid.
+    pub account: String,
+    pub account_uid: Option<String>,
     pub name: String,
     pub region: String,
     pub compliant: Option<bool>,
@@ -34,9 +36,11 @@ pub struct ReportBucketRow {
 /// One state row of the window with the state it replaced.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReportStateChangeRow {
+    /// The bucket's account.
+    pub account: String,
     pub bucket: String,
     pub observed_at: DateTime<Utc>,
-    /// The scan that saw it; `None` for the re-read after a change.
+    /// The scan that saw it (as a whole); `None` for the re-read after a change.
     pub scan_id: Option<ScanId>,
     pub status: String,
     pub sse_algorithm: Option<String>,
@@ -68,18 +72,6 @@ pub async fn get_account_name(db: impl Db, account: AccountId) -> Result<String,
         .ok_or_else(|| StoreError::NotFound(format!("account {account}")))
 }
 
-/// The account called `name`, if it exists (commands that need no OSS credentials use it).
-pub async fn find_account_by_name(
-    db: impl Db,
-    name: &str,
-) -> Result<Option<AccountId>, StoreError> {
-    let mut conn = db.connection().await?;
-    Ok(sqlx::query_scalar("SELECT id FROM account WHERE name = ?1")
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?)
-}
-
 /// When and by whom the account's policy was last set (`None`: never set, the default applies).
 pub async fn find_policy_change(
     db: impl Db,
@@ -94,116 +86,103 @@ pub async fn find_policy_change(
     )
 }
 
-/// The newest state row and the account's newest audit-log entry (0 when none): where a report
-/// made now ends its window.
-pub async fn find_report_high_water(
-    db: impl Db,
-    account: AccountId,
-) -> Result<(i64, i64), StoreError> {
+/// Where a report made now ends its window: the last completed part of a scan, the newest state
+/// row and the newest audit-log entry (0 when none); `None` before any part completed.
+pub async fn find_report_high_water(db: impl Db) -> Result<Option<(i64, i64, i64)>, StoreError> {
     let mut conn = db.connection().await?;
-    Ok(sqlx::query_as(
-        "SELECT (SELECT coalesce(max(id), 0) FROM encryption_state),
-                (SELECT coalesce(max(id), 0) FROM change_log WHERE account_id = ?1)",
+    let (part, state, change): (Option<i64>, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT max(id) FROM account_scan WHERE status = 'completed'),
+                (SELECT coalesce(max(id), 0) FROM encryption_state),
+                (SELECT coalesce(max(id), 0) FROM change_log)",
     )
-    .bind(account)
     .fetch_one(&mut *conn)
-    .await?)
+    .await?;
+    Ok(part.map(|part| (part, state, change)))
 }
 
-/// Every present bucket with a state, by name, as a stream (a report of 100,000 buckets never
-/// holds the raw rows at once).
-pub fn stream_report_buckets<'c>(
-    conn: &'c mut SqliteConnection,
-    account: AccountId,
-) -> impl Stream<Item = Result<ReportBucketRow, StoreError>> + 'c {
+/// Every present bucket of the estate's accounts with a state, by name, as a stream (a report of
+/// 100,000 buckets never holds the raw rows at once).
+pub fn stream_report_buckets(
+    conn: &mut SqliteConnection,
+) -> impl Stream<Item = Result<ReportBucketRow, StoreError>> + '_ {
+    // The accounts are those of ACTIVE_ACCOUNTS, spelled out: a stream borrows its query text.
     sqlx::query_as(
-        "SELECT b.name, b.region, b.compliant, s.status, s.sse_algorithm, s.kms_master_key_id,
-                s.kms_data_encryption, s.error_code, s.observed_at AS state_since,
+        "SELECT a.name AS account, a.uid AS account_uid, b.name, b.region, b.compliant, s.status,
+                s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code,
+                s.observed_at AS state_since,
                 c.at AS change_at, c.actor AS change_actor, c.action AS change_action,
                 c.request_id AS change_request_id
          FROM bucket b
+         JOIN account a ON a.id = b.account_id AND a.removed_at IS NULL
          JOIN encryption_state s ON s.id = b.state_id
          LEFT JOIN change_log c ON c.id = (
              SELECT max(id) FROM change_log
              WHERE account_id = b.account_id AND bucket = b.name AND outcome = 'ok')
-         WHERE b.account_id = ?1 AND b.gone_at IS NULL
-         ORDER BY b.name",
+         WHERE b.gone_at IS NULL
+         ORDER BY b.name, a.name",
     )
-    .bind(account)
     .fetch(conn)
     .map_err(StoreError::from)
 }
 
-/// The completed scans with ids in `window`, oldest first.
-pub async fn list_completed_scans_in(
+/// The completed parts of scans with ids in `window`, oldest first.
+pub async fn list_completed_parts_in(
     db: impl Db,
-    account: AccountId,
     window: IdWindow,
-) -> Result<Vec<ScanRecord>, StoreError> {
-    let mut conn = db.connection().await?;
-    Ok(sqlx::query_as(&format!(
-        "SELECT {SCAN_COLUMNS} FROM scan
-         WHERE account_id = ?1 AND status = 'completed' AND id > ?2 AND id <= ?3 ORDER BY id"
-    ))
-    .bind(account)
-    .bind(window.after)
-    .bind(window.upto)
-    .fetch_all(&mut *conn)
-    .await?)
+) -> Result<Vec<AccountScanRecord>, StoreError> {
+    super::account_scans::list_completed_parts_in(db, window.after, window.upto).await
 }
 
 /// The encryption states recorded in the window, in the order recorded: those seen by the
-/// completed scans of `scans`, and the re-reads after changes among the state rows of `states`.
-/// Each comes with the visible state it replaced (rows of scans that never completed are not
-/// history).
-pub fn stream_state_changes<'c>(
-    conn: &'c mut SqliteConnection,
-    account: AccountId,
-    scans: IdWindow,
+/// completed parts of scans with ids in `parts`, and the re-reads after changes among the state
+/// rows of `states`. Each comes with the visible state it replaced (rows of parts that never
+/// completed are not history).
+pub fn stream_state_changes(
+    conn: &mut SqliteConnection,
+    parts: IdWindow,
     states: IdWindow,
-) -> impl Stream<Item = Result<ReportStateChangeRow, StoreError>> + 'c {
+) -> impl Stream<Item = Result<ReportStateChangeRow, StoreError>> + '_ {
     sqlx::query_as(
-        "SELECT b.name AS bucket, s.observed_at, s.scan_id, s.status, s.sse_algorithm,
-                s.kms_master_key_id, s.kms_data_encryption, s.error_code,
+        "SELECT a.name AS account, b.name AS bucket, s.observed_at, s.scan_id, s.status,
+                s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code,
                 p.status AS before_status, p.sse_algorithm AS before_sse_algorithm,
                 p.kms_master_key_id AS before_kms_master_key_id,
                 p.kms_data_encryption AS before_kms_data_encryption, p.error_code AS before_error_code
          FROM (
-             SELECT s.* FROM encryption_state s JOIN scan ON scan.id = s.scan_id
-             WHERE scan.account_id = ?1 AND scan.status = 'completed' AND scan.id > ?2 AND scan.id <= ?3
+             SELECT s.*, part.scan_id FROM encryption_state s
+             JOIN account_scan part ON part.id = s.account_scan_id
+             WHERE part.status = 'completed' AND part.id > ?1 AND part.id <= ?2
              UNION ALL
-             SELECT s.* FROM encryption_state s
-             WHERE s.scan_id IS NULL AND s.id > ?4 AND s.id <= ?5
+             SELECT s.*, NULL AS scan_id FROM encryption_state s
+             WHERE s.account_scan_id IS NULL AND s.id > ?3 AND s.id <= ?4
          ) s
-         JOIN bucket b ON b.id = s.bucket_id AND b.account_id = ?1
+         JOIN bucket b ON b.id = s.bucket_id
+         JOIN account a ON a.id = b.account_id
          LEFT JOIN encryption_state p ON p.id = (
              SELECT max(e.id) FROM encryption_state e
              WHERE e.bucket_id = s.bucket_id AND e.id < s.id
-               AND (e.scan_id IS NULL
-                    OR EXISTS (SELECT 1 FROM scan v WHERE v.id = e.scan_id AND v.status = 'completed')))
+               AND (e.account_scan_id IS NULL
+                    OR EXISTS (SELECT 1 FROM account_scan v
+                               WHERE v.id = e.account_scan_id AND v.status = 'completed')))
          ORDER BY s.id",
     )
-    .bind(account)
-    .bind(scans.after)
-    .bind(scans.upto)
+    .bind(parts.after)
+    .bind(parts.upto)
     .bind(states.after)
     .bind(states.upto)
     .fetch(conn)
     .map_err(StoreError::from)
 }
 
-/// The account's audit-log entries with ids in `window`, oldest first.
+/// The audit-log entries of every account with ids in `window`, oldest first.
 pub async fn list_changes_in(
     db: impl Db,
-    account: AccountId,
     window: IdWindow,
 ) -> Result<Vec<ChangeRecord>, StoreError> {
     let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
-        "SELECT {CHANGE_COLUMNS}
-         FROM change_log WHERE account_id = ?1 AND id > ?2 AND id <= ?3 ORDER BY id"
+        "{CHANGE_RECORD_SELECT} WHERE c.id > ?1 AND c.id <= ?2 ORDER BY c.id"
     ))
-    .bind(account)
     .bind(window.after)
     .bind(window.upto)
     .fetch_all(&mut *conn)

@@ -1,21 +1,25 @@
-//! `scan`: one audit pass over an account, its progress, and the summary kept for trends.
+//! `scan`: one scan of the estate (or of the one account `scan --account` names) as a whole: its
+//! status, progress over its parts, and the totals kept for trends.
 
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
+use super::account_scans::end_account_scan_unfinished;
 use super::{Db, StoreError};
-use crate::domain::{AccountId, ScanId};
+use crate::domain::{AccountId, ScanId, ScanStatus};
 
 /// A scan as stored.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ScanRecord {
     pub id: ScanId,
-    pub account_id: AccountId,
     pub trigger: String,
-    /// running | completed | failed | interrupted
-    pub status: String,
+    pub status: ScanStatus,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// Its parts, one per account; how many ended; how many of those failed.
+    pub accounts_total: i64,
+    pub accounts_done: i64,
+    pub accounts_failed: i64,
     pub buckets_total: i64,
     pub buckets_done: i64,
     pub buckets_failed: i64,
@@ -28,8 +32,9 @@ pub struct ScanRecord {
     pub changes: Option<i64>,
 }
 
-/// The counts of a completed scan over the buckets it saw (gone buckets excluded).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+/// The counts over the buckets a completed part saw (gone buckets excluded), or summed over the
+/// completed parts of a scan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct ScanSummary {
     pub buckets: i64,
     pub encrypted: i64,
@@ -37,168 +42,102 @@ pub struct ScanSummary {
     pub unknown: i64,
     pub compliant: i64,
     pub noncompliant: i64,
-    /// State rows this scan added (buckets whose encryption differs from before).
+    /// State rows recorded (buckets whose encryption differs from before).
     pub changes: i64,
 }
 
-/// The columns a [`ScanRecord`] is read from, in its order.
-pub(super) const SCAN_COLUMNS: &str = "id, account_id, trigger, status, started_at, finished_at, buckets_total, \
-    buckets_done, buckets_failed, error, encrypted, unencrypted, unknown, compliant, noncompliant, changes";
+/// The columns a [`ScanRecord`] is read from.
+pub(super) const SCAN_COLUMNS: &str = "id, trigger, status, started_at, finished_at, accounts_total, \
+    accounts_done, accounts_failed, buckets_total, buckets_done, buckets_failed, error, encrypted, \
+    unencrypted, unknown, compliant, noncompliant, changes";
 
-/// Starts a scan, or refuses with the id of the scan already running for this account (the
-/// database enforces one running scan per account, across processes).
+/// Starts a scan of `accounts` parts, or refuses with the id of the scan already running (the
+/// database enforces one running scan, across processes).
 pub async fn insert_running_scan(
     db: impl Db,
-    account: AccountId,
     trigger: &str,
+    accounts: usize,
     now: DateTime<Utc>,
 ) -> Result<ScanId, StoreError> {
     let mut conn = db.connection().await?;
     let inserted = sqlx::query_scalar::<_, ScanId>(
-        "INSERT INTO scan (account_id, trigger, status, started_at, owner_pid, heartbeat_at)
-         VALUES (?1, ?2, 'running', ?3, ?4, ?3) RETURNING id",
+        "INSERT INTO scan (trigger, status, started_at, accounts_total, owner_pid, heartbeat_at)
+         VALUES (?1, 'running', ?2, ?3, ?4, ?2) RETURNING id",
     )
-    .bind(account)
     .bind(trigger)
     .bind(now)
+    .bind(i64::try_from(accounts).unwrap_or(i64::MAX))
     .bind(i64::from(std::process::id()))
     .fetch_one(&mut *conn)
     .await;
     match inserted {
         Ok(id) => Ok(id),
         Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-            let running: ScanId = sqlx::query_scalar(
-                "SELECT id FROM scan WHERE account_id = ?1 AND status = 'running'",
-            )
-            .bind(account)
-            .fetch_one(&mut *conn)
-            .await?;
+            let running: ScanId =
+                sqlx::query_scalar("SELECT id FROM scan WHERE status = 'running'")
+                    .fetch_one(&mut *conn)
+                    .await?;
             Err(StoreError::ScanAlreadyRunning(running))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// Records progress (and a heartbeat) of a running scan.
+/// Sums the progress of `scan`'s parts into it (a heartbeat too). A handful of parts: cheap.
 pub async fn update_scan_progress(
     conn: &mut SqliteConnection,
     scan: ScanId,
-    total: i64,
-    done: i64,
-    failed: i64,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE scan SET buckets_total = ?2, buckets_done = ?3, buckets_failed = ?4, heartbeat_at = ?5
-         WHERE id = ?1 AND status = 'running'",
+        "UPDATE scan SET buckets_total = p.total, buckets_done = p.done, buckets_failed = p.failed,
+             accounts_done = p.ended, accounts_failed = p.failed_parts, heartbeat_at = ?2
+         FROM (SELECT coalesce(sum(buckets_total), 0) AS total, coalesce(sum(buckets_done), 0) AS done,
+                      coalesce(sum(buckets_failed), 0) AS failed,
+                      coalesce(sum(status <> 'running'), 0) AS ended,
+                      coalesce(sum(status = 'failed'), 0) AS failed_parts
+               FROM account_scan WHERE scan_id = ?1) AS p
+         WHERE scan.id = ?1 AND scan.status = 'running'",
     )
     .bind(scan)
-    .bind(total)
-    .bind(done)
-    .bind(failed)
     .bind(now)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Completes a scan: its observations become the current state of their buckets and its summary
-/// is written. Run it in the transaction that also marks gone buckets and updates compliance, so
-/// readers switch from the previous picture to this one at once.
-pub async fn complete_scan(
+/// Ends a running scan as `status` (from its parts, see [`ScanStatus::of_parts`]), with the
+/// totals of its completed parts; `error` says why it failed or was interrupted as a whole.
+pub async fn finish_scan(
     conn: &mut SqliteConnection,
     scan: ScanId,
-    account: AccountId,
+    status: ScanStatus,
+    error: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<ScanSummary, StoreError> {
-    // A later observation (a re-read after a change made during the scan) keeps precedence.
+) -> Result<ScanRecord, StoreError> {
+    update_scan_progress(&mut *conn, scan, now).await?;
     sqlx::query(
-        "UPDATE bucket SET state_id = latest.id
-         FROM (SELECT bucket_id, max(id) AS id FROM encryption_state WHERE scan_id = ?1 GROUP BY bucket_id) AS latest
-         WHERE bucket.id = latest.bucket_id AND (bucket.state_id IS NULL OR bucket.state_id < latest.id)",
+        "UPDATE scan SET status = ?2, error = ?3, finished_at = ?4,
+             encrypted = t.encrypted, unencrypted = t.unencrypted, unknown = t.unknown,
+             compliant = t.compliant, noncompliant = t.noncompliant, changes = t.changes
+         FROM (SELECT sum(encrypted) AS encrypted, sum(unencrypted) AS unencrypted,
+                      sum(unknown) AS unknown, sum(compliant) AS compliant,
+                      sum(noncompliant) AS noncompliant, sum(changes) AS changes
+               FROM account_scan WHERE scan_id = ?1 AND status = 'completed') AS t
+         WHERE scan.id = ?1",
     )
     .bind(scan)
+    .bind(status)
+    .bind(error)
+    .bind(now)
     .execute(&mut *conn)
     .await?;
-    let (buckets, encrypted, unencrypted, unknown, compliant, noncompliant): (
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-    ) = sqlx::query_as(
-        "SELECT count(*),
-                    coalesce(sum(s.status = 'encrypted'), 0),
-                    coalesce(sum(s.status = 'unencrypted'), 0),
-                    coalesce(sum(s.status = 'unknown'), 0),
-                    coalesce(sum(b.compliant = 1), 0),
-                    coalesce(sum(b.compliant = 0), 0)
-             FROM bucket b JOIN encryption_state s ON s.id = b.state_id
-             WHERE b.account_id = ?1 AND b.gone_at IS NULL",
-    )
-    .bind(account)
-    .fetch_one(&mut *conn)
-    .await?;
-    let changes: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM encryption_state WHERE scan_id = ?1")
-            .bind(scan)
-            .fetch_one(&mut *conn)
-            .await?;
-    let summary = ScanSummary {
-        buckets,
-        encrypted,
-        unencrypted,
-        unknown,
-        compliant,
-        noncompliant,
-        changes,
-    };
-    sqlx::query(
-        "UPDATE scan SET status = 'completed', finished_at = ?2, encrypted = ?3, unencrypted = ?4,
-             unknown = ?5, compliant = ?6, noncompliant = ?7, changes = ?8, heartbeat_at = ?2
-         WHERE id = ?1",
-    )
-    .bind(scan)
-    .bind(now)
-    .bind(encrypted)
-    .bind(unencrypted)
-    .bind(unknown)
-    .bind(compliant)
-    .bind(noncompliant)
-    .bind(changes)
-    .execute(conn)
-    .await?;
-    Ok(summary)
-}
-
-/// Ends a scan that did not complete (`failed` or `interrupted`). Its partial observations were
-/// never visible and are removed, so history only holds what completed scans saw.
-pub async fn end_scan_unfinished(
-    db: impl Db,
-    scan: ScanId,
-    status: &str,
-    error: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let mut conn = db.connection().await?;
-    debug_assert!(matches!(status, "failed" | "interrupted"));
-    sqlx::query("DELETE FROM encryption_state WHERE scan_id = ?1")
-        .bind(scan)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE scan SET status = ?2, error = ?3, finished_at = ?4 WHERE id = ?1")
-        .bind(scan)
-        .bind(status)
-        .bind(error)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    get_scan(conn, scan).await
 }
 
 /// Marks as interrupted every running scan whose process is gone (`is_alive(pid)` is false) or
-/// that has shown no progress since `stale_before`. Returns the scans it marked.
+/// that has shown no progress since `stale_before`, with its running parts (whose partial
+/// observations are removed). Returns the scans it marked.
 pub async fn mark_dangling_scans_interrupted(
     conn: &mut SqliteConnection,
     is_alive: impl Fn(i64) -> bool,
@@ -210,18 +149,22 @@ pub async fn mark_dangling_scans_interrupted(
             .fetch_all(&mut *conn)
             .await?;
     let mut marked = Vec::new();
+    let why = "the process running this scan stopped before it completed";
     for (id, pid, heartbeat) in running {
         let dead = pid.is_none_or(|pid| !is_alive(pid));
         let stale = heartbeat.is_none_or(|at| at < stale_before);
         if dead || stale {
-            end_scan_unfinished(
-                &mut *conn,
-                id,
-                "interrupted",
-                "the process running this scan stopped before it completed",
-                now,
-            )
-            .await?;
+            for part in super::account_scans::list_running_parts(&mut *conn, id).await? {
+                end_account_scan_unfinished(
+                    &mut *conn,
+                    part,
+                    ScanStatus::Interrupted,
+                    &super::PartFailure::message(why),
+                    now,
+                )
+                .await?;
+            }
+            finish_scan(&mut *conn, id, ScanStatus::Interrupted, Some(why), now).await?;
             marked.push(id);
         }
     }
@@ -238,61 +181,55 @@ pub async fn get_scan(db: impl Db, scan: ScanId) -> Result<ScanRecord, StoreErro
         .ok_or_else(|| StoreError::NotFound(format!("scan {scan}")))
 }
 
-/// The newest scans of an account first, at most `limit`.
+/// The newest scans first, older than `before` (all when `None`), that have a part of `account`
+/// (any when `None`), at most `limit`.
 pub async fn list_scans(
     db: impl Db,
-    account: AccountId,
+    account: Option<AccountId>,
+    before: Option<ScanId>,
     limit: i64,
 ) -> Result<Vec<ScanRecord>, StoreError> {
     let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
-        "SELECT {SCAN_COLUMNS} FROM scan WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2"
+        "SELECT {SCAN_COLUMNS} FROM scan
+         WHERE (?1 IS NULL OR id IN (SELECT scan_id FROM account_scan WHERE account_id = ?1))
+           AND (?2 IS NULL OR id < ?2)
+         ORDER BY id DESC LIMIT ?3"
     ))
     .bind(account)
+    .bind(before)
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?)
 }
 
-/// The last completed scan of an account.
-pub async fn find_last_completed_scan(
-    db: impl Db,
-    account: AccountId,
-) -> Result<Option<ScanRecord>, StoreError> {
+/// The last scan whose results are in the picture (completed or partial).
+pub async fn find_last_completed_scan(db: impl Db) -> Result<Option<ScanRecord>, StoreError> {
     let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
-        "SELECT {SCAN_COLUMNS} FROM scan WHERE account_id = ?1 AND status = 'completed' ORDER BY id DESC LIMIT 1"
+        "SELECT {SCAN_COLUMNS} FROM scan WHERE status IN ('completed', 'partial') ORDER BY id DESC LIMIT 1"
     ))
-    .bind(account)
     .fetch_optional(&mut *conn)
     .await?)
 }
 
-/// The latest scan that ran to its end, completed or failed (interrupted scans do not count: their
-/// work must be redone). The scheduler measures "due" from it.
-pub async fn find_latest_finished_scan(
-    db: impl Db,
-    account: AccountId,
-) -> Result<Option<ScanRecord>, StoreError> {
+/// The latest scan that ran to its end, whatever became of its parts (interrupted scans do not
+/// count: their work must be redone). The scheduler measures "due" from it.
+pub async fn find_latest_finished_scan(db: impl Db) -> Result<Option<ScanRecord>, StoreError> {
     let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
-        "SELECT {SCAN_COLUMNS} FROM scan WHERE account_id = ?1 AND status IN ('completed', 'failed')
+        "SELECT {SCAN_COLUMNS} FROM scan WHERE status IN ('completed', 'partial', 'failed')
          ORDER BY id DESC LIMIT 1"
     ))
-    .bind(account)
     .fetch_optional(&mut *conn)
     .await?)
 }
 
-/// How many scans of the account ended in each status.
-pub async fn count_scans_by_status(
-    db: impl Db,
-    account: AccountId,
-) -> Result<Vec<(String, i64)>, StoreError> {
+/// How many scans ended in each status.
+pub async fn count_scans_by_status(db: impl Db) -> Result<Vec<(ScanStatus, i64)>, StoreError> {
     let mut conn = db.connection().await?;
     Ok(
-        sqlx::query_as("SELECT status, count(*) FROM scan WHERE account_id = ?1 GROUP BY status")
-            .bind(account)
+        sqlx::query_as("SELECT status, count(*) FROM scan GROUP BY status")
             .fetch_all(&mut *conn)
             .await?,
     )

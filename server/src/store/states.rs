@@ -7,8 +7,8 @@ use sqlx::{QueryBuilder, SqliteConnection};
 
 use super::{Db, StoreError, parse_column};
 use crate::domain::{
-    AccountId, BucketId, EncryptionRule, EncryptionState, KmsDataEncryption, KmsKeyId, ScanId,
-    SseAlgorithm, StateId,
+    AccountId, AccountScanId, BucketId, EncryptionRule, EncryptionState, KmsDataEncryption,
+    KmsKeyId, ScanId, SseAlgorithm, StateId,
 };
 
 /// One read of a bucket's encryption, to be recorded.
@@ -37,7 +37,8 @@ impl Observation {
 pub struct StateRecord {
     pub id: StateId,
     pub bucket_id: BucketId,
-    /// The scan that read it; `None` for a re-read after a change.
+    /// The scan that read it (the scan as a whole, as the scans list shows it); `None` for a
+    /// re-read after a change.
     pub scan_id: Option<ScanId>,
     pub observed_at: DateTime<Utc>,
     pub state: EncryptionState,
@@ -82,9 +83,10 @@ impl StateColumns {
 }
 
 /// The columns of [`StateRow`], from `encryption_state s`.
-pub(super) const STATE_COLUMNS: &str = "s.id, s.bucket_id, s.scan_id, s.observed_at, s.status, \
-     s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code, s.error_message, \
-     s.request_id";
+pub(super) const STATE_COLUMNS: &str = "s.id, s.bucket_id, \
+     (SELECT p.scan_id FROM account_scan p WHERE p.id = s.account_scan_id) AS scan_id, \
+     s.observed_at, s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, \
+     s.error_code, s.error_message, s.request_id";
 
 /// Parses stored rows.
 pub(super) fn records(rows: Vec<StateRow>) -> Result<Vec<StateRecord>, StoreError> {
@@ -141,16 +143,17 @@ impl TryFrom<StateRow> for StateRecord {
     }
 }
 
-/// Inserts observations in one multi-row statement (the caller batches and owns the transaction).
+/// Inserts observations in one multi-row statement (the caller batches and owns the transaction);
+/// `part` is the account's part of a scan that read them, `None` for a re-read after a change.
 pub async fn insert_observations(
     conn: &mut SqliteConnection,
-    scan: Option<ScanId>,
+    part: Option<AccountScanId>,
     observations: &[Observation],
 ) -> Result<(), StoreError> {
     // 11 parameters a row; SQLite allows 32,766 per statement.
     for chunk in observations.chunks(2000) {
         let mut insert = QueryBuilder::new(
-            "INSERT INTO encryption_state (bucket_id, scan_id, observed_at, status, sse_algorithm, \
+            "INSERT INTO encryption_state (bucket_id, account_scan_id, observed_at, status, sse_algorithm, \
              kms_master_key_id, kms_data_encryption, error_code, error_message, request_id) ",
         );
         insert.push_values(chunk, |mut row, o| {
@@ -162,7 +165,7 @@ pub async fn insert_observations(
                 _ => (None, None),
             };
             row.push_bind(o.bucket)
-                .push_bind(scan)
+                .push_bind(part)
                 .push_bind(o.observed_at)
                 .push_bind(o.state.status().as_str())
                 .push_bind(rule.map(|r| r.algorithm().as_str()))
@@ -183,23 +186,30 @@ pub async fn insert_observations(
     Ok(())
 }
 
-/// The current state of every bucket of the account that has one.
+/// The current state of every bucket that has one, of `account` (of every account when `None`).
 pub async fn load_current_states(
     db: impl Db,
-    account: AccountId,
+    account: Option<AccountId>,
 ) -> Result<HashMap<BucketId, EncryptionState>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        bucket_id: BucketId,
+        #[sqlx(flatten)]
+        state: StateColumns,
+    }
     let mut conn = db.connection().await?;
-    let rows: Vec<StateRow> = sqlx::query_as(&format!(
-        "SELECT {STATE_COLUMNS}
-         FROM bucket b JOIN encryption_state s ON s.id = b.state_id WHERE b.account_id = ?1"
-    ))
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT s.bucket_id, s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption,
+                s.error_code, s.error_message
+         FROM bucket b JOIN encryption_state s ON s.id = b.state_id
+         WHERE ?1 IS NULL OR b.account_id = ?1",
+    )
     .bind(account)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(records(rows)?
-        .into_iter()
-        .map(|record| (record.bucket_id, record.state))
-        .collect())
+    rows.into_iter()
+        .map(|row| Ok((row.bucket_id, row.state.state()?)))
+        .collect()
 }
 
 /// A bucket's recorded states, newest first. Rows of a scan still running are not yet history.
@@ -222,10 +232,11 @@ pub async fn record_reread(
             .bind(observation.bucket)
             .fetch_one(&mut *conn)
             .await?;
-    sqlx::query("UPDATE bucket SET state_id = ?2, compliant = ?3 WHERE id = ?1")
+    sqlx::query("UPDATE bucket SET state_id = ?2, compliant = ?3, status = ?4 WHERE id = ?1")
         .bind(observation.bucket)
         .bind(id)
         .bind(compliant)
+        .bind(observation.state.status().as_str())
         .execute(conn)
         .await?;
     Ok(id)

@@ -9,6 +9,12 @@ use crate::store::BucketRecord;
 /// One bucket with its current encryption and compliance, as every JSON output shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct BucketView {
+    /// The name of the bucket's account in oss-audit.
+    #[schema(example = "payments-prod")]
+    pub account: String,
+    /// The Alibaba Cloud id of the bucket's account; null until known (the hub's is learnt
+    /// from OSS).
+    pub account_uid: Option<String>,
     pub name: String,
     pub region: String,
     /// `encrypted`, `unencrypted` or `unknown`.
@@ -31,6 +37,8 @@ impl BucketView {
     pub fn from_record(record: &BucketRecord) -> Self {
         let state = StateFields::of(&record.state);
         Self {
+            account: record.account.to_string(),
+            account_uid: record.account_uid.as_ref().map(ToString::to_string),
             name: record.name.to_string(),
             region: record.region.to_string(),
             status: state.status,

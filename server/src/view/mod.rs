@@ -1,10 +1,12 @@
 //! The JSON shapes shared by the CLI, the API, reports and the audit log, built from stored
 //! records and domain values, and the CSV table the bucket export and reports write.
 
+mod account;
 mod bucket;
 mod csv;
 mod policy;
 
+pub use account::{AccountView, LastScanView};
 pub use bucket::{BucketView, StateFields, rfc3339, state_from_json, state_json};
 pub use csv::CsvTable;
 pub use policy::policy_json;

@@ -35,8 +35,20 @@ struct OssLabels {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct BucketLabels {
+    account: String,
     status: String,
     compliant: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AccountLabels {
+    account: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AccountScanLabels {
+    account: String,
+    status: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -53,7 +65,8 @@ pub struct Metrics {
     buckets: Family<BucketLabels, Gauge>,
     scans: Family<ScanLabels, Gauge>,
     last_scan_duration_ms: Gauge,
-    last_scan_unknown: Gauge,
+    last_scan_unknown: Family<AccountLabels, Gauge>,
+    account_last_scan: Family<AccountScanLabels, Gauge>,
     password_verifications: Counter,
 }
 
@@ -75,7 +88,7 @@ impl Default for Metrics {
         let buckets = Family::<BucketLabels, Gauge>::default();
         registry.register(
             "buckets",
-            "Present buckets by status and compliance, as of the last completed scan",
+            "Present buckets by account, status and compliance, as of the last completed scan",
             buckets.clone(),
         );
         let scans = Family::<ScanLabels, Gauge>::default();
@@ -83,14 +96,20 @@ impl Default for Metrics {
         let last_scan_duration_ms = Gauge::default();
         registry.register(
             "last_scan_duration_milliseconds",
-            "Duration of the last completed scan",
+            "Duration of the last scan with results (completed or partial)",
             last_scan_duration_ms.clone(),
         );
-        let last_scan_unknown = Gauge::default();
+        let last_scan_unknown = Family::<AccountLabels, Gauge>::default();
         registry.register(
             "last_scan_unknown_buckets",
-            "Buckets the last completed scan could not read",
+            "Buckets of each account its last completed scan could not read",
             last_scan_unknown.clone(),
+        );
+        let account_last_scan = Family::<AccountScanLabels, Gauge>::default();
+        registry.register(
+            "account_last_scan",
+            "1 for the status of each account's last scan (completed, failed, interrupted, running)",
+            account_last_scan.clone(),
         );
         let password_verifications = Counter::default();
         registry.register(
@@ -107,6 +126,7 @@ impl Default for Metrics {
             scans,
             last_scan_duration_ms,
             last_scan_unknown,
+            account_last_scan,
         }
     }
 }
@@ -198,9 +218,17 @@ pub async fn metrics(
 
 async fn refresh(state: &AppState) -> Result<(), StoreError> {
     let metrics = state.metrics();
-    let counts = store::count_buckets_by_status(state.store(), state.account()).await?;
+    let store = state.store();
+    let overview = store::list_estate_overview(store).await?;
+    let names: std::collections::HashMap<_, _> = overview
+        .accounts
+        .iter()
+        .map(|a| (a.id, a.name.to_string()))
+        .collect();
     metrics.buckets.clear();
-    for (status, compliant, count) in counts {
+    for (account, status, compliant, count) in
+        store::count_buckets_by_account_and_status(store, None).await?
+    {
         let compliant = match compliant {
             Some(true) => "true",
             Some(false) => "false",
@@ -209,27 +237,47 @@ async fn refresh(state: &AppState) -> Result<(), StoreError> {
         metrics
             .buckets
             .get_or_create(&BucketLabels {
+                account: names.get(&account).cloned().unwrap_or_default(),
                 status: status.as_str().to_owned(),
                 compliant: compliant.to_owned(),
             })
             .set(count);
     }
     metrics.scans.clear();
-    for (status, count) in store::count_scans_by_status(state.store(), state.account()).await? {
+    for (status, count) in store::count_scans_by_status(store).await? {
         metrics
             .scans
-            .get_or_create(&ScanLabels { status })
+            .get_or_create(&ScanLabels {
+                status: status.as_str().to_owned(),
+            })
             .set(count);
     }
-    if let Some(last) = store::find_last_completed_scan(state.store(), state.account()).await? {
+    if let Some(last) = store::find_last_completed_scan(store).await? {
         let duration = last
             .finished_at
             .map(|end| (end - last.started_at).num_milliseconds())
             .unwrap_or_default();
         metrics.last_scan_duration_ms.set(duration);
-        metrics
-            .last_scan_unknown
-            .set(last.unknown.unwrap_or_default());
+    }
+    metrics.last_scan_unknown.clear();
+    metrics.account_last_scan.clear();
+    for account in &overview.accounts {
+        let name = account.name.to_string();
+        if let Some(last) = &account.last {
+            metrics
+                .account_last_scan
+                .get_or_create(&AccountScanLabels {
+                    account: name.clone(),
+                    status: last.status.as_str().to_owned(),
+                })
+                .set(1);
+        }
+        if let Some(part) = store::find_last_completed_account_scan(store, account.id).await? {
+            metrics
+                .last_scan_unknown
+                .get_or_create(&AccountLabels { account: name })
+                .set(part.summary.map(|s| s.unknown).unwrap_or_default());
+        }
     }
     Ok(())
 }

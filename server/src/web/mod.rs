@@ -19,8 +19,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::actions::Changer;
+use crate::cloud::AccountClients;
 use crate::domain::{AccountId, Actor, ScanId, Trigger};
-use crate::oss::OssClient;
 use crate::scan::{ScanError, ScanOptions, ScanProgress, Scanner};
 use crate::store::Store;
 use metrics::Metrics;
@@ -35,14 +35,14 @@ pub struct AppState {
 struct StateInner {
     /// The database.
     store: Store,
-    /// The one pooled OSS client.
-    client: OssClient,
-    /// Scans the account (the scheduler, the API and the pages share it).
+    /// The OSS client of each account (one pool; each with its own rate limit and keys).
+    clients: AccountClients,
+    /// Scans the estate (the scheduler, the API and the pages share it).
     scanner: Scanner,
-    /// The account being audited.
-    account: AccountId,
-    /// Reads in flight per scan.
-    scan_concurrency: usize,
+    /// The hub account: the keys' own, which holds the estate-wide policy, reports and targets.
+    hub: AccountId,
+    /// How hard scans push: reads in flight per account, accounts at once.
+    scan_pace: ScanOptions,
     /// Progress of the running scan, published by whoever runs it.
     progress: watch::Sender<ScanProgress>,
     /// Fires when the process shuts down; running scans stop and record themselves interrupted.
@@ -73,9 +73,10 @@ pub const MAX_CONCURRENT_EXPORTS: usize = 2;
 #[derive(Debug)]
 pub struct StateParts {
     pub store: Store,
-    pub client: OssClient,
-    pub account: AccountId,
-    pub scan_concurrency: usize,
+    pub clients: AccountClients,
+    pub hub: AccountId,
+    /// The pace of every scan (its trigger and account are set per scan).
+    pub scan_pace: ScanOptions,
     pub metrics: Arc<Metrics>,
     pub access: session::AccessConfig,
     pub scan_interval: std::time::Duration,
@@ -85,7 +86,7 @@ pub struct StateParts {
 impl AppState {
     /// Bundles the shared parts.
     pub fn new(parts: StateParts) -> Self {
-        let scanner = Scanner::new(parts.client.clone(), parts.store.clone(), parts.account);
+        let scanner = Scanner::new(parts.store.clone(), parts.clients.clone(), parts.hub);
         let password_checks = crate::auth::checks::PasswordChecks::new(
             parts.access.concurrent_password_checks,
             parts.metrics.password_verifications(),
@@ -93,10 +94,10 @@ impl AppState {
         Self {
             inner: Arc::new(StateInner {
                 store: parts.store,
-                client: parts.client,
+                clients: parts.clients,
                 scanner,
-                account: parts.account,
-                scan_concurrency: parts.scan_concurrency,
+                hub: parts.hub,
+                scan_pace: parts.scan_pace,
                 progress: watch::Sender::new(ScanProgress::default()),
                 shutdown: CancellationToken::new(),
                 tasks: TaskTracker::new(),
@@ -116,9 +117,9 @@ impl AppState {
         &self.inner.store
     }
 
-    /// The OSS client.
-    pub fn client(&self) -> &OssClient {
-        &self.inner.client
+    /// The OSS clients of the estate's accounts.
+    pub fn clients(&self) -> &AccountClients {
+        &self.inner.clients
     }
 
     /// The scanner.
@@ -126,19 +127,20 @@ impl AppState {
         &self.inner.scanner
     }
 
-    /// The audited account.
+    /// The hub account, which holds what is estate-wide: the policy, the reports and their
+    /// schedule, the notification targets, and the audit-log entries of estate-wide changes.
     pub fn account(&self) -> AccountId {
-        self.inner.account
+        self.inner.hub
     }
 
-    /// Reads in flight per scan.
-    pub fn scan_concurrency(&self) -> usize {
-        self.inner.scan_concurrency
+    /// The pace of every scan: reads in flight per account, accounts at once.
+    pub fn scan_pace(&self) -> ScanOptions {
+        self.inner.scan_pace
     }
 
     /// The latest progress of the running scan.
     pub fn progress(&self) -> ScanProgress {
-        *self.inner.progress.borrow()
+        self.inner.progress.borrow().clone()
     }
 
     /// The sender scans publish their progress on.
@@ -208,25 +210,28 @@ impl AppState {
     pub fn changer<'a>(&'a self, actor: &'a Actor) -> Changer<'a> {
         Changer {
             store: self.store(),
-            client: self.client(),
-            account: self.account(),
+            clients: self.clients(),
+            hub: self.account(),
             actor,
         }
     }
 
-    /// Starts a scan in the background and returns its id at once (refused while one runs).
+    /// Starts a scan of the whole estate in the background and returns its id at once (refused
+    /// while one runs).
     pub async fn start_scan(&self, trigger: Trigger) -> Result<ScanId, ScanError> {
-        let scan = self.scanner().begin(trigger).await?;
-        let scanner = self.scanner().clone();
         let options = ScanOptions {
-            concurrency: self.scan_concurrency(),
             trigger,
+            account: None,
+            ..self.scan_pace()
         };
+        let begun = self.scanner().begin(&options).await?;
+        let scan = begun.id;
+        let scanner = self.scanner().clone();
         let progress = self.progress_sender();
         let cancel = self.shutdown().child_token();
         self.tasks().spawn(async move {
             // The outcome is recorded with the scan and logged by the scanner.
-            let _ = scanner.run_begun(scan, options, progress, cancel).await;
+            let _ = scanner.run_begun(begun, options, progress, cancel).await;
         });
         Ok(scan)
     }

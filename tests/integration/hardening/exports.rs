@@ -19,13 +19,17 @@ async fn seed(pool: &sqlx::SqlitePool) {
          INSERT INTO bucket (account_id, name, region, extranet_endpoint, intranet_endpoint, first_seen_at)
          SELECT 1, printf('bucket-%06d', i), 'cn-hangzhou', 'oss-cn-hangzhou.aliyuncs.com',
                 'oss-cn-hangzhou-internal.aliyuncs.com', '2026-11-01T00:00:00Z' FROM n",
-        "INSERT INTO scan (id, account_id, trigger, status, started_at, finished_at, buckets_total, buckets_done,
-             encrypted, unencrypted, unknown, compliant, noncompliant, changes)
-         VALUES (1, 1, 'cli', 'completed', '2026-11-01T00:00:00Z', '2026-11-01T00:10:00Z', ?1, ?1,
+        "INSERT INTO scan (id, trigger, status, started_at, finished_at, accounts_total, accounts_done,
+             buckets_total, buckets_done, encrypted, unencrypted, unknown, compliant, noncompliant, changes)
+         VALUES (1, 'cli', 'completed', '2026-11-01T00:00:00Z', '2026-11-01T00:10:00Z', 1, 1, ?1, ?1,
              ?1, 0, 0, ?1, 0, ?1)",
-        "INSERT INTO encryption_state (bucket_id, scan_id, observed_at, status, sse_algorithm)
+        "INSERT INTO account_scan (id, scan_id, account_id, trigger, status, started_at, finished_at,
+             buckets_total, buckets_done, encrypted, unencrypted, unknown, compliant, noncompliant, changes)
+         VALUES (1, 1, 1, 'cli', 'completed', '2026-11-01T00:00:00Z', '2026-11-01T00:10:00Z', ?1, ?1,
+             ?1, 0, 0, ?1, 0, ?1)",
+        "INSERT INTO encryption_state (bucket_id, account_scan_id, observed_at, status, sse_algorithm)
          SELECT id, 1, '2026-11-01T00:05:00Z', 'encrypted', 'AES256' FROM bucket",
-        "UPDATE bucket SET compliant = 1,
+        "UPDATE bucket SET compliant = 1, status = 'encrypted',
              state_id = (SELECT s.id FROM encryption_state s WHERE s.bucket_id = bucket.id)",
     ] {
         sqlx::query(sql).bind(BUCKETS).execute(pool).await.expect(sql);

@@ -8,7 +8,7 @@ use oss_audit::domain::{Actor, BucketName, EncryptionRule, Policy, Requirement};
 use oss_audit::oss::Secret;
 
 use super::{DASHBOARD, Outbox, bucket};
-use crate::support::{Audit, Receiver, client, verified_webhook};
+use crate::support::{Audit, Receiver, verified_webhook};
 
 #[tokio::test]
 async fn a_scan_in_which_500_buckets_lose_encryption_sends_one_summary_per_target() {
@@ -142,11 +142,10 @@ async fn a_remediation_sends_one_message_with_its_counts_and_who_ran_it() {
     outbox
         .add("webhook", "ops", &hooks.url("/hooks"), "k")
         .await;
-    let oss = client(&audit.sandbox, |_| {});
     let changer = Changer {
         store: &audit.store,
-        client: &oss,
-        account: audit.account,
+        clients: audit.scanner.clients(),
+        hub: audit.account,
         actor: &Actor::user("olga"),
     };
     let (_, report) = remediate(changer, &Selection::Named(names), &Confirmation::Force)
@@ -186,7 +185,7 @@ async fn a_scan_refused_by_list_buckets_sends_one_failure_message_with_the_oss_c
         .await;
 
     let failed = audit.try_scan().await.expect_err("ListBuckets is refused");
-    assert!(matches!(failed, oss_audit::scan::ScanError::Listing { .. }));
+    assert!(matches!(failed, oss_audit::scan::ScanError::Failed { .. }));
     let rows = outbox.deliveries().await;
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].event_type, "scan_failed");

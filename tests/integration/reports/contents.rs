@@ -101,7 +101,7 @@ async fn reports_hold_what_oss_holds_after_scans_drift_changes_and_remediation()
     let one = download(&app, "1", "json").await;
     let one = one.json;
     assert_matches_the_sandbox(&one, &before);
-    assert_eq!(one["schema_version"], 1);
+    assert_eq!(one["schema_version"], 2);
     assert_eq!(one["report_id"], 1);
     assert_eq!(one["account"], "default");
     assert_eq!(one["trigger"], "api");
@@ -286,6 +286,7 @@ async fn the_csv_has_one_row_per_bucket_matching_the_json_and_the_html_shows_it_
     assert_eq!(
         header,
         [
+            "account",
             "name",
             "region",
             "status",

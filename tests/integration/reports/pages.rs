@@ -85,7 +85,12 @@ async fn viewers_download_reports_but_cannot_make_one_and_strangers_are_sent_to_
         .unwrap()
         .to_owned();
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
-    assert!(csv.text().await.unwrap().starts_with("name,region,status,"));
+    assert!(
+        csv.text()
+            .await
+            .unwrap()
+            .starts_with("account,name,region,status,")
+    );
     assert_eq!(digest.len(), 64);
 
     let html_report = viewer.fetch("/reports/1/download?format=html").await;

@@ -121,7 +121,7 @@ pub async fn revert(
     include: &Include,
     expected: Option<&str>,
 ) -> Result<RevertReport, RevertError> {
-    let plan = plan(changer.store, changer.account, target).await?;
+    let plan = plan(changer.store, changer.hub, target).await?;
     if expected.is_some_and(|digest| digest != plan.digest) {
         return Err(RevertError::Stale(Box::new(plan)));
     }
@@ -216,7 +216,7 @@ async fn start_run(changer: Changer<'_>, target: RevertTarget) -> Result<RunId, 
     };
     let words = target.words();
     let run = NewRun {
-        account: changer.account,
+        account: changer.hub,
         kind: RunKind::Revert,
         actor: changer.actor.as_str(),
         started_at: Utc::now(),
@@ -237,17 +237,18 @@ async fn finish_run(changer: Changer<'_>, report: &RevertReport) -> Result<(), S
         return Ok(());
     };
     let mut tx = changer.store.begin().await?;
-    let policy = store::current_policy(&mut *tx, changer.account).await?;
-    let mut regressions = Regressions::new(Cause::Change, None, Some(changer.actor.as_str()));
+    let policy = store::current_policy(&mut *tx, changer.hub).await?;
+    // A run can span accounts: the alert names each bucket's.
+    let mut regressions = Regressions::new(Cause::Change, None, None, Some(changer.actor.as_str()));
     for (bucket, result) in report.plan.buckets.iter().zip(&report.results) {
         if let BucketResult::Restored { after } = result
             && let Some(news) = became(&policy.requirement, bucket.now.as_ref(), after)
         {
-            regressions.push(bucket.name.clone(), news, after, false);
+            regressions.push(&bucket.account, bucket.name.clone(), news, after, false);
         }
     }
     if let Some(event) = regressions.into_event() {
-        notify::enqueue(&mut tx, changer.account, &event).await?;
+        notify::enqueue(&mut tx, changer.hub, &event).await?;
     }
     store::update_run_finished(&mut tx, run, Utc::now(), report.counts()).await?;
     tx.commit().await?;

@@ -67,6 +67,8 @@ impl RevertPlan {
 /// One bucket of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedBucket {
+    /// The account the change was made in (the bucket's then).
+    pub account: String,
     pub name: String,
     /// `None` when the bucket is no longer in the inventory.
     pub region: Option<String>,
@@ -155,7 +157,7 @@ pub async fn plan(
 ) -> Result<RevertPlan, RevertError> {
     let (describes, entries) = match target {
         RevertTarget::Change(id) => {
-            let entry = store::find_change(store, account, id)
+            let entry = store::find_change(store, id)
                 .await?
                 .ok_or(RevertError::NoSuchChange(id))?;
             if !changed_encryption(&entry) {
@@ -195,15 +197,12 @@ pub async fn plan(
                     format!("revert run {id} by {} (of {})", run.actor, run.target)
                 }
             };
-            (
-                describes,
-                store::list_run_changes(store, account, id).await?,
-            )
+            (describes, store::list_run_changes(store, id).await?)
         }
     };
     let mut buckets = Vec::new();
     for (name, entries) in by_bucket(entries) {
-        buckets.push(plan_bucket(store, account, name, &entries).await?);
+        buckets.push(plan_bucket(store, name, &entries).await?);
     }
     let digest = digest(target, &buckets);
     Ok(RevertPlan {
@@ -229,7 +228,6 @@ fn by_bucket(entries: Vec<ChangeRecord>) -> BTreeMap<String, Vec<ChangeRecord>> 
 /// restored when the bucket still holds the last accepted entry's `after`.
 async fn plan_bucket(
     store: &Store,
-    account: AccountId,
     name: String,
     entries: &[ChangeRecord],
 ) -> Result<PlannedBucket, StoreError> {
@@ -237,6 +235,7 @@ async fn plan_bucket(
     let (Some(first), Some(last)) = (accepted.first(), accepted.last()) else {
         let refused = entries.last().expect("a bucket has an entry");
         return Ok(PlannedBucket {
+            account: refused.account.to_string(),
             name,
             region: None,
             change: refused.id,
@@ -254,7 +253,7 @@ async fn plan_bucket(
         .filter(|s| s.rule().is_some() || *s == EncryptionState::Unencrypted);
     let result = last.after.as_deref().and_then(state_from_json);
     let current = match BucketName::parse(&name) {
-        Ok(parsed) => store::find_bucket_by_name(store, account, &parsed)
+        Ok(parsed) => store::find_bucket_by_name(store, &parsed)
             .await?
             .filter(|b| b.gone_at.is_none()),
         Err(_) => None,
@@ -275,6 +274,7 @@ async fn plan_bucket(
         (Some(_), Some(_)) => Verdict::ChangedSince,
     };
     Ok(PlannedBucket {
+        account: first.account.to_string(),
         name,
         region: current.as_ref().map(|b| b.region.to_string()),
         change: first.id,

@@ -139,6 +139,20 @@ impl OssClient {
         })
     }
 
+    /// The uid of the account these credentials belong to, as ListBuckets names the owner of its
+    /// buckets (one request for a page of one bucket); `None` when the answer names none.
+    pub async fn find_owner(&self) -> Result<Answer<Option<String>>, OssError> {
+        let query = ListBucketsQuery {
+            max_keys: Some(1),
+            ..ListBucketsQuery::default()
+        };
+        let answer = self.list_buckets_page(&query).await?;
+        Ok(Answer {
+            value: answer.value.owner_id,
+            request_id: answer.request_id,
+        })
+    }
+
     /// Finds one bucket by name through ListBuckets (its region and endpoints), or `None` when the
     /// account has no such bucket.
     pub async fn find_bucket(&self, name: &BucketName) -> Result<Option<BucketSummary>, OssError> {

@@ -138,6 +138,31 @@ impl OssClient {
         })
     }
 
+    /// A client of another account that shares this client's connection pool (and so its proxy,
+    /// timeouts and user agent): it signs with `credentials`, sends ListBuckets to `endpoint`
+    /// (this client's when `None`), and has a rate limiter of its own at this client's
+    /// `max_rps`, since OSS limits request rates per account.
+    pub fn for_account(
+        &self,
+        endpoint: Option<(url::Url, Region)>,
+        credentials: Arc<dyn CredentialsProvider>,
+    ) -> Self {
+        let mut config = self.inner.config.clone();
+        if let Some((endpoint, region)) = endpoint {
+            config.endpoint = endpoint;
+            config.region = region;
+        }
+        Self {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                limiter: RateLimiter::new(config.max_rps),
+                config,
+                credentials,
+                clock_offset_ms: AtomicI64::new(0),
+            }),
+        }
+    }
+
     /// The configuration this client was built with.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config

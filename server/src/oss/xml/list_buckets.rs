@@ -29,6 +29,8 @@ pub struct ListBucketsPage {
     pub buckets: Vec<BucketSummary>,
     /// Where the next page starts; `None` on the last page.
     pub next_marker: Option<String>,
+    /// `Owner/ID`: the uid of the account whose buckets these are.
+    pub owner_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +41,14 @@ struct RawPage {
     next_marker: Option<String>,
     #[serde(rename = "Buckets")]
     buckets: Option<RawBuckets>,
+    #[serde(rename = "Owner")]
+    owner: Option<RawOwner>,
+}
+
+#[derive(Deserialize)]
+struct RawOwner {
+    #[serde(rename = "ID")]
+    id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +109,7 @@ pub fn parse_list_buckets(body: &[u8]) -> Result<ListBucketsPage, XmlError> {
     Ok(ListBucketsPage {
         buckets,
         next_marker,
+        owner_id: raw.owner.and_then(|o| present(o.id)),
     })
 }
 
@@ -158,6 +169,7 @@ mod tests {
     fn parses_a_last_page_without_paging_elements() {
         let page = parse_list_buckets(LAST_PAGE.as_bytes()).unwrap();
         assert_eq!(page.next_marker, None);
+        assert_eq!(page.owner_id.as_deref(), Some("512**"));
         assert_eq!(page.buckets.len(), 2);
         let first = &page.buckets[0];
         assert_eq!(first.name.as_str(), "app-base-oss");

@@ -23,10 +23,14 @@ pub struct AuditLog {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
+    /// The account of the bucket or account changed; the hub's for estate-wide changes (policy,
+    /// users, tokens, notification targets).
+    pub account: String,
     pub at: String,
     /// `user:NAME`, `token:NAME` or `cli:USER`.
     pub actor: String,
-    /// put-encryption | delete-encryption | remediate | revert | set-policy | …
+    /// put-encryption | delete-encryption | remediate | revert | set-policy | add-account |
+    /// remove-account | …
     pub action: String,
     pub bucket: Option<String>,
     /// The state before the change (null when it was not recorded).
@@ -56,6 +60,7 @@ impl From<ChangeRecord> for AuditEntry {
         };
         Self {
             id: c.id.get(),
+            account: c.account.to_string(),
             at: rfc3339(c.at),
             actor: c.actor,
             action: c.action,
@@ -74,6 +79,7 @@ impl From<ChangeRecord> for AuditEntry {
 /// Lists changes, newest first, filtered by bucket, actor and time.
 #[utoipa::path(get, path = "/api/v1/audit-log", tag = "audit",
     params(
+        ("account" = Option<String>, Query, description = "Only changes recorded against this account (its name)"),
         ("bucket" = Option<String>, Query, description = "Bucket name"),
         ("actor" = Option<String>, Query, description = "e.g. user:alice or token:ci"),
         ("since" = Option<String>, Query, description = "RFC 3339"),
@@ -95,6 +101,7 @@ pub async fn list_audit_log(
             .ok_or_else(|| ApiError::invalid(format!("before={raw:?} is not an entry id")))
     });
     let filter = ChangeFilter {
+        account: super::accounts::account_filter(&state, &params).await?,
         bucket: params.get("bucket").map(str::to_owned),
         actor: params.get("actor").map(str::to_owned),
         since: params.time("since")?,
@@ -102,7 +109,7 @@ pub async fn list_audit_log(
         before_id: before_id.transpose()?,
         limit: params.integer("limit", 1..=1000, 100)?,
     };
-    let entries = store::list_changes(state.store(), state.account(), &filter).await?;
+    let entries = store::list_changes(state.store(), &filter).await?;
     Ok(Json(AuditLog {
         entries: entries.into_iter().map(AuditEntry::from).collect(),
     }))

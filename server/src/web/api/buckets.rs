@@ -74,6 +74,7 @@ impl From<StateRecord> for HistoryEntry {
         ("region" = Option<String>, Query, description = "Region id, e.g. cn-hangzhou"),
         ("sse_algorithm" = Option<String>, Query, description = "AES256 | KMS | SM4"),
         ("compliant" = Option<bool>, Query, description = "true | false"),
+        ("account" = Option<String>, Query, description = "Only this account's buckets (its name, e.g. payments-prod)"),
         ("q" = Option<String>, Query, description = "Substring of the name"),
         ("limit" = Option<i64>, Query, description = "1 to 1000, default 100", minimum = 1, maximum = 1000),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
@@ -88,7 +89,12 @@ pub async fn list_buckets(
     principal.require(Role::Viewer)?;
     let params = Params::parse(raw.as_deref());
     let limit = params.integer("limit", 1..=1000, 100)?;
+    let account = super::accounts::account_filter(&state, &params).await?;
+    if let Some(account) = account {
+        principal.require_on(account, Role::Viewer)?;
+    }
     let query = BucketQuery {
+        account,
         status: params.one_of("status", &["encrypted", "unencrypted", "unknown"])?,
         region: params.get("region").map(str::to_owned),
         sse_algorithm: params.one_of("sse_algorithm", &["AES256", "KMS", "SM4"])?,
@@ -98,7 +104,9 @@ pub async fn list_buckets(
         limit,
         ..BucketQuery::default()
     };
-    let records = store::query_buckets(state.store(), state.account(), &query).await?;
+    let records = store::query_buckets(state.store(), &query).await?;
+    // A name moved between accounts can be listed twice (present in one, not yet seen gone in
+    // the other); the cursor pages by name, so the next page starts after both.
     let next_cursor = (records.len() as i64 == limit)
         .then(|| records.last().map(|r| r.name.to_string()))
         .flatten();
@@ -109,7 +117,8 @@ pub async fn list_buckets(
     }))
 }
 
-/// One bucket with a page of its history (newest first).
+/// One bucket with a page of its history (newest first): the present bucket of that name,
+/// whichever account holds it (else the one seen last).
 #[utoipa::path(get, path = "/api/v1/buckets/{name}", tag = "buckets",
     params(("name" = String, Path, description = "Bucket name", pattern = "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"),
         ("limit" = Option<i64>, Query, description = "History entries per page: 1 to 1000, default 100", minimum = 1, maximum = 1000),
@@ -134,9 +143,10 @@ pub async fn get_bucket(
                 .ok_or_else(|| ApiError::invalid(format!("invalid cursor {raw:?}")))?,
         ),
     };
-    let record = store::find_bucket_by_name(state.store(), state.account(), &name)
+    let record = store::find_bucket_by_name(state.store(), &name)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("bucket {name} is not in the inventory")))?;
+    principal.require_on(record.account_id, Role::Viewer)?;
     let history = store::list_bucket_history_page(state.store(), record.id, before, limit).await?;
     let next_cursor = (history.len() as i64 == limit)
         .then(|| history.last().map(|s| s.id.get().to_string()))

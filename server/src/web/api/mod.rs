@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: Bearer tokens only, JSON errors, an OpenAPI document.
 
+mod accounts;
 mod audit_log;
 mod buckets;
 mod encryption;
@@ -38,9 +39,11 @@ use super::AppState;
         scans::start_scan, scans::list_scans, scans::get_scan, remediations::create_remediation,
         audit_log::list_audit_log, policy::get_policy, policy::put_policy,
         reports::list_reports, reports::create_report, reports::get_report, reports::get_latest_report,
+        accounts::list_accounts, accounts::add_account, accounts::remove_account,
         reverts::create_revert,
     ),
-    components(schemas(ErrorBody, ErrorDetail, crate::view::BucketView, crate::report::ReportDocument)),
+    components(schemas(ErrorBody, ErrorDetail, crate::view::BucketView, crate::view::AccountView,
+        crate::report::ReportDocument)),
     modifiers(&BearerAuth),
 )]
 #[derive(Debug)]
@@ -88,6 +91,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/reports/latest", get(reports::get_latest_report))
         .route("/reports/{id}", get(reports::get_report))
+        .route(
+            "/accounts",
+            get(accounts::list_accounts).post(accounts::add_account),
+        )
+        .route(
+            "/accounts/{name}",
+            axum::routing::delete(accounts::remove_account),
+        )
         .fallback(|| async { ApiError::not_found("no such API route") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

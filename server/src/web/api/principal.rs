@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use super::ApiError;
 use crate::auth::Principal;
 use crate::auth::tokens::TokenCheck;
-use crate::domain::{Actor, Role};
+use crate::domain::{AccountId, Actor, Role};
 use crate::web::AppState;
 
 /// The authenticated caller of an API route.
@@ -22,6 +22,14 @@ impl ApiPrincipal {
         } else {
             Err(ApiError::forbidden(required))
         }
+    }
+
+    /// Refuses with 403 unless the caller holds `required` on `account` (the account of the
+    /// bucket or part asked about). A role applies to every account today; a grant limited to
+    /// some accounts is checked here, so every per-account route already asks this way.
+    pub fn require_on(&self, account: AccountId, required: Role) -> Result<(), ApiError> {
+        let _ = account;
+        self.require(required)
     }
 
     /// How the audit log names the caller.

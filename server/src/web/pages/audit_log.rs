@@ -63,7 +63,7 @@ pub async fn show(
         )
         .await);
     }
-    let mut entries = store::list_changes(state.store(), state.account(), &filter).await?;
+    let mut entries = store::list_changes(state.store(), &filter).await?;
     if entries.len() as i64 > PAGE {
         entries.truncate(PAGE as usize);
         model.older = entries.last().map(|e| older_link(&model.filter, e.id));
@@ -90,6 +90,7 @@ fn parse_filter(form: &AuditFilter, before: Option<ChangeId>) -> (ChangeFilter, 
         actor => Some(actor.to_owned()),
     };
     let filter = ChangeFilter {
+        account: None,
         bucket: (!form.bucket.is_empty()).then(|| form.bucket.clone()),
         actor,
         since,

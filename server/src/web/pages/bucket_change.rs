@@ -119,11 +119,9 @@ async fn present_bucket(
     state: &AppState,
     name: &BucketName,
 ) -> Result<Option<BucketRecord>, store::StoreError> {
-    Ok(
-        store::find_bucket_by_name(state.store(), state.account(), name)
-            .await?
-            .filter(|b| b.gone_at.is_none()),
-    )
+    Ok(store::find_bucket_by_name(state.store(), name)
+        .await?
+        .filter(|b| b.gone_at.is_none()))
 }
 
 /// The bucket page again with the submitted values and a message next to each wrong field.

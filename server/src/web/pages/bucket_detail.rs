@@ -65,7 +65,7 @@ pub async fn load(
     name: &BucketName,
 ) -> Result<Option<BucketDetailModel>, StoreError> {
     let store = state.store();
-    let Some(record) = store::find_bucket_by_name(store, state.account(), name).await? else {
+    let Some(record) = store::find_bucket_by_name(store, name).await? else {
         return Ok(None);
     };
     let mut history =
@@ -73,11 +73,12 @@ pub async fn load(
     let history_truncated = history.len() as i64 > HISTORY_SHOWN;
     history.truncate(HISTORY_SHOWN as usize);
     let filter = ChangeFilter {
+        account: Some(record.account_id),
         bucket: Some(name.as_str().to_owned()),
         limit: CHANGES_SHOWN,
         ..ChangeFilter::default()
     };
-    let changes = store::list_changes(store, state.account(), &filter).await?;
+    let changes = store::list_changes(store, &filter).await?;
     let view = BucketView::from_record(&record);
     let form = EncryptionForm {
         sse_algorithm: view

@@ -150,8 +150,8 @@ pub async fn show(
 }
 
 async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, StoreError> {
-    let (store, account) = (state.store(), state.account());
-    let total = store::count_buckets(store, account, &view.query).await?;
+    let store = state.store();
+    let total = store::count_buckets(store, &view.query).await?;
     let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     if view.page > last_page {
         view.notes.push(format!(
@@ -165,8 +165,8 @@ async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, Stor
         limit: PAGE_SIZE,
         ..view.query.clone()
     };
-    let records = store::query_buckets(store, account, &query).await?;
-    let regions = store::list_bucket_regions(store, account).await?;
+    let records = store::query_buckets(store, &query).await?;
+    let regions = store::list_bucket_regions(store, view.query.account).await?;
     let rows = records
         .iter()
         .map(|record| row(BucketView::from_record(record)))

@@ -57,7 +57,6 @@ pub async fn export(
     let export = Export {
         _permit: permit,
         tx,
-        account: state.account(),
         query: first_chunk(view.query),
         header_sent: false,
         done: false,
@@ -99,7 +98,6 @@ struct Export {
     /// This download's place among the exports running at once.
     _permit: OwnedSemaphorePermit,
     tx: Tx,
-    account: crate::domain::AccountId,
     /// Filters, order, and the next chunk's offset.
     query: BucketQuery,
     header_sent: bool,
@@ -110,7 +108,7 @@ impl Export {
     /// The next chunk of CSV text. A failure ends the body with an error, so the client sees a
     /// broken download rather than a silently shortened file.
     async fn next_chunk(&mut self) -> Result<Bytes, std::io::Error> {
-        let records = match store::query_buckets(&mut self.tx, self.account, &self.query).await {
+        let records = match store::query_buckets(&mut self.tx, &self.query).await {
             Ok(records) => records,
             Err(err) => {
                 tracing::error!(error = %err, "the bucket export failed");

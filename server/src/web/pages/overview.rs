@@ -8,7 +8,7 @@ use app::model::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoi
 use app::{Nav, Page};
 
 use super::{PageError, show_page};
-use crate::domain::{EncryptionState, Status};
+use crate::domain::{EncryptionState, ScanStatus, Status};
 use crate::store::{self, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
@@ -32,7 +32,7 @@ pub async fn show(
 /// The bucket counts of the overview, and the data version they were counted at.
 #[derive(Debug, Clone, Default)]
 pub struct CountsCache {
-    version: Option<(Option<i64>, Option<i64>, Option<String>)>,
+    version: Option<store::OverviewVersion>,
     by_status: Vec<(Status, Option<bool>, i64)>,
     by_algorithm: Vec<(String, bool, bool, i64)>,
     by_region: Vec<(String, i64, i64)>,
@@ -41,8 +41,8 @@ pub struct CountsCache {
 /// The counts, recounted only when a state, a completed scan or the policy changed since the last
 /// count: recounting 100,000 buckets takes hundreds of milliseconds, checking the version does not.
 async fn counts(state: &AppState) -> Result<CountsCache, StoreError> {
-    let (store, account) = (state.store(), state.account());
-    let version = store::find_overview_version(store, account).await?;
+    let store = state.store();
+    let version = store::find_overview_version(store).await?;
     if let Some(cached) = state
         .overview_counts()
         .filter(|c| c.version.as_ref() == Some(&version))
@@ -51,9 +51,9 @@ async fn counts(state: &AppState) -> Result<CountsCache, StoreError> {
     }
     let fresh = CountsCache {
         version: Some(version),
-        by_status: store::count_buckets_by_status(store, account).await?,
-        by_algorithm: store::count_buckets_by_algorithm(store, account).await?,
-        by_region: store::count_buckets_by_region(store, account).await?,
+        by_status: store::count_buckets_by_status(store, None).await?,
+        by_algorithm: store::count_buckets_by_algorithm(store, None).await?,
+        by_region: store::count_buckets_by_region(store, None).await?,
     };
     state.set_overview_counts(fresh.clone());
     Ok(fresh)
@@ -91,13 +91,13 @@ async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
             noncompliant,
         })
         .collect();
-    let scans = store::list_scans(store, account, TREND_SCANS * 2).await?;
-    if let Some(running) = scans.iter().find(|s| s.status == "running") {
+    let scans = store::list_scans(store, None, None, TREND_SCANS * 2).await?;
+    if let Some(running) = scans.iter().find(|s| s.status == ScanStatus::Running) {
         model.running = Some((running.buckets_done, running.buckets_total));
     }
     let completed: Vec<_> = scans
         .iter()
-        .filter(|s| s.status == "completed")
+        .filter(|s| s.status.has_results())
         .take(TREND_SCANS as usize)
         .collect();
     model.trend = completed

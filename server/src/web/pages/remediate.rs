@@ -167,6 +167,7 @@ mod tests {
 
     fn row(error: &str) -> FailureRow {
         failure_row(&RemediationFailure {
+            account: None,
             name: "b".into(),
             error: error.into(),
         })

@@ -27,26 +27,26 @@ pub fn noncompliant() -> BucketQuery {
 
 /// The preview of remediating every readable non-compliant bucket, from `offset`.
 pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel, StoreError> {
-    let (store, account) = (state.store(), state.account());
+    let store = state.store();
     let mut model = base(state).await?;
     let page = BucketQuery {
         offset,
         limit: PAGE_SIZE,
         ..noncompliant()
     };
-    model.changes = store::query_buckets(store, account, &page)
+    model.changes = store::query_buckets(store, &page)
         .await?
         .iter()
         .map(preview_row)
         .collect();
-    model.change_count = store::count_buckets(store, account, &noncompliant()).await?;
+    model.change_count = store::count_buckets(store, &noncompliant()).await?;
     model.offset = offset;
     let unknown = BucketQuery {
         status: Some(Status::Unknown.as_str().to_owned()),
         limit: UNTOUCHED_SHOWN,
         ..BucketQuery::default()
     };
-    model.untouched = store::query_buckets(store, account, &unknown)
+    model.untouched = store::query_buckets(store, &unknown)
         .await?
         .iter()
         .map(|b| UntouchedRow {
@@ -55,8 +55,8 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
             reason: unreadable(b),
         })
         .collect();
-    model.untouched_count = store::count_buckets(store, account, &unknown).await?;
-    model.plan_digest = plan(store, account, &Selection::AllNonCompliant)
+    model.untouched_count = store::count_buckets(store, &unknown).await?;
+    model.plan_digest = plan(store, state.account(), &Selection::AllNonCompliant)
         .await?
         .digest;
     Ok(model)
@@ -88,7 +88,7 @@ pub async fn named(
             });
             continue;
         };
-        match store::find_bucket_by_name(state.store(), state.account(), &name).await? {
+        match store::find_bucket_by_name(state.store(), &name).await? {
             Some(record) if record.gone_at.is_none() => {
                 model.changes.push(preview_row(&record));
                 chosen.push(name.to_string());

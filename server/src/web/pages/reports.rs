@@ -44,9 +44,7 @@ pub async fn show(
 async fn load(state: &AppState) -> Result<ReportsModel, StoreError> {
     let (store, account) = (state.store(), state.account());
     let reports = store::list_reports(store, account, LISTED).await?;
-    let has_completed_scan = store::find_last_completed_scan(store, account)
-        .await?
-        .is_some();
+    let has_completed_scan = store::find_last_completed_scan(store).await?.is_some();
     let schedule = store::find_report_schedule(store, account)
         .await?
         .map(|(_, schedule)| schedule);

@@ -11,9 +11,9 @@ use app::model::{RunningScan, ScanRow, ScansModel};
 use app::{FlashKind, Nav, Page};
 
 use super::{PageError, flash, show_page};
-use crate::domain::{Role, ScanId, Trigger};
+use crate::domain::{Role, ScanId, ScanStatus, Trigger};
 use crate::scan::ScanError;
-use crate::store::{self, ScanRecord, StoreError};
+use crate::store::{self, AccountScanRecord, ScanRecord, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
 use crate::web::session::{CsrfForm, CurrentUser, NoFields};
@@ -42,17 +42,19 @@ pub async fn show(
 }
 
 async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, StoreError> {
-    let (store, account) = (state.store(), state.account());
-    let mut scans = store::list_scans_before(store, account, before, PAGE + 1).await?;
+    let store = state.store();
+    let mut scans = store::list_scans(store, None, before, PAGE + 1).await?;
     let older = (scans.len() as i64 > PAGE).then(|| {
         scans.truncate(PAGE as usize);
         scans.last().map(|s| s.id.get())
     });
+    let ids: Vec<ScanId> = scans.iter().map(|s| s.id).collect();
+    let parts = store::list_account_scans_of(store, &ids).await?;
     // Only one scan runs at a time and none starts while it does, so it is the newest one.
-    let running = store::list_scans(store, account, 1)
+    let running = store::list_scans(store, None, None, 1)
         .await?
         .into_iter()
-        .find(|s| s.status == "running")
+        .find(|s| s.status == ScanStatus::Running)
         .map(|s| RunningScan {
             id: s.id.get(),
             done: s.buckets_done,
@@ -61,7 +63,8 @@ async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, St
     let now = Utc::now();
     let mut rows = Vec::with_capacity(scans.len());
     for scan in &scans {
-        let mut row = row(scan, now);
+        let own: Vec<_> = parts.iter().filter(|p| p.scan_id == scan.id).collect();
+        let mut row = row(scan, &own, now);
         // First sightings are not changes: the first scan lists every bucket once, as new.
         if let Some(changes) = scan.changes.filter(|n| *n > 0) {
             let first_seen = store::count_scan_first_sightings(store, scan.id).await?;
@@ -78,10 +81,10 @@ async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, St
     })
 }
 
-fn row(scan: &ScanRecord, now: DateTime<Utc>) -> ScanRow {
+fn row(scan: &ScanRecord, parts: &[&AccountScanRecord], now: DateTime<Utc>) -> ScanRow {
     let duration = match scan.finished_at {
         Some(end) => duration(end - scan.started_at),
-        None if scan.status == "running" => {
+        None if scan.status == ScanStatus::Running => {
             format!("running for {}", duration(now - scan.started_at))
         }
         None => "—".to_owned(),
@@ -89,7 +92,7 @@ fn row(scan: &ScanRecord, now: DateTime<Utc>) -> ScanRow {
     ScanRow {
         id: scan.id.get(),
         trigger: scan.trigger.clone(),
-        status: scan.status.clone(),
+        status: scan.status.as_str().to_owned(),
         started_at: rfc3339(scan.started_at),
         duration,
         buckets: scan.buckets_total,
@@ -98,8 +101,25 @@ fn row(scan: &ScanRecord, now: DateTime<Utc>) -> ScanRow {
         unknown: scan.unknown,
         changes: scan.changes,
         first_seen: None,
-        error: scan.error.clone(),
+        error: scan.error.clone().or_else(|| failed_parts(parts)),
     }
+}
+
+/// What a partial scan's failed parts say: each account, its code and request id.
+fn failed_parts(parts: &[&AccountScanRecord]) -> Option<String> {
+    let failed: Vec<String> = parts
+        .iter()
+        .filter(|p| p.status == ScanStatus::Failed)
+        .map(|p| {
+            format!(
+                "account {}: {} (request id {})",
+                p.account,
+                p.error_code.as_deref().unwrap_or("failed"),
+                p.request_id.as_deref().unwrap_or("none")
+            )
+        })
+        .collect();
+    (!failed.is_empty()).then(|| failed.join("; "))
 }
 
 /// A duration as a person reads it: `12.4 s`, `3 min 20 s`, `2 h 5 min`.

@@ -69,7 +69,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, Sto
             revoked_at: t.revoked_at.map(rfc3339),
         })
         .collect();
-    let last = store::find_latest_finished_scan(store, state.account()).await?;
+    let last = store::find_latest_finished_scan(store).await?;
     let mut model = SettingsModel {
         policy: policy_form(&policy),
         users,
