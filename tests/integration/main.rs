@@ -9,6 +9,7 @@ mod client_listing;
 mod client_resilience;
 mod cloud;
 mod engine_cli;
+mod estate;
 mod fidelity;
 mod hardening;
 mod notify;

@@ -4,10 +4,13 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
+use oss_audit::actions::accounts::{self, Discovery};
 use oss_audit::actions::{tokens, users};
 use oss_audit::auth::password::Password;
 use oss_audit::auth::tokens::TokenLifetime;
-use oss_audit::domain::{AccountId, Actor, Role, TargetId, Trigger, UserName};
+use oss_audit::domain::{
+    AccountId, Actor, ExternalId, Role, RoleName, TargetId, Trigger, UserName,
+};
 use oss_audit::sandbox::{SandboxBucket, SandboxHandle};
 use oss_audit::startup::Application;
 use oss_audit::store::Store;
@@ -202,7 +205,13 @@ impl TestApp {
 
     /// Waits until scan `id` is no longer running and checks that it completed.
     pub async fn wait_for_scan(&self, id: i64) {
-        let (status, error) = until(format!("scan {id} finishes"), async || {
+        let (status, error) = self.wait_for_scan_end(id).await;
+        assert_eq!(status, "completed", "scan {id}: {error:?}");
+    }
+
+    /// Waits until scan `id` is no longer running; returns how it ended and why.
+    pub async fn wait_for_scan_end(&self, id: i64) -> (String, Option<String>) {
+        until(format!("scan {id} finishes"), async || {
             let (status, error): (String, Option<String>) =
                 sqlx::query_as("SELECT status, error FROM scan WHERE id = ?1")
                     .bind(id)
@@ -211,8 +220,42 @@ impl TestApp {
                     .expect("the scan is recorded");
             (status != "running").then_some((status, error))
         })
-        .await;
-        assert_eq!(status, "completed", "scan {id}: {error:?}");
+        .await
+    }
+
+    /// Starts a scan of the estate through the API as the operator, waits for it to end, however
+    /// it ends, and returns it as the API shows it.
+    pub async fn scan_estate(&self) -> Value {
+        let operator = self.api(Role::Operator).await;
+        let started = operator.call("POST", "/api/v1/scans", None).await;
+        assert_eq!(started.status, 202, "{}", started.json);
+        let id = started.json["id"].as_i64().expect("a scan id");
+        self.wait_for_scan_end(id).await;
+        operator.get(&format!("/api/v1/scans/{id}")).await.json
+    }
+
+    /// Adds every member of the sandbox's Resource Directory as an account, as
+    /// `oss-audit account discover --role-name oss-audit` does.
+    pub async fn discover(&self) -> Discovery {
+        self.discover_with(None).await
+    }
+
+    /// [`Self::discover`], with the ExternalId the members' roles ask for.
+    pub async fn discover_with(&self, external_id: Option<&str>) -> Discovery {
+        let clients = self.state.clients();
+        let directory = super::sandbox::sandbox_directory(clients.hub().config());
+        let role = RoleName::parse(oss_audit::sandbox::DEFAULT_ROLE_NAME).expect("a role name");
+        let external_id = external_id.map(|id| ExternalId::parse(id).expect("an ExternalId"));
+        accounts::discover(
+            self.store(),
+            &directory,
+            clients.hub(),
+            &role,
+            external_id.as_ref(),
+            &Actor::named("test"),
+        )
+        .await
+        .expect("members discovered")
     }
 
     /// The one number `sql` selects from the database.

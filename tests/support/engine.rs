@@ -5,7 +5,7 @@ use oss_audit::actions::targets;
 use oss_audit::cloud::AccountClients;
 use oss_audit::domain::{AccountId, Actor, NewTarget, TargetId, TargetInput, Trigger};
 use oss_audit::notify::ReceiverPolicy;
-use oss_audit::oss::ClientConfig;
+use oss_audit::oss::{ClientConfig, OssClient};
 use oss_audit::sandbox::SandboxHandle;
 use oss_audit::scan::{ScanError, ScanOptions, ScanOutcome, ScanProgress, Scanner};
 use oss_audit::store::Store;
@@ -64,6 +64,13 @@ pub async fn add_target(
         .expect("target added")
 }
 
+/// A scanner of the estate in `store`, whose hub is reached with `client` and whose members'
+/// roles are assumed through the sandbox's STS with the same client settings.
+pub fn scanner(client: OssClient, store: Store, hub: AccountId) -> Scanner {
+    let sts = sandbox_sts(client.config());
+    Scanner::new(store, AccountClients::new(client, sts), hub)
+}
+
 /// An audit set-up: sandbox, database, store, hub account and scanner.
 pub struct Audit {
     pub sandbox: SandboxHandle,
@@ -86,8 +93,7 @@ impl Audit {
         let client = client(&sandbox, tweak);
         let db = TestDb::new();
         let (store, account) = open_store_for(&db, client.config().endpoint.as_str()).await;
-        let sts = sandbox_sts(client.config());
-        let scanner = Scanner::new(store.clone(), AccountClients::new(client, sts), account);
+        let scanner = scanner(client, store.clone(), account);
         Self {
             sandbox,
             db,

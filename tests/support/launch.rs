@@ -6,21 +6,29 @@ use std::time::Duration;
 
 use oss_audit::oss::Secret;
 use oss_audit::report::ReportSchedule;
+use oss_audit::sandbox::SandboxConfig;
 use oss_audit::startup::{Application, Settings, StartError};
 
 use super::app::{Stopped, TestApp};
 use super::db::TestDb;
 use super::engine::new_target;
-use super::sandbox::sandbox;
+use super::sandbox::{estate, sandbox};
 
 /// A change to the tests' settings, applied before the application is built.
 type Tweak = Box<dyn FnOnce(&mut Settings)>;
+
+/// A change to an estate sandbox's configuration.
+type SandboxTweak = Box<dyn FnOnce(&mut SandboxConfig)>;
 
 /// How to start a [`TestApp`]: the sandbox, the settings that differ from the tests' defaults,
 /// and whether a first scan completes before the test begins.
 #[must_use]
 pub struct Launch {
     buckets: usize,
+    /// A sandbox of this many accounts, adjusted: the hub and its Resource Directory's members.
+    estate: Option<(usize, SandboxTweak)>,
+    /// Add every member of the sandbox's Resource Directory before the first scan.
+    members: bool,
     over: Option<Stopped>,
     settings: Vec<Tweak>,
     scanned: bool,
@@ -31,6 +39,8 @@ impl Launch {
     pub(super) fn new() -> Self {
         Self {
             buckets: 0,
+            estate: None,
+            members: false,
             over: None,
             settings: Vec::new(),
             scanned: false,
@@ -41,6 +51,38 @@ impl Launch {
     pub fn buckets(mut self, buckets: usize) -> Self {
         self.buckets = buckets;
         self
+    }
+
+    /// A sandbox of `accounts` accounts, each with the buckets asked for: the hub (the keys' own)
+    /// and the members of its Resource Directory, each with a role for the hub, adjusted by
+    /// `tweak` (ExternalIds, refusing roles, short STS sessions, latency).
+    pub fn estate(
+        mut self,
+        accounts: usize,
+        tweak: impl FnOnce(&mut SandboxConfig) + 'static,
+    ) -> Self {
+        self.estate = Some((accounts, Box::new(tweak)));
+        self
+    }
+
+    /// Adds every member of the sandbox's Resource Directory as an account before the first scan,
+    /// as `oss-audit account discover --role-name oss-audit` does.
+    pub fn members(mut self) -> Self {
+        self.members = true;
+        self
+    }
+
+    /// At most `rps` OSS requests per second per account.
+    pub fn max_rps(self, rps: u32) -> Self {
+        self.set(move |s| s.client.max_rps = rps)
+    }
+
+    /// `accounts` accounts scanned at once, `concurrency` reads in flight in each.
+    pub fn pace(self, accounts: usize, concurrency: usize) -> Self {
+        self.set(move |s| {
+            s.scan_accounts = accounts;
+            s.scan_concurrency = concurrency;
+        })
     }
 
     /// Starts on the sandbox and database of a stopped application instead of new ones.
@@ -145,9 +187,13 @@ impl Launch {
 
     /// Starts the application, or says why it did not.
     pub async fn try_start(self) -> Result<TestApp, StartError> {
-        let Stopped { sandbox, db } = match self.over {
-            Some(stopped) => stopped,
-            None => Stopped {
+        let Stopped { sandbox, db } = match (self.over, self.estate) {
+            (Some(stopped), _) => stopped,
+            (None, Some((accounts, tweak))) => Stopped {
+                sandbox: estate(accounts, self.buckets, tweak).await,
+                db: TestDb::new(),
+            },
+            (None, None) => Stopped {
                 sandbox: sandbox(self.buckets).await,
                 db: TestDb::new(),
             },
@@ -162,6 +208,9 @@ impl Launch {
             tweak(&mut settings);
         }
         let app = TestApp::run(Application::build(settings).await?, sandbox, db);
+        if self.members {
+            app.discover().await;
+        }
         if self.scanned {
             app.scan().await;
         }

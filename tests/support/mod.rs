@@ -20,11 +20,11 @@ mod wait;
 mod web;
 
 pub use api::{Api, Reply, first_named};
-pub use app::TestApp;
+pub use app::{Stopped, TestApp};
 pub use audit::assert_policy_change_logged;
 pub use cli::{OssAudit, Serving, output_text, stderr, stdout};
 pub use db::TestDb;
-pub use engine::{Audit, add_target, open_store};
+pub use engine::{Audit, add_target, open_store, scanner};
 pub use hooks::{Receiver, Recorded, verified_dingtalk, verified_webhook};
 pub use kms::{hub_kms, key_with_bucket, member_keys, sandbox_kms, signed_bucket_get};
 pub use rpc::{

@@ -212,7 +212,7 @@ pub struct Discovery {
     /// Audited members the directory no longer lists as active (they left, or are being
     /// promoted): still audited; remove them with `account remove`.
     pub left: Vec<AccountName>,
-    /// Members listed but not active yet (`PromoteVerifying`, …), not added.
+    /// Members not audited yet that are listed but not active (`PromoteVerifying`, …): not added.
     pub inactive: Vec<(AccountUid, String)>,
     /// The hub's own account id, skipped.
     pub hub: Option<AccountUid>,
@@ -255,7 +255,7 @@ pub async fn discover(
         }
         if member.status.is_active() {
             active.push(member);
-        } else {
+        } else if !accounts.iter().any(|a| a.uid.as_ref() == Some(&member.uid)) {
             found
                 .inactive
                 .push((member.uid.clone(), member.status.as_str().to_owned()));

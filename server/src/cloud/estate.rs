@@ -127,4 +127,14 @@ impl AccountClients {
         made.insert(access.id, (access.clone(), client.clone()));
         client
     }
+
+    /// Forgets the client of `account`, so the next use makes a new one: after its role was
+    /// refused, the next scan asks STS again at once instead of waiting out the refusal.
+    pub fn forget(&self, account: AccountId) {
+        self.inner
+            .made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&account);
+    }
 }

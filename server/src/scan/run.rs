@@ -163,6 +163,8 @@ impl Scanner {
                     gone += done.gone;
                 }
                 PartResult::Failed(failure) => {
+                    // A refused role (or any failure) is asked again at the next scan.
+                    self.clients.forget(part.account_id);
                     failures.push((part.account.clone(), failure.clone()));
                 }
                 PartResult::Interrupted => {}

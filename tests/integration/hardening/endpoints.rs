@@ -2,11 +2,10 @@
 //! `ExtranetEndpoint` in ListBuckets or `Endpoint` in a wrong-region 403 leaves the bucket's
 //! read `unknown` (`UntrustedEndpoint`), and no request, signature or STS token reaches the host.
 
-use oss_audit::scan::Scanner;
 use tokio_util::sync::CancellationToken;
 
 use super::gateway;
-use crate::support::{Audit, TestDb, client, open_store, readable_encrypted, sandbox};
+use crate::support::{Audit, TestDb, client, open_store, readable_encrypted, sandbox, scanner};
 
 const ATTACKER: &str = "attacker.example.net";
 
@@ -37,7 +36,7 @@ async fn forged_bucket_endpoints_get_no_request_and_leave_the_bucket_unknown() {
     });
     let db = TestDb::new();
     let (store, account) = open_store(&db).await;
-    let scanner = Scanner::new(client, store.clone(), account);
+    let scanner = scanner(client, store.clone(), account);
     let audit = Audit {
         sandbox,
         db,
