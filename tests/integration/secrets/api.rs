@@ -156,6 +156,23 @@ pub async fn call_every_route(
             200,
         ),
         ("GET", "/api/v1/scans".into(), None, 200),
+        ("GET", "/api/v1/accounts".into(), None, 200),
+        (
+            "POST",
+            "/api/v1/accounts".into(),
+            Some(
+                json!({"name": "leak-check", "role_arn": "acs:ram::1111222233334444:role/oss-audit", "external_id": "tenant-1"}),
+            ),
+            201,
+        ),
+        ("DELETE", "/api/v1/accounts/leak-check".into(), None, 200),
+        ("GET", "/api/v1/accounts?removed=true".into(), None, 200),
+        (
+            "GET",
+            "/api/v1/buckets?account=payments-prod".into(),
+            None,
+            200,
+        ),
         ("GET", "/api/v1/scans/999999".into(), None, 404),
         ("GET", "/api/v1/no-such-route".into(), None, 404),
         ("GET", "/metrics".into(), None, 200),

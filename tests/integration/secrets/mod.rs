@@ -1,8 +1,10 @@
 //! No secret leaks: the real `oss-audit serve`, logging everything (`OSS_AUDIT_LOG=trace`), is
 //! driven through a whole session — sign-in through the form, pages, an API token made with the
 //! CLI, every API route, a wrong password, sign-out — and CLI runs with STS keys and with a wrong
-//! secret. Its OSS traffic goes through a recording proxy, so the signatures it sent are known.
-//! Then every log line, response body and response header is searched for every secret.
+//! secret. It audits a member account through an assumed role as well as the hub. Its OSS and
+//! STS traffic goes through a recording proxy, so the signatures it sent and the temporary keys
+//! STS handed it are known. Then every log line, response body and response header is searched
+//! for every secret.
 
 mod api;
 mod browser;
@@ -19,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use oss_audit::web::session::SESSION_COOKIE;
 
-use crate::support::{OssAudit, Serving, TestDb, Visitor, bare_browser, sandbox};
+use crate::support::{OssAudit, Serving, TestDb, Visitor, bare_browser, estate};
 use leaks::{Secret, nowhere};
 use transcript::{Place, Transcript, strip_ansi};
 
@@ -61,6 +63,7 @@ fn oss_audit(db: &TestDb, proxy: &str, args: &[&str]) -> OssAudit {
         .database(db)
         .env("USER", "leak-check")
         .env("OSS_ENDPOINT", "http://oss-cn-hangzhou.aliyuncs.com")
+        .env("OSS_AUDIT_STS_ENDPOINT", oss_audit::sandbox::STS_ENDPOINT)
         .env("HTTP_PROXY", proxy)
         .env("OSS_AUDIT_LOG", "trace")
 }
@@ -68,10 +71,11 @@ fn oss_audit(db: &TestDb, proxy: &str, args: &[&str]) -> OssAudit {
 #[tokio::test]
 async fn no_secret_reaches_a_log_line_a_page_or_an_api_response() {
     let started = Instant::now();
-    let sandbox = sandbox(30).await;
+    // The hub and a member, 15 buckets each.
+    let sandbox = estate(2, 15, |_| {}).await;
     let stop_proxy = CancellationToken::new();
     let _stop_proxy = stop_proxy.clone().drop_guard();
-    let (proxy, signed) = proxy::recording_proxy(&sandbox, stop_proxy).await;
+    let (proxy, recorded) = proxy::recording_proxy(&sandbox, stop_proxy).await;
     // A proxy that wants a user name and password, as corporate proxies do: the password is
     // in `HTTP_PROXY` and must stay out of the logs like every other secret.
     let proxy_password = format!("Pr0xy-{}", random_token(18));
@@ -99,6 +103,29 @@ async fn no_secret_reaches_a_log_line_a_page_or_an_api_response() {
         "the proxy credentials (Basic)",
         proxy_basic.clone(),
         nowhere,
+    );
+
+    // The member account, reached by assuming its role: its requests carry STS's temporary keys.
+    let member = sandbox.members()[0].role_arn.to_string();
+    let added = oss_audit(
+        &db,
+        &proxy,
+        &["account", "add", "payments-prod", "--role-arn", &member],
+    )
+    .output()
+    .await;
+    assert!(
+        added.status.success(),
+        "{}",
+        crate::support::output_text(&added)
+    );
+    run.transcript.logs(
+        "account add stdout",
+        &String::from_utf8_lossy(&added.stdout),
+    );
+    run.transcript.logs(
+        "account add stderr",
+        &String::from_utf8_lossy(&added.stderr),
     );
 
     let server = Serving::start(
@@ -143,15 +170,43 @@ async fn no_secret_reaches_a_log_line_a_page_or_an_api_response() {
     }
     run.transcript.logs("serve stdout", &serve_out);
     run.transcript.logs("serve stderr", &serve_err);
-    let serve_signed = signed.lock().unwrap().len();
+    let serve_signed = recorded.signed().len();
     assert!(
         serve_signed > 30,
         "serve's OSS requests went through the recorder"
     );
 
+    let issued = recorded.issued();
+    assert!(
+        !issued.is_empty(),
+        "serve assumed the member's role through the recording proxy"
+    );
+    assert!(
+        recorded.signed().iter().any(|r| issued
+            .iter()
+            .any(|k| r.security_token.as_deref() == Some(k.token.as_str()))),
+        "the member's requests were signed with the temporary keys"
+    );
+    for keys in issued {
+        run.secret(
+            "a temporary AccessKeySecret STS issued",
+            keys.secret,
+            nowhere,
+        );
+        run.secret("a temporary security token STS issued", keys.token, nowhere);
+    }
+    let rpc_signatures = recorded.rpc_signatures();
+    assert!(
+        !rpc_signatures.is_empty(),
+        "the AssumeRole requests' signatures were recorded"
+    );
+    for signature in rpc_signatures {
+        run.secret("an STS request signature", signature, nowhere);
+    }
+
     let sts_token = cli::run_with_sts_keys_and_a_wrong_secret(&mut run, &sandbox, &proxy).await;
-    let recorded = signed.lock().unwrap().clone();
-    for signature in proxy::signatures(&recorded, &sts_token, &proxy_basic) {
+    let signed = recorded.signed();
+    for signature in proxy::signatures(&signed, &sts_token, &proxy_basic) {
         run.secret("an OSS request signature", signature, nowhere);
     }
     leaks::assert_none(&run.transcript, &run.secrets, started);

@@ -1,6 +1,7 @@
 //! A forward proxy between a client and the sandbox that keeps what a test asks of each request
-//! (here: every `Authorization` and `x-oss-security-token` the binary sent), then passes the
-//! request on unchanged.
+//! (here: every `Authorization` and `x-oss-security-token` the binary sent, and the `Signature` of
+//! every RPC request), and the temporary keys STS answered AssumeRole with, then passes everything
+//! on unchanged.
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -13,11 +14,21 @@ use axum::response::Response;
 use oss_audit::sandbox::SandboxHandle;
 use tokio_util::sync::CancellationToken;
 
-/// What the proxy keeps of each request: `record`'s answer for its head, when it has one.
+/// What the proxy keeps of each request: `record`'s answer for its head, when it has one; and of
+/// each answer: the temporary keys of an AssumeRole answer.
 struct Recorder<T> {
     upstream: reqwest::Client,
     record: fn(&Parts) -> Option<T>,
     seen: Arc<Mutex<Vec<T>>>,
+    issued: Arc<Mutex<Vec<IssuedKeys>>>,
+}
+
+/// Temporary keys STS handed out through the proxy: what a member account's requests are signed
+/// with, and so secrets like the permanent ones.
+#[derive(Debug, Clone)]
+pub struct IssuedKeys {
+    pub secret: String,
+    pub token: String,
 }
 
 impl<T> Clone for Recorder<T> {
@@ -26,6 +37,7 @@ impl<T> Clone for Recorder<T> {
             upstream: self.upstream.clone(),
             record: self.record,
             seen: self.seen.clone(),
+            issued: self.issued.clone(),
         }
     }
 }
@@ -37,16 +49,28 @@ pub async fn recording<T: Send + 'static>(
     stop: CancellationToken,
     record: fn(&Parts) -> Option<T>,
 ) -> (url::Url, Arc<Mutex<Vec<T>>>) {
+    let (url, seen, _) = recording_with_keys(sandbox, stop, record).await;
+    (url, seen)
+}
+
+/// [`recording`], also returning the temporary keys STS answered with through the proxy.
+async fn recording_with_keys<T: Send + 'static>(
+    sandbox: &SandboxHandle,
+    stop: CancellationToken,
+    record: fn(&Parts) -> Option<T>,
+) -> (url::Url, Arc<Mutex<Vec<T>>>, Arc<Mutex<Vec<IssuedKeys>>>) {
     let upstream = reqwest::Client::builder()
         .proxy(reqwest::Proxy::all(sandbox.proxy_url()).unwrap())
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let seen = Arc::default();
+    let issued = Arc::default();
     let recorder = Recorder {
         upstream,
         record,
         seen: Arc::clone(&seen),
+        issued: Arc::clone(&issued),
     };
     let app = axum::Router::new()
         .fallback(forward::<T>)
@@ -60,7 +84,7 @@ pub async fn recording<T: Send + 'static>(
             .with_graceful_shutdown(stop.cancelled_owned())
             .await
     });
-    (url, seen)
+    (url, seen, issued)
 }
 
 /// A header of `parts` as text, when it was sent.
@@ -79,21 +103,69 @@ pub struct SignedRequest {
     pub proxy_authorization: Option<String>,
 }
 
-/// Starts the recording proxy in front of `sandbox`; returns its URL and the signed requests it
-/// saw.
-pub async fn recording_proxy(
-    sandbox: &SandboxHandle,
-    stop: CancellationToken,
-) -> (String, Arc<Mutex<Vec<SignedRequest>>>) {
-    let (url, seen) = recording(sandbox, stop, |parts| {
-        Some(SignedRequest {
-            authorization: header(parts, "authorization")?,
-            security_token: header(parts, "x-oss-security-token"),
-            proxy_authorization: header(parts, "proxy-authorization"),
-        })
+/// A request the recording proxy kept.
+#[derive(Debug, Clone)]
+enum Kept {
+    /// An OSS request, signed in its `Authorization` header.
+    Signed(SignedRequest),
+    /// The `Signature` parameter of an RPC (STS, Resource Directory) request.
+    Rpc(String),
+}
+
+/// What the recording proxy kept so far.
+pub struct Recorded {
+    kept: Arc<Mutex<Vec<Kept>>>,
+    issued: Arc<Mutex<Vec<IssuedKeys>>>,
+}
+
+impl Recorded {
+    /// The signed OSS requests.
+    pub fn signed(&self) -> Vec<SignedRequest> {
+        let kept = self.kept.lock().unwrap();
+        kept.iter()
+            .filter_map(|k| match k {
+                Kept::Signed(signed) => Some(signed.clone()),
+                Kept::Rpc(_) => None,
+            })
+            .collect()
+    }
+
+    /// The `Signature` parameter of every RPC (STS, Resource Directory) request.
+    pub fn rpc_signatures(&self) -> Vec<String> {
+        let kept = self.kept.lock().unwrap();
+        kept.iter()
+            .filter_map(|k| match k {
+                Kept::Rpc(signature) => Some(signature.clone()),
+                Kept::Signed(_) => None,
+            })
+            .collect()
+    }
+
+    /// The temporary keys STS answered AssumeRole with.
+    pub fn issued(&self) -> Vec<IssuedKeys> {
+        self.issued.lock().unwrap().clone()
+    }
+}
+
+/// Starts the recording proxy in front of `sandbox`; returns its URL and what it records.
+pub async fn recording_proxy(sandbox: &SandboxHandle, stop: CancellationToken) -> (String, Recorded) {
+    let (url, kept, issued) = recording_with_keys(sandbox, stop, |parts| {
+        if let Some(authorization) = header(parts, "authorization") {
+            return Some(Kept::Signed(SignedRequest {
+                authorization,
+                security_token: header(parts, "x-oss-security-token"),
+                proxy_authorization: header(parts, "proxy-authorization"),
+            }));
+        }
+        // An RPC request (STS, Resource Directory) carries its signature in the query string.
+        let query: Vec<(String, String)> =
+            serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).ok()?;
+        let (_, signature) = query.into_iter().find(|(name, _)| name == "Signature")?;
+        Some(Kept::Rpc(signature))
     })
     .await;
-    (url.as_str().trim_end_matches('/').to_owned(), seen)
+    let url = url.as_str().trim_end_matches('/').to_owned();
+    (url, Recorded { kept, issued })
 }
 
 async fn forward<T: Send + 'static>(
@@ -141,6 +213,18 @@ async fn forward<T: Send + 'static>(
         }
     }
     let bytes = answer.bytes().await.unwrap_or_default();
+    // An AssumeRole answer: keep the temporary secret and token it hands out.
+    if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(&bytes)
+        && let (Some(secret), Some(token)) = (
+            answer["Credentials"]["AccessKeySecret"].as_str(),
+            answer["Credentials"]["SecurityToken"].as_str(),
+        )
+    {
+        recorder.issued.lock().unwrap().push(IssuedKeys {
+            secret: secret.to_owned(),
+            token: token.to_owned(),
+        });
+    }
     response.body(Body::from(bytes)).unwrap()
 }
 
