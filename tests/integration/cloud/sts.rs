@@ -166,3 +166,39 @@ async fn temporary_keys_are_refused_by_oss_once_expired() {
         "static keys are not retried"
     );
 }
+
+#[tokio::test]
+async fn an_sts_endpoint_that_hangs_up_is_named_without_the_signed_query() {
+    // A server that accepts each connection and closes it without answering.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            drop(socket);
+        }
+    });
+    let sandbox = estate(2, 1, |_| {}).await;
+    let mut config = fast_config(&sandbox);
+    config.proxy = None;
+    config.retry.max_attempts = 1;
+    let endpoint = url::Url::parse(&format!("http://{address}")).unwrap();
+    let sts = oss_audit::cloud::StsClient::new(endpoint, &config).unwrap();
+    let member = &sandbox.members()[0];
+    let err = sts
+        .assume_role(&AssumeRole::new(member.role_arn.clone(), None))
+        .await
+        .expect_err("nobody answers");
+    let shown = format!("{err} {err:?}");
+    assert!(
+        matches!(err, RpcError::Transport { .. }) && shown.contains("127.0.0.1"),
+        "{shown}"
+    );
+    for signed in [
+        "Signature",
+        "SignatureNonce",
+        "AccessKeyId",
+        &config.credentials.access_key_id,
+    ] {
+        assert!(!shown.contains(signed), "{signed} in {shown}");
+    }
+}

@@ -145,12 +145,14 @@ impl RpcClient {
         url.set_query(Some(&form(&common)));
 
         let host = inner.endpoint.host_str().unwrap_or_default().to_owned();
+        // reqwest names the URL in its errors, and this URL's query carries the signature (and a
+        // security token, with STS keys): drop it, the host says where.
         let transport_error = |e: reqwest::Error| RpcError::Transport {
             product,
             action,
             host: host.clone(),
-            detail: error_chain(&e),
             timeout: e.is_timeout(),
+            detail: error_chain(&e.without_url()),
         };
         let mut response = inner
             .http
