@@ -36,9 +36,12 @@ fn Header(chrome: Chrome) -> impl IntoView {
     let remediate = chrome
         .can_operate()
         .then(|| link(Nav::Remediate, "/remediate", "Remediate"));
-    let settings = chrome
-        .is_admin()
-        .then(|| link(Nav::Settings, "/settings", "Settings"));
+    // Everyone reads the estate's accounts; admins reach them (and the rest) through Settings.
+    let settings = if chrome.is_admin() {
+        link(Nav::Settings, "/settings", "Settings")
+    } else {
+        link(Nav::Settings, "/settings/accounts", "Accounts")
+    };
     view! {
         <header class="top">
             <a class="brand" href="/">"oss-audit"</a>

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::cloud::{AccountClients, RpcError, StsClient};
+use crate::cloud::{AccountClients, DirectoryClient, RpcError, StsClient};
 use crate::domain::{AccountId, AccountName};
 use crate::oss::{ClientConfig, OssClient, OssError};
 use crate::scan::{ScanOptions, schedule};
@@ -34,6 +34,9 @@ pub struct Settings {
     pub client: ClientConfig,
     /// Where member accounts' roles are assumed (`OSS_AUDIT_STS_ENDPOINT`).
     pub sts_endpoint: url::Url,
+    /// Where the Settings › Accounts page lists the Resource Directory's members
+    /// (`OSS_AUDIT_RESOURCEMANAGER_ENDPOINT`).
+    pub resourcemanager_endpoint: url::Url,
     /// Password of the `admin` user created on an empty database (`None`: a random one, which
     /// [`Application::generated_admin_password`] hands to the caller to show once, never logged).
     pub admin_password: Option<crate::domain::Secret>,
@@ -61,6 +64,10 @@ impl Settings {
             client,
             sts_endpoint: url::Url::parse(crate::cloud::DEFAULT_STS_ENDPOINT)
                 .unwrap_or_else(|_| unreachable!("DEFAULT_STS_ENDPOINT is a URL")),
+            resourcemanager_endpoint: url::Url::parse(
+                crate::cloud::DEFAULT_RESOURCEMANAGER_ENDPOINT,
+            )
+            .unwrap_or_else(|_| unreachable!("DEFAULT_RESOURCEMANAGER_ENDPOINT is a URL")),
             admin_password: None,
             access: crate::web::session::AccessConfig::default(),
             report_schedule: crate::report::ReportSchedule::default(),
@@ -200,6 +207,8 @@ impl Application {
         let mut client_config = settings.client.clone();
         client_config.observer = Some(metrics.oss_observer());
         let sts = StsClient::new(settings.sts_endpoint.clone(), &client_config)?;
+        let directory =
+            DirectoryClient::new(settings.resourcemanager_endpoint.clone(), &client_config)?;
         let clients = AccountClients::new(OssClient::new(client_config)?, sts);
         let listener =
             TcpListener::bind(settings.listen)
@@ -232,6 +241,7 @@ impl Application {
         let state = AppState::new(StateParts {
             store,
             clients,
+            directory,
             hub: account,
             scan_pace: ScanOptions {
                 concurrency: settings.scan_concurrency,

@@ -204,6 +204,8 @@ impl Launch {
         // The tests' receivers listen on loopback (OSS_AUDIT_NOTIFY_ALLOW_PRIVATE=true).
         settings.notify.receivers.allow_private = true;
         settings.sts_endpoint = url::Url::parse(oss_audit::sandbox::STS_ENDPOINT).expect("a URL");
+        settings.resourcemanager_endpoint =
+            url::Url::parse(oss_audit::sandbox::RESOURCEMANAGER_ENDPOINT).expect("a URL");
         for tweak in self.settings {
             tweak(&mut settings);
         }

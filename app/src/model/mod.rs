@@ -1,5 +1,6 @@
 //! View models: the plain data each page (and the printable report) renders, built by the server.
 
+mod accounts;
 mod audit_log;
 mod bucket_detail;
 mod buckets;
@@ -12,6 +13,9 @@ mod revert;
 mod scans;
 mod settings;
 
+pub use accounts::{
+    AccountRow, AccountScanRow, AccountsModel, DiscoverForm, DiscoveryResult, NewAccountForm,
+};
 pub use audit_log::{AuditFilter, AuditFilterErrors, AuditLogModel, AuditLogRow};
 pub use bucket_detail::{
     AuditRow, BucketDetailModel, BucketRemoveModel, CurrentEncryption, EncryptionForm, FormErrors,
@@ -120,6 +124,8 @@ pub enum Page {
     Settings(SettingsModel),
     /// Settings › Notifications: targets and the add form.
     Notifications(NotificationsModel),
+    /// Settings › Accounts: the estate's accounts, and the forms that change them (admins).
+    Accounts(AccountsModel),
     /// 404: nothing at this address.
     NotFound,
     /// Something failed; the text never shows internals.
@@ -146,6 +152,7 @@ impl Page {
             Self::AuditLog(_) => "Audit log",
             Self::Settings(_) => "Settings",
             Self::Notifications(_) => "Notifications",
+            Self::Accounts(_) => "Accounts",
             Self::NotFound => "Not found",
             Self::Error { title, .. } => title.as_str(),
         };

@@ -11,6 +11,7 @@ mod revert;
 mod scans;
 mod settings;
 mod settings_access;
+mod settings_accounts;
 mod settings_notifications;
 
 use leptos::prelude::*;
@@ -63,6 +64,10 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
                 chrome,
             })
             .into_any()
+        }
+        Page::Accounts(model) => {
+            settings_accounts::Accounts(settings_accounts::AccountsProps { model, chrome })
+                .into_any()
         }
         Page::NotFound => errors::NotFound().into_any(),
         Page::Error { title, text } => {

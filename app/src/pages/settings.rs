@@ -23,6 +23,7 @@ pub fn Settings(model: SettingsModel, chrome: Chrome) -> impl IntoView {
             <a href="#users">"Users"</a>
             <a href="#tokens">"API tokens"</a>
             <a href="#schedule">"Scan schedule"</a>
+            <a href="/settings/accounts">"Accounts"</a>
             <a href="/settings/notifications">"Notifications"</a>
         </nav>
         <Policy form=model.policy.clone() chrome=chrome.clone() />

@@ -1,10 +1,10 @@
 //! `oss-audit account add|list|remove|discover`: the estate's accounts. Adding, listing and removing
 //! need no OSS credentials; discovering asks Resource Directory with the hub's keys.
 
-use super::args::{DbArgs, HubArgs, OssArgs};
+use super::args::{DbArgs, DirectoryArgs, HubArgs, OssArgs};
 use super::{CliError, failed, hub_or_create, open};
 use crate::actions::accounts::{self, AccountError, AccountInput, Added, Discovery};
-use crate::cloud::{DEFAULT_RESOURCEMANAGER_ENDPOINT, DirectoryClient};
+use crate::cloud::DirectoryClient;
 use crate::domain::{AccountName, Actor, ExternalId, RoleArn, RoleName};
 use crate::oss::DEFAULT_ENDPOINT;
 use crate::store::{self, Store};
@@ -74,11 +74,8 @@ pub struct DiscoverArgs {
     /// The ExternalId the members' roles ask for.
     #[arg(long = "external-id")]
     pub external_id: Option<ExternalId>,
-    /// The Resource Manager endpoint ListAccounts is sent to (through the same proxy settings
-    /// as OSS).
-    #[arg(long = "resourcemanager-endpoint", env = "OSS_AUDIT_RESOURCEMANAGER_ENDPOINT",
-          default_value = DEFAULT_RESOURCEMANAGER_ENDPOINT)]
-    pub resourcemanager_endpoint: String,
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
     #[command(flatten)]
     pub oss: OssArgs,
 }
@@ -136,9 +133,7 @@ pub(super) async fn run(args: AccountArgs) -> Result<(), CliError> {
             hub_or_create(&store, &args.hub.account_name, config.endpoint.as_str())
                 .await
                 .map_err(failed("could not open the database"))?;
-            let endpoint =
-                crate::cloud::parse_endpoint("ResourceManager", &discover.resourcemanager_endpoint)
-                    .map_err(CliError::config)?;
+            let endpoint = discover.directory.resourcemanager_endpoint;
             let directory = DirectoryClient::new(endpoint, &config).map_err(CliError::config)?;
             let hub_client = crate::oss::OssClient::new(config).map_err(CliError::config)?;
             let found = accounts::discover(

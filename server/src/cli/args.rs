@@ -108,3 +108,18 @@ pub struct StsArgs {
 fn parse_sts_endpoint(raw: &str) -> Result<url::Url, String> {
     crate::cloud::parse_endpoint("Sts", raw).map_err(|e| e.to_string())
 }
+
+/// Where the Resource Directory's members are listed.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DirectoryArgs {
+    /// The Resource Manager endpoint ListAccounts is sent to (through the same proxy settings
+    /// as OSS).
+    #[arg(long = "resourcemanager-endpoint", env = "OSS_AUDIT_RESOURCEMANAGER_ENDPOINT",
+          default_value = crate::cloud::DEFAULT_RESOURCEMANAGER_ENDPOINT,
+          value_parser = parse_resourcemanager_endpoint)]
+    pub resourcemanager_endpoint: url::Url,
+}
+
+fn parse_resourcemanager_endpoint(raw: &str) -> Result<url::Url, String> {
+    crate::cloud::parse_endpoint("ResourceManager", raw).map_err(|e| e.to_string())
+}

@@ -10,7 +10,6 @@ use super::serve::admin_password;
 use super::{CliError, failed};
 use crate::actions;
 use crate::auth::password::Password;
-use crate::cloud::DirectoryClient;
 use crate::domain::RoleName;
 use crate::domain::{Actor, Trigger};
 use crate::report::ReportTrigger;
@@ -62,7 +61,8 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
     settings.admin_password = Some(password.clone().into_secret());
     settings.sts_endpoint =
         url::Url::parse(STS_ENDPOINT).unwrap_or_else(|_| unreachable!("STS_ENDPOINT is a URL"));
-    let client = settings.client.clone();
+    settings.resourcemanager_endpoint = url::Url::parse(RESOURCEMANAGER_ENDPOINT)
+        .unwrap_or_else(|_| unreachable!("RESOURCEMANAGER_ENDPOINT is a URL"));
     let app = Application::build(settings)
         .await
         .map_err(failed("could not start the dashboard"))?;
@@ -75,17 +75,11 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
         .map_err(failed("seeding past scans failed"))?;
 
     // The members come from the sandbox's Resource Directory, as `account discover` finds them.
-    let directory = DirectoryClient::new(
-        url::Url::parse(RESOURCEMANAGER_ENDPOINT)
-            .unwrap_or_else(|_| unreachable!("RESOURCEMANAGER_ENDPOINT is a URL")),
-        &client,
-    )
-    .map_err(failed("could not reach the sandbox's Resource Directory"))?;
     let role = RoleName::parse(sandbox::DEFAULT_ROLE_NAME)
         .unwrap_or_else(|_| unreachable!("a valid role name"));
     let found = actions::accounts::discover(
         state.store(),
-        &directory,
+        state.directory(),
         state.clients().hub(),
         &role,
         None,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::CliError;
-use super::args::{DbArgs, HubArgs, OssArgs, StsArgs};
+use super::args::{DbArgs, DirectoryArgs, HubArgs, OssArgs, StsArgs};
 use super::notify::{EnvTargetArgs, NotifyArgs};
 use super::policy::{PolicyArgs, apply_from_args};
 use super::scan::PaceArgs;
@@ -37,6 +37,8 @@ pub struct ServeArgs {
     pub hub: HubArgs,
     #[command(flatten)]
     pub sts: StsArgs,
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
     #[command(flatten)]
     pub pace: PaceArgs,
     #[command(flatten)]
@@ -192,6 +194,7 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         account_name: args.hub.account_name,
         client,
         sts_endpoint: args.sts.sts_endpoint,
+        resourcemanager_endpoint: args.directory.resourcemanager_endpoint,
         admin_password: admin_password(),
         access,
         notify: args.notify.config(env_targets),

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::actions::Changer;
-use crate::cloud::AccountClients;
+use crate::cloud::{AccountClients, DirectoryClient};
 use crate::domain::{AccountId, Actor, ScanId, Trigger};
 use crate::scan::{ScanError, ScanOptions, ScanProgress, Scanner};
 use crate::store::Store;
@@ -37,6 +37,8 @@ struct StateInner {
     store: Store,
     /// The OSS client of each account (one pool; each with its own rate limit and keys).
     clients: AccountClients,
+    /// Resource Directory, as the hub calls it (Settings › Accounts discovers members with it).
+    directory: DirectoryClient,
     /// Scans the estate (the scheduler, the API and the pages share it).
     scanner: Scanner,
     /// The hub account: the keys' own, which holds the estate-wide policy, reports and targets.
@@ -74,6 +76,7 @@ pub const MAX_CONCURRENT_EXPORTS: usize = 2;
 pub struct StateParts {
     pub store: Store,
     pub clients: AccountClients,
+    pub directory: DirectoryClient,
     pub hub: AccountId,
     /// The pace of every scan (its trigger and account are set per scan).
     pub scan_pace: ScanOptions,
@@ -95,6 +98,7 @@ impl AppState {
             inner: Arc::new(StateInner {
                 store: parts.store,
                 clients: parts.clients,
+                directory: parts.directory,
                 scanner,
                 hub: parts.hub,
                 scan_pace: parts.scan_pace,
@@ -120,6 +124,11 @@ impl AppState {
     /// The OSS clients of the estate's accounts.
     pub fn clients(&self) -> &AccountClients {
         &self.inner.clients
+    }
+
+    /// Resource Directory, called with the hub's keys.
+    pub fn directory(&self) -> &DirectoryClient {
+        &self.inner.directory
     }
 
     /// The scanner.

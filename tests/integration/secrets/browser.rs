@@ -93,6 +93,7 @@ pub async fn open_every_page(run: &mut Run, server: &Serving, web: &reqwest::Cli
         "/settings",
         "/reports",
         "/settings/notifications",
+        "/settings/accounts",
         "/login",
         "/healthz",
         "/metrics",

@@ -21,6 +21,7 @@ mod reports;
 mod revert;
 mod scans;
 mod settings;
+mod settings_accounts;
 mod settings_notifications;
 
 use axum::Router;
@@ -60,6 +61,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(audit_log::routes())
         .merge(settings::routes())
         .merge(settings_notifications::routes())
+        .merge(settings_accounts::routes())
         .layer(axum::middleware::from_fn_with_state(
             state,
             error::error_pages,
