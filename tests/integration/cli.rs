@@ -253,6 +253,20 @@ async fn demo_serves_a_dashboard_of_every_seeded_bucket_until_interrupted() {
         "the overview counts the 80 buckets of the two accounts that could be read:\n{html}"
     );
 
+    // The refused member shows on the accounts page with the code and request id printed.
+    let request_id = printed
+        .split("analytics-dev: FAILED NoPermission (request id ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("the printed request id");
+    let (status, accounts) = web.get("/settings/accounts").await;
+    assert_eq!(status, 200);
+    let refused = crate::support::between(&accounts, r#"id="account-analytics-dev""#, "</tr>");
+    assert!(
+        refused.contains(&format!("NoPermission, request id {request_id}")),
+        "{refused}"
+    );
+
     let (status, reports) = web.get("/reports").await;
     assert_eq!(status, 200);
     assert!(
