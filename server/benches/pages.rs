@@ -1,33 +1,40 @@
-//! Page speed with 100,000 buckets: the overview and a filtered, paged bucket list, timed over
-//! HTTP on loopback with a signed-in session (median and p95 of 20 requests each). Prints figures.
+//! Page speed with 100,000 buckets across an estate of 20 accounts: the estate overview, a
+//! filtered, paged bucket list and the accounts with their last scan, timed over HTTP on
+//! loopback with a signed-in session (median and p95 of 20 requests each). Prints figures.
 //!
 //! Run: `cargo bench -p server --bench pages` (add `-- --buckets N` for another inventory size,
-//! `-- --keep` to keep the database for EXPLAIN QUERY PLAN).
-//! The inventory comes from a real scan of an in-process sandbox with no latency, so every table
-//! (bucket, encryption_state, scan) is shaped exactly as production fills it.
+//! `-- --accounts N` to spread it over another number of accounts, `-- --keep` to keep the
+//! database for EXPLAIN QUERY PLAN).
+//! The inventory comes from a real scan of an in-process sandbox estate with no latency (members
+//! added by discovery, as `account discover` adds them), so every table (account, bucket,
+//! encryption_state, scan, scan parts) is shaped exactly as production fills it.
 
 use std::time::{Duration, Instant};
 
-use oss_audit::actions::users;
+use oss_audit::actions::{accounts, users};
 use oss_audit::auth::password::Password;
-use oss_audit::domain::{Actor, Role, Trigger, UserName};
-use oss_audit::sandbox::{self, SandboxConfig};
+use oss_audit::domain::{Actor, Role, RoleName, Trigger, UserName};
+use oss_audit::sandbox::{self, RESOURCEMANAGER_ENDPOINT, STS_ENDPOINT, SandboxConfig};
 use oss_audit::scan::{ScanOptions, ScanProgress};
 use oss_audit::startup::{Application, Settings};
 use tokio_util::sync::CancellationToken;
 
 /// The pages timed, and the target each must meet.
-const PAGES: [&str; 2] = ["/", "/buckets?status=unencrypted&region=cn-hangzhou&page=3"];
+const PAGES: [&str; 3] = [
+    "/",
+    "/buckets?status=unencrypted&region=cn-hangzhou&page=3",
+    "/settings/accounts",
+];
 const TARGET: Duration = Duration::from_millis(50);
 const REQUESTS: usize = 20;
 const PASSWORD: &str = "bench-password-0000";
 
-fn buckets_arg() -> usize {
+fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
-        .position(|a| a == "--buckets")
+        .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
-        .map_or(100_000, |n| n.parse().expect("--buckets N"))
+        .map_or(default, |n| n.parse().expect("a number"))
 }
 
 /// The value at `share` (0..=1) of sorted `times`, nearest rank.
@@ -42,17 +49,32 @@ fn csrf_field(html: &str) -> String {
     html[at..html[at..].find('"').expect("closing quote") + at].to_owned()
 }
 
-async fn run(buckets: usize) {
+async fn run(buckets: usize, accounts: usize) {
     let dir = std::env::temp_dir().join(format!("oss-audit-bench-pages-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let sandbox = sandbox::start(SandboxConfig::for_tests(buckets, 42))
-        .await
-        .expect("sandbox starts");
+    let sandbox = sandbox::start(SandboxConfig {
+        accounts,
+        ..SandboxConfig::for_tests(buckets / accounts, 42)
+    })
+    .await
+    .expect("sandbox starts");
     let url = format!("sqlite://{}", dir.join("bench.db").display());
-    let app = Application::build(Settings::for_tests(url, sandbox.client_config()))
-        .await
-        .expect("app builds");
+    let mut settings = Settings::for_tests(url, sandbox.client_config());
+    settings.sts_endpoint = url::Url::parse(STS_ENDPOINT).unwrap();
+    settings.resourcemanager_endpoint = url::Url::parse(RESOURCEMANAGER_ENDPOINT).unwrap();
+    let app = Application::build(settings).await.expect("app builds");
     let store = app.state().store().clone();
+    let found = accounts::discover(
+        &store,
+        app.state().directory(),
+        app.state().clients().hub(),
+        &RoleName::parse(sandbox::DEFAULT_ROLE_NAME).unwrap(),
+        None,
+        &Actor::named("bench"),
+    )
+    .await
+    .expect("members discovered");
+    assert_eq!(found.added.len(), accounts - 1, "every member added");
     users::add(
         &store,
         None,
@@ -68,6 +90,7 @@ async fn run(buckets: usize) {
     let (progress, _) = tokio::sync::watch::channel(ScanProgress::default());
     let options = ScanOptions {
         concurrency: 64,
+        accounts_at_once: accounts,
         ..ScanOptions::new(Trigger::Cli)
     };
     let outcome = app
@@ -77,7 +100,7 @@ async fn run(buckets: usize) {
         .await
         .expect("scan completes");
     println!(
-        "inventory: {buckets} buckets scanned in {:.1} s ({outcome:?})",
+        "inventory: {buckets} buckets in {accounts} accounts scanned in {:.1} s ({outcome:?})",
         started.elapsed().as_secs_f64()
     );
     // The sandbox is no longer needed; its threads would only compete with the server.
@@ -160,5 +183,5 @@ fn ms(d: Duration) -> f64 {
 fn main() {
     tokio::runtime::Runtime::new()
         .expect("runtime")
-        .block_on(run(buckets_arg()));
+        .block_on(run(arg("--buckets", 100_000), arg("--accounts", 20)));
 }
