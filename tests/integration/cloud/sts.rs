@@ -1,7 +1,7 @@
 //! AssumeRole against the sandbox's STS: granted keys open only their own account, and every
 //! refusal comes back with STS's code and a request id.
 
-use oss_audit::cloud::AssumeRole;
+use oss_audit::cloud::{AssumeRole, RpcError};
 use oss_audit::domain::{ExternalId, RoleArn, RoleName};
 use oss_audit::oss::{BucketAddress, OssClient};
 use oss_audit::sandbox::RequestKind;

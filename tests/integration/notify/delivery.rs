@@ -264,6 +264,7 @@ async fn dingtalk_gets_names_and_errors_as_plain_text_never_as_markdown() {
         remediated: 1,
         failed: 1,
         failures: vec![RemediationFailure {
+            account: None,
             bucket: "logs-1".to_owned(),
             error: "AccessDenied: ![x](https://evil.example/t.png)\n# <b>pwned</b>".to_owned(),
         }],
