@@ -42,8 +42,6 @@ pub async fn list_bucket_regions(
     Ok(regions.into_iter().collect())
 }
 
-/// A bucket's newest `limit` recorded states, newest first; rows of a scan still running are not
-/// yet history (`list_bucket_history` returns them all).
 /// One page of a bucket's history, newest first: at most `limit` states recorded before the state
 /// `before` (from the newest when `None`).
 pub async fn list_bucket_history_page(
@@ -55,8 +53,8 @@ pub async fn list_bucket_history_page(
     let mut conn = db.connection().await?;
     let rows: Vec<StateRow> = sqlx::query_as(&format!(
         "SELECT {STATE_COLUMNS}
-         FROM encryption_state s LEFT JOIN scan ON scan.id = s.scan_id
-         WHERE s.bucket_id = ?1 AND (s.scan_id IS NULL OR scan.status = 'completed')
+         FROM encryption_state s LEFT JOIN account_scan part ON part.id = s.account_scan_id
+         WHERE s.bucket_id = ?1 AND (s.account_scan_id IS NULL OR part.status = 'completed')
            AND (?2 IS NULL OR s.id < ?2)
          ORDER BY s.id DESC LIMIT ?3"
     ))
@@ -68,6 +66,8 @@ pub async fn list_bucket_history_page(
     records(rows)
 }
 
+/// A bucket's newest `limit` recorded states, newest first; rows of a scan still running are not
+/// yet history (`list_bucket_history` returns them all).
 pub async fn list_recent_bucket_history(
     db: impl Db,
     bucket: BucketId,
