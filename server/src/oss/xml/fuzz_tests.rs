@@ -201,6 +201,11 @@ fn list_xml(page: &ListBucketsPage) -> String {
         xml.push_str("<IsTruncated>true</IsTruncated>");
         leaf(&mut xml, "NextMarker", Some(marker));
     }
+    if let Some(owner) = &page.owner_id {
+        xml.push_str("<Owner>");
+        leaf(&mut xml, "ID", Some(owner));
+        xml.push_str("</Owner>");
+    }
     xml.push_str("<Buckets>");
     for bucket in &page.buckets {
         xml.push_str("<Bucket>");
