@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::settings_access::RowAction;
 use crate::components::{Time, field_error};
 use crate::model::{
     AccountRow, AccountScanRow, AccountsModel, Chrome, DiscoverForm, DiscoveryResult,
@@ -94,10 +95,9 @@ fn AccountLine(account: AccountRow, chrome: Chrome, now: String) -> impl IntoVie
             ().into_any()
         } else {
             view! {
-                <form method="post" action=format!("/settings/accounts/{}/remove", account.name)>
-                    <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
-                    <button type="submit" class="danger" aria-label=format!("Remove {}", account.name)>"Remove"</button>
-                </form>
+                <RowAction action=format!("/settings/accounts/{}/remove", account.name) label="Remove"
+                    class="danger" aria_label=format!("Remove {}", account.name)
+                    csrf_token=chrome.csrf_token.clone() />
             }
             .into_any()
         }
