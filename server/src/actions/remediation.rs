@@ -13,7 +13,8 @@ use super::encryption::{Change, Provenance, change_encryption_in};
 use super::{ChangeError, Changer};
 use crate::auth::secrets::sha256_hex;
 use crate::domain::{
-    AccountId, BucketName, EncryptionRule, Event, LISTED_AT_MOST, RemediationFinished, RunId, RunKind,
+    AccountId, BucketName, EncryptionRule, Event, LISTED_AT_MOST, RemediationFinished, RunId,
+    RunKind,
 };
 use crate::notify;
 use crate::store::{self, BucketQuery, NewRun, RunCounts, Store, StoreError};
@@ -92,7 +93,11 @@ fn non_compliant() -> BucketQuery {
 /// What remediating `selection` would do now.
 /// The estate's policy (held by the hub) gives the target; each bucket is named with the account
 /// that holds it, so a bucket that moved to another account changes the plan.
-pub async fn plan(store: &Store, hub: AccountId, selection: &Selection) -> Result<Plan, StoreError> {
+pub async fn plan(
+    store: &Store,
+    hub: AccountId,
+    selection: &Selection,
+) -> Result<Plan, StoreError> {
     let policy = store::current_policy(store, hub).await?;
     let target = policy.remediation_target;
     let mut text = format!("target {target}\n");

@@ -148,7 +148,10 @@ impl Recorded {
 }
 
 /// Starts the recording proxy in front of `sandbox`; returns its URL and what it records.
-pub async fn recording_proxy(sandbox: &SandboxHandle, stop: CancellationToken) -> (String, Recorded) {
+pub async fn recording_proxy(
+    sandbox: &SandboxHandle,
+    stop: CancellationToken,
+) -> (String, Recorded) {
     let (url, kept, issued) = recording_with_keys(sandbox, stop, |parts| {
         if let Some(authorization) = header(parts, "authorization") {
             return Some(Kept::Signed(SignedRequest {
