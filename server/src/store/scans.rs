@@ -60,26 +60,36 @@ pub async fn insert_running_scan(
     now: DateTime<Utc>,
 ) -> Result<ScanId, StoreError> {
     let mut conn = db.connection().await?;
-    let inserted = sqlx::query_scalar::<_, ScanId>(
-        "INSERT INTO scan (trigger, status, started_at, accounts_total, owner_pid, heartbeat_at)
-         VALUES (?1, 'running', ?2, ?3, ?4, ?2) RETURNING id",
-    )
-    .bind(trigger)
-    .bind(now)
-    .bind(i64::try_from(accounts).unwrap_or(i64::MAX))
-    .bind(i64::from(std::process::id()))
-    .fetch_one(&mut *conn)
-    .await;
-    match inserted {
-        Ok(id) => Ok(id),
-        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-            let running: ScanId =
-                sqlx::query_scalar("SELECT id FROM scan WHERE status = 'running'")
-                    .fetch_one(&mut *conn)
-                    .await?;
-            Err(StoreError::ScanAlreadyRunning(running))
+    // The running scan can end between the refused insert and the look-up of its id: then the
+    // insert is tried again, as the way is free.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let inserted = sqlx::query_scalar::<_, ScanId>(
+            "INSERT INTO scan (trigger, status, started_at, accounts_total, owner_pid, heartbeat_at)
+             VALUES (?1, 'running', ?2, ?3, ?4, ?2) RETURNING id",
+        )
+        .bind(trigger)
+        .bind(now)
+        .bind(i64::try_from(accounts).unwrap_or(i64::MAX))
+        .bind(i64::from(std::process::id()))
+        .fetch_one(&mut *conn)
+        .await;
+        match inserted {
+            Ok(id) => return Ok(id),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                let running: Option<ScanId> =
+                    sqlx::query_scalar("SELECT id FROM scan WHERE status = 'running'")
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                match running {
+                    Some(running) => return Err(StoreError::ScanAlreadyRunning(running)),
+                    None if attempts < 3 => continue,
+                    None => return Err(sqlx::Error::RowNotFound.into()),
+                }
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(e) => Err(e.into()),
     }
 }
 
