@@ -21,11 +21,13 @@ pub use bucket_detail::{
     AuditRow, BucketDetailModel, BucketRemoveModel, CurrentEncryption, EncryptionForm, FormErrors,
     HistoryRow,
 };
-pub use buckets::{BucketFilters, BucketRow, BucketsModel};
+pub use buckets::{BucketFilters, BucketRow, BucketsModel, encode};
 pub use notifications::{
     NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors,
 };
-pub use overview::{AlgorithmCount, ChangeRow, OverviewModel, RegionCount, TrendPoint};
+pub use overview::{
+    AlgorithmCount, ChangeRow, EstateRow, LastScanPart, OverviewModel, RegionCount, TrendPoint,
+};
 pub use printable_report::{
     PrintableReport, ReportAction, ReportBucket, ReportLastChange, ReportPolicy, ReportRule,
     ReportScan, ReportState, ReportStateChange, ReportTotals,

@@ -14,6 +14,10 @@ pub struct OverviewModel {
     pub policy: String,
     /// What one-click remediation sets, e.g. `AES256` or `KMS (key alias/prod)`.
     pub remediation_target: String,
+    /// Every account of the estate, worst first.
+    pub estate: Vec<EstateRow>,
+    /// The estate as a whole (its `account` is empty).
+    pub estate_totals: EstateRow,
     /// Counts by algorithm kind, in a fixed order.
     pub algorithms: Vec<AlgorithmCount>,
     pub regions: Vec<RegionCount>,
@@ -73,4 +77,30 @@ pub struct ChangeRow {
     pub bucket: String,
     pub before: String,
     pub after: String,
+}
+
+/// One account of the estate table (or, with no account name, the totals).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EstateRow {
+    /// The account's name; empty on the totals row.
+    pub account: String,
+    pub buckets: i64,
+    /// Compliant buckets per hundred present ones; `None` without buckets.
+    pub compliance_rate: Option<f64>,
+    pub unencrypted: i64,
+    pub unknown: i64,
+    /// The last scan part of the account (of the estate, on the totals row).
+    pub last_scan: Option<LastScanPart>,
+}
+
+/// How an account's last scan part went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LastScanPart {
+    pub scan: i64,
+    /// When it ended, or started while it runs (RFC 3339).
+    pub at: String,
+    /// `running`, `completed`, `partial`, `failed` or `interrupted`.
+    pub status: String,
+    /// The service's code when it failed (`NoPermission`).
+    pub error_code: Option<String>,
 }

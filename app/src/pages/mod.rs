@@ -5,6 +5,7 @@ mod bucket_detail;
 mod buckets;
 mod errors;
 mod overview;
+mod overview_estate;
 mod remediate;
 mod reports;
 mod revert;

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::overview_estate::EstateTable;
 use crate::components::{Time, TrendChart};
 use crate::model::{Chrome, OverviewModel};
 
@@ -102,6 +103,7 @@ pub fn Overview(model: OverviewModel, chrome: Chrome) -> impl IntoView {
             <a class="card unknown" href="/buckets?status=unknown"><span class="figure">{model.unknown}</span>" ? unknown"</a>
             <a class="card bad" href="/buckets?compliant=false"><span class="figure">{model.noncompliant}</span>" ✗ non-compliant"</a>
         </section>
+        <EstateTable rows=model.estate.clone() totals=model.estate_totals.clone() now=now.clone() />
         {running}
         {last_scan}
         <section>

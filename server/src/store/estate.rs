@@ -88,7 +88,7 @@ struct Row {
 }
 
 /// The estate overview: one row per account in the estate, the worst first (lowest compliance,
-/// then most buckets that are not compliant, then by name), and the totals over them.
+/// then most unencrypted buckets, then by name), and the totals over them.
 pub async fn list_estate_overview(db: impl Db) -> Result<EstateOverview, StoreError> {
     let mut conn = db.connection().await?;
     // Counted per account from the covering index (account_id, gone_at, state_id, compliant,
@@ -139,11 +139,10 @@ pub async fn list_estate_overview(db: impl Db) -> Result<EstateOverview, StoreEr
         });
     }
     overview.accounts.sort_by(|a, b| {
-        let wrong = |o: &AccountOverview| o.counts.buckets - o.counts.compliant;
         a.counts
             .compliance_percent()
             .total_cmp(&b.counts.compliance_percent())
-            .then(wrong(b).cmp(&wrong(a)))
+            .then(b.counts.unencrypted.cmp(&a.counts.unencrypted))
             .then_with(|| a.name.cmp(&b.name))
     });
     Ok(overview)

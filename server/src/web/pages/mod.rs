@@ -14,6 +14,7 @@ mod error;
 #[cfg(test)]
 mod fuzz_tests;
 mod overview;
+mod overview_estate;
 mod remediate;
 mod remediate_preview;
 mod render;

@@ -36,6 +36,7 @@ pub struct CountsCache {
     by_status: Vec<(Status, Option<bool>, i64)>,
     by_algorithm: Vec<(String, bool, bool, i64)>,
     by_region: Vec<(String, i64, i64)>,
+    by_account: store::EstateOverview,
 }
 
 /// The counts, recounted only when a state, a completed scan or the policy changed since the last
@@ -54,6 +55,7 @@ async fn counts(state: &AppState) -> Result<CountsCache, StoreError> {
         by_status: store::count_buckets_by_status(store, None).await?,
         by_algorithm: store::count_buckets_by_algorithm(store, None).await?,
         by_region: store::count_buckets_by_region(store, None).await?,
+        by_account: store::list_estate_overview(store).await?,
     };
     state.set_overview_counts(fresh.clone());
     Ok(fresh)
@@ -68,6 +70,8 @@ async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
         ..OverviewModel::default()
     };
     let counts = counts(state).await?;
+    (model.estate, model.estate_totals) =
+        super::overview_estate::rows(state, &counts.by_account).await?;
     for (status, compliant, count) in counts.by_status {
         model.buckets += count;
         match status {
