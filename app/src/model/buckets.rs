@@ -12,12 +12,16 @@ pub struct BucketFilters {
     pub sse_algorithm: String,
     /// A part of the name.
     pub q: String,
+    /// An account's name.
+    pub account: String,
 }
 
 /// One bucket of the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BucketRow {
     pub name: String,
+    /// The account it belongs to.
+    pub account: String,
     /// `encrypted`, `unencrypted` or `unknown`.
     pub status: String,
     pub sse_algorithm: Option<String>,
@@ -46,6 +50,8 @@ pub struct BucketsModel {
     pub total: i64,
     /// The regions the inventory knows, for the region filter.
     pub regions: Vec<String>,
+    /// The estate's accounts, for the account filter.
+    pub accounts: Vec<String>,
     pub rows: Vec<BucketRow>,
     /// Query values that were not understood and were ignored, said plainly.
     pub notes: Vec<String>,
@@ -84,6 +90,7 @@ impl BucketsModel {
         let f = &self.filters;
         query_string(&[
             ("q", &f.q),
+            ("account", &f.account),
             ("status", &f.status),
             ("compliant", &f.compliant),
             ("region", &f.region),

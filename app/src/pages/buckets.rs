@@ -38,6 +38,7 @@ pub fn Buckets(model: BucketsModel, chrome: Chrome) -> impl IntoView {
                     <tr>
                         {operate.then(|| view! { <th scope="col"><span class="visually-hidden">"Select"</span></th> })}
                         {header(&model, 0)}
+                        <th scope="col">"Account"</th>
                         {header(&model, 1)}
                         {header(&model, 2)}
                         <th scope="col">"Key id"</th>
@@ -133,6 +134,7 @@ fn row(r: &BucketRow, operate: bool, now: &str) -> impl IntoView + use<> {
         <tr>
             {select}
             <th scope="row"><a href=format!("/buckets/{}", r.name)>{r.name.clone()}</a></th>
+            <td>{r.account.clone()}</td>
             <td><StatusBadge status=r.status.clone() /></td>
             <td>{algorithm}</td>
             <td>{key}</td>
@@ -168,6 +170,7 @@ fn Filters(model: BucketsModel) -> impl IntoView {
             view! { <option value=r selected=selected>{label}</option> }
         })
         .collect_view();
+    let account_options = options_of(&model.accounts, &f.account);
     // The order is kept when filtering; the page starts again at 1.
     let sort = (model.sort != "name")
         .then(|| view! { <input type="hidden" name="sort" value=model.sort.clone() /> });
@@ -179,6 +182,13 @@ fn Filters(model: BucketsModel) -> impl IntoView {
             <div class="field">
                 <label for="filter-q">"Name contains"</label>
                 <input type="search" id="filter-q" name="q" value=f.q.clone() maxlength="100" />
+            </div>
+            <div class="field">
+                <label for="filter-account">"Account"</label>
+                <select id="filter-account" name="account">
+                    <option value="" selected=f.account.is_empty()>"Any"</option>
+                    {account_options}
+                </select>
             </div>
             <div class="field">
                 <label for="filter-status">"Status"</label>
@@ -214,6 +224,24 @@ fn Filters(model: BucketsModel) -> impl IntoView {
             </div>
         </form>
     }
+}
+
+/// The options of a select of `values`, `current` selected (and added when it is not among them,
+/// so the form shows what the address asks for).
+pub(super) fn options_of(values: &[String], current: &str) -> impl IntoView + use<> {
+    let mut values = values.to_vec();
+    if !current.is_empty() && !values.iter().any(|v| v == current) {
+        values.push(current.to_owned());
+    }
+    let current = current.to_owned();
+    values
+        .into_iter()
+        .map(|v| {
+            let selected = v == current;
+            let label = v.clone();
+            view! { <option value=v selected=selected>{label}</option> }
+        })
+        .collect_view()
 }
 
 /// Previous / next links and where we are.

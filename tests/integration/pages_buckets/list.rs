@@ -133,7 +133,8 @@ async fn the_csv_export_holds_every_matching_bucket_in_the_order_of_the_view() {
             "kms_data_encryption",
             "compliant",
             "error_code",
-            "scanned_at"
+            "scanned_at",
+            "account"
         ]
     );
     assert_eq!(

@@ -9,7 +9,7 @@ use app::model::{BucketFilters, BucketRow, BucketsModel};
 use app::{Nav, Page};
 
 use super::{PageError, show_page};
-use crate::domain::{Region, SseAlgorithm, Status};
+use crate::domain::{AccountName, Region, SseAlgorithm, Status};
 use crate::store::{self, BucketQuery, BucketSort, StoreError};
 use crate::view::BucketView;
 use crate::web::AppState;
@@ -65,6 +65,13 @@ pub fn parse_view(raw: Option<&str>) -> ListView {
         view.notes
             .push(format!("Ignored {what} “{shown}”: {expected}."));
     };
+    if let Some(v) = get("account") {
+        match AccountName::parse(v) {
+            // Resolved to the account's id by `resolve_account`, which needs the store.
+            Ok(name) => view.filters.account = name.to_string(),
+            Err(_) => ignore("account", v, "not an account name"),
+        }
+    }
     if let Some(v) = get("status") {
         match Status::parse(v) {
             Some(status) => view.filters.status = status.as_str().to_owned(),
@@ -138,6 +145,29 @@ pub fn parse_view(raw: Option<&str>) -> ListView {
     view
 }
 
+/// Narrows `view` to the account its filter names; an account that does not exist is ignored
+/// with a note, like any other value that is not understood.
+pub async fn resolve_account(state: &AppState, view: &mut ListView) -> Result<(), StoreError> {
+    if view.filters.account.is_empty() {
+        return Ok(());
+    }
+    let found = match AccountName::parse(&view.filters.account) {
+        Ok(name) => store::find_account_by_name(state.store(), &name).await?,
+        Err(_) => None,
+    };
+    match found {
+        Some(account) => view.query.account = Some(account.id),
+        None => {
+            view.notes.push(format!(
+                "Ignored account “{}”: no account has that name.",
+                view.filters.account
+            ));
+            view.filters.account.clear();
+        }
+    }
+    Ok(())
+}
+
 /// Renders the bucket list.
 pub async fn show(
     State(state): State<AppState>,
@@ -151,6 +181,7 @@ pub async fn show(
 
 async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, StoreError> {
     let store = state.store();
+    resolve_account(state, &mut view).await?;
     let total = store::count_buckets(store, &view.query).await?;
     let last_page = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     if view.page > last_page {
@@ -167,6 +198,11 @@ async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, Stor
     };
     let records = store::query_buckets(store, &query).await?;
     let regions = store::list_bucket_regions(store, view.query.account).await?;
+    let accounts = store::list_accounts(store, false)
+        .await?
+        .into_iter()
+        .map(|a| a.name.to_string())
+        .collect();
     let rows = records
         .iter()
         .map(|record| row(BucketView::from_record(record)))
@@ -179,6 +215,7 @@ async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, Stor
         page_size: PAGE_SIZE,
         total,
         regions,
+        accounts,
         rows,
         notes: view.notes,
     })
@@ -187,6 +224,7 @@ async fn load(state: &AppState, mut view: ListView) -> Result<BucketsModel, Stor
 fn row(b: BucketView) -> BucketRow {
     BucketRow {
         name: b.name,
+        account: b.account,
         status: b.status,
         sse_algorithm: b.sse_algorithm,
         kms_master_key_id: b.kms_master_key_id,

@@ -15,7 +15,7 @@ use futures_util::stream;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::PageError;
-use super::buckets::parse_view;
+use super::buckets::{parse_view, resolve_account};
 use crate::store::{self, BucketQuery, BucketRecord, BucketSort, Tx};
 use crate::view::{BucketView, CsvTable};
 use crate::web::AppState;
@@ -27,7 +27,7 @@ const KEYSET_CHUNK: i64 = 1_000;
 const OFFSET_CHUNK: i64 = 10_000;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 10] = [
     "name",
     "region",
     "status",
@@ -37,6 +37,8 @@ pub const COLUMNS: [&str; 9] = [
     "compliant",
     "error_code",
     "scanned_at",
+    // Last, so the columns of exports made before the estate keep their places.
+    "account",
 ];
 
 /// Streams every bucket matching the list's filters (ignored values are ignored here too).
@@ -50,7 +52,8 @@ pub async fn export(
     let Ok(permit) = Arc::clone(state.exports()).try_acquire_owned() else {
         return Ok(busy());
     };
-    let view = parse_view(raw.as_deref());
+    let mut view = parse_view(raw.as_deref());
+    resolve_account(&state, &mut view).await?;
     // The snapshot every chunk reads, so a scan finishing mid-download cannot make a bucket
     // appear twice or not at all.
     let tx = state.store().snapshot().await?;
@@ -174,6 +177,7 @@ fn write_csv(header: bool, records: &[BucketRecord]) -> Result<Bytes, csv::Error
             b.compliant.map(|c| c.to_string()),
             b.error_code,
             b.scanned_at,
+            Some(b.account),
         ])?;
     }
     Ok(Bytes::from(table.into_bytes()?))
