@@ -14,6 +14,9 @@ pub struct RemediatePreviewModel {
     pub changes: Vec<PreviewRow>,
     /// How many buckets will change in all.
     pub change_count: i64,
+    /// How many buckets of each account will change, in the order `changes` lists the accounts
+    /// (the rows of one account follow each other).
+    pub accounts: Vec<(String, i64)>,
     /// The position of the first row of `changes` among all of them.
     pub offset: i64,
     /// Rows per page of `changes`.
@@ -45,6 +48,8 @@ impl RemediatePreviewModel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviewRow {
     pub name: String,
+    /// The account it belongs to.
+    pub account: String,
     pub region: String,
     /// `encrypted`, `unencrypted` or `unknown`.
     pub status: String,
@@ -59,6 +64,8 @@ pub struct PreviewRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UntouchedRow {
     pub name: String,
+    /// Empty when the bucket is not in the inventory.
+    pub account: String,
     /// Empty when the bucket is not in the inventory.
     pub region: String,
     /// Why it is left alone, e.g. `could not be read (AccessDenied)`.

@@ -73,18 +73,43 @@ fn count(n: i64) -> String {
 #[component]
 fn ChangeTable(model: RemediatePreviewModel) -> impl IntoView {
     let target = model.target.clone();
-    let rows = model
-        .changes
+    // One heading and table per account, with how many of its buckets change in all (the rows
+    // may be one page of them).
+    let groups = model
+        .accounts
         .iter()
-        .map(|row| {
+        .filter(|(account, _)| model.changes.iter().any(|r| r.account == *account))
+        .map(|(account, n)| {
+            let rows = model
+                .changes
+                .iter()
+                .filter(|r| r.account == *account)
+                .map(|row| {
+                    view! {
+                        <tr>
+                            <td><a href=format!("/buckets/{}", row.name)>{row.name.clone()}</a></td>
+                            <td>{row.region.clone()}</td>
+                            <td><StatusBadge status=row.status.clone() />{format!(" {}", row.current)}</td>
+                            <td><ComplianceBadge compliant=row.compliant /></td>
+                            <td>{format!("→ {target}")}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
             view! {
-                <tr>
-                    <td><a href=format!("/buckets/{}", row.name)>{row.name.clone()}</a></td>
-                    <td>{row.region.clone()}</td>
-                    <td><StatusBadge status=row.status.clone() />{format!(" {}", row.current)}</td>
-                    <td><ComplianceBadge compliant=row.compliant /></td>
-                    <td>{format!("→ {target}")}</td>
-                </tr>
+                <h3 class="account-group">{format!("{account} ({})", count(*n))}</h3>
+                <table class="data">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Bucket"</th>
+                            <th scope="col">"Region"</th>
+                            <th scope="col">"Now"</th>
+                            <th scope="col">"Compliance"</th>
+                            <th scope="col">"After"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
             }
         })
         .collect_view();
@@ -107,18 +132,7 @@ fn ChangeTable(model: RemediatePreviewModel) -> impl IntoView {
             }
         });
     view! {
-        <table class="data">
-            <thead>
-                <tr>
-                    <th scope="col">"Bucket"</th>
-                    <th scope="col">"Region"</th>
-                    <th scope="col">"Now"</th>
-                    <th scope="col">"Compliance"</th>
-                    <th scope="col">"After"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        {groups}
         {pager}
     }
 }
@@ -164,6 +178,7 @@ fn Untouched(model: RemediatePreviewModel) -> impl IntoView {
             view! {
                 <tr>
                     {name}
+                    <td>{row.account.clone()}</td>
                     <td>{row.region.clone()}</td>
                     <td>{row.reason.clone()}</td>
                 </tr>
@@ -187,7 +202,7 @@ fn Untouched(model: RemediatePreviewModel) -> impl IntoView {
             <p>"These buckets are left exactly as they are. To fix one that could not be read, grant access and scan again, or choose it explicitly from the bucket list."</p>
             <table class="data">
                 <thead>
-                    <tr><th scope="col">"Bucket"</th><th scope="col">"Region"</th><th scope="col">"Why"</th></tr>
+                    <tr><th scope="col">"Bucket"</th><th scope="col">"Account"</th><th scope="col">"Region"</th><th scope="col">"Why"</th></tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>

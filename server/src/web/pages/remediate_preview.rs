@@ -1,5 +1,6 @@
-//! The remediation preview's model: exactly which buckets change and how, and those left alone.
-//! Every-non-compliant previews are paged, so 100,000 buckets never land on one page.
+//! The remediation preview's model: exactly which buckets change and how, grouped by account, and
+//! those left alone. Every-non-compliant previews are paged, so 100,000 buckets never land on one
+//! page.
 
 use std::collections::HashSet;
 
@@ -29,17 +30,36 @@ pub fn noncompliant() -> BucketQuery {
 pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel, StoreError> {
     let store = state.store();
     let mut model = base(state).await?;
-    let page = BucketQuery {
-        offset,
-        limit: PAGE_SIZE,
-        ..noncompliant()
-    };
-    model.changes = store::query_buckets(store, &page)
-        .await?
-        .iter()
-        .map(preview_row)
-        .collect();
-    model.change_count = store::count_buckets(store, &noncompliant()).await?;
+    // Grouped by account (by name), each account's buckets by name: the page is cut from that
+    // sequence, each account's share of it read with an index seek of its own.
+    let mut accounts = store::list_accounts(store, false).await?;
+    accounts.sort_by(|a, b| a.name.cmp(&b.name));
+    let counts = store::count_buckets_by_account_and_status(store, None).await?;
+    let mut start = 0;
+    for account in accounts {
+        let count: i64 = counts
+            .iter()
+            .filter(|(id, _, compliant, _)| *id == account.id && *compliant == Some(false))
+            .map(|(_, _, _, n)| n)
+            .sum();
+        if count == 0 {
+            continue;
+        }
+        let (from, to) = (offset.max(start), (offset + PAGE_SIZE).min(start + count));
+        if from < to {
+            let share = BucketQuery {
+                account: Some(account.id),
+                offset: from - start,
+                limit: to - from,
+                ..noncompliant()
+            };
+            let rows = store::query_buckets(store, &share).await?;
+            model.changes.extend(rows.iter().map(preview_row));
+        }
+        model.accounts.push((account.name.to_string(), count));
+        start += count;
+    }
+    model.change_count = start;
     model.offset = offset;
     let unknown = BucketQuery {
         status: Some(Status::Unknown.as_str().to_owned()),
@@ -51,6 +71,7 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
         .iter()
         .map(|b| UntouchedRow {
             name: b.name.to_string(),
+            account: b.account.to_string(),
             region: b.region.to_string(),
             reason: unreadable(b),
         })
@@ -83,6 +104,7 @@ pub async fn named(
         let Ok(name) = BucketName::parse(raw) else {
             model.untouched.push(UntouchedRow {
                 name: raw.chars().take(80).collect(),
+                account: String::new(),
                 region: String::new(),
                 reason: "not a valid bucket name".to_owned(),
             });
@@ -95,11 +117,33 @@ pub async fn named(
             }
             _ => model.untouched.push(UntouchedRow {
                 name: name.to_string(),
+                account: String::new(),
                 region: String::new(),
                 reason: "not in the inventory; run a scan if it was created recently".to_owned(),
             }),
         }
     }
+    // Grouped by account, in the order the accounts were first chosen.
+    let mut order: Vec<String> = Vec::new();
+    for row in &model.changes {
+        if !order.contains(&row.account) {
+            order.push(row.account.clone());
+        }
+    }
+    model
+        .changes
+        .sort_by_key(|row| order.iter().position(|a| *a == row.account));
+    model.accounts = order
+        .into_iter()
+        .map(|account| {
+            let count = model
+                .changes
+                .iter()
+                .filter(|r| r.account == account)
+                .count();
+            (account, count as i64)
+        })
+        .collect();
     model.change_count = chosen.len() as i64;
     model.untouched_count = model.untouched.len() as i64;
     let named = chosen
@@ -131,6 +175,7 @@ fn preview_row(record: &BucketRecord) -> PreviewRow {
     };
     PreviewRow {
         name: record.name.to_string(),
+        account: record.account.to_string(),
         region: record.region.to_string(),
         status: record.state.status().as_str().to_owned(),
         current,
