@@ -13,11 +13,15 @@ pub struct AuditLogModel {
     pub older: Option<String>,
     /// Whether this page starts below the newest entry (a link back to the newest is shown).
     pub paged: bool,
+    /// The estate's accounts, for the account filter.
+    pub accounts: Vec<String>,
 }
 
 /// The filter form's values.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
+    /// An account's name.
+    pub account: String,
     pub bucket: String,
     /// A user name, or an actor such as `token:ci`.
     pub actor: String,
@@ -30,6 +34,7 @@ pub struct AuditFilter {
 /// Messages next to filter fields that could not be read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilterErrors {
+    pub account: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
 }
@@ -37,7 +42,7 @@ pub struct AuditFilterErrors {
 impl AuditFilterErrors {
     /// Whether any field was refused.
     pub fn any(&self) -> bool {
-        self.since.is_some() || self.until.is_some()
+        self.account.is_some() || self.since.is_some() || self.until.is_some()
     }
 }
 
@@ -45,6 +50,8 @@ impl AuditFilterErrors {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditLogRow {
     pub id: i64,
+    /// The account of the bucket changed (the hub's for estate-wide changes).
+    pub account: String,
     /// RFC 3339.
     pub at: String,
     /// `user:NAME`, `token:NAME` or `cli:USER`.

@@ -29,6 +29,7 @@ pub fn AuditLog(model: AuditLogModel, chrome: Chrome) -> impl IntoView {
                         <th scope="col">"Time"</th>
                         <th scope="col">"Actor"</th>
                         <th scope="col">"Action"</th>
+                        <th scope="col">"Account"</th>
                         <th scope="col">"Bucket"</th>
                         <th scope="col">"Before → after"</th>
                         <th scope="col">"Outcome"</th>
@@ -64,8 +65,18 @@ fn Filters(model: AuditLogModel) -> impl IntoView {
     };
     let since_invalid = model.errors.since.is_some().then_some("true");
     let until_invalid = model.errors.until.is_some().then_some("true");
+    let account_invalid = model.errors.account.is_some().then_some("true");
+    let accounts = super::buckets::options_of(&model.accounts, &filter.account);
     view! {
         <form class="filters" method="get" action="/audit-log">
+            <div class="field">
+                <label for="account">"Account"</label>
+                <select id="account" name="account" aria-invalid=account_invalid aria-describedby="account-error">
+                    <option value="" selected=filter.account.is_empty()>"Any"</option>
+                    {accounts}
+                </select>
+                {error(model.errors.account, "account-error")}
+            </div>
             <div class="field">
                 <label for="bucket">"Bucket"</label>
                 <input id="bucket" name="bucket" type="text" value=filter.bucket maxlength="63" />
@@ -130,6 +141,7 @@ fn Entry(entry: AuditLogRow, now: String, operate: bool) -> impl IntoView {
             <td><Time at=entry.at.clone() now=now /></td>
             <td>{entry.actor.clone()}</td>
             <td>{entry.action.clone()}{run}</td>
+            <td>{entry.account.clone()}</td>
             <td>{bucket}</td>
             <td>{format!("{} → {}", entry.before, entry.after)}</td>
             <td>{outcome}{detail}</td>

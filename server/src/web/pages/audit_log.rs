@@ -1,5 +1,5 @@
-//! `GET /audit-log`: every change, newest first, filtered by bucket, user and date range (UTC
-//! days) through a plain GET form, paged backwards with `before=<id>`.
+//! `GET /audit-log`: every change, newest first, filtered by account, bucket, user and date range
+//! (UTC days) through a plain GET form, paged backwards with `before=<id>`.
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -14,8 +14,8 @@ use app::{Nav, Page};
 use super::audit_words::in_words;
 use super::{PageError, chrome, render, show_page};
 use crate::actions::reverts::revertible;
-use crate::domain::ChangeId;
-use crate::store::{self, ChangeFilter, ChangeRecord};
+use crate::domain::{AccountId, AccountName, ChangeId};
+use crate::store::{self, ChangeFilter, ChangeRecord, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
 use crate::web::session::CurrentUser;
@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/audit-log", axum::routing::get(show))
 }
 
-/// `GET /audit-log[?bucket=&actor=&since=&until=&before=]`.
+/// `GET /audit-log[?account=&bucket=&actor=&since=&until=&before=]`.
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -40,6 +40,7 @@ pub async fn show(
     for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         let value: String = value.trim().chars().take(200).collect();
         match key.as_ref() {
+            "account" => form.account = value,
             "bucket" => form.bucket = value,
             "actor" => form.actor = value,
             "since" => form.since = value,
@@ -48,10 +49,16 @@ pub async fn show(
             _ => {}
         }
     }
-    let (filter, errors) = parse_filter(&form, before);
+    let (mut filter, mut errors) = parse_filter(&form, before);
+    filter.account = account_filter(&state, &form.account, &mut errors.account).await?;
     let mut model = AuditLogModel {
         filter: form,
         paged: before.is_some(),
+        accounts: store::list_accounts(state.store(), true)
+            .await?
+            .into_iter()
+            .map(|a| a.name.to_string())
+            .collect(),
         ..AuditLogModel::default()
     };
     if errors.any() {
@@ -70,6 +77,26 @@ pub async fn show(
     }
     model.entries = entries.into_iter().map(row).collect();
     Ok(show_page(&user, &jar, Nav::AuditLog, Page::AuditLog(model)).await)
+}
+
+/// The id of the account named `name` (none when empty); a name no account has leaves a message
+/// in `error`. Removed accounts count: their history stays in the log.
+async fn account_filter(
+    state: &AppState,
+    name: &str,
+    error: &mut Option<String>,
+) -> Result<Option<AccountId>, StoreError> {
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let found = match AccountName::parse(name) {
+        Ok(name) => store::find_account_by_name(state.store(), &name).await?,
+        Err(_) => None,
+    };
+    if found.is_none() {
+        *error = Some("No account has that name.".to_owned());
+    }
+    Ok(found.map(|a| a.id))
 }
 
 /// The store filter the form asks for, or a message per field it cannot use.
@@ -119,6 +146,7 @@ fn day_start(raw: &str, error: &mut Option<String>) -> Option<DateTime<Utc>> {
 fn older_link(filter: &AuditFilter, last: ChangeId) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for (key, value) in [
+        ("account", &filter.account),
         ("bucket", &filter.bucket),
         ("actor", &filter.actor),
         ("since", &filter.since),
@@ -137,6 +165,7 @@ fn row(entry: ChangeRecord) -> AuditLogRow {
     let revertible = revertible(&entry);
     AuditLogRow {
         id: entry.id.get(),
+        account: entry.account.to_string(),
         at: rfc3339(entry.at),
         before: in_words(entry.before.as_deref(), false),
         after: in_words(entry.after.as_deref(), refused),
