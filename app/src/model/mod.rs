@@ -21,7 +21,7 @@ pub use bucket_detail::{
     AuditRow, BucketDetailModel, BucketRemoveModel, CurrentEncryption, EncryptionForm, FormErrors,
     HistoryRow,
 };
-pub use buckets::{BucketFilters, BucketRow, BucketsModel, encode};
+pub use buckets::{BucketFilters, BucketRow, BucketsModel, encode, query_string};
 pub use notifications::{
     NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors,
 };
@@ -37,7 +37,7 @@ pub use remediate::{
 };
 pub use reports::{ReportRow, ReportsModel};
 pub use revert::{RevertPreviewModel, RevertResultModel, RevertRow};
-pub use scans::{RunningScan, ScanRow, ScansModel};
+pub use scans::{RunningScan, ScanPartRow, ScanRow, ScansModel};
 pub use settings::{
     CreatedToken, NewTokenForm, NewUserForm, PolicyErrors, PolicyForm, ScheduleInfo, SettingsModel,
     TokenRow, UserRow,

@@ -11,6 +11,33 @@ pub struct ScansModel {
     pub older: Option<i64>,
     /// Whether this page starts below the newest scan (a link back to the newest is shown).
     pub paged: bool,
+    /// The account the history is narrowed to (its parts of the scans); empty for every account.
+    pub account: String,
+    /// The estate's accounts, for the account filter.
+    pub accounts: Vec<String>,
+    /// Filter values that were not understood and were ignored, said plainly.
+    pub notes: Vec<String>,
+}
+
+impl ScansModel {
+    /// The history's address with `before` (older scans) and the account filter kept.
+    pub fn href(&self, before: Option<i64>) -> String {
+        let before = before.map(|id| id.to_string()).unwrap_or_default();
+        match super::query_string(&[("account", &self.account), ("before", &before)]) {
+            query if query.is_empty() => "/scans".to_owned(),
+            query => format!("/scans?{query}"),
+        }
+    }
+}
+
+/// One account's part of a scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanPartRow {
+    pub account: String,
+    /// running, completed, failed, interrupted.
+    pub status: String,
+    /// The service's code when it failed (`NoPermission`).
+    pub error_code: Option<String>,
 }
 
 /// Progress of the running scan.
@@ -47,4 +74,6 @@ pub struct ScanRow {
     pub first_seen: Option<i64>,
     /// Why a scan did not complete.
     pub error: Option<String>,
+    /// Each account's part (only the filtered account's when the history is narrowed to one).
+    pub parts: Vec<ScanPartRow>,
 }

@@ -40,6 +40,7 @@ pub fn Scans(model: ScansModel, chrome: Chrome) -> impl IntoView {
                         <th scope="col" class="num">"Scan"</th>
                         <th scope="col">"Trigger"</th>
                         <th scope="col">"Status"</th>
+                        <th scope="col">"Accounts"</th>
                         <th scope="col">"Started"</th>
                         <th scope="col" class="num">"Duration"</th>
                         <th scope="col" class="num">"Buckets"</th>
@@ -57,10 +58,35 @@ pub fn Scans(model: ScansModel, chrome: Chrome) -> impl IntoView {
     };
     let older = model
         .older
-        .map(|id| view! { <a href=format!("/scans?before={id}")>"Older scans"</a> });
+        .map(|id| view! { <a href=model.href(Some(id))>"Older scans"</a> });
     let newest = model
         .paged
-        .then(|| view! { <a href="/scans">"Newest scans"</a> });
+        .then(|| view! { <a href=model.href(None)>"Newest scans"</a> });
+    let notes = (!model.notes.is_empty()).then(|| {
+        let items = model
+            .notes
+            .iter()
+            .map(|n| view! { <li>{n.clone()}</li> })
+            .collect_view();
+        view! { <ul class="notes" role="status" aria-label="Ignored filters">{items}</ul> }
+    });
+    let accounts = super::buckets::options_of(&model.accounts, &model.account);
+    let filter = view! {
+        <form class="filters" method="get" action="/scans" role="search" aria-label="Filter scans">
+            <div class="field">
+                <label for="filter-account">"Account"</label>
+                <select id="filter-account" name="account">
+                    <option value="" selected=model.account.is_empty()>"Every account"</option>
+                    {accounts}
+                </select>
+            </div>
+            <div class="field">
+                <button type="submit">"Filter"</button>
+                " "
+                <a href="/scans">"Clear"</a>
+            </div>
+        </form>
+    };
     let pager = (model.older.is_some() || model.paged)
         .then(|| view! { <nav class="pager" aria-label="More scans">{newest}{older}</nav> });
     view! {
@@ -70,6 +96,8 @@ pub fn Scans(model: ScansModel, chrome: Chrome) -> impl IntoView {
         {running}
         <section>
             <h2>"History"</h2>
+            {filter}
+            {notes}
             {history}
             {pager}
         </section>
@@ -108,11 +136,34 @@ fn Row(scan: ScanRow, now: String) -> impl IntoView {
     let first_seen = scan.first_seen.filter(|n| *n > 0).map(|n| {
         view! { <span class="muted first-seen" title=first_sightings(n)>{format!(" (+{n} new)")}</span> }
     });
+    let parts = scan
+        .parts
+        .iter()
+        .map(|p| {
+            let (icon, class) = match p.status.as_str() {
+                "completed" => ("✓", "ok"),
+                "running" => ("…", "unknown"),
+                _ => ("✗", "bad"),
+            };
+            let code = p
+                .error_code
+                .clone()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default();
+            view! {
+                <li class=format!("part {class}") title=p.status.clone()>
+                    <span aria-hidden="true">{format!("{icon} ")}</span>{p.account.clone()}
+                    <span class="visually-hidden">{format!(" {}", p.status)}</span>{code}
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <tr id=format!("scan-{}", scan.id)>
             <td class="num">{format!("#{}", scan.id)}</td>
             <td>{scan.trigger.clone()}</td>
             <td><span class=class><span aria-hidden="true">{icon}</span>{format!(" {}", scan.status)}</span></td>
+            <td><ul class="parts">{parts}</ul></td>
             <td><Time at=scan.started_at.clone() now=now /></td>
             <td class="num">{scan.duration.clone()}</td>
             <td class="num">{scan.buckets}</td>

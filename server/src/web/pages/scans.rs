@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use chrono::{DateTime, Utc};
 
-use app::model::{RunningScan, ScanRow, ScansModel};
+use app::model::{RunningScan, ScanPartRow, ScanRow, ScansModel};
 use app::{FlashKind, Nav, Page};
 
 use super::{PageError, flash, show_page};
-use crate::domain::{Role, ScanId, ScanStatus, Trigger};
+use crate::domain::{AccountId, AccountName, Role, ScanId, ScanStatus, Trigger};
 use crate::scan::ScanError;
 use crate::store::{self, AccountScanRecord, ScanRecord, StoreError};
 use crate::view::rfc3339;
@@ -26,24 +26,35 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/scans", axum::routing::get(show).post(start))
 }
 
-/// `GET /scans[?before=ID]`.
+/// `GET /scans[?account=NAME][&before=ID]`.
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     jar: CookieJar,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    // `before` pages back to older scans; anything unreadable shows the newest.
-    let before = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "before")
-        .and_then(|(_, value)| ScanId::parse(&value));
-    let model = load(&state, before).await?;
+    // `before` pages back to older scans; anything unreadable shows the newest. `account`
+    // narrows the history to that account's parts.
+    let (mut before, mut account) = (None, String::new());
+    for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "before" => before = ScanId::parse(&value),
+            "account" => account = value.trim().chars().take(100).collect(),
+            _ => {}
+        }
+    }
+    let model = load(&state, before, account).await?;
     Ok(show_page(&user, &jar, Nav::Scans, Page::Scans(model)).await)
 }
 
-async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, StoreError> {
+async fn load(
+    state: &AppState,
+    before: Option<ScanId>,
+    account: String,
+) -> Result<ScansModel, StoreError> {
     let store = state.store();
-    let mut scans = store::list_scans(store, None, before, PAGE + 1).await?;
+    let (filter, notes) = account_filter(state, &account).await?;
+    let mut scans = store::list_scans(store, filter, before, PAGE + 1).await?;
     let older = (scans.len() as i64 > PAGE).then(|| {
         scans.truncate(PAGE as usize);
         scans.last().map(|s| s.id.get())
@@ -63,7 +74,15 @@ async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, St
     let now = Utc::now();
     let mut rows = Vec::with_capacity(scans.len());
     for scan in &scans {
-        let own: Vec<_> = parts.iter().filter(|p| p.scan_id == scan.id).collect();
+        let own: Vec<_> = parts
+            .iter()
+            .filter(|p| p.scan_id == scan.id && filter.is_none_or(|a| p.account_id == a))
+            .collect();
+        if let (Some(_), Some(part)) = (filter, own.first()) {
+            // One account's part shows that part's own counts, as the scan recorded them.
+            rows.push(part_row(scan, part, now));
+            continue;
+        }
         let mut row = row(scan, &own, now);
         // First sightings are not changes: the first scan lists every bucket once, as new.
         if let Some(changes) = scan.changes.filter(|n| *n > 0) {
@@ -78,7 +97,66 @@ async fn load(state: &AppState, before: Option<ScanId>) -> Result<ScansModel, St
         running,
         older: older.flatten(),
         paged: before.is_some(),
+        account: if filter.is_some() {
+            account
+        } else {
+            String::new()
+        },
+        accounts: store::list_accounts(store, true)
+            .await?
+            .into_iter()
+            .map(|a| a.name.to_string())
+            .collect(),
+        notes,
     })
+}
+
+/// The account `name` names (none when empty), or a note saying it was ignored.
+async fn account_filter(
+    state: &AppState,
+    name: &str,
+) -> Result<(Option<AccountId>, Vec<String>), StoreError> {
+    if name.is_empty() {
+        return Ok((None, Vec::new()));
+    }
+    let found = match AccountName::parse(name) {
+        Ok(parsed) => store::find_account_by_name(state.store(), &parsed).await?,
+        Err(_) => None,
+    };
+    Ok(match found {
+        Some(account) => (Some(account.id), Vec::new()),
+        None => (
+            None,
+            vec![format!(
+                "Ignored account “{name}”: no account has that name."
+            )],
+        ),
+    })
+}
+
+/// A scan as one account's part of it shows it: that account's status, counts and failure.
+fn part_row(scan: &ScanRecord, part: &AccountScanRecord, now: DateTime<Utc>) -> ScanRow {
+    let base = row(scan, &[part], now);
+    let duration = match part.finished_at {
+        Some(end) => duration(end - part.started_at),
+        None if part.status == ScanStatus::Running => {
+            format!("running for {}", duration(now - part.started_at))
+        }
+        None => "—".to_owned(),
+    };
+    let summary = part.summary.as_ref();
+    ScanRow {
+        status: part.status.as_str().to_owned(),
+        started_at: rfc3339(part.started_at),
+        duration,
+        buckets: part.buckets_total,
+        encrypted: summary.map(|s| s.encrypted),
+        unencrypted: summary.map(|s| s.unencrypted),
+        unknown: summary.map(|s| s.unknown),
+        changes: summary.map(|s| s.changes),
+        error: part.error.clone(),
+        ..base
+    }
 }
 
 fn row(scan: &ScanRecord, parts: &[&AccountScanRecord], now: DateTime<Utc>) -> ScanRow {
@@ -102,6 +180,14 @@ fn row(scan: &ScanRecord, parts: &[&AccountScanRecord], now: DateTime<Utc>) -> S
         changes: scan.changes,
         first_seen: None,
         error: scan.error.clone().or_else(|| failed_parts(parts)),
+        parts: parts
+            .iter()
+            .map(|p| ScanPartRow {
+                account: p.account.to_string(),
+                status: p.status.as_str().to_owned(),
+                error_code: p.error_code.clone(),
+            })
+            .collect(),
     }
 }
 
