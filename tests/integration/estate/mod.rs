@@ -5,6 +5,7 @@
 mod accounts;
 mod discover;
 mod migration;
+mod pages;
 mod parts;
 mod rates;
 mod refresh;
