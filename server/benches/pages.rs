@@ -1,6 +1,8 @@
-//! Page speed with 100,000 buckets across an estate of 20 accounts: the estate overview, a
-//! filtered, paged bucket list and the accounts with their last scan, timed over HTTP on
-//! loopback with a signed-in session (median and p95 of 20 requests each). Prints figures.
+//! Page speed with 100,000 buckets across an estate of 20 accounts: the estate overview, filtered,
+//! paged bucket lists (one of them narrowed to an account), the accounts with their last scan,
+//! the remediation preview grouped by account and the audit log and scans of one account, timed
+//! over HTTP on loopback with a signed-in session (median and p95 of 20 requests each). Prints
+//! figures.
 //!
 //! Run: `cargo bench -p server --bench pages` (add `-- --buckets N` for another inventory size,
 //! `-- --accounts N` to spread it over another number of accounts, `-- --keep` to keep the
@@ -20,10 +22,14 @@ use oss_audit::startup::{Application, Settings};
 use tokio_util::sync::CancellationToken;
 
 /// The pages timed, and the target each must meet.
-const PAGES: [&str; 3] = [
+const PAGES: [&str; 7] = [
     "/",
     "/buckets?status=unencrypted&region=cn-hangzhou&page=3",
+    "/buckets?account=payments-prod&status=unencrypted&page=2",
     "/settings/accounts",
+    "/remediate",
+    "/audit-log?account=payments-prod",
+    "/scans?account=payments-prod",
 ];
 const TARGET: Duration = Duration::from_millis(50);
 const REQUESTS: usize = 20;
