@@ -26,11 +26,13 @@ mod users;
 use std::str::FromStr;
 use std::time::Duration;
 
-use std::ops::DerefMut;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use account_scans::{
     AccountScanRecord, PartFailure, complete_account_scan, end_account_scan_unfinished,
@@ -134,6 +136,11 @@ pub enum StoreError {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Write transactions of this process queue here, first come first served. SQLite lets one
+    /// writer in at a time; left to its busy handler, twenty scan parts writing at once poll for
+    /// the lock unfairly and the unlucky ones give up with "database is locked" after the busy
+    /// timeout. The busy timeout still covers other processes (a CLI command beside `serve`).
+    writers: Arc<Mutex<()>>,
 }
 
 impl Store {
@@ -154,7 +161,10 @@ impl Store {
             .await?;
         sqlx::migrate!("../migrations").run(&pool).await?;
         file_mode::tighten_companions(&file).map_err(StoreError::File)?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writers: Arc::default(),
+        })
     }
 
     /// The connection pool, for tests and benchmarks that check the database with SQL of their
@@ -166,14 +176,21 @@ impl Store {
     /// Starts a write transaction. It takes the write lock at once (`BEGIN IMMEDIATE`): a deferred
     /// transaction that reads first and writes later fails with SQLITE_BUSY_SNAPSHOT when another
     /// connection wrote in between, which no busy timeout can fix.
+    /// Waits its turn behind this process's other writers first (see [`Store`]).
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        let turn = self.writers.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Tx {
+            tx,
+            _turn: Some(turn),
+        })
     }
 
     /// Starts a read transaction: every read in it sees the database as it was at its first read,
     /// whatever commits meanwhile (SQLite in WAL mode lets writers go on). Never write in it.
     pub async fn snapshot(&self) -> Result<Tx, StoreError> {
-        Ok(self.pool.begin().await?)
+        let tx = self.pool.begin().await?;
+        Ok(Tx { tx, _turn: None })
     }
 
     /// Checks that the database answers (for `/healthz`).
@@ -188,8 +205,39 @@ impl Store {
     }
 }
 
-/// A write transaction from [`Store::begin`]; it rolls back unless committed.
-pub type Tx = Transaction<'static, Sqlite>;
+/// A transaction from [`Store::begin`] (holding this process's write turn until it ends) or
+/// [`Store::snapshot`]; it rolls back unless committed. It derefs to the connection.
+#[derive(Debug)]
+pub struct Tx {
+    tx: Transaction<'static, Sqlite>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    /// Commits, then gives the write turn to the next writer.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    /// Rolls back, then gives the write turn to the next writer.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl Deref for Tx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+}
 
 /// What a read runs on: `&Store` (a connection from the pool for this one read) or a connection
 /// the caller holds, such as `&mut tx` to read inside its transaction.
@@ -218,6 +266,14 @@ impl<'c> Db for &'c mut SqliteConnection {
 }
 
 impl<'c> Db for &'c mut Transaction<'_, Sqlite> {
+    type Conn = &'c mut SqliteConnection;
+
+    async fn connection(self) -> Result<Self::Conn, StoreError> {
+        Ok(&mut **self)
+    }
+}
+
+impl<'c> Db for &'c mut Tx {
     type Conn = &'c mut SqliteConnection;
 
     async fn connection(self) -> Result<Self::Conn, StoreError> {
