@@ -6,6 +6,8 @@ mod buckets;
 mod encryption;
 mod error;
 mod json;
+#[cfg(test)]
+mod json_fuzz_tests;
 mod path;
 mod policy;
 mod principal;
