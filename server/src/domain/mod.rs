@@ -1,6 +1,7 @@
 //! Domain types every layer shares: once you hold one, it is valid (parse, don't validate).
 //! Nothing here reads a database, a network or the command line.
 
+mod access;
 mod account;
 mod actor;
 mod bucket_name;
@@ -24,6 +25,7 @@ mod target;
 mod trigger;
 mod user_name;
 
+pub use access::{Access, AccessError, AccountGrant};
 pub use account::{AccountError, AccountName, AccountUid};
 pub use actor::Actor;
 pub use bucket_name::{BucketName, BucketNameError};

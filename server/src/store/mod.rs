@@ -12,6 +12,7 @@ mod change_log;
 mod dashboard;
 mod estate;
 mod file_mode;
+mod grants;
 mod login_attempts;
 mod notifications;
 mod policies;
@@ -65,6 +66,7 @@ pub use estate::{
     AccountOverview, EstateOverview, LastPart, OverviewCounts, list_estate_overview,
     list_last_parts,
 };
+pub use grants::{GrantRecord, Grantee, list_grants, list_grants_of, replace_grants};
 pub use login_attempts::{
     delete_login_attempts_before, find_nth_recent_failure_for_user,
     find_nth_recent_failure_from_address, insert_login_attempt, update_login_attempt_succeeded,
@@ -104,7 +106,7 @@ pub use states::{
 };
 pub use users::{
     UserRecord, count_users, disable_user, find_user_by_name, insert_user, list_users,
-    require_password_change, update_password,
+    require_password_change, update_password, update_user_role,
 };
 
 /// The default database, next to where oss-audit runs.

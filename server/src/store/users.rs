@@ -148,6 +148,20 @@ pub async fn disable_user(
     Ok(done.rows_affected() == 1)
 }
 
+/// Sets a user's role on every account; false when there is no such user.
+pub async fn update_user_role(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    role: Role,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE app_user SET role = ?2 WHERE id = ?1")
+        .bind(user)
+        .bind(role.as_str())
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// How many users exist, disabled ones included.
 pub async fn count_users(db: impl Db) -> Result<i64, StoreError> {
     let mut conn = db.connection().await?;
