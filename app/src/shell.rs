@@ -56,12 +56,22 @@ fn Header(chrome: Chrome) -> impl IntoView {
             </nav>
             <form class="signout" method="post" action="/logout">
                 <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
-                <span class="who">{format!("{} · {}", chrome.user, chrome.role)}</span>
+                <span class="who">{who(&chrome)}</span>
                 <a href="/account/password">"Password"</a>
                 <button type="submit" class="link">"Sign out"</button>
             </form>
         </header>
     }
+}
+
+/// `alice · viewer`, or `alice · viewer, operator on payments-prod` with per-account roles.
+fn who(chrome: &Chrome) -> String {
+    let mut text = format!("{} · {}", chrome.user, chrome.role);
+    for grant in &chrome.grants {
+        text.push_str(", ");
+        text.push_str(grant);
+    }
+    text
 }
 
 #[component]

@@ -4,6 +4,10 @@
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BucketDetailModel {
     pub name: String,
+    /// The account holding it.
+    pub account: String,
+    /// Whether the user is operator on that account (the change forms are shown).
+    pub may_change: bool,
     pub region: String,
     pub extranet_endpoint: String,
     pub intranet_endpoint: String,

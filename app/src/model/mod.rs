@@ -48,8 +48,12 @@ pub use settings::{
 pub struct Chrome {
     /// The signed-in user's name.
     pub user: String,
-    /// `viewer`, `operator` or `admin`.
+    /// `viewer`, `operator` or `admin`: the role on every account.
     pub role: String,
+    /// Per-account roles that differ from `role`, e.g. `operator on payments-prod`.
+    pub grants: Vec<String>,
+    /// Whether the user is operator on at least one account (picks buckets to remediate).
+    pub operates_somewhere: bool,
     /// The CSRF token every form of this session must carry.
     pub csrf_token: String,
     /// The cache-busting path of the stylesheet, e.g. `/style-1a2b3c4d.css`.
@@ -63,7 +67,8 @@ pub struct Chrome {
 }
 
 impl Chrome {
-    /// Whether the user may start scans and change encryption.
+    /// Whether the user is operator on every account: starts scans of the estate, makes
+    /// reports, remediates every non-compliant bucket.
     pub fn can_operate(&self) -> bool {
         matches!(self.role.as_str(), "operator" | "admin")
     }

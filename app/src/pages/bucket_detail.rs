@@ -13,7 +13,7 @@ pub fn BucketDetail(model: BucketDetailModel, chrome: Chrome) -> impl IntoView {
     let gone = model.gone_at.clone().map(|at| {
         view! { <p class="flash err">"⚠ This bucket is gone: the last scan did not list it (since "<Time at=at now=now.clone() />")."</p> }
     });
-    let may_change = chrome.can_operate() && model.gone_at.is_none();
+    let may_change = model.may_change && model.gone_at.is_none();
     let forms = may_change.then(|| {
         view! { <ChangeForm model=model.clone() csrf_token=chrome.csrf_token.clone() /> }
     });
@@ -85,6 +85,7 @@ fn Location(model: BucketDetailModel, now: String) -> impl IntoView {
         <section aria-labelledby="location-heading">
             <h2 id="location-heading">"Location"</h2>
             <dl class="facts">
+                <dt>"Account"</dt><dd>{model.account.clone()}</dd>
                 <dt>"Region"</dt><dd>{model.region.clone()}</dd>
                 <dt>"Public endpoint"</dt><dd class="mono">{model.extranet_endpoint.clone()}</dd>
                 <dt>"Internal endpoint"</dt><dd class="mono">{model.intranet_endpoint.clone()}</dd>

@@ -27,7 +27,8 @@ pub fn Buckets(model: BucketsModel, chrome: Chrome) -> impl IntoView {
             .collect_view();
         view! { <ul class="notes" role="status" aria-label="Ignored filters">{items}</ul> }
     });
-    let operate = chrome.can_operate();
+    // Operators on some accounts pick buckets too; the preview sets apart the others.
+    let operate = chrome.operates_somewhere;
     let table = if model.rows.is_empty() {
         view! { <p class="muted">{model.showing()}</p> }.into_any()
     } else {

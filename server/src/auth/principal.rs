@@ -1,6 +1,8 @@
-//! `Principal`: who is making a request, a signed-in user or an API token.
+//! `Principal`: who is making a request, a signed-in user or an API token, with the role it
+//! holds on each account.
 
-use crate::domain::{Actor, Role, TokenId, UserId};
+use crate::domain::{Access, AccountId, Actor, Role, TokenId, UserId};
+use crate::store::{self, Grantee, Store, StoreError};
 
 /// Who is making a request: a logged-in user or an API token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,21 +10,31 @@ pub enum Principal {
     User {
         id: UserId,
         name: String,
-        role: Role,
+        access: Access,
     },
     Token {
         id: TokenId,
         name: String,
-        role: Role,
+        access: Access,
     },
 }
 
 impl Principal {
-    /// The role the request acts with.
-    pub fn role(&self) -> Role {
+    /// The roles the request acts with, per account.
+    pub fn access(&self) -> &Access {
         match self {
-            Self::User { role, .. } | Self::Token { role, .. } => *role,
+            Self::User { access, .. } | Self::Token { access, .. } => access,
         }
+    }
+
+    /// The role held on every account: what estate-wide actions need.
+    pub fn role(&self) -> Role {
+        self.access().everywhere_role()
+    }
+
+    /// The role held on `account`: what an action on one of its buckets needs.
+    pub fn role_for(&self, account: AccountId) -> Role {
+        self.access().role_for(account)
     }
 
     /// How the audit log names this principal: `user:NAME` or `token:NAME`.
@@ -32,4 +44,20 @@ impl Principal {
             Self::Token { name, .. } => Actor::token(name),
         }
     }
+}
+
+/// The roles of a user or token whose role elsewhere is `base`, read with its grants.
+pub async fn load_access(
+    store: &Store,
+    grantee: Grantee,
+    base: Role,
+) -> Result<Access, StoreError> {
+    let grants = store::list_grants_of(store, grantee).await?;
+    Access::new(
+        base,
+        grants
+            .into_iter()
+            .map(|g| (g.account_id, g.account, g.role)),
+    )
+    .map_err(|e| StoreError::Corrupt(format!("account_grant: {e}")))
 }

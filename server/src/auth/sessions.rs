@@ -9,7 +9,7 @@ use super::Principal;
 use super::secrets::{random_token, sha256_hex};
 use crate::domain::Secret;
 use crate::domain::UserId;
-use crate::store::{self, NewSession, Store, StoreError};
+use crate::store::{self, Grantee, NewSession, Store, StoreError};
 
 /// How long sessions last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,11 +105,13 @@ pub async fn load(
         return Ok(None);
     }
     store::touch_session(store, &id_hash, now).await?;
+    let access =
+        super::principal::load_access(store, Grantee::User(session.user_id), session.role).await?;
     Ok(Some(ActiveSession {
         principal: Principal::User {
             id: session.user_id,
             name: session.user_name,
-            role: session.role,
+            access,
         },
         csrf_token: session.csrf_token,
         must_change_password: session.must_change_password,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::Principal;
 use super::secrets::{random_token, sha256_hex};
 use crate::domain::Secret;
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, Grantee, Store, StoreError};
 
 /// What every token starts with, so secret scanners and people can recognise one.
 pub const TOKEN_PREFIX: &str = "oa_";
@@ -116,10 +116,12 @@ pub async fn check(store: &Store, bearer: &str) -> Result<TokenCheck, StoreError
         return Ok(TokenCheck::Expired { at });
     }
     store::touch_api_token(store, record.id, now).await?;
+    let access =
+        super::principal::load_access(store, Grantee::Token(record.id), record.role).await?;
     Ok(TokenCheck::Valid(Principal::Token {
         id: record.id,
         name: record.name,
-        role: record.role,
+        access,
     }))
 }
 

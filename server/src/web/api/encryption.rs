@@ -61,8 +61,11 @@ pub async fn put_encryption(
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<EncryptionRequest>,
 ) -> Result<Json<BucketView>, ApiError> {
-    principal.require(Role::Operator)?;
+    principal.require_somewhere(Role::Operator)?;
     let name = parse_bucket_name(&name)?;
+    principal
+        .require_on_bucket(state.store(), &name, Role::Operator)
+        .await?;
     let rule = EncryptionRule::try_from(body)?;
     let actor = principal.actor();
     let record = change_encryption(
@@ -89,8 +92,11 @@ pub async fn delete_encryption(
     principal: ApiPrincipal,
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<BucketView>, ApiError> {
-    principal.require(Role::Operator)?;
+    principal.require_somewhere(Role::Operator)?;
     let name = parse_bucket_name(&name)?;
+    principal
+        .require_on_bucket(state.store(), &name, Role::Operator)
+        .await?;
     let actor = principal.actor();
     let record = change_encryption(state.changer(&actor), &name, &Change::Delete).await?;
     Ok(Json(BucketView::from_record(&record)))

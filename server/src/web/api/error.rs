@@ -84,6 +84,24 @@ impl ApiError {
         )
     }
 
+    /// 403: the token's role on the account of what it acts on is too low.
+    pub fn forbidden_on(required: crate::domain::Role, account: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("this needs the {required} role on account {account}"),
+        )
+    }
+
+    /// 403: the token holds the role on some accounts only, and this acts on every account.
+    pub fn forbidden_everywhere(required: crate::domain::Role) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("this acts on every account and needs the {required} role on each of them"),
+        )
+    }
+
     /// 404.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)

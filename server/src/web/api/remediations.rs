@@ -14,7 +14,8 @@ use crate::actions::remediation::{
 use crate::domain::{BucketName, Role};
 use crate::web::AppState;
 
-/// What to remediate: nothing named means every readable non-compliant bucket.
+/// What to remediate: nothing named means every readable non-compliant bucket (which needs the
+/// operator role on every account); named buckets need it on each bucket's account.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemediationRequest {
@@ -77,7 +78,9 @@ impl RemediationResult {
     }
 }
 
-/// Plans (`dry_run`) or applies the policy's remediation target.
+/// Plans (`dry_run`) or applies the policy's remediation target. Every non-compliant bucket
+/// needs the operator role on every account; named buckets need it on each one's account (else
+/// 403, nothing changed).
 #[utoipa::path(post, path = "/api/v1/remediations", tag = "remediations",
     request_body = RemediationRequest,
     responses((status = 200, body = RemediationResult), (status = 400, body = super::ErrorBody),
@@ -90,9 +93,15 @@ pub async fn create_remediation(
     principal: ApiPrincipal,
     ApiJson(body): ApiJson<RemediationRequest>,
 ) -> Result<Json<RemediationResult>, ApiError> {
-    principal.require(Role::Operator)?;
+    // Every non-compliant bucket spans the estate, so it needs the operator role on every
+    // account; a caller who is operator on some accounts names the buckets, each checked
+    // against its own account.
+    principal.require_somewhere(Role::Operator)?;
     let selection = match body.buckets {
-        None => Selection::AllNonCompliant,
+        None => {
+            principal.require(Role::Operator)?;
+            Selection::AllNonCompliant
+        }
         Some(names) => {
             if names.len() > 10_000 {
                 return Err(ApiError::invalid("at most 10000 buckets per request"));
@@ -104,6 +113,13 @@ pub async fn create_remediation(
                         .map_err(|e| ApiError::invalid(format!("invalid bucket name {n:?}: {e}")))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            if !principal.0.role().allows(Role::Operator) {
+                for name in &names {
+                    principal
+                        .require_on_bucket(state.store(), name, Role::Operator)
+                        .await?;
+                }
+            }
             Selection::Named(names)
         }
     };

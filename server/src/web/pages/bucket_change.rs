@@ -1,6 +1,7 @@
 //! The bucket page's forms: `POST /buckets/{name}/encryption` (set the default encryption) and
-//! `GET`/`POST /buckets/{name}/remove` (confirm, then remove it). Operators only; every write goes
-//! through `actions::encryption`, which re-reads from OSS and records who did it.
+//! `GET`/`POST /buckets/{name}/remove` (confirm, then remove it). Operators on the bucket's
+//! account only; every write goes through `actions::encryption`, which re-reads from OSS and
+//! records who did it.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -29,12 +30,18 @@ pub async fn set_encryption(
     path: Result<Path<String>, PathRejection>,
     CsrfForm { user, form }: CsrfForm<EncryptionInput>,
 ) -> Result<Response, PageError> {
-    if let Err(refused) = user.require(Role::Operator) {
+    if let Err(refused) = user.require_somewhere(Role::Operator) {
         return Ok(refused.into_response());
     }
     let Some(name) = path_name(path) else {
         return Ok(not_found(Ok(user), jar).await);
     };
+    if let Err(refused) = user
+        .require_on_bucket(state.store(), &name, Role::Operator)
+        .await
+    {
+        return Ok(refused.into_response());
+    }
     let rule = match validate(&form) {
         Ok(rule) => rule,
         Err(errors) => return form_again(&state, &user, jar, &name, &form, errors).await,
@@ -68,7 +75,7 @@ pub async fn confirm_remove(
     jar: CookieJar,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, PageError> {
-    if let Err(refused) = user.require(Role::Operator) {
+    if let Err(refused) = user.require_somewhere(Role::Operator) {
         return Ok(refused.into_response());
     }
     let Some(name) = path_name(path) else {
@@ -77,6 +84,9 @@ pub async fn confirm_remove(
     let Some(record) = present_bucket(&state, &name).await? else {
         return Ok(not_found(Ok(user), jar).await);
     };
+    if let Err(refused) = user.require_on(record.account_id, &record.account, Role::Operator) {
+        return Ok(refused.into_response());
+    }
     let model = BucketRemoveModel {
         name: name.to_string(),
         current: describe(&record.state),
@@ -91,12 +101,18 @@ pub async fn remove(
     path: Result<Path<String>, PathRejection>,
     CsrfForm { user, .. }: CsrfForm<NoFields>,
 ) -> Result<Response, PageError> {
-    if let Err(refused) = user.require(Role::Operator) {
+    if let Err(refused) = user.require_somewhere(Role::Operator) {
         return Ok(refused.into_response());
     }
     let Some(name) = path_name(path) else {
         return Ok(not_found(Ok(user), jar).await);
     };
+    if let Err(refused) = user
+        .require_on_bucket(state.store(), &name, Role::Operator)
+        .await
+    {
+        return Ok(refused.into_response());
+    }
     let actor = user.principal.actor();
     match change_encryption(state.changer(&actor), &name, &Change::Delete).await {
         Ok(record) => {
@@ -133,7 +149,7 @@ async fn form_again(
     input: &EncryptionInput,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    match load(state, name).await? {
+    match load(state, user.access(), name).await? {
         Some(mut model) => {
             model.form = EncryptionForm {
                 sse_algorithm: input.sse_algorithm.trim().to_owned(),

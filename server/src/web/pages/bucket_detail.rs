@@ -11,7 +11,7 @@ use app::{Nav, Page};
 
 use super::audit_words::in_words;
 use super::{PageError, chrome, not_found, render};
-use crate::domain::{BucketName, EncryptionState};
+use crate::domain::{Access, BucketName, EncryptionState, Role};
 use crate::store::{self, ChangeFilter, ChangeRecord, StateRecord, StoreError};
 use crate::view::{BucketView, rfc3339};
 use crate::web::AppState;
@@ -38,7 +38,7 @@ pub async fn show(
     let Some(name) = path_name(path) else {
         return Ok(not_found(Ok(user), jar).await);
     };
-    Ok(match load(&state, &name).await? {
+    Ok(match load(&state, user.access(), &name).await? {
         Some(model) => page(&user, &jar, model, StatusCode::OK).await,
         None => not_found(Ok(user), jar).await,
     })
@@ -59,9 +59,11 @@ pub async fn page(
     .await
 }
 
-/// The page model of bucket `name`; `None` when the inventory has never seen it.
+/// The page model of bucket `name` as `access` sees it (the change forms for an operator on its
+/// account); `None` when the inventory has never seen it.
 pub async fn load(
     state: &AppState,
+    access: &Access,
     name: &BucketName,
 ) -> Result<Option<BucketDetailModel>, StoreError> {
     let store = state.store();
@@ -105,6 +107,8 @@ pub async fn load(
     });
     Ok(Some(BucketDetailModel {
         name: record.name.to_string(),
+        account: record.account.to_string(),
+        may_change: access.role_for(record.account_id).allows(Role::Operator),
         region: record.region.to_string(),
         extranet_endpoint: record.extranet_endpoint.clone(),
         intranet_endpoint: record.intranet_endpoint.clone(),

@@ -1,5 +1,9 @@
 //! `GET /remediate` (the preview: what changes, what is left alone) and `POST /remediate` (the
-//! confirmation, answered with the results page itself). Operators and admins only.
+//! confirmation, answered with the results page itself). Operators and admins only: every
+//! non-compliant bucket needs the operator role on every account (it spans the estate); a user
+//! who is operator on some accounts only picks buckets on the bucket list, and each one is
+//! checked against its own account (the preview sets the others apart, the confirmation refuses
+//! them with 403).
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -32,7 +36,7 @@ pub async fn show(
     jar: CookieJar,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    if let Err(refused) = user.require(Role::Operator) {
+    if let Err(refused) = user.require_somewhere(Role::Operator) {
         return Ok(refused.into_response());
     }
     let mut names = Vec::new();
@@ -45,9 +49,12 @@ pub async fn show(
         }
     }
     let model = if names.is_empty() {
+        if let Err(refused) = user.require(Role::Operator) {
+            return Ok(refused.into_response());
+        }
         preview::all(&state, offset).await?
     } else {
-        preview::named(&state, &names).await?
+        preview::named(&state, user.access(), &names).await?
     };
     Ok(show_page(&user, &jar, Nav::Remediate, Page::Remediate(model)).await)
 }
@@ -61,7 +68,7 @@ pub async fn confirm(
     jar: CookieJar,
     CsrfForm { user, form }: CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if let Err(refused) = user.require(Role::Operator) {
+    if let Err(refused) = user.require_somewhere(Role::Operator) {
         return Ok(refused.into_response());
     }
     let field = |name: &'static str| form.iter().filter(move |(k, _)| k == name).map(|(_, v)| v);
@@ -70,12 +77,26 @@ pub async fn confirm(
     let digest = field("plan_digest").find(|v| !v.trim().is_empty()).cloned();
     let selection = if !names.is_empty() {
         let parsed: Result<Vec<_>, _> = names.iter().map(|n| BucketName::parse(n)).collect();
-        match parsed {
-            Ok(parsed) if parsed.len() <= MAX_NAMED => Selection::Named(parsed),
+        let parsed = match parsed {
+            Ok(parsed) if parsed.len() <= MAX_NAMED => parsed,
             // Our preview never carries these: the form did not come from it.
             _ => return Ok(HtmlError::BadRequest.into_response()),
+        };
+        if !user.role().allows(Role::Operator) {
+            for name in &parsed {
+                if let Err(refused) = user
+                    .require_on_bucket(state.store(), name, Role::Operator)
+                    .await
+                {
+                    return Ok(refused.into_response());
+                }
+            }
         }
+        Selection::Named(parsed)
     } else if all {
+        if let Err(refused) = user.require(Role::Operator) {
+            return Ok(refused.into_response());
+        }
         Selection::AllNonCompliant
     } else {
         return Ok(HtmlError::BadRequest.into_response());
@@ -121,7 +142,7 @@ async fn stale(
         Selection::AllNonCompliant => preview::all(state, 0).await?,
         Selection::Named(names) => {
             let names: Vec<String> = names.iter().map(ToString::to_string).collect();
-            preview::named(state, &names).await?
+            preview::named(state, user.access(), &names).await?
         }
     };
     model.error = Some(

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use app::model::{PreviewRow, RemediatePreviewModel, UntouchedRow};
 
 use crate::actions::remediation::{Selection, plan};
-use crate::domain::{BucketName, EncryptionState, Status};
+use crate::domain::{Access, BucketName, EncryptionState, Role, Status};
 use crate::store::{self, BucketQuery, BucketRecord, StoreError};
 use crate::web::AppState;
 
@@ -84,9 +84,11 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
 }
 
 /// The preview of remediating exactly the buckets named (in the order given, each once). Names
-/// that are invalid or not in the inventory are listed apart and left out of the form.
+/// that are invalid, not in the inventory, or of an account where the user is not an operator
+/// are listed apart and left out of the form.
 pub async fn named(
     state: &AppState,
+    access: &Access,
     names: &[String],
 ) -> Result<RemediatePreviewModel, StoreError> {
     let mut model = base(state).await?;
@@ -111,6 +113,20 @@ pub async fn named(
             continue;
         };
         match store::find_bucket_by_name(state.store(), &name).await? {
+            Some(record)
+                if record.gone_at.is_none()
+                    && !access.role_for(record.account_id).allows(Role::Operator) =>
+            {
+                model.untouched.push(UntouchedRow {
+                    name: name.to_string(),
+                    region: record.region.to_string(),
+                    reason: format!(
+                        "in account {}, where you are {}, not operator",
+                        record.account,
+                        access.role_for(record.account_id)
+                    ),
+                });
+            }
             Some(record) if record.gone_at.is_none() => {
                 model.changes.push(preview_row(&record));
                 chosen.push(name.to_string());

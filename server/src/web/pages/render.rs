@@ -7,6 +7,7 @@ use axum_extra::extract::CookieJar;
 
 use app::{Chrome, Flash, FlashKind, Nav, Page};
 
+use crate::domain::Role;
 use crate::view::rfc3339;
 use crate::web::assets::STYLESHEET_PATH;
 use crate::web::session::{CurrentUser, FLASH_COOKIE};
@@ -16,6 +17,13 @@ pub fn chrome(user: &CurrentUser, active: Nav, jar: &CookieJar) -> Chrome {
     Chrome {
         user: user.name().to_owned(),
         role: user.role().as_str().to_owned(),
+        grants: user
+            .access()
+            .grants()
+            .filter(|(_, _, role)| *role != user.role())
+            .map(|(_, account, role)| format!("{role} on {account}"))
+            .collect(),
+        operates_somewhere: user.access().max_role().allows(Role::Operator),
         csrf_token: user.csrf_token.clone(),
         stylesheet: STYLESHEET_PATH.clone(),
         active,

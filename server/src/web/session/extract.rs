@@ -17,7 +17,8 @@ use super::request::{SESSION_COOKIE, wants_secure_cookies};
 use crate::auth::Principal;
 use crate::auth::secrets::constant_time_eq;
 use crate::auth::sessions::{self, ActiveSession};
-use crate::domain::Role;
+use crate::domain::{Access, AccountId, AccountName, BucketName, Role};
+use crate::store::{self, Store};
 use crate::web::AppState;
 
 /// The signed-in user of an HTML request, and the CSRF token their forms must carry.
@@ -40,17 +41,67 @@ impl CurrentUser {
         }
     }
 
-    /// The user's role.
+    /// The user's role on every account.
     pub fn role(&self) -> Role {
         self.principal.role()
     }
 
-    /// Refuses with the 403 page unless the user's role is at least `required`.
+    /// The user's roles per account.
+    pub fn access(&self) -> &Access {
+        self.principal.access()
+    }
+
+    /// Refuses with the 403 page unless the user's role on every account is at least
+    /// `required` (estate-wide pages and actions).
     pub fn require(&self, required: Role) -> Result<(), HtmlError> {
         if self.role().allows(required) {
             Ok(())
+        } else if self.access().max_role().allows(required) {
+            Err(HtmlError::ForbiddenEverywhere { required })
         } else {
             Err(HtmlError::Forbidden { required })
+        }
+    }
+
+    /// Refuses with the 403 page unless the user holds `required` on `account` (the account of
+    /// the bucket acted on).
+    pub fn require_on(
+        &self,
+        account: AccountId,
+        name: &AccountName,
+        required: Role,
+    ) -> Result<(), HtmlError> {
+        if self.principal.role_for(account).allows(required) {
+            Ok(())
+        } else {
+            Err(HtmlError::ForbiddenOn {
+                required,
+                account: name.to_string(),
+            })
+        }
+    }
+
+    /// Refuses with the 403 page unless the user holds `required` on at least one account.
+    pub fn require_somewhere(&self, required: Role) -> Result<(), HtmlError> {
+        if self.access().max_role().allows(required) {
+            Ok(())
+        } else {
+            Err(HtmlError::Forbidden { required })
+        }
+    }
+
+    /// Refuses with the 403 page unless the user holds `required` on the account of bucket
+    /// `name` (the present one of that name, as the actions resolve it). A bucket not in the
+    /// inventory needs the role somewhere; the action then says it is unknown.
+    pub async fn require_on_bucket(
+        &self,
+        store: &Store,
+        name: &BucketName,
+        required: Role,
+    ) -> Result<(), HtmlError> {
+        match store::find_bucket_by_name(store, name).await? {
+            Some(bucket) => self.require_on(bucket.account_id, &bucket.account, required),
+            None => self.require_somewhere(required),
         }
     }
 
@@ -240,7 +291,7 @@ mod tests {
             principal: Principal::User {
                 id: UserId::new(1),
                 name: "alice".into(),
-                role,
+                access: Access::everywhere(role),
             },
             csrf_token: "the-token".into(),
             must_change_password: false,

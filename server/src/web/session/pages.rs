@@ -26,6 +26,10 @@ pub enum HtmlError {
     },
     /// The signed-in user's role is below `required` (403).
     Forbidden { required: Role },
+    /// The user's role on the account acted on is too low (403).
+    ForbiddenOn { required: Role, account: String },
+    /// The user holds the role on some accounts only, and this acts on every account (403).
+    ForbiddenEverywhere { required: Role },
     /// A state-changing form without this session's CSRF token (403).
     CsrfRejected,
     /// A form that cannot be read (400).
@@ -114,6 +118,22 @@ impl IntoResponse for HtmlError {
                 StatusCode::FORBIDDEN,
                 "Forbidden",
                 format!("This needs the {required} role, which your account does not have."),
+                Some(("/", "Back to the dashboard")),
+            ),
+            Self::ForbiddenOn { required, account } => message(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                format!(
+                    "This needs the {required} role on account {account}, which you do not have there."
+                ),
+                Some(("/", "Back to the dashboard")),
+            ),
+            Self::ForbiddenEverywhere { required } => message(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                format!(
+                    "This acts on every account and needs the {required} role on each of them; you have it on some accounts only."
+                ),
                 Some(("/", "Back to the dashboard")),
             ),
             Self::CsrfRejected => message(
