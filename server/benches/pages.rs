@@ -86,6 +86,7 @@ async fn run(buckets: usize, accounts: usize) {
         None,
         &UserName::parse("bench").unwrap(),
         Role::Operator,
+        &[],
         Password::new(PASSWORD).unwrap(),
         &Actor::named("bench"),
     )

@@ -9,7 +9,7 @@ use oss_audit::actions::{tokens, users};
 use oss_audit::auth::password::Password;
 use oss_audit::auth::tokens::TokenLifetime;
 use oss_audit::domain::{
-    AccountId, Actor, ExternalId, Role, RoleName, TargetId, Trigger, UserName,
+    AccountGrant, AccountId, Actor, ExternalId, Role, RoleName, TargetId, Trigger, UserName,
 };
 use oss_audit::sandbox::{SandboxBucket, SandboxHandle};
 use oss_audit::startup::Application;
@@ -27,6 +27,13 @@ use super::engine::add_target;
 use super::launch::Launch;
 use super::wait::until;
 use super::web::Visitor;
+
+fn parse_grants(grants: &[&str]) -> Vec<AccountGrant> {
+    grants
+        .iter()
+        .map(|g| AccountGrant::parse(g).expect("ACCOUNT=ROLE"))
+        .collect()
+}
 
 /// The application, running until dropped, and the sandbox and database under it.
 pub struct TestApp {
@@ -121,9 +128,52 @@ impl TestApp {
         let name = UserName::parse(name).expect("a user name");
         let password = Password::new(password).expect("a password");
         let actor = Actor::named("test");
-        users::add(self.store(), None, &name, role, password, &actor)
+        users::add(self.store(), None, &name, role, &[], password, &actor)
             .await
             .expect("user added");
+    }
+
+    /// Adds a user with `role` on every account except `grants` (`ACCOUNT=ROLE`) and signs them
+    /// in with a browser of their own.
+    pub async fn sign_in_with(&self, name: &str, role: Role, grants: &[&str]) -> Visitor {
+        let user = UserName::parse(name).expect("a user name");
+        let password = Password::new(PASSWORD).expect("a password");
+        let grants = parse_grants(grants);
+        users::add(
+            self.store(),
+            None,
+            &user,
+            role,
+            &grants,
+            password,
+            &Actor::named("test"),
+        )
+        .await
+        .expect("user added");
+        self.try_sign_in(name, PASSWORD)
+            .await
+            .unwrap_or_else(|| panic!("{name} signs in"))
+    }
+
+    /// An API client with a new token called `name`: `role` on every account except `grants`
+    /// (`ACCOUNT=ROLE`).
+    pub async fn api_token_with(&self, name: &str, role: Role, grants: &[&str]) -> Api {
+        let grants = parse_grants(grants);
+        let request = tokens::TokenRequest {
+            name,
+            role,
+            grants: &grants,
+            lifetime: TokenLifetime::default(),
+            owner: None,
+        };
+        let created = tokens::create(self.store(), None, &request, &Actor::named("test"))
+            .await
+        .expect("token made");
+        Api::with_client(
+            self.http.clone(),
+            &self.base,
+            Some(created.token.expose().to_owned()),
+        )
     }
 
     /// A browser of a new visitor: no cookies yet.
@@ -163,6 +213,7 @@ impl TestApp {
         let request = tokens::TokenRequest {
             name,
             role,
+            grants: &[],
             lifetime: TokenLifetime::default(),
             owner: None,
         };

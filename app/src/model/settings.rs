@@ -44,7 +44,10 @@ pub struct PolicyErrors {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserRow {
     pub name: String,
+    /// The role on every account not listed in `grants`.
     pub role: String,
+    /// Per-account roles as typed in the forms: `payments-prod=operator`.
+    pub grants: Vec<String>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339, when disabled.
@@ -58,8 +61,11 @@ pub struct UserRow {
 pub struct NewUserForm {
     pub name: String,
     pub role: String,
+    /// Per-account roles, `ACCOUNT=ROLE` separated by commas.
+    pub accounts: String,
     pub name_error: Option<String>,
     pub role_error: Option<String>,
+    pub accounts_error: Option<String>,
     pub password_error: Option<String>,
 }
 
@@ -68,7 +74,10 @@ pub struct NewUserForm {
 pub struct TokenRow {
     pub id: i64,
     pub name: String,
+    /// The role on every account not listed in `grants`.
     pub role: String,
+    /// Per-account roles: `payments-prod=operator`.
+    pub grants: Vec<String>,
     /// The first characters, to tell tokens apart.
     pub prefix: String,
     /// RFC 3339.
@@ -89,9 +98,12 @@ pub struct NewTokenForm {
     pub role: String,
     /// Days until the token stops working, as typed.
     pub expires_in_days: String,
+    /// Per-account roles, `ACCOUNT=ROLE` separated by commas.
+    pub accounts: String,
     pub name_error: Option<String>,
     pub role_error: Option<String>,
     pub expires_error: Option<String>,
+    pub accounts_error: Option<String>,
 }
 
 /// A token just created.

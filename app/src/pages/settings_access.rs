@@ -7,6 +7,18 @@ use leptos::prelude::*;
 use crate::components::{Choice, Time, field_error};
 use crate::model::{Chrome, CreatedToken, SettingsModel, TokenRow, UserRow};
 
+/// How per-account roles are typed, in the user and token forms.
+const ACCOUNTS_HINT: &str = "Optional. ACCOUNT=ROLE, separated by commas, e.g. payments-prod=operator: that role on those accounts instead of the one above. Viewer or operator; admin is for every account.";
+
+/// `viewer`, or `viewer, operator on payments-prod`.
+fn per_account(grants: &[String]) -> String {
+    if grants.is_empty() {
+        "—".to_owned()
+    } else {
+        grants.join(", ")
+    }
+}
+
 const ROLES: [(&str, &str); 3] = [
     ("viewer", "viewer: reads, downloads reports"),
     (
@@ -34,6 +46,7 @@ pub fn Users(model: SettingsModel, chrome: Chrome) -> impl IntoView {
                     <tr>
                         <th scope="col">"Name"</th>
                         <th scope="col">"Role"</th>
+                        <th scope="col">"Per account"</th>
                         <th scope="col">"Created"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Action"</th>
@@ -54,6 +67,13 @@ pub fn Users(model: SettingsModel, chrome: Chrome) -> impl IntoView {
                     <label for="role">"Role"</label>
                     <Choice id="role" current=form.role.clone() options=ROLES.to_vec() described_by="role-error" />
                     {field_error(form.role_error.clone(), "role-error")}
+                </div>
+                <div class="field">
+                    <label for="user-accounts">"Per-account roles"</label>
+                    <input id="user-accounts" name="accounts" type="text" value=form.accounts.clone() maxlength="2000"
+                        autocomplete="off" aria-describedby="accounts-hint user-accounts-error" />
+                    <p class="hint" id="accounts-hint">{ACCOUNTS_HINT}</p>
+                    {field_error(form.accounts_error.clone(), "user-accounts-error")}
                 </div>
                 <div class="field">
                     <label for="password">"Password"</label>
@@ -80,7 +100,26 @@ fn UserLine(user: UserRow, chrome: Chrome, now: String) -> impl IntoView {
     } else if user.is_self {
         view! { <span class="muted">"(you)"</span> }.into_any()
     } else {
+        let id = format!("roles-{}", user.name);
+        let accounts_id = format!("roles-{}-accounts", user.name);
         view! {
+            <details>
+                <summary>"Change roles"</summary>
+                <form method="post" action=format!("/settings/users/{}/role", user.name)>
+                    <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
+                    <label for=id.clone()>"Role"</label>
+                    <select id=id name="role">
+                        {ROLES.iter().map(|(value, label)| {
+                            let selected = *value == user.role;
+                            view! { <option value=*value selected=selected>{*label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <label for=accounts_id.clone()>"Per-account roles"</label>
+                    <input id=accounts_id name="accounts" type="text" value=user.grants.join(", ")
+                        maxlength="2000" autocomplete="off" />
+                    <button type="submit" aria-label=format!("Set the roles of {}", user.name)>"Set roles"</button>
+                </form>
+            </details>
             <RowAction action=format!("/settings/users/{}/disable", user.name) label="Disable"
                 class="danger" aria_label=format!("Disable {}", user.name) csrf_token=chrome.csrf_token.clone() />
         }
@@ -90,6 +129,7 @@ fn UserLine(user: UserRow, chrome: Chrome, now: String) -> impl IntoView {
         <tr id=format!("user-{}", user.name)>
             <td>{user.name.clone()}</td>
             <td>{user.role.clone()}</td>
+            <td>{per_account(&user.grants)}</td>
             <td><Time at=user.created_at.clone() now=now /></td>
             <td>{status}</td>
             <td>{action}</td>
@@ -115,6 +155,7 @@ pub fn Tokens(model: SettingsModel, chrome: Chrome) -> impl IntoView {
                     <tr>
                         <th scope="col">"Name"</th>
                         <th scope="col">"Role"</th>
+                        <th scope="col">"Per account"</th>
                         <th scope="col">"Starts with"</th>
                         <th scope="col">"Created"</th>
                         <th scope="col">"Last used"</th>
@@ -158,6 +199,13 @@ pub fn Tokens(model: SettingsModel, chrome: Chrome) -> impl IntoView {
                         value=form.expires_in_days.clone() required=true
                         aria-describedby="token-expires-error" />
                     {field_error(form.expires_error.clone(), "token-expires-error")}
+                </div>
+                <div class="field">
+                    <label for="token-accounts">"Per-account roles"</label>
+                    <input id="token-accounts" name="accounts" type="text" value=form.accounts.clone() maxlength="2000"
+                        autocomplete="off" aria-describedby="token-accounts-hint token-accounts-error" />
+                    <p class="hint" id="token-accounts-hint">{ACCOUNTS_HINT}</p>
+                    {field_error(form.accounts_error.clone(), "token-accounts-error")}
                 </div>
                 <div class="field"><button type="submit" class="primary">"Create token"</button></div>
             </form>
@@ -211,6 +259,7 @@ fn TokenLine(token: TokenRow, chrome: Chrome, now: String) -> impl IntoView {
         <tr id=format!("token-{}", token.id)>
             <td>{token.name.clone()}</td>
             <td>{token.role.clone()}</td>
+            <td>{per_account(&token.grants)}</td>
             <td><code>{format!("{}…", token.prefix)}</code></td>
             <td><Time at=token.created_at.clone() now=now.clone() />{format!(" by {}", token.created_by)}</td>
             <td>{last_used}</td>

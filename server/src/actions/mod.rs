@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod demo_history;
 pub mod encryption;
+pub mod grants;
 pub mod policy;
 pub mod remediation;
 pub mod reports;

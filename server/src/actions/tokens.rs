@@ -4,12 +4,13 @@
 
 use chrono::{DateTime, Utc};
 
+use super::grants::{self, GrantError};
 use super::record;
 use crate::auth::Principal;
 use crate::auth::secrets::sha256_hex;
 use crate::auth::tokens::{SHOWN_PREFIX_LEN, TokenLifetime, generate};
-use crate::domain::{AccountId, Actor, Role, Secret, TokenId, UserId};
-use crate::store::{self, NewToken, Store, StoreError};
+use crate::domain::{AccountGrant, AccountId, Actor, Role, Secret, TokenId, UserId};
+use crate::store::{self, Grantee, NewToken, Store, StoreError};
 
 /// A token just created: the only time the token itself exists outside its holder.
 #[derive(Debug)]
@@ -21,11 +22,14 @@ pub struct CreatedToken {
     pub expires_at: DateTime<Utc>,
 }
 
-/// What a new token is: its name, role, lifetime and the user who answers for it.
+/// What a new token is: its name, role, per-account roles, lifetime and the user who answers
+/// for it.
 #[derive(Debug, Clone)]
 pub struct TokenRequest<'a> {
     pub name: &'a str,
+    /// The role on every account except those `grants` names.
     pub role: Role,
+    pub grants: &'a [AccountGrant],
     pub lifetime: TokenLifetime,
     /// The signed-in user who made it (`None` from the CLI): disabling them revokes it.
     pub owner: Option<UserId>,
@@ -55,10 +59,11 @@ pub async fn create(
     account: Option<AccountId>,
     request: &TokenRequest<'_>,
     actor: &Actor,
-) -> Result<CreatedToken, StoreError> {
+) -> Result<CreatedToken, GrantError> {
     let &TokenRequest {
         name,
         role,
+        grants,
         lifetime,
         owner,
     } = request;
@@ -82,15 +87,17 @@ pub async fn create(
         },
     )
     .await?;
+    grants::replace(&mut tx, Grantee::Token(id), role, grants).await?;
+    let roles = grants::describe(role, grants);
     if let Some(account) = account {
         let detail = format!(
-            "created API token {id} {name:?} with role {role}, expiring {}",
+            "created API token {id} {name:?} with role {roles}, expiring {}",
             expires_at.format("%Y-%m-%d %H:%M UTC")
         );
         record(&mut tx, account, actor, "create-token", &detail).await?;
     }
     tx.commit().await?;
-    tracing::info!(%actor, token.id = %id, %role, "API token created");
+    tracing::info!(%actor, token.id = %id, role = %roles, "API token created");
     Ok(CreatedToken {
         id,
         token,

@@ -1,15 +1,16 @@
-//! Dashboard users: add one, disable one (revoking their API tokens), set a password, change
-//! one's own. Each change and its audit-log entry are written together; passwords are hashed off
-//! the async threads, before the transaction.
+//! Dashboard users: add one, set their roles, disable one (revoking their API tokens), set a
+//! password, change one's own. Each change and its audit-log entry are written together;
+//! passwords are hashed off the async threads, before the transaction.
 
 use chrono::Utc;
 
+use super::grants::{self, GrantError};
 use super::record;
 use crate::auth::checks::PasswordCheck;
 use crate::auth::password::{Password, PasswordError, hash_password_blocking};
 use crate::auth::secrets::sha256_hex;
-use crate::domain::{AccountId, Actor, Role, Secret, UserId, UserName};
-use crate::store::{self, Store, StoreError, UserRecord};
+use crate::domain::{AccountGrant, AccountId, Actor, Role, Secret, UserId, UserName};
+use crate::store::{self, Grantee, Store, StoreError, UserRecord};
 
 /// Why a user could not be added or changed.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +27,8 @@ pub enum UserError {
     WrongPassword,
     #[error("the new password is the current one")]
     SamePassword,
+    #[error(transparent)]
+    Grants(#[from] GrantError),
 }
 
 impl From<sqlx::Error> for UserError {
@@ -34,13 +37,15 @@ impl From<sqlx::Error> for UserError {
     }
 }
 
-/// Adds a user with a freshly hashed password. `account` names the audit log that records it:
-/// `None` on a database no scan or server has set up yet, which has no audit log.
+/// Adds a user with a freshly hashed password, `role` on every account except those `grants`
+/// names. `account` names the audit log that records it: `None` on a database no scan or server
+/// has set up yet, which has no audit log.
 pub async fn add(
     store: &Store,
     account: Option<AccountId>,
     name: &UserName,
     role: Role,
+    grants: &[AccountGrant],
     password: Password,
     actor: &Actor,
 ) -> Result<UserId, UserError> {
@@ -49,13 +54,50 @@ pub async fn add(
     let id = store::insert_user(&mut tx, name.as_str(), role, &hash, Utc::now())
         .await?
         .ok_or_else(|| UserError::NameTaken(name.to_string()))?;
+    grants::replace(&mut tx, Grantee::User(id), role, grants).await?;
+    let roles = grants::describe(role, grants);
     if let Some(account) = account {
-        let detail = format!("added user {name} with role {role}");
+        let detail = format!("added user {name} with role {roles}");
         record(&mut tx, account, actor, "create-user", &detail).await?;
     }
     tx.commit().await?;
-    tracing::info!(%actor, user = %name, %role, "user added");
+    tracing::info!(%actor, user = %name, role = %roles, "user added");
     Ok(id)
+}
+
+/// Sets a user's role on every account and their per-account roles (replacing the ones they
+/// had). Their sessions carry on with the new roles from their next request.
+pub async fn set_role(
+    store: &Store,
+    account: Option<AccountId>,
+    name: &UserName,
+    role: Role,
+    grants: &[AccountGrant],
+    actor: &Actor,
+) -> Result<(), UserError> {
+    let mut tx = store.begin().await?;
+    let user = existing(&mut tx, name).await?;
+    let before = store::list_grants_of(&mut *tx, Grantee::User(user.id)).await?;
+    store::update_user_role(&mut tx, user.id, role).await?;
+    grants::replace(&mut tx, Grantee::User(user.id), role, grants).await?;
+    let was: Vec<_> = before
+        .into_iter()
+        .map(|g| AccountGrant {
+            account: g.account,
+            role: g.role,
+        })
+        .collect();
+    let roles = grants::describe(role, grants);
+    if let Some(account) = account {
+        let detail = format!(
+            "set the role of user {name} to {roles} (was {})",
+            grants::describe(user.role, &was)
+        );
+        record(&mut tx, account, actor, "set-role", &detail).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(%actor, user = %name, role = %roles, "user role set");
+    Ok(())
 }
 
 /// Replaces a user's password and ends their sessions (whoever held one may have known the old

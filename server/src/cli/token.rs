@@ -1,12 +1,13 @@
 //! `oss-audit token create|list|revoke`: API tokens. The token is printed once, on the last line
 //! of `create`'s output; only its digest is stored.
 
-use super::user::when;
+use super::user::{describe, per_account, when};
 use super::{CliError, failed, find_account};
+use crate::actions::grants::GrantError;
 use crate::actions::tokens::{self, TokenRequest};
 use crate::auth::tokens::TokenLifetime;
-use crate::domain::{Actor, Role, TokenId};
-use crate::store::{self, Store};
+use crate::domain::{AccountGrant, Actor, Role, TokenId};
+use crate::store::{self, Grantee, Store};
 
 /// `oss-audit token ...`
 #[derive(Debug, clap::Subcommand)]
@@ -16,14 +17,19 @@ pub enum TokenCommand {
         /// What the token is for, e.g. `ci-pipeline`.
         #[arg(long, value_parser = parse_token_name)]
         name: String,
-        /// viewer, operator or admin.
+        /// viewer, operator or admin: the role on every account not given one by --account.
         #[arg(long)]
         role: Role,
+        /// A role on one account instead, as ACCOUNT=ROLE (viewer or operator); repeat for
+        /// more accounts, e.g. `--role viewer --account payments-prod=operator`.
+        #[arg(long = "account", value_name = "ACCOUNT=ROLE")]
+        accounts: Vec<AccountGrant>,
         /// How long the token works, e.g. `30d`, `12h` (at least 1m, at most 730d).
         #[arg(long = "expires-in", default_value = "90d", value_parser = parse_lifetime)]
         expires_in: TokenLifetime,
     },
-    /// List tokens: id, name, role, prefix, created, last used, expires, revoked.
+    /// List tokens: id, name, role, per-account roles, prefix, created, last used, expires,
+    /// revoked.
     List,
     /// Revoke a token; it stops working at once, also for a running server.
     Revoke {
@@ -56,21 +62,27 @@ pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliEr
         TokenCommand::Create {
             name,
             role,
+            accounts,
             expires_in,
         } => {
             let account = find_account(&store).await?;
             let request = TokenRequest {
                 name: &name,
                 role,
+                grants: &accounts,
                 lifetime: expires_in,
                 owner: None,
             };
             let created = tokens::create(&store, account, &request, &Actor::cli())
                 .await
-                .map_err(failed("could not create the token"))?;
+                .map_err(|err| match err {
+                    GrantError::Store(e) => CliError::failed("could not create the token", e),
+                    other => CliError::config(other),
+                })?;
             println!(
-                "created token {} {name:?} ({role}, starts {}, expires {}); store it now: it will not be shown again",
+                "created token {} {name:?} ({}, starts {}, expires {}); store it now: it will not be shown again",
                 created.id,
+                describe(role, &accounts),
                 created.prefix,
                 when(Some(created.expires_at))
             );
@@ -81,6 +93,9 @@ pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliEr
             let tokens = store::list_api_tokens(&store)
                 .await
                 .map_err(failed("could not list the tokens"))?;
+            let grants = store::list_grants(&store)
+                .await
+                .map_err(failed("could not list the per-account roles"))?;
             let width = tokens
                 .iter()
                 .map(|t| t.name.chars().count())
@@ -88,15 +103,16 @@ pub(super) async fn run(store: Store, command: TokenCommand) -> Result<(), CliEr
                 .unwrap_or(0)
                 .max(4);
             println!(
-                "{:>4}  {:<width$}  {:<8}  {:<10}  {:<20}  {:<20}  {:<20}  REVOKED",
-                "ID", "NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "EXPIRES"
+                "{:>4}  {:<width$}  {:<8}  {:<24}  {:<10}  {:<20}  {:<20}  {:<20}  REVOKED",
+                "ID", "NAME", "ROLE", "PER ACCOUNT", "PREFIX", "CREATED", "LAST USED", "EXPIRES"
             );
             for token in tokens {
                 println!(
-                    "{:>4}  {:<width$}  {:<8}  {:<10}  {:<20}  {:<20}  {:<20}  {}",
+                    "{:>4}  {:<width$}  {:<8}  {:<24}  {:<10}  {:<20}  {:<20}  {:<20}  {}",
                     token.id,
                     token.name,
                     token.role.as_str(),
+                    per_account(&grants, Grantee::Token(token.id)),
                     token.prefix,
                     when(Some(token.created_at)),
                     when(token.last_used_at),

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/policy", post(policy::submit))
         .route("/settings/users", post(users::add))
         .route("/settings/users/{name}/disable", post(users::disable))
+        .route("/settings/users/{name}/role", post(users::set_role))
         .route("/settings/tokens", post(tokens::create))
         .route("/settings/tokens/{id}/revoke", post(tokens::revoke))
 }

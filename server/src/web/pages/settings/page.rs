@@ -11,7 +11,7 @@ use app::{Nav, Page};
 
 use crate::auth::tokens::TokenLifetime;
 use crate::domain::{Policy, Role};
-use crate::store::{self, StoreError};
+use crate::store::{self, Grantee, StoreError};
 use crate::view::rfc3339;
 use crate::web::AppState;
 use crate::web::pages::{PageError, chrome, render};
@@ -39,11 +39,20 @@ pub async fn page(
 async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, StoreError> {
     let store = state.store();
     let policy = store::current_policy(store, state.account()).await?;
+    let grants = store::list_grants(store).await?;
+    let grants_of = |grantee: Grantee| -> Vec<String> {
+        grants
+            .iter()
+            .filter(|g| g.grantee == grantee)
+            .map(|g| format!("{}={}", g.account, g.role))
+            .collect()
+    };
     let users = store::list_users(store)
         .await?
         .into_iter()
         .map(|u| UserRow {
             is_self: u.name.eq_ignore_ascii_case(user.name()),
+            grants: grants_of(Grantee::User(u.id)),
             name: u.name,
             role: u.role.as_str().to_owned(),
             created_at: rfc3339(u.created_at),
@@ -60,6 +69,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, Sto
             expired: t.expired(now),
             expires_at: t.expires_at.map(rfc3339),
             id: t.id.get(),
+            grants: grants_of(Grantee::Token(t.id)),
             name: t.name,
             role: t.role.as_str().to_owned(),
             prefix: t.prefix,

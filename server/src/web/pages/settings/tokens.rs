@@ -13,10 +13,11 @@ use app::FlashKind;
 use app::model::{CreatedToken, NewTokenForm};
 
 use super::page::page;
+use crate::actions::grants::{GrantError, describe};
 use crate::actions::tokens::{self, RevokeError, TokenRequest};
 use crate::auth::Principal;
 use crate::auth::tokens::TokenLifetime;
-use crate::domain::{Role, TokenId};
+use crate::domain::{AccountGrant, Role, TokenId};
 use crate::web::AppState;
 use crate::web::pages::{PageError, flash};
 use crate::web::session::{CsrfForm, HtmlError, NoFields};
@@ -30,6 +31,9 @@ pub struct NewTokenInput {
     role: String,
     #[serde(default)]
     expires_in_days: String,
+    /// Per-account roles: `ACCOUNT=ROLE`, separated by commas.
+    #[serde(default)]
+    accounts: String,
 }
 
 /// `POST /settings/tokens`: creates the token and answers with the settings page showing it
@@ -47,6 +51,7 @@ pub async fn create(
         name: name.chars().take(64).collect(),
         role: form.role.trim().to_owned(),
         expires_in_days: form.expires_in_days.trim().chars().take(8).collect(),
+        accounts: form.accounts.trim().chars().take(2000).collect(),
         ..NewTokenForm::default()
     };
     let lifetime = match form.expires_in_days.trim() {
@@ -70,7 +75,12 @@ pub async fn create(
     if role.is_none() {
         shown.role_error = Some("Choose viewer, operator or admin.".to_owned());
     }
-    let (Some(role), Some(lifetime), None) = (role, lifetime, &shown.name_error) else {
+    let grants = AccountGrant::parse_list(&form.accounts)
+        .map_err(|err| shown.accounts_error = Some(err.to_string()))
+        .ok();
+    let (Some(role), Some(lifetime), Some(grants), None) =
+        (role, lifetime, grants, &shown.name_error)
+    else {
         return page(&state, &user, &jar, StatusCode::BAD_REQUEST, |m| {
             m.new_token = shown;
         })
@@ -84,13 +94,25 @@ pub async fn create(
     let request = TokenRequest {
         name,
         role,
+        grants: &grants,
         lifetime,
         owner,
     };
-    let created = tokens::create(state.store(), Some(state.account()), &request, &actor).await?;
+    let account = Some(state.account());
+    let created = match tokens::create(state.store(), account, &request, &actor).await {
+        Ok(created) => created,
+        Err(GrantError::Store(err)) => return Err(err.into()),
+        Err(err) => {
+            shown.accounts_error = Some(err.to_string());
+            return page(&state, &user, &jar, StatusCode::BAD_REQUEST, |m| {
+                m.new_token = shown;
+            })
+            .await;
+        }
+    };
     let shown_once = CreatedToken {
         name: name.to_owned(),
-        role: role.as_str().to_owned(),
+        role: describe(role, &grants),
         token: created.token.expose().to_owned(),
     };
     let mut response = page(&state, &user, &jar, StatusCode::OK, |m| {
