@@ -321,7 +321,8 @@ async fn tokens_and_roles_are_enforced() {
     );
 }
 
-/// Every API route, with the least role it needs, for the role x route matrix.
+/// Every API route, with the least role it needs, for the role x route matrix. Its account
+/// dimension (a role on one account, another elsewhere) is in `access::grants`.
 const ROUTES: &[(&str, &str, Option<&str>)] = &[
     ("GET", "/api/v1/buckets", None),
     ("GET", "/api/v1/buckets/no-such-bucket", None),
