@@ -6,10 +6,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ApiError, ApiJson, ApiPrincipal};
+use crate::actions::reverts::RevertPlan;
 use crate::actions::reverts::{
     self, Include, RevertError, RevertTarget, RevertView, plan as plan_revert,
 };
-use crate::domain::{ChangeId, Role, RunId};
+use crate::domain::{AccountName, BucketName, ChangeId, Role, RunId};
+use crate::store::{self, Store};
 use crate::web::AppState;
 
 /// What to revert: exactly one of `change` and `remediation`.
@@ -31,7 +33,8 @@ pub struct RevertRequest {
     pub plan_digest: Option<String>,
 }
 
-/// Plans a revert and, unless `dry_run`, carries it out.
+/// Plans a revert and, unless `dry_run`, carries it out. The caller needs the operator role on
+/// the account of every bucket in the plan (else 403, nothing changed).
 #[utoipa::path(post, path = "/api/v1/reverts", tag = "reverts",
     request_body = RevertRequest,
     responses((status = 200, body = RevertView),
@@ -44,7 +47,7 @@ pub async fn create_revert(
     principal: ApiPrincipal,
     ApiJson(body): ApiJson<RevertRequest>,
 ) -> Result<Json<RevertView>, ApiError> {
-    principal.require(Role::Operator)?;
+    principal.require_somewhere(Role::Operator)?;
     let target = match (body.change, body.remediation) {
         (Some(change), None) => RevertTarget::Change(
             ChangeId::parse(&change.to_string())
@@ -65,8 +68,9 @@ pub async fn create_revert(
     } else {
         Include::None
     };
+    let plan = plan_revert(state.store(), state.account(), target).await?;
+    require_on_plan(&principal, state.store(), &plan).await?;
     if body.dry_run {
-        let plan = plan_revert(state.store(), state.account(), target).await?;
         return Ok(Json(RevertView::of_plan(&plan, &include)));
     }
     let actor = principal.actor();
@@ -75,6 +79,34 @@ pub async fn create_revert(
     tracing::info!(actor = %actor, target = %target.words(), restored = report.counts().changed,
         failed = report.counts().failed, "revert through the API");
     Ok(Json(RevertView::of_report(&report)))
+}
+
+/// Refuses with 403 unless the caller is an operator on the account of every bucket in `plan`:
+/// the account the change was made in, and the account of the present bucket of that name (the
+/// one a revert writes to).
+async fn require_on_plan(
+    principal: &ApiPrincipal,
+    store: &Store,
+    plan: &RevertPlan,
+) -> Result<(), ApiError> {
+    if principal.0.role().allows(Role::Operator) {
+        return Ok(());
+    }
+    for bucket in &plan.buckets {
+        match AccountName::parse(&bucket.account) {
+            Ok(name) => match store::find_account_by_name(store, &name).await? {
+                Some(account) => principal.require_on(account.id, Role::Operator)?,
+                None => principal.require(Role::Operator)?,
+            },
+            Err(_) => principal.require(Role::Operator)?,
+        }
+        if let Ok(name) = BucketName::parse(&bucket.name) {
+            principal
+                .require_on_bucket(store, &name, Role::Operator)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 impl From<RevertError> for ApiError {

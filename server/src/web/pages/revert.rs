@@ -1,6 +1,6 @@
 //! `GET /revert?change=ID` or `?run=ID` (the preview: what each bucket gets back, and what is left
 //! alone) and `POST /revert` (the confirmation, bound to the previewed plan by its digest, answered
-//! with the results page). Operators and admins only.
+//! with the results page). Operators only, on the account of every bucket in the plan.
 
 use std::collections::BTreeSet;
 
@@ -17,7 +17,8 @@ use super::{PageError, chrome, render, show_page};
 use crate::actions::reverts::{
     self, BucketResult, Include, PlannedBucket, RevertError, RevertPlan, RevertTarget, Verdict,
 };
-use crate::domain::{ChangeId, EncryptionState, Role, RunId};
+use crate::domain::{AccountName, BucketName, ChangeId, EncryptionState, Role, RunId};
+use crate::store::{self, Store};
 use crate::web::AppState;
 use crate::web::session::{CsrfForm, CurrentUser, HtmlError};
 
@@ -49,7 +50,7 @@ pub async fn show(
     jar: CookieJar,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    if let Err(refused) = user.require(Role::Operator) {
+    if let Err(refused) = user.require_somewhere(Role::Operator) {
         return Ok(refused.into_response());
     }
     let query: Vec<(String, String)> =
@@ -60,12 +61,24 @@ pub async fn show(
         return Ok(HtmlError::BadRequest.into_response());
     };
     let model = match reverts::plan(state.store(), state.account(), target).await {
-        Ok(plan) => preview(&plan),
+        Ok(plan) => {
+            if let Err(refused) = require_on_plan(&user, state.store(), &plan).await {
+                return Ok(refused.into_response());
+            }
+            preview(&plan)
+        }
+        // Not a plan reverts answer with; shown as it is all the same.
+        Err(RevertError::Stale(plan)) => {
+            if let Err(refused) = require_on_plan(&user, state.store(), &plan).await {
+                return Ok(refused.into_response());
+            }
+            preview(&plan)
+        }
+        // The refusal names no bucket.
         Err(RevertError::NotRevertible(why)) => refused(target, why),
         Err(RevertError::NoSuchChange(_) | RevertError::NoSuchRun(_)) => {
             return Ok(not_found(&user, &jar).await);
         }
-        Err(RevertError::Stale(plan)) => preview(&plan),
         Err(RevertError::Store(err)) => return Err(err.into()),
     };
     Ok(show_page(&user, &jar, Nav::AuditLog, Page::Revert(model)).await)
@@ -78,7 +91,7 @@ pub async fn confirm(
     jar: CookieJar,
     CsrfForm { user, form }: CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    if let Err(refused) = user.require(Role::Operator) {
+    if let Err(refused) = user.require_somewhere(Role::Operator) {
         return Ok(refused.into_response());
     }
     let fields = || form.iter().map(|(k, v)| (k.as_str(), v.as_str()));
@@ -93,6 +106,25 @@ pub async fn confirm(
         .filter(|(k, _)| *k == "include")
         .map(|(_, v)| v.to_owned())
         .collect();
+    match reverts::plan(state.store(), state.account(), target).await {
+        Ok(plan) => {
+            if let Err(refused) = require_on_plan(&user, state.store(), &plan).await {
+                return Ok(refused.into_response());
+            }
+        }
+        Err(RevertError::Stale(plan)) => {
+            if let Err(refused) = require_on_plan(&user, state.store(), &plan).await {
+                return Ok(refused.into_response());
+            }
+        }
+        // The revert below answers these; a refusal names no bucket.
+        Err(
+            RevertError::NotRevertible(_)
+            | RevertError::NoSuchChange(_)
+            | RevertError::NoSuchRun(_),
+        ) => {}
+        Err(RevertError::Store(err)) => return Err(err.into()),
+    }
     let actor = user.principal.actor();
     let changer = state.changer(&actor);
     let report = match reverts::revert(changer, target, &Include::Only(include), Some(digest)).await
@@ -158,6 +190,33 @@ pub async fn confirm(
         }
     }
     Ok(show_page(&user, &jar, Nav::AuditLog, Page::RevertResult(model)).await)
+}
+
+/// The 403 page unless the user is an operator on the account of every bucket in
+/// `plan`: the account the change was made in, and the account of the present bucket of that
+/// name (the one a revert writes to).
+async fn require_on_plan(
+    user: &CurrentUser,
+    store: &Store,
+    plan: &RevertPlan,
+) -> Result<(), HtmlError> {
+    if user.role().allows(Role::Operator) {
+        return Ok(());
+    }
+    for bucket in &plan.buckets {
+        let account = match AccountName::parse(&bucket.account) {
+            Ok(name) => store::find_account_by_name(store, &name).await?,
+            Err(_) => None,
+        };
+        match account {
+            Some(account) => user.require_on(account.id, &account.name, Role::Operator)?,
+            None => user.require(Role::Operator)?,
+        }
+        if let Ok(name) = BucketName::parse(&bucket.name) {
+            user.require_on_bucket(store, &name, Role::Operator).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The preview of `plan`.
