@@ -168,7 +168,7 @@ impl TestApp {
         };
         let created = tokens::create(self.store(), None, &request, &Actor::named("test"))
             .await
-        .expect("token made");
+            .expect("token made");
         Api::with_client(
             self.http.clone(),
             &self.base,

@@ -6,7 +6,18 @@
 use oss_audit::domain::Role;
 use serde_json::{Value, json};
 
+use crate::reverts::put;
 use crate::support::{PASSWORD, TestApp};
+
+/// The value of the hidden input `name` of a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!(r#"<input type="hidden" name="{name}" value=""#);
+    let rest = &html[html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no hidden {name} in {html}"))
+        + marker.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
 
 /// The hub (`default`) and two members (`payments-prod`, `analytics-dev`), scanned.
 async fn estate() -> TestApp {
@@ -38,7 +49,8 @@ async fn bucket_of(app: &TestApp, account: &str) -> String {
     bucket["name"].as_str().unwrap().to_owned()
 }
 
-/// Every API route that changes a bucket, `{bucket}` standing for the bucket's name.
+/// Every API route that changes a bucket, `{bucket}` standing for the bucket's name and
+/// `{change}` for an audit-log entry that changed it.
 const BUCKET_ROUTES: &[(&str, &str, Option<&str>)] = &[
     (
         "PUT",
@@ -51,14 +63,38 @@ const BUCKET_ROUTES: &[(&str, &str, Option<&str>)] = &[
         "/api/v1/remediations",
         Some(r#"{"buckets":["{bucket}"]}"#),
     ),
+    (
+        "POST",
+        "/api/v1/reverts",
+        Some(r#"{"change":{change},"dry_run":true}"#),
+    ),
+    (
+        "POST",
+        "/api/v1/reverts",
+        Some(r#"{"change":{change},"include_changed":true}"#),
+    ),
 ];
 
-fn call_on(route: &(&str, &str, Option<&str>), bucket: &str) -> (String, String, Option<Value>) {
+/// An audit-log entry that changed `bucket` (AES256 first, so KMS always writes something).
+async fn changed(app: &TestApp, bucket: &str) -> i64 {
+    put(app, bucket, json!({"sse_algorithm": "AES256"})).await;
+    put(app, bucket, json!({"sse_algorithm": "KMS"})).await
+}
+
+fn call_on(
+    route: &(&str, &str, Option<&str>),
+    bucket: &str,
+    change: i64,
+) -> (String, String, Option<Value>) {
     let (method, path, body) = route;
+    let fill = |text: &str| {
+        text.replace("{bucket}", bucket)
+            .replace("{change}", &change.to_string())
+    };
     (
         (*method).to_owned(),
-        path.replace("{bucket}", bucket),
-        body.map(|b| serde_json::from_str(&b.replace("{bucket}", bucket)).unwrap()),
+        fill(path),
+        body.map(|b| serde_json::from_str(&fill(b)).unwrap()),
     )
 }
 
@@ -84,10 +120,11 @@ async fn every_api_route_on_a_bucket_follows_the_role_on_the_buckets_account() {
         (&elsewhere, &hub, true),
     ];
     for (token, bucket, allowed) in cases {
+        let change = changed(&app, bucket).await;
         let before = token.get(&format!("/api/v1/buckets/{bucket}")).await;
         assert_eq!(before.status, 200, "everyone signed in reads every account");
         for route in BUCKET_ROUTES {
-            let (method, path, body) = call_on(route, bucket);
+            let (method, path, body) = call_on(route, bucket, change);
             let reply = token.call(&method, &path, body).await;
             if allowed {
                 assert!(
@@ -141,6 +178,27 @@ async fn every_page_action_on_a_bucket_follows_the_role_on_the_buckets_account()
     let (_, home) = alice.get("/").await;
     assert!(home.contains("operator on payments-prod"), "{home}");
     for (bucket, allowed) in [(&payments, true), (&analytics, false), (&hub, false)] {
+        // Reverting a change needs the operator role on the changed bucket's account.
+        let change = changed(&app, bucket).await;
+        let (status, preview) = alice.get(&format!("/revert?change={change}")).await;
+        assert_eq!(
+            status,
+            if allowed { 200 } else { 403 },
+            "revert preview {bucket}"
+        );
+        let digest = if allowed {
+            hidden(&preview, "plan_digest")
+        } else {
+            "0".repeat(64)
+        };
+        let reverted = alice
+            .post(
+                "/revert",
+                &[("change", &change.to_string()), ("plan_digest", &digest)],
+            )
+            .await;
+        let status = reverted.status().as_u16();
+        assert_eq!(status, if allowed { 200 } else { 403 }, "revert {bucket}");
         let (status, page) = alice.get(&format!("/buckets/{bucket}")).await;
         assert_eq!(status, 200);
         assert_eq!(
@@ -185,7 +243,7 @@ async fn every_page_action_on_a_bucket_follows_the_role_on_the_buckets_account()
     assert_eq!(status, 403);
     assert!(page.contains("every account"), "{page}");
     let all = alice
-        .post("/remediate", &[("all", "1"), ("expected", "0")])
+        .post("/remediate", &[("all", "1"), ("plan_digest", "0")])
         .await;
     assert_eq!(all.status(), 403);
     assert_eq!(alice.post("/scans", &[]).await.status(), 403);
