@@ -119,6 +119,7 @@ pub async fn named(
             {
                 model.untouched.push(UntouchedRow {
                     name: name.to_string(),
+                    account: record.account.to_string(),
                     region: record.region.to_string(),
                     reason: format!(
                         "in account {}, where you are {}, not operator",
