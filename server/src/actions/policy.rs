@@ -35,6 +35,8 @@ pub async fn set(
     // Before the judgements are stored: the news is what they change.
     queue_regressions(&mut tx, account, actor, &policy.requirement, &states).await?;
     store::update_compliance(&mut tx, &judgements).await?;
+    // An unusable key fails its buckets whatever the policy says.
+    store::apply_key_judgements(&mut tx, None).await?;
     store::insert_change(
         &mut tx,
         &NewChange {

@@ -24,6 +24,8 @@ pub enum Event {
     ScanFailed(ScanFailed),
     /// An admin asked for a test message.
     Test(TestMessage),
+    /// Customer keys behind SSE-KMS became unusable (disabled, pending deletion, gone).
+    KeyUnusable(super::KeysUnusable),
 }
 
 impl Event {
@@ -32,6 +34,7 @@ impl Event {
         match self {
             Self::BucketsNoncompliant(e) => e.account.as_deref(),
             Self::ScanFailed(e) => e.account.as_deref(),
+            Self::KeyUnusable(e) => e.account.as_deref(),
             Self::ReportReady(_) | Self::RemediationFinished(_) | Self::Test(_) => None,
         }
     }
@@ -44,6 +47,7 @@ impl Event {
             Self::RemediationFinished(_) => "remediation_finished",
             Self::ScanFailed(_) => "scan_failed",
             Self::Test(_) => "test",
+            Self::KeyUnusable(_) => "key_unusable",
         }
     }
 }

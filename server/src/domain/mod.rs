@@ -9,6 +9,7 @@ mod encryption;
 mod event;
 mod ids;
 mod judge;
+mod key_standing;
 mod kms_key;
 mod kms_key_id;
 mod policy;
@@ -39,6 +40,10 @@ pub use ids::{
     TargetId, TokenId, UserId,
 };
 pub use judge::judge;
+pub use key_standing::{
+    KeyCondition, KeyStanding, KeysUnusable, MATERIAL_EXPIRY_WARNING_DAYS, UnusableKey,
+    judge_with_key, key_warnings,
+};
 pub use kms_key::{
     KeyMetadata, KeyOrigin, KeyRotation, KmsKeyArn, KmsKeyError, KmsKeyState, ProtectionLevel,
     RotationInterval, RotationStatus,

@@ -54,6 +54,7 @@ pub fn summarise(event: &Event, hub: &str, base: &Url) -> Summary {
             lines: vec![format!("SHA-256 {}", e.digest)],
             link: dashboard_link(base, &format!("reports/{}", e.report)),
         },
+        Event::KeyUnusable(e) => keys_unusable(e, account, base),
         Event::Test(e) => Summary {
             title: format!("Test notification from oss-audit (account {account})"),
             lines: vec![format!(
@@ -62,6 +63,35 @@ pub fn summarise(event: &Event, hub: &str, base: &Url) -> Summary {
             )],
             link: dashboard_link(base, "settings/notifications"),
         },
+    }
+}
+
+fn keys_unusable(e: &crate::domain::KeysUnusable, account: &str, base: &Url) -> Summary {
+    let buckets: usize = e.keys.iter().map(|k| k.buckets.len()).sum();
+    let lines = e
+        .keys
+        .iter()
+        .map(|k| {
+            let until = k.readable_until.map_or_else(String::new, |at| {
+                format!(", readable until {}", at.format("%Y-%m-%d"))
+            });
+            format!(
+                "key {} ({}) is {}{until}: {}",
+                k.key_id,
+                k.region,
+                k.state,
+                k.buckets.join(", ")
+            )
+        })
+        .collect();
+    Summary {
+        title: format!(
+            "CRITICAL: {} behind SSE-KMS unusable, {} affected (account {account})",
+            plural(e.keys.len() as u64, "customer key", "customer keys"),
+            plural(buckets as u64, "bucket", "buckets")
+        ),
+        lines,
+        link: dashboard_link(base, "keys"),
     }
 }
 

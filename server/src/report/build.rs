@@ -319,6 +319,7 @@ fn bucket_entry(row: ReportBucketRow) -> BucketEntry {
         kms_master_key_id: row.kms_master_key_id,
         kms_data_encryption: row.kms_data_encryption,
         error_code: row.error_code,
+        kms_key_state: row.kms_key_state,
         exemption: None,
         state_since: rfc3339(row.state_since),
         last_change,

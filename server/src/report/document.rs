@@ -166,6 +166,11 @@ pub struct BucketEntry {
     pub compliant: Option<bool>,
     /// Why the state is unknown: the OSS error code (or failure kind).
     pub error_code: Option<String>,
+    /// The state of the customer key the rule names (`Enabled`, `Disabled`, `PendingDeletion`,
+    /// `NotFound`, `unknown`…); absent without a customer key, and in reports made before keys
+    /// were checked. Any state but `Enabled` makes the bucket non-compliant (or unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_state: Option<String>,
     /// Reserved for exemptions (a reason and an expiry); always null until oss-audit has them.
     #[schema(value_type = Option<Object>)]
     pub exemption: Option<serde_json::Value>,

@@ -3,6 +3,7 @@
 //! (its role refused, its listing refused) leaves the others to complete.
 
 mod events;
+mod keys;
 mod part;
 mod progress;
 mod run;

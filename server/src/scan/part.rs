@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::AbortOnDropHandle;
 
+use super::keys::{self, KeyUse};
 use super::progress::{PartProgress, Stage};
 use super::{PartDone, PartResult, ScanOptions, events, writer};
 use crate::domain::{AccountId, AccountScanId, BucketId, Policy, ScanId, ScanStatus};
@@ -35,11 +36,13 @@ pub(super) struct Part {
 }
 
 /// Why a part did not complete.
-enum PartError {
+pub(super) enum PartError {
     /// AssumeRole or ListBuckets failed: without the full list, nothing can be judged.
     Listing(OssError),
     Interrupted,
     Store(StoreError),
+    /// The KMS clients of the account's regions could not be set up.
+    Keys(String),
 }
 
 impl From<StoreError> for PartError {
@@ -69,6 +72,7 @@ impl PartError {
             },
             Self::Interrupted => PartFailure::message("interrupted before it completed"),
             Self::Store(err) => PartFailure::message(&format!("the database failed: {err}")),
+            Self::Keys(err) => PartFailure::message(&format!("could not ask KMS: {err}")),
         }
     }
 }
@@ -171,7 +175,7 @@ impl Part {
             self.store.clone(),
             part,
             current,
-            policy.requirement,
+            policy.requirement.clone(),
             self.progress.clone(),
         );
         // Reads start with the first page: ListBuckets pages are one round trip after another,
@@ -194,15 +198,28 @@ impl Part {
             .task
             .await
             .map_err(|e| StoreError::Corrupt(format!("the scan writer stopped: {e}")))??;
-        let (synced, ()) = joined?;
+        let (synced, key_uses) = joined?;
         if self.cancel.is_cancelled() && written.done < synced.ids.len() as u64 {
             return Err(PartError::Interrupted);
         }
+        // One DescribeKey per distinct customer key, after the reads named them all.
+        let key_checks = keys::check(client, &key_uses, self.options.concurrency).await?;
 
         // Only a completed part marks its account's unlisted buckets gone.
         let mut tx = self.store.begin().await?;
         store::mark_buckets_gone(&mut tx, &synced.missing, Utc::now()).await?;
         store::update_compliance(&mut tx, &written.judgements).await?;
+        keys::record(
+            &mut tx,
+            self.hub,
+            (account, &self.account.name),
+            self.scan,
+            part,
+            &policy.requirement,
+            &key_uses,
+            &key_checks,
+        )
+        .await?;
         let summary = store::complete_account_scan(&mut tx, part, account, Utc::now()).await?;
         events::part_completed(&mut tx, self.hub, self.scan, part, &self.account.name).await?;
         tx.commit().await.map_err(StoreError::from)?;
@@ -271,14 +288,15 @@ impl Part {
 }
 
 /// Reads the encryption of each queued bucket, `concurrency` at a time, until the queue closes
-/// or `cancel` fires, and hands each observation to the writer.
+/// or `cancel` fires, and hands each observation to the writer. Returns the buckets whose rule
+/// names a customer key.
 async fn read_all(
     client: OssClient,
     mut queued: mpsc::Receiver<(BucketId, BucketAddress)>,
     concurrency: usize,
     writer: mpsc::Sender<writer::Message>,
     cancel: &CancellationToken,
-) -> Result<(), PartError> {
+) -> Result<Vec<KeyUse>, PartError> {
     // Each read is a task of its own, so the runtime's workers share the reads' CPU (signing,
     // connecting, parsing) instead of the one task that polls them; with 64 answers arriving
     // together that single task made each cycle ~1 ms longer (benches/scan_throughput). A handle
@@ -288,14 +306,19 @@ async fn read_all(
             let client = client.clone();
             AbortOnDropHandle::new(tokio::spawn(async move {
                 let read = client.read_encryption_state(&address).await;
-                Observation::now(id, read.value, read.request_id)
+                let key = KeyUse::of(id, &address.name, &address.region, &read.value);
+                (Observation::now(id, read.value, read.request_id), key)
             }))
         })
         .buffer_unordered(concurrency.max(1));
     let mut reads = std::pin::pin!(reads.take_until(cancel.cancelled()));
+    let mut key_uses = Vec::new();
     while let Some(joined) = reads.next().await {
         let observation = match joined {
-            Ok(observation) => observation,
+            Ok((observation, key)) => {
+                key_uses.extend(key);
+                observation
+            }
             // A read that panicked panics the scan, as it did when polled here.
             Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
             // Only this function aborts its reads, and only by dropping them.
@@ -310,7 +333,7 @@ async fn read_all(
             break;
         }
     }
-    Ok(())
+    Ok(key_uses)
 }
 
 #[cfg(test)]

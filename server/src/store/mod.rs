@@ -13,6 +13,7 @@ mod dashboard;
 mod estate;
 mod file_mode;
 mod grants;
+mod kms_keys;
 mod login_attempts;
 mod notifications;
 mod policies;
@@ -67,6 +68,11 @@ pub use estate::{
     list_last_parts,
 };
 pub use grants::{GrantRecord, Grantee, list_grants, list_grants_of, replace_grants};
+pub use kms_keys::{
+    KeyCheck, KeyFinding, KeyRecord, RecordedKey, StateRow as KeyStateRow, apply_key_judgements,
+    find_kms_key, link_bucket_keys, list_key_findings, list_kms_keys, record_key_checks,
+    unlink_bucket_key_unless,
+};
 pub use login_attempts::{
     delete_login_attempts_before, find_nth_recent_failure_for_user,
     find_nth_recent_failure_from_address, insert_login_attempt, update_login_attempt_succeeded,

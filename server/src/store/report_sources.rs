@@ -24,6 +24,8 @@ pub struct ReportBucketRow {
     pub kms_master_key_id: Option<String>,
     pub kms_data_encryption: Option<String>,
     pub error_code: Option<String>,
+    /// The state of the customer key the rule names, as the last scan's DescribeKey saw it.
+    pub kms_key_state: Option<String>,
     /// When this state was first seen (states are stored as changes).
     pub state_since: DateTime<Utc>,
     /// The last successful change through oss-audit (put, delete, remediate).
@@ -110,6 +112,8 @@ pub fn stream_report_buckets(
         "SELECT a.name AS account, a.uid AS account_uid, b.name, b.region, b.compliant, s.status,
                 s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code,
                 s.observed_at AS state_since,
+                (SELECT ks.state FROM kms_key k JOIN kms_key_state ks ON ks.id = k.state_id
+                 WHERE k.id = b.kms_key_id) AS kms_key_state,
                 c.at AS change_at, c.actor AS change_actor, c.action AS change_action,
                 c.request_id AS change_request_id
          FROM bucket b

@@ -168,6 +168,17 @@ impl OssClient {
         &self.inner.config
     }
 
+    /// What this client signs with: the KMS calls of the same account sign with it too.
+    pub fn credentials(&self) -> Arc<dyn CredentialsProvider> {
+        Arc::clone(&self.inner.credentials)
+    }
+
+    /// Waits until this account's rate limiter lets one more request go (a KMS call of a scan
+    /// counts against the account's pace like its OSS reads).
+    pub async fn pace(&self) {
+        self.inner.limiter.acquire().await;
+    }
+
     /// The current request-rate limit (`None`: unlimited), for progress displays.
     pub fn current_rate_limit(&self) -> Option<f64> {
         self.inner.limiter.current_rate()
