@@ -124,6 +124,11 @@ pub async fn change_encryption_in(
         run: provenance.run,
         reverts: provenance.reverts,
     };
+    if let Change::Put { rule, .. } = change
+        && let Some(key) = rule.kms_key_id()
+    {
+        super::keys::require_enabled(&client, &record.region, key).await?;
+    }
     let written = match change {
         Change::Put { rule, .. } => client.put_bucket_encryption(&address, rule).await,
         Change::Delete => client.delete_bucket_encryption(&address).await,
@@ -151,6 +156,12 @@ pub async fn change_encryption_in(
     if !before.as_ref().is_some_and(|b| b.same_as(&reread.state)) {
         let policy = store::current_policy(&mut *tx, changer.hub).await?;
         store::record_reread(&mut tx, &reread, judge(&policy.requirement, &reread.state)).await?;
+        let key = match &reread.state {
+            EncryptionState::Encrypted(rule) => rule.kms_key_id().map(|k| k.as_str()),
+            _ => None,
+        };
+        store::unlink_bucket_key_unless(&mut tx, record.id, key).await?;
+        store::apply_key_judgements(&mut tx, Some(record.id)).await?;
         // Only a new state can newly be non-compliant or unknown.
         let became = change_became(change, &policy.requirement, before.as_ref(), &reread.state)
             .filter(|_| provenance.reverts.is_none());

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod demo_history;
 pub mod encryption;
 pub mod grants;
+pub mod keys;
 pub mod policy;
 pub mod remediation;
 pub mod reports;
@@ -56,6 +57,16 @@ pub enum ChangeError {
     /// The bucket is not in the inventory (OSS was not called).
     #[error("bucket {0} is not in the inventory; run a scan if it was created recently")]
     NotInInventory(BucketName),
+    /// The target customer key is not `Enabled` (or KMS could not say): OSS was not called.
+    #[error("key {key} cannot be used: it is {state} in {region}{detail}")]
+    KeyNotUsable {
+        key: crate::domain::KmsKeyId,
+        region: crate::domain::Region,
+        /// `Disabled`, `PendingDeletion`, `PendingImport`, `NotFound` or `unknown`.
+        state: String,
+        /// KMS's code and request id when it refused to answer.
+        detail: String,
+    },
     /// OSS refused or failed; the failure is in the audit log too.
     #[error("{0}")]
     Oss(#[from] OssError),

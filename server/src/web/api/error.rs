@@ -171,6 +171,7 @@ impl From<ChangeError> for ApiError {
     fn from(err: ChangeError) -> Self {
         match err {
             ChangeError::NotInInventory(_) => Self::not_found(err.to_string()),
+            ChangeError::KeyNotUsable { .. } => Self::conflict(err.to_string()),
             ChangeError::Oss(oss) => oss.into(),
             ChangeError::Store(store) => store.into(),
         }

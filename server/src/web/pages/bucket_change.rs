@@ -177,6 +177,9 @@ async fn refused(
     let text = match err {
         ChangeError::NotInInventory(_) => return Ok(not_found(Ok(user.clone()), jar).await),
         ChangeError::Store(err) => return Err(err.into()),
+        ChangeError::KeyNotUsable { .. } => {
+            format!("Refused before calling OSS: {err}. The encryption of {name} was not changed.")
+        }
         ChangeError::Oss(ref oss) => match oss.service() {
             Some(e) => format!(
                 "OSS refused: {} (request id {}). The encryption of {name} was not changed.",

@@ -1,0 +1,53 @@
+//! The check every encryption change makes before it calls OSS: the target customer key must be
+//! `Enabled` in the bucket's account and region, asked of KMS with the account's credentials.
+
+use super::ChangeError;
+use crate::cloud::{KmsClient, KmsRefusal};
+use crate::domain::{KmsKeyId, Region};
+use crate::oss::OssClient;
+
+/// Refuses `key` unless KMS says it is `Enabled` in `region` for the account `client` signs for:
+/// a disabled key, one pending deletion or a missing one would leave the bucket unwritable, and
+/// a key KMS cannot describe is never assumed fine.
+pub async fn require_enabled(
+    client: &OssClient,
+    region: &Region,
+    key: &KmsKeyId,
+) -> Result<(), ChangeError> {
+    let refuse = |state: &str, detail: String| ChangeError::KeyNotUsable {
+        key: key.clone(),
+        region: region.clone(),
+        state: state.to_owned(),
+        detail,
+    };
+    let kms = KmsClient::new(region.clone(), client.config(), client.credentials())
+        .map_err(|e| refuse("unknown", format!(" (KMS could not be reached: {e})")))?;
+    client.pace().await;
+    match kms.describe_key(key).await {
+        Ok(described) if described.metadata.is_usable() => Ok(()),
+        Ok(described) => {
+            let until = described
+                .metadata
+                .readable_until()
+                .map_or_else(String::new, |at| {
+                    format!(", deleted {}", at.format("%Y-%m-%d"))
+                });
+            Err(refuse(described.metadata.state.as_str(), until))
+        }
+        Err(err) => {
+            let state = if KmsRefusal::of(&err).is_some_and(KmsRefusal::is_not_found) {
+                "NotFound"
+            } else {
+                "unknown"
+            };
+            Err(refuse(
+                state,
+                format!(
+                    " (KMS answered {}, request id {})",
+                    err.code(),
+                    err.request_id().unwrap_or("none")
+                ),
+            ))
+        }
+    }
+}
