@@ -50,6 +50,7 @@ fn Header(chrome: Chrome) -> impl IntoView {
                 {link(Nav::Buckets, "/buckets", "Buckets")}
                 {remediate}
                 {link(Nav::Scans, "/scans", "Scans")}
+                {link(Nav::Keys, "/keys", "Keys")}
                 {link(Nav::Reports, "/reports", "Reports")}
                 {link(Nav::AuditLog, "/audit-log", "Audit log")}
                 {settings}

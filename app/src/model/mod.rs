@@ -4,6 +4,7 @@ mod accounts;
 mod audit_log;
 mod bucket_detail;
 mod buckets;
+mod keys;
 mod notifications;
 mod overview;
 mod printable_report;
@@ -22,6 +23,7 @@ pub use bucket_detail::{
     HistoryRow,
 };
 pub use buckets::{BucketFilters, BucketRow, BucketsModel, encode, query_string};
+pub use keys::{KeyDetailModel, KeyFindingRow, KeyHistoryRow, KeyRow, KeysModel};
 pub use notifications::{
     NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors,
 };
@@ -88,6 +90,7 @@ pub enum Nav {
     /// One-click remediation (operators and admins).
     Remediate,
     Scans,
+    Keys,
     Reports,
     AuditLog,
     Settings,
@@ -125,6 +128,9 @@ pub enum Page {
     /// The outcome of a confirmed revert.
     RevertResult(RevertResultModel),
     Scans(ScansModel),
+    /// The customer keys behind SSE-KMS buckets.
+    Keys(KeysModel),
+    KeyDetail(KeyDetailModel),
     /// The stored audit reports, their digests and downloads.
     Reports(ReportsModel),
     AuditLog(AuditLogModel),
@@ -155,6 +161,8 @@ impl Page {
             Self::Revert(_) => "Revert",
             Self::RevertResult(_) => "Revert results",
             Self::Scans(_) => "Scans",
+            Self::Keys(_) => "Keys",
+            Self::KeyDetail(model) => model.key.key_id.as_str(),
             Self::Reports(_) => "Reports",
             Self::AuditLog(_) => "Audit log",
             Self::Settings(_) => "Settings",

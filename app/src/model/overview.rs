@@ -31,6 +31,8 @@ pub struct OverviewModel {
     pub changes: Vec<ChangeRow>,
     /// How many buckets the last completed scan saw for the first time.
     pub first_seen: i64,
+    /// Buckets whose customer key is unusable, soonest deletion first: shown before anything.
+    pub key_findings: Vec<super::KeyFindingRow>,
 }
 
 impl OverviewModel {

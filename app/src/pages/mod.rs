@@ -4,6 +4,7 @@ mod audit_log;
 mod bucket_detail;
 mod buckets;
 mod errors;
+mod keys;
 mod overview;
 mod overview_estate;
 mod remediate;
@@ -50,6 +51,10 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
             revert::RevertResult(revert::RevertResultProps { model }).into_any()
         }
         Page::Scans(model) => scans::Scans(scans::ScansProps { model, chrome }).into_any(),
+        Page::Keys(model) => keys::Keys(keys::KeysProps { model, chrome }).into_any(),
+        Page::KeyDetail(model) => {
+            keys::KeyDetail(keys::KeyDetailProps { model, chrome }).into_any()
+        }
         Page::Reports(model) => {
             reports::Reports(reports::ReportsProps { model, chrome }).into_any()
         }

@@ -89,8 +89,40 @@ pub fn Overview(model: OverviewModel, chrome: Chrome) -> impl IntoView {
         }
         .into_any()
     };
+    let critical = (!model.key_findings.is_empty()).then(|| {
+        let rows = model
+            .key_findings
+            .iter()
+            .map(|f| {
+                let until = f.readable_until.as_ref().map_or_else(
+                    || "writes refused".to_owned(),
+                    |at| format!("readable until {at}"),
+                );
+                view! {
+                    <tr>
+                        <td><a href=format!("/buckets/{}", f.bucket)>{f.bucket.clone()}</a></td>
+                        <td>{f.account.clone()}</td>
+                        <td><a href=format!("/keys/{}", f.key_id)>{f.key_id.clone()}</a>" ("{f.region.clone()}")"</td>
+                        <td>{format!("✗ {}", f.state)}</td>
+                        <td>{until}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="critical" aria-label="Critical findings">
+                <h2>{format!("Critical: {} buckets depend on an unusable key", model.key_findings.len())}</h2>
+                <p>"Non-compliant whatever the policy says: OSS refuses writes, and once the key is deleted the data can never be read again."</p>
+                <table class="data">
+                    <thead><tr><th scope="col">"Bucket"</th><th scope="col">"Account"</th><th scope="col">"Key"</th><th scope="col">"State"</th><th scope="col">"Data"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+        }
+    });
     view! {
         <h1>"Overview"</h1>
+        {critical}
         <section class="headline" aria-label="Compliance">
             <p class="rate"><span class="figure">{format!("{rate:.1} %")}</span>" compliant"</p>
             <p class="policy">"Policy: "<strong>{model.policy.clone()}</strong>" · remediation target: "{model.remediation_target.clone()}</p>

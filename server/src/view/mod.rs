@@ -4,9 +4,11 @@
 mod account;
 mod bucket;
 mod csv;
+mod key;
 mod policy;
 
 pub use account::{AccountView, LastScanView};
 pub use bucket::{BucketView, StateFields, rfc3339, state_from_json, state_json};
 pub use csv::CsvTable;
+pub use key::KeyView;
 pub use policy::policy_json;

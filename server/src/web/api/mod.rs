@@ -8,6 +8,7 @@ mod error;
 mod json;
 #[cfg(test)]
 mod json_fuzz_tests;
+mod keys;
 mod path;
 mod policy;
 mod principal;
@@ -43,8 +44,10 @@ use super::AppState;
         reports::list_reports, reports::create_report, reports::get_report, reports::get_latest_report,
         accounts::list_accounts, accounts::add_account, accounts::remove_account,
         reverts::create_revert,
+        keys::list_keys,
     ),
     components(schemas(ErrorBody, ErrorDetail, crate::view::BucketView, crate::view::AccountView,
+        crate::view::KeyView,
         crate::report::ReportDocument)),
     modifiers(&BearerAuth),
 )]
@@ -101,6 +104,7 @@ pub fn routes() -> Router<AppState> {
             "/accounts/{name}",
             axum::routing::delete(accounts::remove_account),
         )
+        .route("/keys", get(keys::list_keys))
         .fallback(|| async { ApiError::not_found("no such API route") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

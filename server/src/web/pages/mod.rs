@@ -13,6 +13,7 @@ mod csv;
 mod error;
 #[cfg(test)]
 mod fuzz_tests;
+mod keys;
 mod overview;
 mod overview_estate;
 mod remediate;
@@ -58,6 +59,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(remediate::routes())
         .merge(revert::routes())
         .merge(scans::routes())
+        .merge(keys::routes())
         .merge(reports::routes())
         .merge(audit_log::routes())
         .merge(settings::routes())

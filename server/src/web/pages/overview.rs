@@ -69,6 +69,7 @@ async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
         remediation_target: policy.remediation_target.to_string(),
         ..OverviewModel::default()
     };
+    model.key_findings = super::keys::findings(state).await?;
     let counts = counts(state).await?;
     (model.estate, model.estate_totals) =
         super::overview_estate::rows(state, &counts.by_account).await?;
