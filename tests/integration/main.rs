@@ -12,6 +12,7 @@ mod engine_cli;
 mod estate;
 mod fidelity;
 mod hardening;
+mod keys;
 mod notify;
 mod pages_admin;
 mod pages_buckets;

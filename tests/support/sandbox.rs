@@ -20,9 +20,49 @@ pub async fn sandbox(buckets: usize) -> SandboxHandle {
 
 /// Starts a sandbox with `buckets` buckets drawn from `seed`: the same seed, the same buckets.
 pub async fn seeded_sandbox(buckets: usize, seed: u64) -> SandboxHandle {
-    sandbox::start(SandboxConfig::for_tests(buckets, seed))
-        .await
-        .expect("sandbox starts")
+    with_test_aliases(
+        sandbox::start(SandboxConfig::for_tests(buckets, seed))
+            .await
+            .expect("sandbox starts"),
+    )
+}
+
+/// The aliases tests change buckets' encryption to. Changes are refused unless KMS says the key
+/// is `Enabled`, so each names a real key of the hub in every seeded region.
+pub const TEST_ALIASES: [&str; 9] = [
+    "alias/prod",
+    "alias/page-test",
+    "alias/kept-value",
+    "alias/leak-check",
+    "alias/audit",
+    "alias/fuzz",
+    "alias/browser-test-key",
+    "alias/x",
+    "alias/p",
+];
+
+/// The regions the seeded population uses.
+const SEEDED_REGIONS: [&str; 7] = [
+    "cn-hangzhou",
+    "cn-shanghai",
+    "cn-beijing",
+    "cn-shenzhen",
+    "ap-southeast-1",
+    "eu-central-1",
+    "us-west-1",
+];
+
+/// Gives the hub an `Enabled` key behind each of [`TEST_ALIASES`] in every seeded region.
+pub fn with_test_aliases(sandbox: SandboxHandle) -> SandboxHandle {
+    let hub = sandbox.hub().uid;
+    for region in SEEDED_REGIONS {
+        let region = oss_audit::domain::Region::parse(region).expect("a region");
+        let key = sandbox.create_kms_key(&hub, &region);
+        for alias in TEST_ALIASES {
+            assert!(sandbox.set_kms_alias(alias, &key.key_id), "{alias}");
+        }
+    }
+    sandbox
 }
 
 /// Starts a sandbox of `accounts` accounts (the hub and its Resource Directory's members) with

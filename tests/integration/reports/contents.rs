@@ -260,17 +260,23 @@ async fn one_digest(app: &TestApp, id: &str) -> String {
 async fn the_csv_has_one_row_per_bucket_matching_the_json_and_the_html_shows_it_all() {
     let app = TestApp::scanned(30).await;
     let names = app.truth();
-    let quirky = names
-        .values()
-        .find(|b| !b.access_denied)
-        .unwrap()
-        .name
-        .as_str()
-        .to_owned();
+    let quirky_bucket = names.values().find(|b| !b.access_denied).unwrap();
+    let quirky = quirky_bucket.name.as_str().to_owned();
+    // Changes are refused unless KMS has the key Enabled: the hub gets one by that id.
+    let mut key = app
+        .sandbox
+        .create_kms_key(&app.sandbox.hub().uid, &quirky_bucket.region);
+    key.key_id = oss_audit::domain::KmsKeyId::parse("-2-3.cmd").unwrap();
+    key.arn = oss_audit::domain::KmsKeyArn::new(
+        &quirky_bucket.region,
+        &app.sandbox.hub().uid,
+        &key.key_id,
+    );
+    app.sandbox.insert_kms_key(key);
     // A key id a spreadsheet would read as a formula, set by a token whose name is markup.
     let marked_up = app.api_token("<b>\"ops\"&</b>", Role::Operator).await;
     let path = format!("/api/v1/buckets/{quirky}/encryption");
-    let body = json!({"sse_algorithm": "KMS", "kms_master_key_id": "-2-3:cmd"});
+    let body = json!({"sse_algorithm": "KMS", "kms_master_key_id": "-2-3.cmd"});
     let put = marked_up.call("PUT", &path, Some(body)).await;
     assert_eq!(put.status, 200, "{}", put.text());
     let created = create_report(&app).await;
@@ -330,7 +336,7 @@ async fn the_csv_has_one_row_per_bucket_matching_the_json_and_the_html_shows_it_
         if b["name"] == quirky.as_str() {
             assert_eq!(
                 cell("kms_master_key_id"),
-                "'-2-3:cmd",
+                "'-2-3.cmd",
                 "formulas are defused"
             );
             assert_eq!(cell("last_change_action"), "put-encryption");

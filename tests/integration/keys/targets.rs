@@ -1,0 +1,77 @@
+//! A change to an unusable key is refused before OSS is called: the remediation's target and the
+//! encryption change form/API both name the key's state, and OSS sees no PutBucketEncryption.
+
+use oss_audit::domain::Role;
+use oss_audit::sandbox::RequestKind;
+use serde_json::json;
+
+use super::key_in_use;
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn a_remediation_to_a_disabled_key_is_refused_before_any_oss_call() {
+    let app = TestApp::scanned(80).await;
+    let (key, _) = key_in_use(&app.sandbox);
+    assert!(app.sandbox.disable_kms_key(&key));
+    let admin = app.api(Role::Admin).await;
+    let policy = json!({"requirement": "kms",
+        "remediation_target": {"sse_algorithm": "KMS", "kms_master_key_id": key.as_str()}});
+    let set = admin.call("PUT", "/api/v1/policy", Some(policy)).await;
+    assert_eq!(set.status, 200, "{}", set.json);
+    let noncompliant = app
+        .api(Role::Viewer)
+        .await
+        .all_buckets("&compliant=false")
+        .await;
+    assert!(!noncompliant.is_empty());
+    // In the key's own region: elsewhere the key would not be found at all.
+    let region = app.sandbox.kms_key(&key).unwrap().arn.region().to_string();
+    let target = noncompliant
+        .iter()
+        .find(|b| b["status"] != "unknown" && b["region"] == region.as_str())
+        .expect("a readable non-compliant bucket in the key's region")["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let puts_before = app
+        .sandbox
+        .requests_served_by(RequestKind::PutBucketEncryption);
+    let before = app.sandbox.bucket(&target).unwrap().encryption;
+
+    let result = app
+        .api(Role::Operator)
+        .await
+        .call(
+            "POST",
+            "/api/v1/remediations",
+            Some(json!({"buckets": [target]})),
+        )
+        .await;
+    assert_eq!(result.status, 200, "{}", result.json);
+    assert_eq!(result.json["remediated"], json!([]));
+    let error = result.json["failed"][0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("Disabled") && error.contains(key.as_str()),
+        "{error}"
+    );
+
+    let put = app
+        .api(Role::Operator)
+        .await
+        .call(
+            "PUT",
+            &format!("/api/v1/buckets/{target}/encryption"),
+            Some(json!({"sse_algorithm": "KMS", "kms_master_key_id": key.as_str()})),
+        )
+        .await;
+    assert_eq!(put.status, 409, "{}", put.json);
+    assert!(put.text().contains("Disabled"), "{}", put.text());
+
+    assert_eq!(
+        app.sandbox
+            .requests_served_by(RequestKind::PutBucketEncryption),
+        puts_before,
+        "OSS was never asked"
+    );
+    assert_eq!(app.sandbox.bucket(&target).unwrap().encryption, before);
+}
