@@ -58,6 +58,11 @@ pub struct SandboxArgs {
     #[arg(long, env = "OSS_SANDBOX_ACCEPT_UNKNOWN_KMS_KEYS")]
     pub accept_unknown_kms_keys: bool,
 
+    /// Let the customer-key buckets share about this many keys (per region in proportion), instead
+    /// of a key each: how a real estate reuses its keys (and what the key-check bench scans).
+    #[arg(long, env = "OSS_SANDBOX_KMS_KEYS")]
+    pub kms_keys: Option<usize>,
+
     /// Seed of the bucket population: the same seed always gives the same buckets.
     #[arg(long, env = "OSS_SANDBOX_SEED", default_value_t = 42)]
     pub seed: u64,
@@ -121,6 +126,7 @@ impl From<SandboxArgs> for SandboxConfig {
             sts_duration_secs: args.sts_duration_secs,
             deny: args.deny,
             accept_unknown_kms_keys: args.accept_unknown_kms_keys,
+            kms_keys: args.kms_keys,
             seed: args.seed,
             access_key_id: args.access_key_id,
             access_key_secret: args.access_key_secret,

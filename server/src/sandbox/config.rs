@@ -48,6 +48,8 @@ pub struct SandboxConfig {
     /// KeyNotFound). Known keys are checked either way: disabled, pending deletion, deleted or
     /// another account's.
     pub accept_unknown_kms_keys: bool,
+    /// About how many keys the customer-key buckets share (`None`: a key each).
+    pub kms_keys: Option<usize>,
     /// Seed of the bucket population: the same seed always gives the same buckets.
     pub seed: u64,
     /// The AccessKeyId the sandbox accepts.
@@ -85,6 +87,7 @@ impl Default for SandboxConfig {
             sts_duration_secs: None,
             deny: Vec::new(),
             accept_unknown_kms_keys: false,
+            kms_keys: None,
             seed: 42,
             access_key_id: DEFAULT_ACCESS_KEY_ID.to_owned(),
             access_key_secret: Secret::new(DEFAULT_ACCESS_KEY_SECRET),

@@ -96,7 +96,10 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         untrusted_roles: config.untrusted_roles,
     });
     let owners: Vec<_> = estate.accounts().iter().map(|a| a.uid.clone()).collect();
-    let buckets = seed::estate_population(&owners, config.buckets, config.seed);
+    let mut buckets = seed::estate_population(&owners, config.buckets, config.seed);
+    if let Some(keys) = config.kms_keys {
+        kms::share_keys(&mut buckets, keys);
+    }
     let (keys, aliases) = kms::seeded(&buckets);
     let state = SandboxState::new(
         buckets,

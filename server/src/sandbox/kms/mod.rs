@@ -12,7 +12,7 @@ use std::sync::{PoisonError, RwLock, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 
-pub(crate) use seed::{new_key, random_key_id, seeded};
+pub(crate) use seed::{new_key, random_key_id, seeded, share_keys};
 
 use crate::domain::{AccountUid, KeyMetadata, KeyOrigin, KmsKeyArn, KmsKeyId, KmsKeyState, Region};
 

@@ -106,6 +106,44 @@ pub(crate) fn seeded(buckets: &[SandboxBucket]) -> (Vec<KeyMetadata>, Vec<(Alias
     (keys.into_values().collect(), aliases)
 }
 
+/// Makes the customer-key buckets share about `total` keys: each account and region keeps its
+/// first keys in proportion to how many it names (at least one), and its other buckets take those
+/// in turn. A key stays in its bucket's account and region, so every bucket's key exists.
+pub(crate) fn share_keys(buckets: &mut [SandboxBucket], total: usize) {
+    let mut named: BTreeMap<(AccountUid, String), Vec<KmsKeyId>> = BTreeMap::new();
+    let mut all = 0;
+    for bucket in buckets.iter() {
+        if let Some(key) = bucket.encryption.as_ref().and_then(|r| r.kms_key_id()) {
+            let keys = named
+                .entry((bucket.owner.clone(), bucket.region.as_str().to_owned()))
+                .or_default();
+            if !keys.contains(key) {
+                keys.push(key.clone());
+                all += 1;
+            }
+        }
+    }
+    if all <= total {
+        return;
+    }
+    let mut turn: BTreeMap<(AccountUid, String), usize> = BTreeMap::new();
+    for bucket in buckets.iter_mut() {
+        let place = (bucket.owner.clone(), bucket.region.as_str().to_owned());
+        let Some(keys) = named.get(&place) else {
+            continue;
+        };
+        let kept = (keys.len() * total / all).clamp(1, keys.len());
+        if let Some(crate::domain::EncryptionRule::Kms {
+            key_id: Some(key), ..
+        }) = bucket.encryption.as_mut()
+        {
+            let next = turn.entry(place).or_insert(0);
+            *key = keys[*next % kept].clone();
+            *next += 1;
+        }
+    }
+}
+
 /// The `index`-th seeded key's settings: every third rotates yearly, every fourth lives in an
 /// HSM, every fifth is an SM4 key and every sixth has deletion protection. All stay `Enabled`
 /// with no expiring material, so the seeded estate works until a test changes a key.
