@@ -125,7 +125,10 @@ async fn describe(kms: &KmsClient, region: &Region, key: &KmsKeyId) -> KeyCheck 
 /// Records `checks` in the transaction that completes `part`, links each bucket to its key,
 /// judges the buckets with their key on top of `requirement`, and queues one `key_unusable`
 /// event listing the keys whose state changed to unusable with every bucket that depends on them.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the completing transaction, the part it belongs to, and what the part saw"
+)]
 pub(super) async fn record(
     conn: &mut SqliteConnection,
     hub: AccountId,
