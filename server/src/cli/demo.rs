@@ -34,6 +34,20 @@ pub struct DemoArgs {
     listen: SocketAddr,
 }
 
+/// Days until the demo's dying key is deleted.
+const DELETION_IN_DAYS: i64 = 14;
+
+/// The first seeded key of the hub that a readable bucket's rule names.
+fn dying_key(sandbox: &sandbox::SandboxHandle) -> Option<crate::domain::KmsKeyId> {
+    let hub = sandbox.hub();
+    sandbox
+        .buckets_of(&hub.uid)
+        .into_iter()
+        .filter(|b| !b.access_denied)
+        .filter_map(|b| b.encryption.and_then(|r| r.kms_key_id().cloned()))
+        .find(|key| sandbox.kms_key(key).is_some())
+}
+
 pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
     let sandbox = sandbox::start(SandboxConfig {
         accounts: ACCOUNTS,
@@ -47,6 +61,16 @@ pub(super) async fn run(args: DemoArgs) -> Result<(), CliError> {
         args.buckets,
         sandbox.local_addr()
     );
+    // One of the hub's customer keys is scheduled for deletion, so the overview opens with the
+    // critical finding a dying key is ("readable until …").
+    if let Some(key) = dying_key(&sandbox) {
+        let at = chrono::Utc::now() + chrono::TimeDelta::days(DELETION_IN_DAYS);
+        sandbox.schedule_kms_key_deletion(&key, at);
+        println!(
+            "customer key {key} is pending deletion on {}",
+            at.format("%Y-%m-%d")
+        );
+    }
 
     let database = std::env::temp_dir().join(format!("oss-audit-demo-{}.db", std::process::id()));
     let password = match admin_password() {
