@@ -9,7 +9,6 @@ use chrono::Utc;
 use futures_util::{StreamExt, stream};
 use sqlx::SqliteConnection;
 
-use super::part::PartError;
 use crate::cloud::{KmsClient, KmsRefusal, RpcError};
 use crate::domain::{
     AccountId, AccountName, AccountScanId, BucketId, BucketName, EncryptionState, Event,
@@ -56,7 +55,7 @@ pub(super) async fn check(
     client: &OssClient,
     uses: &[KeyUse],
     concurrency: usize,
-) -> Result<HashMap<(Region, KmsKeyId), KeyCheck>, PartError> {
+) -> Result<HashMap<(Region, KmsKeyId), KeyCheck>, RpcError> {
     let distinct: BTreeMap<(String, String), (Region, KmsKeyId)> = uses
         .iter()
         .map(|u| {
@@ -67,8 +66,7 @@ pub(super) async fn check(
     let mut clients: HashMap<Region, KmsClient> = HashMap::new();
     for (region, _) in distinct.values() {
         if !clients.contains_key(region) {
-            let kms = KmsClient::new(region.clone(), client.config(), client.credentials())
-                .map_err(|e| PartError::Keys(e.to_string()))?;
+            let kms = KmsClient::new(region.clone(), client.config(), client.credentials())?;
             clients.insert(region.clone(), kms);
         }
     }

@@ -36,7 +36,7 @@ pub(super) struct Part {
 }
 
 /// Why a part did not complete.
-pub(super) enum PartError {
+enum PartError {
     /// AssumeRole or ListBuckets failed: without the full list, nothing can be judged.
     Listing(OssError),
     Interrupted,
@@ -203,7 +203,9 @@ impl Part {
             return Err(PartError::Interrupted);
         }
         // One DescribeKey per distinct customer key, after the reads named them all.
-        let key_checks = keys::check(client, &key_uses, self.options.concurrency).await?;
+        let key_checks = keys::check(client, &key_uses, self.options.concurrency)
+            .await
+            .map_err(|e| PartError::Keys(e.to_string()))?;
 
         // Only a completed part marks its account's unlisted buckets gone.
         let mut tx = self.store.begin().await?;
