@@ -197,6 +197,11 @@ async fn restore(
         Err(err @ ChangeError::NotInInventory(_)) => {
             Ok(failed("NotInInventory", err.to_string(), None))
         }
+        // Restoring a rule whose customer key is no longer Enabled would leave the bucket
+        // unwritable: the bucket fails with the key's state and OSS is not called.
+        Err(err @ ChangeError::KeyNotUsable { .. }) => {
+            Ok(failed("KeyNotUsable", err.to_string(), None))
+        }
     }
 }
 
