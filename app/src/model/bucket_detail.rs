@@ -37,6 +37,9 @@ pub struct CurrentEncryption {
     pub kms_master_key_id: Option<String>,
     pub kms_data_encryption: Option<String>,
     pub compliant: Option<bool>,
+    /// Which policy rule judged it and why, e.g. `rule 1 of 3 (tag data-class=confidential):
+    /// kms-cmk`.
+    pub judged_by: Option<String>,
     pub scanned_at: Option<String>,
     /// The OSS request id of the read that recorded this state.
     pub request_id: Option<String>,

@@ -41,8 +41,8 @@ pub use reports::{ReportRow, ReportsModel};
 pub use revert::{RevertPreviewModel, RevertResultModel, RevertRow};
 pub use scans::{RunningScan, ScanPartRow, ScanRow, ScansModel};
 pub use settings::{
-    CreatedToken, NewTokenForm, NewUserForm, PolicyErrors, PolicyForm, ScheduleInfo, SettingsModel,
-    TokenRow, UserRow,
+    CreatedToken, NewRuleForm, NewTokenForm, NewUserForm, PolicyErrors, PolicyForm, RuleRow,
+    RulesModel, ScheduleInfo, SettingsModel, TokenRow, UserRow,
 };
 
 /// What every page shows around its content: who is signed in, the navigation, a flash message.

@@ -4,6 +4,8 @@
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SettingsModel {
     pub policy: PolicyForm,
+    /// The policy's rules in order (the last is the default, edited by the policy form).
+    pub rules: RulesModel,
     pub users: Vec<UserRow>,
     pub new_user: NewUserForm,
     pub tokens: Vec<TokenRow>,
@@ -124,4 +126,41 @@ pub struct ScheduleInfo {
     pub next_due: Option<String>,
     /// When the last finished scan started (RFC 3339), which the schedule counts from.
     pub last_started: Option<String>,
+}
+
+/// The policy's rules: the table and the add-rule form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RulesModel {
+    pub rows: Vec<RuleRow>,
+    pub new_rule: NewRuleForm,
+}
+
+/// One rule as the table shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleRow {
+    /// From 1; the last is the default.
+    pub number: usize,
+    /// e.g. `tag data-class=confidential`, or `every other bucket` for the default.
+    pub scope: String,
+    /// any, kms, kms-cmk or sm4, with the allowed keys.
+    pub requirement: String,
+    pub target: String,
+    pub is_default: bool,
+}
+
+/// The add-rule form, with the values shown and its message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewRuleForm {
+    pub account: String,
+    pub region: String,
+    pub bucket: String,
+    pub resource_group: String,
+    pub tag: String,
+    pub requirement: String,
+    /// One per line.
+    pub allowed_keys: String,
+    pub target_algorithm: String,
+    pub target_key: String,
+    pub target_data_encryption: String,
+    pub error: Option<String>,
 }

@@ -67,6 +67,7 @@ fn Current(model: BucketDetailModel, now: String) -> impl IntoView {
                 <dt>"KMS key id"</dt><dd class="mono">{c.kms_master_key_id.clone().unwrap_or_else(dash)}</dd>
                 <dt>"Data encryption"</dt><dd>{c.kms_data_encryption.clone().unwrap_or_else(dash)}</dd>
                 <dt>"Compliance"</dt><dd><ComplianceBadge compliant=c.compliant /></dd>
+                {c.judged_by.clone().map(|why| view! { <dt>"Judged by"</dt><dd id="judged-by">{why}</dd> })}
                 <dt>"Last confirmed"</dt><dd>{scanned}</dd>
                 <dt>"OSS request id"</dt><dd class="mono">{c.request_id.clone().unwrap_or_else(dash)}</dd>
             </dl>

@@ -15,6 +15,7 @@ mod settings;
 mod settings_access;
 mod settings_accounts;
 mod settings_notifications;
+mod settings_rules;
 
 use leptos::prelude::*;
 

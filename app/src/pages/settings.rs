@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::settings_access::{Created, Tokens, Users};
+use super::settings_rules::Rules;
 use crate::components::{Choice, Time, field_error};
 use crate::model::{Chrome, PolicyForm, ScheduleInfo, SettingsModel};
 
@@ -20,6 +21,7 @@ pub fn Settings(model: SettingsModel, chrome: Chrome) -> impl IntoView {
         {created}
         <nav class="pager" aria-label="Sections">
             <a href="#policy">"Policy"</a>
+            <a href="#rules">"Rules"</a>
             <a href="#users">"Users"</a>
             <a href="#tokens">"API tokens"</a>
             <a href="#schedule">"Scan schedule"</a>
@@ -27,6 +29,7 @@ pub fn Settings(model: SettingsModel, chrome: Chrome) -> impl IntoView {
             <a href="/settings/notifications">"Notifications"</a>
         </nav>
         <Policy form=model.policy.clone() chrome=chrome.clone() />
+        <Rules model=model.rules.clone() chrome=chrome.clone() />
         <Users model=model.clone() chrome=chrome.clone() />
         <Tokens model=model.clone() chrome=chrome.clone() />
         <Schedule schedule=model.schedule.clone() now=chrome.now.clone() />

@@ -154,16 +154,24 @@ pub async fn change_encryption_in(
     let reread = Observation::now(record.id, read.value, read.request_id);
     let mut tx = changer.store.begin().await?;
     if !before.as_ref().is_some_and(|b| b.same_as(&reread.state)) {
-        let policy = store::current_policy(&mut *tx, changer.hub).await?;
-        store::record_reread(&mut tx, &reread, judge(&policy.requirement, &reread.state)).await?;
+        // Judged by the rule that decides this bucket.
+        let rules = store::current_rules(&mut *tx, changer.hub).await?;
+        let inventory = store::load_inventory(&mut *tx, None, Some(record.id)).await?;
+        let requirement = inventory
+            .policy_of(&rules, record.id)
+            .map(|p| &p.requirement);
+        let compliant = requirement.and_then(|r| judge(r, &reread.state));
+        store::record_reread(&mut tx, &reread, compliant).await?;
         let key = match &reread.state {
             EncryptionState::Encrypted(rule) => rule.kms_key_id().map(|k| k.as_str()),
             _ => None,
         };
         store::unlink_bucket_key_unless(&mut tx, record.id, key).await?;
+        // An unusable key fails the bucket whatever its rule says.
         store::apply_key_judgements(&mut tx, Some(record.id)).await?;
         // Only a new state can newly be non-compliant or unknown.
-        let became = change_became(change, &policy.requirement, before.as_ref(), &reread.state)
+        let became = requirement
+            .and_then(|r| change_became(change, r, before.as_ref(), &reread.state))
             .filter(|_| provenance.reverts.is_none());
         queue_regression(&mut tx, changer, &record, became, &reread.state).await?;
     }

@@ -1,6 +1,6 @@
-//! One-click remediation: encrypt every readable non-compliant bucket with the policy's target.
-//! A remediation is planned first (which buckets, what target, and a digest of both and of the
-//! buckets' states); a confirmation names the digest it saw, and runs only while the plan is
+//! One-click remediation: encrypt every readable non-compliant bucket with the remediation target
+//! of the rule that decides it. A remediation is planned first (which buckets, each one's target,
+//! and a digest of them and of the buckets' states); a confirmation names the digest it saw, and runs only while the plan is
 //! still the same.
 
 use std::fmt::Write as _;
@@ -18,6 +18,7 @@ use crate::domain::{
 };
 use crate::notify;
 use crate::store::{self, BucketQuery, NewRun, RunCounts, Store, StoreError};
+
 
 /// Which buckets to remediate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,9 +52,12 @@ pub struct RemediationReport {
 /// buckets' states as recorded) for the confirmation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    pub target: EncryptionRule,
+    /// What the run names as its target: the one target, or a phrase when scoped rules differ.
+    pub target: String,
     pub buckets: Vec<BucketName>,
-    /// Hex SHA-256 of the target and each bucket with its account and recorded state.
+    /// Each bucket's own target (its deciding rule's), in the order of `buckets`.
+    pub targets: Vec<EncryptionRule>,
+    /// Hex SHA-256 of each bucket with its account, recorded state and target.
     pub digest: String,
 }
 
@@ -91,46 +95,77 @@ fn non_compliant() -> BucketQuery {
 }
 
 /// What remediating `selection` would do now.
-/// The estate's policy (held by the hub) gives the target; each bucket is named with the account
-/// that holds it, so a bucket that moved to another account changes the plan.
+/// The estate's rules (held by the hub) give each bucket's target: the rule that decides it (the
+/// default rule's when that is undetermined or the bucket is not in the inventory). Each bucket
+/// is named with the account that holds it, so a bucket that moved to another account changes the
+/// plan, and so does a change of the rule or target that decides it.
 pub async fn plan(
     store: &Store,
     hub: AccountId,
     selection: &Selection,
 ) -> Result<Plan, StoreError> {
-    let policy = store::current_policy(store, hub).await?;
-    let target = policy.remediation_target;
-    let mut text = format!("target {target}\n");
+    let rules = store::current_rules(store, hub).await?;
+    let inventory = store::load_inventory(store, None, None).await?;
+    let policies = inventory.policies(&rules);
+    let default = rules.default_policy();
+    let target_of = |id| {
+        policies
+            .get(&id)
+            .copied()
+            .unwrap_or(default)
+            .remediation_target
+            .clone()
+    };
+    let mut text = String::new();
     let mut names = Vec::new();
+    let mut targets = Vec::new();
     // Bucket and account names cannot hold a tab or a newline, so the lines cannot run into each
     // other.
     match selection {
         Selection::AllNonCompliant => {
             for bucket in store::query_buckets(store, &non_compliant()).await? {
+                let target = target_of(bucket.id);
                 let _ = writeln!(
                     text,
-                    "{}\t{}\t{}",
+                    "{}\t{}\t{}\t{target}",
                     bucket.account, bucket.name, bucket.state
                 );
                 names.push(bucket.name);
+                targets.push(target);
             }
         }
         Selection::Named(named) => {
             for name in named {
                 let found = store::find_bucket_by_name(store, name).await?;
-                let (account, state) = found.map_or_else(
-                    || (String::new(), "not in the inventory".to_owned()),
-                    |b| (b.account.to_string(), b.state.to_string()),
+                let (account, state, target) = found.map_or_else(
+                    || {
+                        (
+                            String::new(),
+                            "not in the inventory".to_owned(),
+                            default.remediation_target.clone(),
+                        )
+                    },
+                    |b| (b.account.to_string(), b.state.to_string(), target_of(b.id)),
                 );
-                let _ = writeln!(text, "{account}\t{name}\t{state}");
+                let _ = writeln!(text, "{account}\t{name}\t{state}\t{target}");
                 names.push(name.clone());
+                targets.push(target);
             }
         }
     }
+    // The run names its target; under scoped rules each bucket gets its own rule's.
+    let target = match targets.first() {
+        Some(first) if targets.iter().any(|t| t != first) => {
+            "the remediation target of each bucket's rule".to_owned()
+        }
+        Some(first) => first.to_string(),
+        None => default.remediation_target.to_string(),
+    };
     Ok(Plan {
         digest: sha256_hex(&text),
         target,
         buckets: names,
+        targets,
     })
 }
 
@@ -155,29 +190,27 @@ pub async fn remediate(
 
 /// Applies `plan`'s target to its buckets.
 async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, StoreError> {
-    let names = plan.buckets.clone();
-    if names.is_empty() {
+    if plan.buckets.is_empty() {
         return Ok(RemediationReport::default());
     }
-    let run = start_run(changer, &plan.target.to_string()).await?;
-    let change = Change::Put {
-        rule: plan.target.clone(),
-        remediation: true,
-    };
+    let run = start_run(changer, &plan.target).await?;
     let provenance = Provenance {
         run: Some(run),
         reverts: None,
     };
-    let results: Vec<_> = stream::iter(names)
-        .map(|name| {
-            let change = &change;
+    let results: Vec<_> = stream::iter(plan.buckets.iter().cloned().zip(plan.targets.iter()))
+        .map(|(name, target)| {
+            let change = Change::Put {
+                rule: target.clone(),
+                remediation: true,
+            };
             async move {
                 let account = store::find_bucket_by_name(changer.store, &name)
                     .await
                     .ok()
                     .flatten()
                     .map(|b| b.account.to_string());
-                let result = change_encryption_in(changer, &name, change, provenance).await;
+                let result = change_encryption_in(changer, &name, &change, provenance).await;
                 (account, name, result)
             }
         })

@@ -9,6 +9,7 @@ mod encryption;
 mod error;
 mod notify;
 mod policy;
+mod policy_rules;
 mod progress;
 mod report;
 mod revert;

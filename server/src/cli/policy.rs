@@ -1,4 +1,4 @@
-//! `oss-audit policy show|set`, and the policy variables read at the start of `scan` and `serve`.
+//! `oss-audit policy show|set|rules`, and the policy variables read at the start of `scan` and `serve`.
 
 use super::CliError;
 use crate::actions;
@@ -47,8 +47,11 @@ pub struct PolicyArgs {
 pub enum PolicyCommand {
     /// Show the policy in force.
     Show,
-    /// Set the policy; every bucket is judged again at once.
+    /// Set the policy's default rule; every bucket is judged again at once.
     Set(PolicyArgs),
+    /// List, set, add, remove or move the policy's rules (requirements scoped to buckets).
+    #[command(subcommand)]
+    Rules(super::policy_rules::RulesCommand),
 }
 
 impl PolicyArgs {
@@ -115,6 +118,9 @@ pub(super) async fn run(
 ) -> Result<(), CliError> {
     match command {
         PolicyCommand::Show => {}
+        PolicyCommand::Rules(command) => {
+            return super::policy_rules::run(store, account, command).await;
+        }
         PolicyCommand::Set(args) => {
             let policy = args
                 .resolve()?

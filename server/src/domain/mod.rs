@@ -19,6 +19,7 @@ mod region;
 mod regressions;
 mod role;
 mod run;
+mod rules;
 mod scan_status;
 mod secret;
 mod state;
@@ -56,6 +57,10 @@ pub use region::{Region, RegionError};
 pub use regressions::{Regressions, became};
 pub use role::{Role, RoleError};
 pub use run::RunKind;
+pub use rules::{
+    BucketFacts, Decision, MAX_RULES, NamePattern, ResourceGroupId, Rule, RuleError, Rules, Scope,
+    Tag, Verdict,
+};
 pub use scan_status::ScanStatus;
 pub use secret::Secret;
 pub use state::{EncryptionState, Status};

@@ -110,6 +110,20 @@ impl SandboxHandle {
         self.state.update(name, |b| b.encryption = rule)
     }
 
+    /// Sets a bucket's tags (replacing them all); `false` if absent.
+    pub fn set_tags(&self, name: &str, tags: &[(&str, &str)]) -> bool {
+        let tags = tags
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        self.state.update(name, |b| b.tags = tags)
+    }
+
+    /// ListBuckets requests filtered by a tag (`tag-key`) served so far.
+    pub fn tag_filtered_listings(&self) -> u64 {
+        self.state.tag_listings()
+    }
+
     /// Makes a bucket refuse (or accept) encryption calls and GetBucketInfo; `false` if absent.
     pub fn set_access_denied(&self, name: &str, denied: bool) -> bool {
         self.state.update(name, |b| b.access_denied = denied)

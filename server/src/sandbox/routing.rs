@@ -202,12 +202,15 @@ pub(crate) fn operation(method: &Method, target: &Target, query: &[(String, Stri
     let has = |name: &str| query.iter().any(|(k, _)| k == name);
     match target {
         Target::Service if !read => Operation::MethodNotAllowed,
-        // Other service parameters (tag filters, `regions`) select behaviour the sandbox lacks;
-        // ignoring them would silently answer a different question.
+        // Other service parameters (the `tagging` filter, `regions`) select behaviour the sandbox
+        // lacks; ignoring them would silently answer a different question.
         Target::Service
-            if query
-                .iter()
-                .all(|(k, _)| matches!(k.as_str(), "prefix" | "marker" | "max-keys")) =>
+            if query.iter().all(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "prefix" | "marker" | "max-keys" | "tag-key" | "tag-value"
+                )
+            }) =>
         {
             Operation::ListBuckets
         }

@@ -9,6 +9,9 @@ use rand::{Rng, SeedableRng};
 use super::state::{SANDBOX_RESOURCE_GROUP_ID, SandboxBucket, StorageClass};
 use crate::domain::{AccountUid, BucketName, EncryptionRule, KmsDataEncryption, KmsKeyId, Region};
 
+/// One bucket in this many carries the tag `data-class=confidential` (scoped-rule demos and tests).
+pub(crate) const CONFIDENTIAL_EVERY: usize = 10;
+
 const TEAMS: [&str; 16] = [
     "prod",
     "staging",
@@ -205,6 +208,12 @@ pub(crate) fn population(count: usize, seed: u64) -> Vec<SandboxBucket> {
             .then(|| SANDBOX_RESOURCE_GROUP_ID.to_owned());
         bucket.encryption = encryption(&mut rng, category);
         bucket.access_denied = category == Category::Denied;
+        // Without the generator, so that the rest of the population stays what it was.
+        if i % CONFIDENTIAL_EVERY == 3 {
+            bucket
+                .tags
+                .insert("data-class".to_owned(), "confidential".to_owned());
+        }
         buckets.push(bucket);
     }
     buckets

@@ -43,6 +43,8 @@ pub struct SandboxBucket {
     pub access_denied: bool,
     /// The account that owns it: only that account's keys list and read it.
     pub owner: AccountUid,
+    /// Its tags (GetBucketTagging; ListBuckets filters on them with `tag-key` and `tag-value`).
+    pub tags: BTreeMap<String, String>,
 }
 
 impl SandboxBucket {
@@ -57,6 +59,7 @@ impl SandboxBucket {
             encryption: None,
             access_denied: false,
             owner: hub_uid(),
+            tags: BTreeMap::new(),
         }
     }
 
@@ -157,6 +160,8 @@ struct Counters {
     faults: AtomicU64,
     /// OSS requests refused with SecurityTokenExpired.
     expired_tokens: AtomicU64,
+    /// ListBuckets requests filtered by a tag (`tag-key`).
+    tag_listings: AtomicU64,
 }
 
 /// Everything the request handler shares; one instance per sandbox, behind an `Arc`.
@@ -359,6 +364,16 @@ impl SandboxState {
     }
 
     /// Counts one injected fault (503).
+    /// Counts a ListBuckets request filtered by a tag.
+    pub(crate) fn count_tag_listing(&self) {
+        self.counters.tag_listings.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// ListBuckets requests filtered by a tag so far.
+    pub(crate) fn tag_listings(&self) -> u64 {
+        self.counters.tag_listings.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn count_fault(&self) {
         self.counters.faults.fetch_add(1, Ordering::Relaxed);
     }

@@ -4,11 +4,35 @@
 
 use sqlx::SqliteConnection;
 
+use std::collections::HashMap;
+
 use crate::domain::{
-    AccountId, AccountName, AccountScanId, Cause, Event, Regressions, ScanFailed, ScanId, became,
+    AccountId, AccountName, AccountScanId, Cause, Event, Regressions, Requirement, Rules,
+    ScanFailed, ScanId, became,
 };
 use crate::notify;
-use crate::store::{self, PartFailure, StoreError};
+use crate::store::{self, Inventory, PartFailure, StoreError};
+
+/// What the part's buckets were judged with: the rules, and the account's buckets.
+pub(super) struct Judge<'a> {
+    pub rules: &'a Rules,
+    pub inventory: &'a Inventory,
+}
+
+impl Judge<'_> {
+    /// The requirement of the rule deciding each bucket, by name (none for a bucket whose rule
+    /// is undetermined until its tags are read).
+    fn requirements(&self) -> HashMap<&str, &Requirement> {
+        self.inventory
+            .buckets
+            .iter()
+            .filter_map(|b| {
+                let policy = self.rules.policy_for(&self.inventory.facts(b))?;
+                Some((b.name.as_str(), &policy.requirement))
+            })
+            .collect()
+    }
+}
 
 /// Queues, in the transaction that completes `part` (after it moved the current states), one
 /// event listing the buckets of `account` that part saw become non-compliant or unknown. A bucket
@@ -21,15 +45,19 @@ pub(super) async fn part_completed(
     scan: ScanId,
     part: AccountScanId,
     account: &AccountName,
+    judge: &Judge<'_>,
 ) -> Result<(), StoreError> {
     if !store::has_enabled_notification_targets(&mut *conn, hub).await? {
         return Ok(());
     }
-    let policy = store::current_policy(&mut *conn, hub).await?;
+    let requirements = judge.requirements();
     let mut regressions = Regressions::new(Cause::Scan, Some(account.as_str()), Some(scan), None);
     for regression in store::list_scan_regressions(&mut *conn, part).await? {
         let before = regression.before.as_ref();
-        if let Some(became) = became(&policy.requirement, before, &regression.after) {
+        let Some(requirement) = requirements.get(regression.bucket.as_str()) else {
+            continue;
+        };
+        if let Some(became) = became(requirement, before, &regression.after) {
             regressions.push(
                 account.as_str(),
                 regression.bucket,

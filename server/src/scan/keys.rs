@@ -12,8 +12,7 @@ use sqlx::SqliteConnection;
 use crate::cloud::{KmsClient, KmsRefusal, RpcError};
 use crate::domain::{
     AccountId, AccountName, AccountScanId, BucketId, BucketName, EncryptionState, Event,
-    KeyCondition, KeyStanding, KeysUnusable, KmsKeyId, Region, Requirement, ScanId, UnusableKey,
-    judge, judge_with_key,
+    KeyCondition, KeyStanding, KeysUnusable, KmsKeyId, Region, ScanId, UnusableKey,
 };
 use crate::notify;
 use crate::oss::OssClient;
@@ -121,19 +120,14 @@ async fn describe(kms: &KmsClient, region: &Region, key: &KmsKeyId) -> KeyCheck 
 }
 
 /// Records `checks` in the transaction that completes `part`, links each bucket to its key,
-/// judges the buckets with their key on top of `requirement`, and queues one `key_unusable`
+/// fails the buckets whose key is unusable on top of their rule's judgement, and queues one `key_unusable`
 /// event listing the keys whose state changed to unusable with every bucket that depends on them.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the completing transaction, the part it belongs to, and what the part saw"
-)]
 pub(super) async fn record(
     conn: &mut SqliteConnection,
     hub: AccountId,
     account: (AccountId, &AccountName),
     scan: ScanId,
     part: AccountScanId,
-    requirement: &Requirement,
     uses: &[KeyUse],
     checks: &HashMap<(Region, KmsKeyId), KeyCheck>,
 ) -> Result<(), StoreError> {
@@ -148,7 +142,6 @@ pub(super) async fn record(
         .collect();
 
     let mut links = Vec::with_capacity(uses.len());
-    let mut judgements = Vec::with_capacity(uses.len());
     let mut unusable: BTreeMap<i64, UnusableKey> = BTreeMap::new();
     for u in uses {
         let Some((rec, check)) = rows.get(&(u.region.clone(), u.key.clone())) else {
@@ -156,10 +149,6 @@ pub(super) async fn record(
         };
         links.push((u.bucket, rec.id));
         let standing = check.condition.standing();
-        judgements.push((
-            u.bucket,
-            judge_with_key(judge(requirement, &u.state), Some(standing)),
-        ));
         if rec.changed && standing == KeyStanding::Unusable {
             unusable
                 .entry(rec.id)
@@ -175,7 +164,8 @@ pub(super) async fn record(
         }
     }
     store::link_bucket_keys(&mut *conn, account.0, &links).await?;
-    store::update_compliance(&mut *conn, &judgements).await?;
+    // The rules judged these buckets already in this transaction; the key's standing goes on top.
+    store::apply_key_judgements(&mut *conn, None).await?;
     if unusable.is_empty() {
         return Ok(());
     }

@@ -10,7 +10,9 @@ use tokio_util::task::AbortOnDropHandle;
 use super::keys::{self, KeyUse};
 use super::progress::{PartProgress, Stage};
 use super::{PartDone, PartResult, ScanOptions, events, writer};
-use crate::domain::{AccountId, AccountScanId, BucketId, Policy, ScanId, ScanStatus};
+use std::collections::HashMap;
+
+use crate::domain::{AccountId, AccountScanId, BucketId, Rules, ScanId, ScanStatus, Tag};
 use crate::oss::{BucketAddress, OssClient, OssError};
 use crate::store::{
     self, AccountRecord, BucketSync, ListedBucket, Observation, PartFailure, Store, StoreError,
@@ -161,23 +163,15 @@ impl Part {
         client: &OssClient,
     ) -> Result<PartDone, PartError> {
         let account = self.account.id;
-        let (sync, current, policy) = {
+        let (sync, current, rules) = {
             let mut tx = self.store.begin().await?;
             let sync = BucketSync::load(&mut tx, account).await?;
             let current = store::load_current_states(&mut tx, Some(account)).await?;
-            let policy = store::find_policy(&mut tx, self.hub)
-                .await?
-                .unwrap_or_else(Policy::default);
+            let rules = store::current_rules(&mut *tx, self.hub).await?;
             tx.commit().await.map_err(StoreError::from)?;
-            (sync, current, policy)
+            (sync, current, rules)
         };
-        let writer = writer::spawn(
-            self.store.clone(),
-            part,
-            current,
-            policy.requirement.clone(),
-            self.progress.clone(),
-        );
+        let writer = writer::spawn(self.store.clone(), part, current, self.progress.clone());
         // Reads start with the first page: ListBuckets pages are one round trip after another,
         // and waiting for all of them put ten of those round trips per 10,000 buckets before
         // the first read.
@@ -198,10 +192,11 @@ impl Part {
             .task
             .await
             .map_err(|e| StoreError::Corrupt(format!("the scan writer stopped: {e}")))??;
-        let (synced, key_uses) = joined?;
+        let ((synced, names), key_uses) = joined?;
         if self.cancel.is_cancelled() && written.done < synced.ids.len() as u64 {
             return Err(PartError::Interrupted);
         }
+        let tagged = self.read_tags(client, &rules, &names).await?;
         // One DescribeKey per distinct customer key, after the reads named them all.
         let key_checks = keys::check(client, &key_uses, self.options.concurrency)
             .await
@@ -210,20 +205,44 @@ impl Part {
         // Only a completed part marks its account's unlisted buckets gone.
         let mut tx = self.store.begin().await?;
         store::mark_buckets_gone(&mut tx, &synced.missing, Utc::now()).await?;
-        store::update_compliance(&mut tx, &written.judgements).await?;
+        for (tag, buckets) in &tagged {
+            store::replace_bucket_tag(&mut tx, account, tag, buckets, Utc::now()).await?;
+        }
+        // Judged with the states this part read, before they become current (the summary
+        // counts the judgements).
+        let mut inventory = store::load_inventory(&mut *tx, Some(account), None).await?;
+        let mut states = written.states;
+        for bucket in &mut inventory.buckets {
+            if let Some(state) = states.remove(&bucket.id) {
+                bucket.state = Some(state);
+            }
+        }
+        let (_, judgements) = inventory.rejudge(&rules);
+        store::update_compliance(&mut tx, &judgements).await?;
+        // After the rules judged: an unusable key fails its buckets whatever their rule says.
         keys::record(
             &mut tx,
             self.hub,
             (account, &self.account.name),
             self.scan,
             part,
-            &policy.requirement,
             &key_uses,
             &key_checks,
         )
         .await?;
         let summary = store::complete_account_scan(&mut tx, part, account, Utc::now()).await?;
-        events::part_completed(&mut tx, self.hub, self.scan, part, &self.account.name).await?;
+        events::part_completed(
+            &mut tx,
+            self.hub,
+            self.scan,
+            part,
+            &self.account.name,
+            &events::Judge {
+                rules: &rules,
+                inventory: &inventory,
+            },
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         tracing::info!(
             scan.id = %self.scan,
@@ -242,23 +261,48 @@ impl Part {
         })
     }
 
-    /// Lists the buckets page by page: syncs each page into the inventory, announces it to the
-    /// writer and queues its reads. Returns the sync of the complete listing.
+    /// Reads which listed buckets carry each tag the rules use: one tag-filtered ListBuckets per
+    /// distinct tag (none when no rule uses a tag), never a GetBucketTagging per bucket.
+    async fn read_tags(
+        &self,
+        client: &OssClient,
+        rules: &Rules,
+        names: &HashMap<String, BucketId>,
+    ) -> Result<Vec<(Tag, Vec<BucketId>)>, PartError> {
+        let mut tagged = Vec::new();
+        for tag in rules.tags() {
+            let listed = client
+                .list_tagged_buckets(tag.key(), tag.value())
+                .await
+                .map_err(PartError::Listing)?;
+            let ids = listed
+                .iter()
+                .filter_map(|name| names.get(name.as_str()).copied())
+                .collect();
+            tagged.push((tag, ids));
+        }
+        Ok(tagged)
+    }
+
+    /// Lists the buckets page by page: syncs each page into the inventory (with the resource
+    /// group ListBuckets names), announces it to the writer and queues its reads. Returns the
+    /// sync of the complete listing and each listed bucket's id by name.
     async fn list_and_sync(
         &self,
         client: &OssClient,
         mut sync: BucketSync,
         targets: mpsc::Sender<(BucketId, BucketAddress)>,
         writer: mpsc::Sender<writer::Message>,
-    ) -> Result<SyncedBuckets, PartError> {
+    ) -> Result<(SyncedBuckets, HashMap<String, BucketId>), PartError> {
         let mut pages = std::pin::pin!(client.list_bucket_pages(None, None));
+        let mut names = HashMap::new();
         loop {
             let page = tokio::select! {
                 page = pages.next() => page,
                 () = self.cancel.cancelled() => return Err(PartError::Interrupted),
             };
             let Some(page) = page.transpose().map_err(PartError::Listing)? else {
-                return Ok(sync.finish());
+                return Ok((sync.finish(), names));
             };
             let listed: Vec<ListedBucket> = page
                 .iter()
@@ -272,7 +316,16 @@ impl Part {
                 .collect();
             let mut tx = self.store.begin().await?;
             let ids = sync.sync_page(&mut tx, &listed, Utc::now()).await?;
+            let groups: Vec<_> = page
+                .iter()
+                .zip(&ids)
+                .map(|(b, id)| (*id, b.resource_group_id.clone()))
+                .collect();
+            store::update_resource_groups(&mut tx, &groups).await?;
             tx.commit().await.map_err(StoreError::from)?;
+            for (bucket, id) in page.iter().zip(&ids) {
+                names.insert(bucket.name.as_str().to_owned(), *id);
+            }
             // Only progress: a writer that stopped reports its error when awaited.
             let _ = writer.send(writer::Message::Listed(ids.len() as u64)).await;
             for (bucket, id) in page.iter().zip(ids) {

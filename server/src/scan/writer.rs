@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::progress::PartProgress;
-use crate::domain::{AccountScanId, BucketId, EncryptionState, Requirement, Status, judge};
+use crate::domain::{AccountScanId, BucketId, EncryptionState, Status};
 use crate::store::{self, Observation, Store, StoreError};
 
 /// Observations per transaction at most.
@@ -21,8 +21,8 @@ const FLUSH_EVERY: Duration = Duration::from_millis(250);
 /// What the writer hands back when every observation is written.
 #[derive(Debug, Default)]
 pub(super) struct Written {
-    /// Policy judgements of the buckets whose state changed (applied when the scan completes).
-    pub judgements: Vec<(BucketId, Option<bool>)>,
+    /// The new states of the buckets whose state changed (judged when the part completes).
+    pub states: HashMap<BucketId, EncryptionState>,
     pub done: u64,
     pub failed: u64,
 }
@@ -46,7 +46,6 @@ pub(super) fn spawn(
     store: Store,
     part: AccountScanId,
     current: HashMap<BucketId, EncryptionState>,
-    requirement: Requirement,
     progress: PartProgress,
 ) -> Writer {
     let (sender, mut receiver) = mpsc::channel::<Message>(4 * BATCH);
@@ -73,8 +72,8 @@ pub(super) fn spawn(
                         .is_some_and(|before| before.same_as(&observation.state));
                     if !unchanged {
                         written
-                            .judgements
-                            .push((observation.bucket, judge(&requirement, &observation.state)));
+                            .states
+                            .insert(observation.bucket, observation.state.clone());
                         batch.push(observation);
                     }
                     if batch.len() >= BATCH {

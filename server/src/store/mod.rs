@@ -17,6 +17,7 @@ mod kms_keys;
 mod login_attempts;
 mod notifications;
 mod policies;
+mod policy_rules;
 mod report_sources;
 mod reports;
 mod runs;
@@ -86,6 +87,10 @@ pub use notifications::{
     mark_delivery_failed_attempt, update_notification_target, update_notification_target_enabled,
 };
 pub use policies::{current_policy, find_policy, put_policy};
+pub use policy_rules::{
+    Inventory, InventoryAccount, InventoryBucket, current_rules, load_inventory,
+    replace_bucket_tag, replace_policy_rules, update_resource_groups,
+};
 pub use report_sources::{
     IdWindow, ReportBucketRow, ReportStateChangeRow, find_policy_change, find_report_high_water,
     get_account_name, list_changes_in, list_completed_parts_in, stream_report_buckets,

@@ -28,16 +28,27 @@ pub async fn find_policy(db: impl Db, account: AccountId) -> Result<Option<Polic
     let Some((requirement, allowed, algorithm, key, data)) = row else {
         return Ok(None);
     };
-    let allowed: Vec<String> = serde_json::from_str(&allowed)
+    policy_from_columns(&requirement, &allowed, &algorithm, key, data).map(Some)
+}
+
+/// A policy (or a rule's requirement and target) from its stored columns.
+pub(super) fn policy_from_columns(
+    requirement: &str,
+    allowed: &str,
+    algorithm: &str,
+    key: Option<String>,
+    data: Option<String>,
+) -> Result<Policy, StoreError> {
+    let allowed: Vec<String> = serde_json::from_str(allowed)
         .map_err(|e| StoreError::Corrupt(format!("allowed_kms_keys: {e}")))?;
     let allowed = allowed
         .iter()
         .map(|k| parse_column("allowed_kms_keys", k, KmsKeyId::parse))
         .collect::<Result<_, _>>()?;
-    let requirement = parse_column("requirement", &requirement, |r| {
+    let requirement = parse_column("requirement", requirement, |r| {
         Requirement::parse(r, allowed)
     })?;
-    let algorithm = parse_column("target_sse_algorithm", &algorithm, SseAlgorithm::parse)?;
+    let algorithm = parse_column("target_sse_algorithm", algorithm, SseAlgorithm::parse)?;
     let key = key
         .map(|k| parse_column("target_kms_master_key_id", &k, KmsKeyId::parse))
         .transpose()?;
@@ -46,10 +57,21 @@ pub async fn find_policy(db: impl Db, account: AccountId) -> Result<Option<Polic
         .transpose()?;
     let target = EncryptionRule::from_parts(algorithm, key, data)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok(Some(Policy {
+    Ok(Policy {
         requirement,
         remediation_target: target,
-    }))
+    })
+}
+
+/// The allowed keys of `policy` as the JSON array stored with it.
+pub(super) fn allowed_keys_json(policy: &Policy) -> String {
+    let allowed: Vec<&str> = policy
+        .requirement
+        .allowed_keys()
+        .iter()
+        .map(KmsKeyId::as_str)
+        .collect();
+    serde_json::to_string(&allowed).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// Stores the account's policy.
@@ -60,12 +82,6 @@ pub async fn put_policy(
     updated_by: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let allowed: Vec<&str> = policy
-        .requirement
-        .allowed_keys()
-        .iter()
-        .map(KmsKeyId::as_str)
-        .collect();
     let target = &policy.remediation_target;
     sqlx::query(
         "INSERT INTO policy (account_id, requirement, allowed_kms_keys, target_sse_algorithm,
@@ -79,7 +95,7 @@ pub async fn put_policy(
     )
     .bind(account)
     .bind(policy.requirement.as_str())
-    .bind(serde_json::to_string(&allowed).unwrap_or_else(|_| "[]".to_owned()))
+    .bind(allowed_keys_json(policy))
     .bind(target.algorithm().as_str())
     .bind(target.kms_key_id().map(KmsKeyId::as_str))
     .bind(target.kms_data_encryption().map(KmsDataEncryption::as_str))

@@ -11,4 +11,6 @@ pub use account::{AccountView, LastScanView};
 pub use bucket::{BucketView, StateFields, rfc3339, state_from_json, state_json};
 pub use csv::CsvTable;
 pub use key::KeyView;
-pub use policy::policy_json;
+pub use policy::{
+    RuleView, RulesInputError, RulesView, ScopeView, TargetView, policy_json, rules_json,
+};

@@ -23,6 +23,9 @@ pub struct ListBucketsQuery {
     pub max_keys: Option<u16>,
     /// Only buckets of this resource group (`x-oss-resource-group-id`); empty means the default group.
     pub resource_group_id: Option<String>,
+    /// Only buckets carrying this tag (`tag-key`, `tag-value`): one listing per tag instead of a
+    /// GetBucketTagging per bucket.
+    pub tag: Option<(String, String)>,
 }
 
 impl OssClient {
@@ -40,6 +43,10 @@ impl OssClient {
         }
         if let Some(max_keys) = query.max_keys {
             params.push(("max-keys".to_owned(), max_keys.clamp(1, 1000).to_string()));
+        }
+        if let Some((key, value)) = &query.tag {
+            params.push(("tag-key".to_owned(), key.clone()));
+            params.push(("tag-value".to_owned(), value.clone()));
         }
         let mut headers = HeaderMap::new();
         if let Some(group) = &query.resource_group_id {
@@ -105,7 +112,32 @@ impl OssClient {
             marker: None,
             max_keys: Some(1000),
             resource_group_id: resource_group_id.map(str::to_owned),
+            tag: None,
         };
+        self.pages(first)
+    }
+
+    /// The names of every bucket carrying the tag `key=value` (every page of one tag-filtered
+    /// listing).
+    pub async fn list_tagged_buckets(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> Result<Vec<BucketName>, OssError> {
+        let first = ListBucketsQuery {
+            max_keys: Some(1000),
+            tag: Some((key.to_owned(), value.to_owned())),
+            ..ListBucketsQuery::default()
+        };
+        let buckets = self.pages(first).try_concat().await?;
+        Ok(buckets.into_iter().map(|b| b.name).collect())
+    }
+
+    /// Every page of the listing `first` starts, following `NextMarker`.
+    fn pages(
+        &self,
+        first: ListBucketsQuery,
+    ) -> impl Stream<Item = Result<Vec<BucketSummary>, OssError>> + Send + 'static {
         stream::try_unfold((self.clone(), Some(first)), |(client, query)| async move {
             let Some(mut query) = query else {
                 return Ok(None);

@@ -48,6 +48,37 @@ impl GroupFilter {
     }
 }
 
+/// `tag-key` (and optionally `tag-value`): only buckets carrying that tag.
+struct TagFilter<'a> {
+    key: &'a str,
+    value: Option<&'a str>,
+}
+
+impl TagFilter<'_> {
+    fn matches(&self, bucket: &SandboxBucket) -> bool {
+        bucket
+            .tags
+            .get(self.key)
+            .is_some_and(|v| self.value.is_none_or(|want| want == v))
+    }
+}
+
+fn tag_filter(query: &[(String, String)]) -> Result<Option<TagFilter<'_>>, OssError> {
+    match (
+        query_value(query, "tag-key"),
+        query_value(query, "tag-value"),
+    ) {
+        (None | Some(""), None) => Ok(None),
+        (Some(key), value) if !key.is_empty() => Ok(Some(TagFilter { key, value })),
+        (_, value) => Err(OssError::invalid_argument(
+            "The tag-value parameter requires the tag-key parameter.",
+            "0017-00000102",
+            "tag-value",
+            value.unwrap_or_default(),
+        )),
+    }
+}
+
 fn max_keys(query: &[(String, String)]) -> Result<usize, OssError> {
     match query_value(query, "max-keys") {
         None | Some("") => Ok(DEFAULT_MAX_KEYS),
@@ -75,6 +106,10 @@ pub(crate) fn list_buckets(
     let prefix = query_value(query, "prefix").unwrap_or_default();
     let marker = query_value(query, "marker").unwrap_or_default();
     let groups = GroupFilter::from_headers(headers);
+    let tag = tag_filter(query)?;
+    if tag.is_some() {
+        state.count_tag_listing();
+    }
 
     // Start at whichever is later, the marker (exclusive) or the prefix (inclusive): names
     // before the prefix cannot match, which keeps paging cheap with 100,000 buckets.
@@ -90,6 +125,7 @@ pub(crate) fn list_buckets(
             .map(|(_, bucket)| bucket)
             .take_while(|bucket| bucket.name.as_str().starts_with(prefix))
             .filter(|bucket| &bucket.owner == caller && groups.matches(bucket))
+            .filter(|bucket| tag.as_ref().is_none_or(|t| t.matches(bucket)))
             .take(max_keys + 1)
             .cloned()
             .collect()

@@ -110,7 +110,7 @@ async fn bucket_operation(
         }
         Operation::DeleteEncryption => denied().and_then(|()| encryption::delete(state, bucket)),
         Operation::GetInfo => denied().map(|()| bucket_info::get(bucket)),
-        Operation::GetTagging => denied().map(|()| tagging()),
+        Operation::GetTagging => denied().map(|()| tagging(bucket)),
         Operation::GetLocation => Ok(location::get(bucket)),
         Operation::ReadObject => Err(OssError::no_such_key(route.key().unwrap_or_default())),
         Operation::ListBuckets | Operation::NotImplemented => Err(OssError::not_implemented()),
@@ -150,10 +150,14 @@ fn addressed_bucket(
     Ok(bucket)
 }
 
-/// GetBucketTagging: the sandbox's buckets carry no tags, which OSS answers with an empty set.
-fn tagging() -> Reply {
+/// GetBucketTagging: the bucket's tags, by key; a bucket without tags has an empty `TagSet`.
+fn tagging(bucket: &SandboxBucket) -> Reply {
     let mut xml = XmlWriter::new("Tagging");
-    xml.start("TagSet").end();
+    xml.start("TagSet");
+    for (key, value) in &bucket.tags {
+        xml.start("Tag").leaf("Key", key).leaf("Value", value).end();
+    }
+    xml.end();
     Reply::xml(xml.finish())
 }
 

@@ -40,7 +40,7 @@ use super::AppState;
     paths(
         buckets::list_buckets, buckets::get_bucket, encryption::put_encryption, encryption::delete_encryption,
         scans::start_scan, scans::list_scans, scans::get_scan, remediations::create_remediation,
-        audit_log::list_audit_log, policy::get_policy, policy::put_policy,
+        audit_log::list_audit_log, policy::get_policy, policy::put_policy, policy::get_rules, policy::put_rules,
         reports::list_reports, reports::create_report, reports::get_report, reports::get_latest_report,
         accounts::list_accounts, accounts::add_account, accounts::remove_account,
         reverts::create_revert,
@@ -90,6 +90,10 @@ pub fn routes() -> Router<AppState> {
         .route("/reverts", axum::routing::post(reverts::create_revert))
         .route("/audit-log", get(audit_log::list_audit_log))
         .route("/policy", get(policy::get_policy).put(policy::put_policy))
+        .route(
+            "/policy/rules",
+            get(policy::get_rules).put(policy::put_rules),
+        )
         .route(
             "/reports",
             get(reports::list_reports).post(reports::create_report),

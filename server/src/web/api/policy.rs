@@ -1,4 +1,4 @@
-//! `GET` and `PUT /api/v1/policy`.
+//! `GET` and `PUT /api/v1/policy` (the default rule) and `/api/v1/policy/rules` (every rule).
 
 use axum::Json;
 use axum::extract::State;
@@ -10,6 +10,7 @@ use super::{ApiError, ApiJson, ApiPrincipal};
 use crate::actions;
 use crate::domain::{EncryptionRule, KmsKeyId, Policy, Requirement, Role};
 use crate::store;
+use crate::view::RulesView;
 use crate::web::AppState;
 
 /// What compliant means, and what remediation sets.
@@ -84,4 +85,36 @@ pub async fn put_policy(
     let policy = Policy::new(requirement, target).map_err(|e| ApiError::invalid(e.to_string()))?;
     actions::policy::set(state.store(), state.account(), &policy, &principal.actor()).await?;
     Ok(Json(PolicyView::from(&policy)))
+}
+
+/// The policy's rules, in order; the last is the default.
+#[utoipa::path(get, path = "/api/v1/policy/rules", tag = "policy",
+    responses((status = 200, body = RulesView), (status = 401, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get_rules(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+) -> Result<Json<RulesView>, ApiError> {
+    principal.require(Role::Viewer)?;
+    let rules = store::current_rules(state.store(), state.account()).await?;
+    Ok(Json(RulesView::from(&rules)))
+}
+
+/// Replaces the policy's rules (admin); every bucket is judged again at once.
+#[utoipa::path(put, path = "/api/v1/policy/rules", tag = "policy",
+    request_body = RulesView,
+    responses((status = 200, body = RulesView), (status = 400, body = super::ErrorBody),
+        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn put_rules(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    ApiJson(body): ApiJson<RulesView>,
+) -> Result<Json<RulesView>, ApiError> {
+    principal.require(Role::Admin)?;
+    let rules = body
+        .to_rules()
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
+    actions::policy::set_rules(state.store(), state.account(), &rules, &principal.actor()).await?;
+    Ok(Json(RulesView::from(&rules)))
 }

@@ -11,7 +11,7 @@ use app::{Nav, Page};
 
 use super::audit_words::in_words;
 use super::{PageError, chrome, not_found, render};
-use crate::domain::{Access, BucketName, EncryptionState, Role};
+use crate::domain::{Access, BucketName, Decision, EncryptionState, Role, Rules};
 use crate::store::{self, ChangeFilter, ChangeRecord, StateRecord, StoreError};
 use crate::view::{BucketView, rfc3339};
 use crate::web::AppState;
@@ -81,6 +81,12 @@ pub async fn load(
         ..ChangeFilter::default()
     };
     let changes = store::list_changes(store, &filter).await?;
+    let rules = store::current_rules(store, state.account()).await?;
+    let inventory = store::load_inventory(store, None, Some(record.id)).await?;
+    let judged_by = inventory
+        .buckets
+        .first()
+        .map(|b| judged_by(&rules, rules.decide(&inventory.facts(b))));
     let view = BucketView::from_record(&record);
     let form = EncryptionForm {
         sse_algorithm: view
@@ -97,6 +103,7 @@ pub async fn load(
         kms_master_key_id: view.kms_master_key_id.clone(),
         kms_data_encryption: view.kms_data_encryption.clone(),
         compliant: view.compliant,
+        judged_by,
         scanned_at: view.scanned_at.clone(),
         request_id: record.request_id.clone(),
         error: match &record.state {
@@ -121,6 +128,34 @@ pub async fn load(
         changes: changes.into_iter().map(audit_row).collect(),
         form,
     }))
+}
+
+/// Which rule decides a bucket and why, in words: its number, its scope and its requirement.
+pub fn judged_by(rules: &Rules, decision: Decision) -> String {
+    let total = rules.len();
+    match decision {
+        Decision::Rule(index) => {
+            let policy = rules.policy(index);
+            let scope = rules.scope(index).map_or_else(
+                || "the default: every bucket no rule before it matches".to_owned(),
+                |s| format!("it matches {s}"),
+            );
+            format!(
+                "Rule {} of {total}, because {scope}: requires {} (remediation sets {})",
+                index + 1,
+                policy.requirement.as_str(),
+                policy.remediation_target
+            )
+        }
+        Decision::Undetermined(index) => format!(
+            "Not judged yet: rule {} of {total} ({}) uses a tag not read yet for this bucket's account; the next scan reads it",
+            index + 1,
+            rules
+                .scope(index)
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        ),
+    }
 }
 
 /// What a state holds, in a few words: `KMS (key alias/prod, data SM4)`, `no default encryption`,

@@ -4,6 +4,7 @@
 
 mod page;
 mod policy;
+mod rules;
 mod tokens;
 mod users;
 
@@ -24,6 +25,15 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/settings", get(show))
         .route("/settings/policy", post(policy::submit))
+        .route("/settings/policy/rules", post(rules::add))
+        .route(
+            "/settings/policy/rules/{number}/remove",
+            post(rules::remove),
+        )
+        .route(
+            "/settings/policy/rules/{number}/move",
+            post(rules::move_rule),
+        )
         .route("/settings/users", post(users::add))
         .route("/settings/users/{name}/disable", post(users::disable))
         .route("/settings/users/{name}/role", post(users::set_role))

@@ -38,7 +38,8 @@ pub async fn page(
 
 async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, StoreError> {
     let store = state.store();
-    let policy = store::current_policy(store, state.account()).await?;
+    let rules = store::current_rules(store, state.account()).await?;
+    let policy = rules.default_policy().clone();
     let grants = store::list_grants(store).await?;
     let grants_of = |grantee: Grantee| -> Vec<String> {
         grants
@@ -82,6 +83,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, Sto
     let last = store::find_latest_finished_scan(store).await?;
     let mut model = SettingsModel {
         policy: policy_form(&policy),
+        rules: super::rules::rules_model(&rules),
         users,
         tokens,
         schedule: schedule(state.scan_interval(), last.map(|s| s.started_at)),
