@@ -51,6 +51,7 @@ fn Header(chrome: Chrome) -> impl IntoView {
                 {remediate}
                 {link(Nav::Scans, "/scans", "Scans")}
                 {link(Nav::Keys, "/keys", "Keys")}
+                {link(Nav::Controls, "/controls", "Controls")}
                 {link(Nav::Reports, "/reports", "Reports")}
                 {link(Nav::AuditLog, "/audit-log", "Audit log")}
                 {settings}

@@ -14,6 +14,10 @@ pub struct BucketFilters {
     pub q: String,
     /// An account's name.
     pub account: String,
+    /// A control id (`cis-5.8`, …) with `result`: only buckets standing so against it.
+    pub control: String,
+    /// `passing`, `failing`, `exempt` or `unknown` (with `control`).
+    pub result: String,
 }
 
 /// One bucket of the list.
@@ -95,6 +99,8 @@ impl BucketsModel {
             ("compliant", &f.compliant),
             ("region", &f.region),
             ("sse_algorithm", &f.sse_algorithm),
+            ("control", &f.control),
+            ("result", &f.result),
         ])
     }
 

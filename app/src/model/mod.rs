@@ -5,6 +5,7 @@ mod audit_log;
 mod bucket_detail;
 mod buckets;
 mod keys;
+mod controls;
 mod notifications;
 mod overview;
 mod printable_report;
@@ -24,6 +25,7 @@ pub use bucket_detail::{
 };
 pub use buckets::{BucketFilters, BucketRow, BucketsModel, encode, query_string};
 pub use keys::{KeyDetailModel, KeyFindingRow, KeyHistoryRow, KeyRow, KeysModel};
+pub use controls::{ControlRow, ControlsModel};
 pub use notifications::{
     NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors,
 };
@@ -91,6 +93,7 @@ pub enum Nav {
     Remediate,
     Scans,
     Keys,
+    Controls,
     Reports,
     AuditLog,
     Settings,
@@ -131,6 +134,8 @@ pub enum Page {
     /// The customer keys behind SSE-KMS buckets.
     Keys(KeysModel),
     KeyDetail(KeyDetailModel),
+    /// Per control auditors name: buckets passing, failing, exempt, unknown.
+    Controls(ControlsModel),
     /// The stored audit reports, their digests and downloads.
     Reports(ReportsModel),
     AuditLog(AuditLogModel),
@@ -163,6 +168,7 @@ impl Page {
             Self::Scans(_) => "Scans",
             Self::Keys(_) => "Keys",
             Self::KeyDetail(model) => model.key.key_id.as_str(),
+            Self::Controls(_) => "Controls",
             Self::Reports(_) => "Reports",
             Self::AuditLog(_) => "Audit log",
             Self::Settings(_) => "Settings",

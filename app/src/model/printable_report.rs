@@ -22,6 +22,8 @@ pub struct PrintableReport {
     pub period_to: String,
     pub policy: ReportPolicy,
     pub totals: ReportTotals,
+    /// Per control auditors name: buckets passing, failing, exempt, unknown.
+    pub controls: Vec<super::ControlRow>,
     pub scans: Vec<ReportScan>,
     pub buckets: Vec<ReportBucket>,
     /// Encryption states recorded in the window.

@@ -178,8 +178,17 @@ fn Filters(model: BucketsModel) -> impl IntoView {
     let dir = model
         .descending
         .then(|| view! { <input type="hidden" name="dir" value="desc" /> });
+    // A control filter comes from the Controls page; it is kept until the filters are cleared.
+    let control = (!f.control.is_empty()).then(|| {
+        view! {
+            <input type="hidden" name="control" value=f.control.clone() />
+            <input type="hidden" name="result" value=f.result.clone() />
+            <p class="note" id="control-filter">{format!("Only buckets {} control {}.", f.result, f.control)}</p>
+        }
+    });
     view! {
         <form class="filters" method="get" action="/buckets" role="search" aria-label="Filter buckets">
+            {control}
             <div class="field">
                 <label for="filter-q">"Name contains"</label>
                 <input type="search" id="filter-q" name="q" value=f.q.clone() maxlength="100" />

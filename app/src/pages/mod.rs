@@ -3,6 +3,7 @@
 mod audit_log;
 mod bucket_detail;
 mod buckets;
+mod controls;
 mod errors;
 mod keys;
 mod overview;
@@ -55,6 +56,9 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
         Page::Keys(model) => keys::Keys(keys::KeysProps { model, chrome }).into_any(),
         Page::KeyDetail(model) => {
             keys::KeyDetail(keys::KeyDetailProps { model, chrome }).into_any()
+        }
+        Page::Controls(model) => {
+            controls::Controls(controls::ControlsProps { model, chrome }).into_any()
         }
         Page::Reports(model) => {
             reports::Reports(reports::ReportsProps { model, chrome }).into_any()

@@ -73,6 +73,8 @@ fn Report(report: PrintableReport) -> impl IntoView {
             <Summary totals=report.totals />
             <h2>"Policy in force"</h2>
             <Policy policy=report.policy />
+            <h2>"Controls"</h2>
+            <tables::Controls controls=report.controls />
             <h2>"Scans covered"</h2>
             <tables::Scans scans=report.scans />
             <h2>{Text(format!("Buckets ({})", report.buckets.len()))}</h2>

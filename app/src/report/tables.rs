@@ -6,11 +6,50 @@ use leptos::prelude::*;
 
 use super::encryption;
 use crate::components::Text;
-use crate::model::{ReportAction, ReportBucket, ReportScan, ReportState, ReportStateChange};
+use crate::model::{
+    ControlRow, ReportAction, ReportBucket, ReportScan, ReportState, ReportStateChange,
+};
 
 /// A value, or `—` when there is none.
 fn or_dash(value: Option<String>) -> Text {
     Text(value.unwrap_or_else(|| "—".to_owned()))
+}
+
+/// Per control: the buckets passing, failing, exempt and unknown.
+#[component]
+pub fn Controls(controls: Vec<ControlRow>) -> impl IntoView {
+    let rows = controls
+        .into_iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <td>{Text(format!("{} {}", c.framework, c.reference))}</td>
+                    <td>{Text(c.title)}</td>
+                    <td><code>{Text(c.requirement)}</code></td>
+                    <td class="num">{c.passing}</td>
+                    <td class="num">{c.failing}</td>
+                    <td class="num">{c.exempt}</td>
+                    <td class="num">{c.unknown}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table>
+            <thead>
+                <tr>
+                    <th>"Control"</th>
+                    <th>"What it asks"</th>
+                    <th>"Requirement"</th>
+                    <th class="num">"Passing"</th>
+                    <th class="num">"Failing"</th>
+                    <th class="num">"Exempt"</th>
+                    <th class="num">"Unknown"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
 }
 
 /// The scans the report covers.

@@ -5,6 +5,7 @@ mod access;
 mod account;
 mod actor;
 mod bucket_name;
+mod controls;
 mod encryption;
 mod event;
 mod ids;
@@ -31,6 +32,7 @@ pub use access::{Access, AccessError, AccountGrant};
 pub use account::{AccountError, AccountName, AccountUid};
 pub use actor::Actor;
 pub use bucket_name::{BucketName, BucketNameError};
+pub use controls::{Control, ControlCounts, ControlResult, control, controls, count_controls};
 pub use encryption::{EncryptionRule, EncryptionRuleError, KmsDataEncryption, SseAlgorithm};
 pub use event::{
     Became, BucketTransition, BucketsNoncompliant, Cause, Event, LISTED_AT_MOST,

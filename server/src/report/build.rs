@@ -106,6 +106,7 @@ pub async fn create_report_in(
         totals,
         accounts,
         scans,
+        controls: super::controls::controls_section(&buckets),
         buckets,
         changes,
     };

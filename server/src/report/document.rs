@@ -47,6 +47,29 @@ pub struct ReportDocument {
     /// Every present bucket, by name.
     pub buckets: Vec<BucketEntry>,
     pub changes: Changes,
+    /// Per control auditors name, the buckets of `buckets` passing, failing, exempt and unknown
+    /// (absent from reports made before oss-audit mapped controls).
+    #[serde(default)]
+    pub controls: Vec<ControlEntry>,
+}
+
+/// One control and how the report's buckets stand against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ControlEntry {
+    /// `cis-5.8`, `cis-5.9`, `config-sse`, `config-kms` or `mlps-8.1.4.8`.
+    pub id: String,
+    pub framework: String,
+    /// The control's number or rule name, e.g. `5.8`, `oss-default-encryption-kms`.
+    pub reference: String,
+    pub title: String,
+    /// The oss-audit requirement a bucket must meet to pass: `any`, `kms` or `kms-cmk`.
+    pub requirement: String,
+    pub passing: u64,
+    pub failing: u64,
+    /// Exempted from the policy: neither passing nor failing.
+    pub exempt: u64,
+    /// Could not be read.
+    pub unknown: u64,
 }
 
 /// The time window a report covers.

@@ -44,6 +44,21 @@ fn printable(report: ReportDocument, record: &ReportRecord) -> PrintableReport {
             compliant: t.compliant,
             noncompliant: t.noncompliant,
         },
+        controls: report
+            .controls
+            .into_iter()
+            .map(|c| app::model::ControlRow {
+                id: c.id,
+                framework: c.framework,
+                reference: c.reference,
+                title: c.title,
+                requirement: c.requirement,
+                passing: c.passing,
+                failing: c.failing,
+                exempt: c.exempt,
+                unknown: c.unknown,
+            })
+            .collect(),
         scans: report.scans.into_iter().map(scan).collect(),
         buckets: report.buckets.into_iter().map(bucket).collect(),
         encryption_changes: report

@@ -6,6 +6,7 @@
 //! the JSON downloads can check the chain with `sha256sum`.
 
 mod build;
+mod controls;
 mod csv;
 pub mod document;
 mod format;

@@ -8,7 +8,8 @@ use sqlx::{QueryBuilder, SqliteConnection};
 use super::states::StateColumns;
 use super::{ACTIVE_ACCOUNTS, Db, StoreError, in_accounts, parse_column};
 use crate::domain::{
-    AccountId, AccountName, AccountUid, BucketId, BucketName, EncryptionState, Region, Status,
+    AccountId, AccountName, AccountUid, BucketId, BucketName, ControlResult, EncryptionState,
+    Region, Requirement, Status,
 };
 
 /// A bucket as ListBuckets reported it.
@@ -386,6 +387,8 @@ pub struct BucketQuery {
     pub compliant: Option<bool>,
     /// A substring of the name.
     pub name_contains: Option<String>,
+    /// Only buckets standing so against a control (its requirement).
+    pub control: Option<(Requirement, ControlResult)>,
     pub sort: BucketSort,
     pub descending: bool,
     /// Keyset paging by name (only with the name order): buckets after this name.
@@ -413,6 +416,27 @@ fn push_filters(query: &mut QueryBuilder<'_, sqlx::Sqlite>, filter: &BucketQuery
     }
     if let Some(compliant) = filter.compliant {
         query.push(" AND b.compliant = ").push_bind(compliant);
+    }
+    if let Some((requirement, result)) = &filter.control {
+        let passes = match requirement {
+            Requirement::Any => "s.status = 'encrypted'",
+            Requirement::Kms => "s.sse_algorithm = 'KMS'",
+            Requirement::KmsCmk { .. } => {
+                "(s.sse_algorithm = 'KMS' AND s.kms_master_key_id IS NOT NULL)"
+            }
+            Requirement::Sm4 => "(s.sse_algorithm = 'SM4' OR s.kms_data_encryption = 'SM4')",
+        };
+        query.push(match result {
+            ControlResult::Passing => {
+                format!(" AND s.status <> 'unknown' AND coalesce({passes}, 0)")
+            }
+            ControlResult::Failing => {
+                format!(" AND s.status <> 'unknown' AND NOT coalesce({passes}, 0)")
+            }
+            ControlResult::Unknown => " AND s.status = 'unknown'".to_owned(),
+            // Exemptions are applied after the policy's judgement; none are stored here yet.
+            ControlResult::Exempt => " AND 0".to_owned(),
+        });
     }
     if let Some(part) = &filter.name_contains {
         // LIKE wildcards in the search text are matched literally.
@@ -461,7 +485,7 @@ pub async fn query_buckets(
 /// How many present buckets match `filter` (paging and cursors ignored).
 pub async fn count_buckets(db: impl Db, filter: &BucketQuery) -> Result<i64, StoreError> {
     let mut conn = db.connection().await?;
-    let mut query = if filter.sse_algorithm.is_some() {
+    let mut query = if filter.sse_algorithm.is_some() || filter.control.is_some() {
         QueryBuilder::new(
             "SELECT count(*) FROM bucket b JOIN encryption_state s ON s.id = b.state_id",
         )

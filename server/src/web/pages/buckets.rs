@@ -9,7 +9,7 @@ use app::model::{BucketFilters, BucketRow, BucketsModel};
 use app::{Nav, Page};
 
 use super::{PageError, show_page};
-use crate::domain::{AccountName, Region, SseAlgorithm, Status};
+use crate::domain::{AccountName, ControlResult, Region, SseAlgorithm, Status, control};
 use crate::store::{self, BucketQuery, BucketSort, StoreError};
 use crate::view::BucketView;
 use crate::web::AppState;
@@ -94,6 +94,22 @@ pub fn parse_view(raw: Option<&str>) -> ListView {
         match SseAlgorithm::parse(v) {
             Ok(algorithm) => view.filters.sse_algorithm = algorithm.as_str().to_owned(),
             Err(_) => ignore("algorithm", v, "expected AES256, SM4 or KMS"),
+        }
+    }
+    if let Some(v) = get("control") {
+        let result = get("result").and_then(ControlResult::parse);
+        match (control(v), result) {
+            (Some(c), Some(result)) => {
+                view.filters.control = c.id.to_owned();
+                view.filters.result = result.as_str().to_owned();
+                view.query.control = Some((c.requirement, result));
+            }
+            (None, _) => ignore("control", v, "not a control of the Controls page"),
+            (Some(_), None) => ignore(
+                "control",
+                v,
+                "it needs a result: passing, failing, exempt or unknown",
+            ),
         }
     }
     if let Some(v) = get("q") {

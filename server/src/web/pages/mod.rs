@@ -9,6 +9,7 @@ mod bucket_change;
 mod bucket_detail;
 mod bucket_form;
 mod buckets;
+mod controls;
 mod csv;
 mod error;
 #[cfg(test)]
@@ -60,6 +61,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(revert::routes())
         .merge(scans::routes())
         .merge(keys::routes())
+        .merge(controls::routes())
         .merge(reports::routes())
         .merge(audit_log::routes())
         .merge(settings::routes())
