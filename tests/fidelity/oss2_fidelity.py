@@ -49,6 +49,17 @@ def unencrypted():
     return [b for b in readable() if b["sse_algorithm"] is None]
 
 
+class GetBucketTagging(unittest.TestCase):
+    def test_tags_are_served_as_oss_serves_them_and_an_untagged_bucket_has_none(self):
+        tagged = [b for b in readable() if b["tags"]][:3]
+        untagged = [b for b in readable() if not b["tags"]][:2]
+        self.assertTrue(tagged and untagged)
+        for truth in tagged + untagged:
+            for auth in (v1_auth(), v4_auth()):
+                result = bucket(auth, truth).get_bucket_tagging()
+                self.assertEqual(result.tag_set.tagging_rule, truth["tags"])
+
+
 class ListBuckets(unittest.TestCase):
     def test_v1_iterator_sees_every_bucket_across_small_pages(self):
         names = [b.name for b in oss2.BucketIterator(service(v1_auth()), max_keys=7)]
@@ -72,6 +83,18 @@ class ListBuckets(unittest.TestCase):
             self.assertEqual(b.region, truth["region"])
             self.assertEqual(b.extranet_endpoint, "oss-%s.aliyuncs.com" % truth["region"])
             self.assertEqual(b.intranet_endpoint, "oss-%s-internal.aliyuncs.com" % truth["region"])
+
+    def test_tag_key_and_value_filter_the_listing_to_the_buckets_carrying_the_tag(self):
+        tagged = sorted(n for n, b in BY_NAME.items() if b["tags"].get("data-class") == "confidential")
+        self.assertTrue(tagged, "the seed tags some buckets data-class=confidential")
+        params = {"tag-key": "data-class", "tag-value": "confidential"}
+        for auth in (v1_auth(), v4_auth()):
+            names = [b.name for b in service(auth).list_buckets(max_keys=1000, params=params).buckets]
+            self.assertEqual(names, tagged)
+        by_key = service(v4_auth()).list_buckets(max_keys=1000, params={"tag-key": "data-class"}).buckets
+        self.assertEqual([b.name for b in by_key], sorted(n for n, b in BY_NAME.items() if "data-class" in b["tags"]))
+        none = service(v4_auth()).list_buckets(params={"tag-key": "data-class", "tag-value": "no-such"})
+        self.assertEqual(none.buckets, [])
 
     def test_prefix_filters_names(self):
         first = sorted(BY_NAME)[0]

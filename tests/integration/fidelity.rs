@@ -65,6 +65,7 @@ async fn sandbox_is_indistinguishable_from_oss_for_oss2() {
                 "sse_algorithm": b.encryption.as_ref().map(|r| r.algorithm().as_str()),
                 "kms_master_key_id": b.encryption.as_ref().and_then(|r| r.kms_key_id()),
                 "kms_data_encryption": b.encryption.as_ref().and_then(|r| r.kms_data_encryption()).map(|d| d.as_str()),
+                "tags": b.tags,
             })
         })
         .collect();

@@ -19,6 +19,7 @@ mod pages_buckets;
 mod pages_remediate;
 mod reports;
 mod reverts;
+mod rules;
 mod scan;
 mod scheduler;
 mod secrets;
