@@ -7,8 +7,14 @@ use super::EncryptionState;
 use super::{AccountName, BucketName, Policy, Region, judge};
 
 /// A bucket-name pattern: bucket-name characters and `*` (any run of characters, maybe none).
+/// Split at its stars once, when parsed: a policy change matches it against every bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NamePattern(String);
+pub struct NamePattern {
+    raw: String,
+    /// The parts between the stars: the first must start the name, the last (when there is a
+    /// star) end it, the others appear in order between.
+    parts: Vec<String>,
+}
 
 /// A resource group id (`rg-…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,35 +59,38 @@ impl NamePattern {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '*');
         if valid {
-            Ok(Self(raw.to_owned()))
+            Ok(Self {
+                raw: raw.to_owned(),
+                parts: raw.split('*').map(str::to_owned).collect(),
+            })
         } else {
             Err(RuleError::Pattern(raw.to_owned()))
         }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.raw
     }
 
     /// Whether `name` matches: `*` stands for any run of characters.
     pub fn matches(&self, name: &str) -> bool {
-        let mut parts = self.0.split('*');
-        let first = parts.next().unwrap_or_default();
-        let Some(mut rest) = name.strip_prefix(first) else {
+        let Some((first, others)) = self.parts.split_first() else {
             return false;
         };
-        let mut parts: Vec<&str> = parts.collect();
-        let Some(last) = parts.pop() else {
+        let Some(mut rest) = name.strip_prefix(first.as_str()) else {
+            return false;
+        };
+        let Some((last, middle)) = others.split_last() else {
             // No `*`: the whole name.
             return rest.is_empty();
         };
-        for part in parts {
-            match rest.find(part) {
+        for part in middle {
+            match rest.find(part.as_str()) {
                 Some(at) => rest = &rest[at + part.len()..],
                 None => return false,
             }
         }
-        rest.len() >= last.len() && rest.ends_with(last)
+        rest.ends_with(last.as_str())
     }
 }
 
