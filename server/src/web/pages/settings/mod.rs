@@ -5,6 +5,7 @@
 mod page;
 mod policy;
 mod rules;
+mod rules_table;
 mod tokens;
 mod users;
 

@@ -83,7 +83,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<SettingsModel, Sto
     let last = store::find_latest_finished_scan(store).await?;
     let mut model = SettingsModel {
         policy: policy_form(&policy),
-        rules: super::rules::rules_model(&rules),
+        rules: super::rules_table::rules_model(&rules),
         users,
         tokens,
         schedule: schedule(state.scan_interval(), last.map(|s| s.started_at)),
