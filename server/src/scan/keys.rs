@@ -25,7 +25,6 @@ pub(super) struct KeyUse {
     pub name: BucketName,
     pub region: Region,
     pub key: KmsKeyId,
-    pub state: EncryptionState,
 }
 
 impl KeyUse {
@@ -44,7 +43,6 @@ impl KeyUse {
             name: name.clone(),
             region: region.clone(),
             key: rule.kms_key_id()?.clone(),
-            state: state.clone(),
         })
     }
 }
