@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ReportId, ScanId};
+use super::{ExemptionId, ReportId, ScanId};
 
 /// How many bucket names (or failures) an event lists at most; the counts cover the rest.
 pub const LISTED_AT_MOST: usize = 20;
@@ -26,6 +26,10 @@ pub enum Event {
     Test(TestMessage),
     /// Customer keys behind SSE-KMS became unusable (disabled, pending deletion, gone).
     KeyUnusable(super::KeysUnusable),
+    /// An approved exemption ends in [`EXPIRY_WARNING_DAYS`](super::EXPIRY_WARNING_DAYS) days.
+    ExemptionExpiring(ExemptionExpiring),
+    /// An exemption expired and buckets it covered are judged again: some are not compliant.
+    ExemptionExpired(ExemptionExpired),
 }
 
 impl Event {
@@ -35,6 +39,8 @@ impl Event {
             Self::BucketsNoncompliant(e) => e.account.as_deref(),
             Self::ScanFailed(e) => e.account.as_deref(),
             Self::KeyUnusable(e) => e.account.as_deref(),
+            Self::ExemptionExpiring(e) => e.account.as_deref(),
+            Self::ExemptionExpired(e) => e.account.as_deref(),
             Self::ReportReady(_) | Self::RemediationFinished(_) | Self::Test(_) => None,
         }
     }
@@ -48,6 +54,8 @@ impl Event {
             Self::ScanFailed(_) => "scan_failed",
             Self::Test(_) => "test",
             Self::KeyUnusable(_) => "key_unusable",
+            Self::ExemptionExpiring(_) => "exemption_expiring",
+            Self::ExemptionExpired(_) => "exemption_expired",
         }
     }
 }
@@ -102,6 +110,8 @@ pub enum Cause {
     Change,
     /// Someone set a policy that refuses what buckets hold.
     Policy,
+    /// An exemption ended, so its buckets are judged by the policy again.
+    Exemption,
 }
 
 /// One bucket that became non-compliant or unknown.
@@ -172,4 +182,45 @@ pub struct ScanFailed {
 pub struct TestMessage {
     /// Who asked for it.
     pub actor: String,
+}
+
+/// An exemption, as its notifications describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExemptionExpiring {
+    pub exemption: ExemptionId,
+    /// The bucket name or `*` pattern it names.
+    pub pattern: String,
+    /// The account it is limited to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The region it is limited to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub reason: String,
+    pub requested_by: String,
+    pub approved_by: String,
+    pub expires_at: DateTime<Utc>,
+    /// The buckets it covers now.
+    pub buckets: u64,
+}
+
+/// An exemption that expired, and what its buckets are now that the policy judges them again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExemptionExpired {
+    pub exemption: ExemptionId,
+    pub pattern: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub reason: String,
+    pub requested_by: String,
+    pub approved_by: String,
+    pub expired_at: DateTime<Utc>,
+    /// Buckets it covered that are non-compliant now.
+    pub noncompliant: u64,
+    /// Buckets it covered whose encryption could not be read.
+    pub unknown: u64,
+    /// The first [`LISTED_AT_MOST`] of them by name.
+    pub buckets: Vec<BucketTransition>,
 }

@@ -83,3 +83,7 @@ id_type!(
     /// One queued delivery of an event to a notification target.
     DeliveryId
 );
+id_type!(
+    /// An exemption: buckets that may stay as they are, for a reason, until a date.
+    ExemptionId
+);

@@ -5,9 +5,11 @@ mod access;
 mod account;
 mod actor;
 mod bucket_name;
+mod clock;
 mod controls;
 mod encryption;
 mod event;
+mod exemption;
 mod ids;
 mod judge;
 mod key_standing;
@@ -32,15 +34,21 @@ pub use access::{Access, AccessError, AccountGrant};
 pub use account::{AccountError, AccountName, AccountUid};
 pub use actor::Actor;
 pub use bucket_name::{BucketName, BucketNameError};
+pub use clock::{Clock, ManualClock, SharedClock, SystemClock, system_clock};
 pub use controls::{Control, ControlCounts, ControlResult, control, controls, count_controls};
 pub use encryption::{EncryptionRule, EncryptionRuleError, KmsDataEncryption, SseAlgorithm};
 pub use event::{
-    Became, BucketTransition, BucketsNoncompliant, Cause, Event, LISTED_AT_MOST,
-    RemediationFailure, RemediationFinished, ReportReady, ScanFailed, TestMessage,
+    Became, BucketTransition, BucketsNoncompliant, Cause, Event, ExemptionExpired,
+    ExemptionExpiring, LISTED_AT_MOST, RemediationFailure, RemediationFinished, ReportReady,
+    ScanFailed, TestMessage,
+};
+pub use exemption::{
+    BucketPattern, EXPIRY_WARNING_DAYS, ExemptionError, ExemptionReason, ExemptionStatus,
+    FourEyesError, MAX_EXEMPTION_DAYS, check_expiry, may_approve, may_revoke, parse_expiry,
 };
 pub use ids::{
-    AccountId, AccountScanId, BucketId, ChangeId, DeliveryId, ReportId, RunId, ScanId, StateId,
-    TargetId, TokenId, UserId,
+    AccountId, AccountScanId, BucketId, ChangeId, DeliveryId, ExemptionId, ReportId, RunId, ScanId,
+    StateId, TargetId, TokenId, UserId,
 };
 pub use judge::judge;
 pub use key_standing::{

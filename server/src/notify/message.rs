@@ -3,7 +3,10 @@
 
 use url::Url;
 
-use crate::domain::{Became, BucketsNoncompliant, Cause, Event, RemediationFinished};
+use crate::domain::{
+    Became, BucketsNoncompliant, Cause, Event, ExemptionExpired, ExemptionExpiring,
+    RemediationFinished,
+};
 
 /// What a chat message says, before formatting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +66,57 @@ pub fn summarise(event: &Event, hub: &str, base: &Url) -> Summary {
             )],
             link: dashboard_link(base, "settings/notifications"),
         },
+        Event::ExemptionExpiring(e) => expiring(e, account, base),
+        Event::ExemptionExpired(e) => expired(e, account, base),
+    }
+}
+
+fn expiring(e: &ExemptionExpiring, account: &str, base: &Url) -> Summary {
+    Summary {
+        title: format!(
+            "Exemption {} for {} ends on {} (account {account}): {} exempt until then",
+            e.exemption,
+            e.pattern,
+            e.expires_at.format("%Y-%m-%d %H:%M UTC"),
+            plural(e.buckets, "bucket", "buckets"),
+        ),
+        lines: vec![
+            format!("Reason: {}", e.reason),
+            format!(
+                "Requested by {}, approved by {}. Fix the buckets, or request a new exemption.",
+                e.requested_by, e.approved_by
+            ),
+        ],
+        link: dashboard_link(base, "exemptions"),
+    }
+}
+
+fn expired(e: &ExemptionExpired, account: &str, base: &Url) -> Summary {
+    let mut lines = vec![format!("Reason it was granted: {}", e.reason)];
+    lines.extend(e.buckets.iter().map(|b| {
+        let what = match (b.became, &b.detail) {
+            (Became::Unknown, Some(code)) => format!("unknown ({code})"),
+            (_, Some(algorithm)) if b.status == "encrypted" => {
+                format!("encrypted with {algorithm}, which the policy refuses")
+            }
+            _ => b.status.clone(),
+        };
+        match &b.account {
+            Some(account) => format!("• {} (account {account}): {what}", b.name),
+            None => format!("• {}: {what}", b.name),
+        }
+    }));
+    let total = e.noncompliant + e.unknown;
+    if total > e.buckets.len() as u64 {
+        lines.push(format!("…and {} more", total - e.buckets.len() as u64));
+    }
+    Summary {
+        title: format!(
+            "Exemption {} for {} expired (account {account}): {} non-compliant, {} unknown",
+            e.exemption, e.pattern, e.noncompliant, e.unknown
+        ),
+        lines,
+        link: dashboard_link(base, "buckets?compliant=false"),
     }
 }
 
@@ -143,6 +197,7 @@ fn buckets(e: &BucketsNoncompliant, account: &str, base: &Url) -> Summary {
         (Cause::Scan, None) => "scan".to_owned(),
         (Cause::Change, _) => format!("encryption changed by {by}"),
         (Cause::Policy, _) => format!("policy changed by {by}"),
+        (Cause::Exemption, _) => "an exemption ended".to_owned(),
     };
     Summary {
         title: format!("{} ({cause}, account {account})", parts.join(" and ")),
