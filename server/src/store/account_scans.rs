@@ -204,8 +204,8 @@ pub async fn complete_account_scan(
                 coalesce(sum(status = 'encrypted'), 0) AS encrypted,
                 coalesce(sum(status = 'unencrypted'), 0) AS unencrypted,
                 coalesce(sum(status = 'unknown'), 0) AS unknown,
-                coalesce(sum(compliant = 1), 0) AS compliant,
-                coalesce(sum(compliant = 0), 0) AS noncompliant,
+                coalesce(sum(compliant = 1 AND exemption_id IS NULL), 0) AS compliant,
+                coalesce(sum(compliant = 0 AND exemption_id IS NULL), 0) AS noncompliant,
                 0 AS changes
          FROM bucket WHERE account_id = ?1 AND gone_at IS NULL AND state_id IS NOT NULL",
     )

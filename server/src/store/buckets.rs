@@ -9,7 +9,7 @@ use super::states::StateColumns;
 use super::{ACTIVE_ACCOUNTS, Db, StoreError, in_accounts, parse_column};
 use crate::domain::{
     AccountId, AccountName, AccountUid, BucketId, BucketName, ControlResult, EncryptionState,
-    Region, Requirement, Status,
+    ExemptionId, Region, Requirement, Status,
 };
 
 /// A bucket as ListBuckets reported it.
@@ -50,6 +50,9 @@ pub struct BucketRecord {
     pub first_seen_at: DateTime<Utc>,
     pub gone_at: Option<DateTime<Utc>>,
     pub compliant: Option<bool>,
+    /// The approved exemption that sets the policy's judgement aside: the bucket is judged
+    /// `exempt` while it is `Some`.
+    pub exemption: Option<ExemptionId>,
     /// When the current state was last confirmed: the later of the last completed scan and the
     /// re-read that recorded it.
     pub scanned_at: Option<DateTime<Utc>>,
@@ -74,6 +77,7 @@ struct BucketRow {
     first_seen_at: DateTime<Utc>,
     gone_at: Option<DateTime<Utc>>,
     compliant: Option<bool>,
+    exemption_id: Option<ExemptionId>,
     scanned_at: Option<DateTime<Utc>>,
     #[sqlx(flatten)]
     state: StateColumns,
@@ -100,6 +104,7 @@ impl TryFrom<BucketRow> for BucketRecord {
             first_seen_at: row.first_seen_at,
             gone_at: row.gone_at,
             compliant: row.compliant,
+            exemption: row.exemption_id,
             scanned_at: row.scanned_at,
             state: row.state.state()?,
             request_id: row.request_id,
@@ -112,7 +117,7 @@ fn records(rows: Vec<BucketRow>) -> Result<Vec<BucketRecord>, StoreError> {
 }
 
 const RECORD_SELECT: &str = "SELECT b.id, b.account_id, a.name AS account, a.uid AS account_uid, b.name, b.region, b.extranet_endpoint, b.intranet_endpoint, b.created_at,
-        b.first_seen_at, b.gone_at, b.compliant,
+        b.first_seen_at, b.gone_at, b.compliant, b.exemption_id,
         CASE WHEN b.gone_at IS NULL THEN max(s.observed_at, coalesce(last.finished_at, s.observed_at)) ELSE s.observed_at END AS scanned_at,
         s.status, s.sse_algorithm, s.kms_master_key_id, s.kms_data_encryption, s.error_code, s.error_message, s.request_id
     FROM bucket b
@@ -384,7 +389,11 @@ pub struct BucketQuery {
     pub region: Option<String>,
     /// `AES256`, `KMS` or `SM4`.
     pub sse_algorithm: Option<String>,
+    /// The policy's judgement; exempt buckets are neither compliant nor non-compliant, so a
+    /// `compliant` filter leaves them out.
     pub compliant: Option<bool>,
+    /// Only buckets an approved exemption covers (`Some(true)`), or only those none covers.
+    pub exempt: Option<bool>,
     /// A substring of the name.
     pub name_contains: Option<String>,
     /// Only buckets standing so against a control (its requirement).
@@ -415,8 +424,15 @@ fn push_filters(query: &mut QueryBuilder<'_, sqlx::Sqlite>, filter: &BucketQuery
             .push_bind(algorithm.clone());
     }
     if let Some(compliant) = filter.compliant {
-        query.push(" AND b.compliant = ").push_bind(compliant);
+        query
+            .push(" AND b.exemption_id IS NULL AND b.compliant = ")
+            .push_bind(compliant);
     }
+    match filter.exempt {
+        Some(true) => query.push(" AND b.exemption_id IS NOT NULL"),
+        Some(false) => query.push(" AND b.exemption_id IS NULL"),
+        None => query,
+    };
     if let Some((requirement, result)) = &filter.control {
         let passes = match requirement {
             Requirement::Any => "s.status = 'encrypted'",
@@ -426,16 +442,18 @@ fn push_filters(query: &mut QueryBuilder<'_, sqlx::Sqlite>, filter: &BucketQuery
             }
             Requirement::Sm4 => "(s.sse_algorithm = 'SM4' OR s.kms_data_encryption = 'SM4')",
         };
+        // An exempt bucket counts as exempt against every control, whatever OSS holds.
         query.push(match result {
-            ControlResult::Passing => {
-                format!(" AND s.status <> 'unknown' AND coalesce({passes}, 0)")
+            ControlResult::Passing => format!(
+                " AND b.exemption_id IS NULL AND s.status <> 'unknown' AND coalesce({passes}, 0)"
+            ),
+            ControlResult::Failing => format!(
+                " AND b.exemption_id IS NULL AND s.status <> 'unknown' AND NOT coalesce({passes}, 0)"
+            ),
+            ControlResult::Unknown => {
+                " AND b.exemption_id IS NULL AND s.status = 'unknown'".to_owned()
             }
-            ControlResult::Failing => {
-                format!(" AND s.status <> 'unknown' AND NOT coalesce({passes}, 0)")
-            }
-            ControlResult::Unknown => " AND s.status = 'unknown'".to_owned(),
-            // Exemptions are applied after the policy's judgement; none are stored here yet.
-            ControlResult::Exempt => " AND 0".to_owned(),
+            ControlResult::Exempt => " AND b.exemption_id IS NOT NULL".to_owned(),
         });
     }
     if let Some(part) = &filter.name_contains {
@@ -519,16 +537,18 @@ pub async fn count_buckets_by_status(
 }
 
 /// Present buckets counted by account, status and compliance (`account` alone when given), from
-/// the `bucket_current_by_account` index alone.
+/// the `bucket_current_by_account` index alone. An exempt bucket's compliance is counted as
+/// `None`: neither compliant nor non-compliant (see [`count_exempt_buckets`]).
 pub async fn count_buckets_by_account_and_status(
     db: impl Db,
     account: Option<AccountId>,
 ) -> Result<Vec<(AccountId, Status, Option<bool>, i64)>, StoreError> {
     let mut conn = db.connection().await?;
     let rows: Vec<(AccountId, String, Option<bool>, i64)> = sqlx::query_as(&format!(
-        "SELECT account_id, status, compliant, count(*) FROM bucket
+        "SELECT account_id, status, CASE WHEN exemption_id IS NULL THEN compliant END, count(*)
+         FROM bucket
          WHERE {} AND gone_at IS NULL AND state_id IS NOT NULL
-         GROUP BY account_id, status, compliant",
+         GROUP BY 1, 2, 3",
         in_accounts("account_id", account)
     ))
     .fetch_all(&mut *conn)
@@ -539,4 +559,42 @@ pub async fn count_buckets_by_account_and_status(
             Ok((account, status, compliant, count))
         })
         .collect()
+}
+
+/// Present buckets of `account` (every account's when `None`) that an approved exemption covers.
+pub async fn count_exempt_buckets(
+    db: impl Db,
+    account: Option<AccountId>,
+) -> Result<i64, StoreError> {
+    let mut conn = db.connection().await?;
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM bucket
+         WHERE {} AND gone_at IS NULL AND state_id IS NOT NULL AND exemption_id IS NOT NULL",
+        in_accounts("account_id", account)
+    ))
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// These buckets with their current state (those that have one), by name.
+pub async fn list_buckets_by_id(
+    db: impl Db,
+    ids: &[BucketId],
+) -> Result<Vec<BucketRecord>, StoreError> {
+    let mut conn = db.connection().await?;
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5000) {
+        let mut query = QueryBuilder::new(RECORD_SELECT);
+        query.push(" WHERE b.id IN (");
+        let mut list = query.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        found.extend(records(
+            query.build_query_as().fetch_all(&mut *conn).await?,
+        )?);
+    }
+    found.sort_by(|a, b| (&a.name, &a.account).cmp(&(&b.name, &b.account)));
+    Ok(found)
 }

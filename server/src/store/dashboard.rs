@@ -30,7 +30,7 @@ pub async fn count_buckets_by_region(
 ) -> Result<Vec<(String, i64, i64)>, StoreError> {
     let mut conn = db.connection().await?;
     Ok(sqlx::query_as(&format!(
-        "SELECT b.region, count(*), coalesce(sum(b.compliant = 0), 0)
+        "SELECT b.region, count(*), coalesce(sum(b.compliant = 0 AND b.exemption_id IS NULL), 0)
          FROM bucket b WHERE {} AND b.gone_at IS NULL AND b.state_id IS NOT NULL
          GROUP BY b.region ORDER BY b.region",
         in_accounts("b.account_id", account)
@@ -174,6 +174,7 @@ pub struct OverviewVersion {
     last_part: Option<i64>,
     policy_at: Option<String>,
     accounts: Option<String>,
+    exemptions: Option<String>,
 }
 
 /// The [`OverviewVersion`] now.
@@ -183,7 +184,8 @@ pub async fn find_overview_version(db: impl Db) -> Result<OverviewVersion, Store
         "SELECT (SELECT max(id) FROM encryption_state) AS last_state,
                 (SELECT max(id) FROM account_scan WHERE status = 'completed') AS last_part,
                 (SELECT max(updated_at) FROM policy) AS policy_at,
-                (SELECT group_concat(id || ':' || coalesce(removed_at, ''), ',') FROM account) AS accounts",
+                (SELECT group_concat(id || ':' || coalesce(removed_at, ''), ',') FROM account) AS accounts,
+                (SELECT group_concat(id, ',') FROM exemption WHERE status = 'approved') AS exemptions",
     )
     .fetch_one(&mut *conn)
     .await?)

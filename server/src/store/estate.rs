@@ -16,15 +16,20 @@ pub struct OverviewCounts {
     pub unencrypted: i64,
     /// Could not be read: neither compliant nor non-compliant.
     pub unknown: i64,
+    /// Covered by an approved exemption: neither compliant nor non-compliant, and left out of
+    /// the compliance rate.
+    pub exempt: i64,
 }
 
 impl OverviewCounts {
-    /// Compliant buckets per hundred present ones (100 with no buckets: nothing is wrong).
+    /// Compliant buckets per hundred present ones that are not exempt (100 with none: nothing
+    /// is wrong).
     pub fn compliance_percent(&self) -> f64 {
-        if self.buckets == 0 {
+        let judged = self.buckets - self.exempt;
+        if judged <= 0 {
             100.0
         } else {
-            self.compliant as f64 * 100.0 / self.buckets as f64
+            self.compliant as f64 * 100.0 / judged as f64
         }
     }
 
@@ -34,6 +39,7 @@ impl OverviewCounts {
         self.noncompliant += other.noncompliant;
         self.unencrypted += other.unencrypted;
         self.unknown += other.unknown;
+        self.exempt += other.exempt;
     }
 }
 
@@ -98,10 +104,12 @@ pub async fn list_estate_overview(db: impl Db) -> Result<EstateOverview, StoreEr
                 coalesce(c.buckets, 0) AS buckets, coalesce(c.compliant, 0) AS compliant,
                 coalesce(c.noncompliant, 0) AS noncompliant,
                 coalesce(c.unencrypted, 0) AS unencrypted, coalesce(c.unknown, 0) AS unknown,
+                coalesce(c.exempt, 0) AS exempt,
                 p.scan_id, p.status, p.started_at, p.finished_at, p.error, p.error_code, p.request_id
          FROM account a
-         LEFT JOIN (SELECT account_id, count(*) AS buckets, sum(compliant = 1) AS compliant,
-                           sum(compliant = 0) AS noncompliant,
+         LEFT JOIN (SELECT account_id, count(*) AS buckets, sum(compliant = 1 AND exemption_id IS NULL) AS compliant,
+                           sum(compliant = 0 AND exemption_id IS NULL) AS noncompliant,
+                           sum(exemption_id IS NOT NULL) AS exempt,
                            sum(status = 'unencrypted') AS unencrypted,
                            sum(status = 'unknown') AS unknown
                     FROM bucket WHERE gone_at IS NULL AND state_id IS NOT NULL

@@ -11,6 +11,7 @@ mod buckets;
 mod change_log;
 mod dashboard;
 mod estate;
+mod exemptions;
 mod file_mode;
 mod grants;
 mod kms_keys;
@@ -53,8 +54,9 @@ pub use api_tokens::{
 pub use bucket_pages::{list_bucket_history_page, list_bucket_regions, list_recent_bucket_history};
 pub use buckets::{
     BucketQuery, BucketRecord, BucketSort, BucketSync, ListedBucket, SyncedBuckets, count_buckets,
-    count_buckets_by_account_and_status, count_buckets_by_status, find_bucket_by_name,
-    list_current_buckets, mark_buckets_gone, query_buckets, update_compliance,
+    count_buckets_by_account_and_status, count_buckets_by_status, count_exempt_buckets,
+    find_bucket_by_name, list_buckets_by_id, list_current_buckets, mark_buckets_gone,
+    query_buckets, update_compliance,
 };
 pub use change_log::{
     ChangeFilter, ChangeRecord, NewChange, find_change, insert_change, list_changes,
@@ -73,6 +75,12 @@ pub use kms_keys::{
     KeyCheck, KeyFinding, KeyRecord, RecordedKey, StateRow as KeyStateRow, apply_key_judgements,
     find_kms_key, link_bucket_keys, list_key_findings, list_kms_keys, record_key_checks,
     unlink_bucket_key_unless,
+};
+pub use exemptions::{
+    ExemptionRecord, NewExemption, apply_exemptions, find_next_exemption_expiries, get_exemption,
+    insert_exemption, list_approved_exemptions_expiring, list_exempt_bucket_ids, list_exemptions,
+    list_exemptions_naming, update_exemption_approved, update_exemption_expired,
+    update_exemption_revoked, update_exemption_warned,
 };
 pub use login_attempts::{
     delete_login_attempts_before, find_nth_recent_failure_for_user,

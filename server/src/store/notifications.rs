@@ -457,6 +457,7 @@ pub async fn list_scan_regressions(
          JOIN account a ON a.id = b.account_id
          {PREVIOUS_STATE}
          WHERE s.account_scan_id = ?1 AND b.gone_at IS NULL AND b.compliant IS NOT 1
+           AND b.exemption_id IS NULL
          ORDER BY b.name"
     ))
     .bind(part)
@@ -483,6 +484,7 @@ pub async fn list_compliant_buckets(
     Ok(sqlx::query_as(&format!(
         "SELECT b.id, b.name, a.name FROM bucket b JOIN account a ON a.id = b.account_id
          WHERE b.account_id IN {ACTIVE_ACCOUNTS} AND b.gone_at IS NULL AND b.compliant = 1
+           AND b.exemption_id IS NULL
          ORDER BY b.name, a.name"
     ))
     .fetch_all(&mut *conn)

@@ -33,6 +33,13 @@ pub struct ReportBucketRow {
     pub change_actor: Option<String>,
     pub change_action: Option<String>,
     pub change_request_id: Option<String>,
+    /// The approved exemption that covers the bucket, if any.
+    pub exemption_id: Option<i64>,
+    pub exemption_pattern: Option<String>,
+    pub exemption_reason: Option<String>,
+    pub exemption_requested_by: Option<String>,
+    pub exemption_approved_by: Option<String>,
+    pub exemption_expires_at: Option<DateTime<Utc>>,
 }
 
 /// One state row of the window with the state it replaced.
@@ -115,10 +122,14 @@ pub fn stream_report_buckets(
                 (SELECT ks.state FROM kms_key k JOIN kms_key_state ks ON ks.id = k.state_id
                  WHERE k.id = b.kms_key_id) AS kms_key_state,
                 c.at AS change_at, c.actor AS change_actor, c.action AS change_action,
-                c.request_id AS change_request_id
+                c.request_id AS change_request_id,
+                e.id AS exemption_id, e.pattern AS exemption_pattern, e.reason AS exemption_reason,
+                e.requested_by AS exemption_requested_by, e.approved_by AS exemption_approved_by,
+                e.expires_at AS exemption_expires_at
          FROM bucket b
          JOIN account a ON a.id = b.account_id AND a.removed_at IS NULL
          JOIN encryption_state s ON s.id = b.state_id
+         LEFT JOIN exemption e ON e.id = b.exemption_id
          LEFT JOIN change_log c ON c.id = (
              SELECT max(id) FROM change_log
              WHERE account_id = b.account_id AND bucket = b.name AND outcome = 'ok')
