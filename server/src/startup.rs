@@ -48,6 +48,11 @@ pub struct Settings {
     pub notify: crate::notify::NotifyConfig,
     /// Deadlines for request heads and bodies, and the most connections served at once.
     pub http: crate::web::listen::HttpLimits,
+    /// The time exemptions expire by: the system clock, except in tests, which build the
+    /// application through the library with a clock they move.
+    pub clock: crate::domain::SharedClock,
+    /// The longest the exemption timer sleeps without looking again.
+    pub exemption_tick: Duration,
 }
 
 impl Settings {
@@ -73,6 +78,8 @@ impl Settings {
             report_schedule: crate::report::ReportSchedule::default(),
             notify: crate::notify::NotifyConfig::default(),
             http: crate::web::listen::HttpLimits::default(),
+            clock: crate::domain::system_clock(),
+            exemption_tick: crate::actions::exemption_timer::DEFAULT_TICK,
         }
     }
 
@@ -252,6 +259,7 @@ impl Application {
             access: settings.access.clone(),
             scan_interval: settings.scan_interval,
             receivers,
+            clock: settings.clock.clone(),
         });
         Ok(Self {
             listener,
@@ -314,6 +322,13 @@ impl Application {
             access.housekeeping_interval,
             state.shutdown().child_token(),
         ));
+        let exemptions = tokio::spawn(crate::actions::exemption_timer::run_exemption_timer(
+            state.store().clone(),
+            state.account(),
+            self.settings.clock.clone(),
+            self.settings.exemption_tick,
+            state.shutdown().child_token(),
+        ));
         let app = web::router(state.clone());
         tracing::info!(addr = %self.listener.local_addr()?, "oss-audit is listening");
         let served = web::listen::serve(
@@ -335,6 +350,9 @@ impl Application {
         }
         if let Err(err) = reports.await {
             tracing::error!(error = %err, "the report scheduler stopped abnormally");
+        }
+        if let Err(err) = exemptions.await {
+            tracing::error!(error = %err, "the exemption timer stopped abnormally");
         }
         state.tasks().close();
         state.tasks().wait().await;

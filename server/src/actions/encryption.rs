@@ -222,7 +222,8 @@ async fn queue_regression(
     became: Option<Became>,
     after: &EncryptionState,
 ) -> Result<(), StoreError> {
-    let Some(became) = became else {
+    // An exempt bucket may be as it is: a change to it is in the audit log, not news.
+    let Some(became) = became.filter(|_| bucket.exemption.is_none()) else {
         return Ok(());
     };
     let account = bucket.account.as_str();

@@ -10,6 +10,8 @@ pub mod demo_history;
 pub mod encryption;
 pub mod grants;
 pub mod keys;
+pub mod exemption_timer;
+pub mod exemptions;
 pub mod policy;
 pub mod remediation;
 pub mod reports;

@@ -199,6 +199,8 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         access,
         notify: args.notify.config(env_targets),
         http: args.http.limits(),
+        clock: crate::domain::system_clock(),
+        exemption_tick: crate::actions::exemption_timer::DEFAULT_TICK,
     };
     let app = Application::build(settings)
         .await

@@ -230,6 +230,10 @@ impl Part {
             &key_checks,
         )
         .await?;
+        // After the rules' and the keys' judgement: which buckets an approved exemption covers
+        // (new buckets a pattern names included, never one whose key is unusable), before the
+        // totals and the news are counted.
+        store::apply_exemptions(&mut tx, Utc::now()).await?;
         let summary = store::complete_account_scan(&mut tx, part, account, Utc::now()).await?;
         events::part_completed(
             &mut tx,

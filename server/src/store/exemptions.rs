@@ -298,7 +298,8 @@ pub async fn list_exempt_bucket_ids(
 /// Sets every bucket's `exemption_id` to the approved exemption that covers it (the one that
 /// runs longest when several do), or NULL. Runs after every judgement: the policy judges what OSS
 /// holds, then this step says which of those judgements an exemption sets aside. Returns how many
-/// buckets changed.
+/// buckets changed. A bucket whose customer key is unusable is never exempt: no exemption makes
+/// an unwritable bucket acceptable, and hiding it would hide the key's alert.
 pub async fn apply_exemptions(
     conn: &mut SqliteConnection,
     now: DateTime<Utc>,
@@ -315,6 +316,9 @@ pub async fn apply_exemptions(
                      WHERE b.name GLOB e.pattern
                        AND (e.account_id IS NULL OR e.account_id = b.account_id)
                        AND (e.region IS NULL OR e.region = b.region)
+                       AND NOT EXISTS (
+                           SELECT 1 FROM kms_key k JOIN kms_key_state s ON s.id = k.state_id
+                           WHERE k.id = b.kms_key_id AND s.state NOT IN ('Enabled', 'unknown'))
                      ORDER BY e.expires_at DESC, e.id LIMIT 1) AS exemption_id
              FROM bucket b
              WHERE b.exemption_id IS NOT NULL OR EXISTS (SELECT 1 FROM active))

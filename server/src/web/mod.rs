@@ -65,6 +65,8 @@ struct StateInner {
     receivers: crate::notify::ReceiverPolicy,
     /// Places for argon2 password verifications, each counted in the metrics.
     password_checks: crate::auth::checks::PasswordChecks,
+    /// Where exemption steps take the time from.
+    clock: crate::domain::SharedClock,
 }
 
 /// CSV exports streamed at once. Each holds one of the store's eight connections until its client
@@ -84,6 +86,8 @@ pub struct StateParts {
     pub access: session::AccessConfig,
     pub scan_interval: std::time::Duration,
     pub receivers: crate::notify::ReceiverPolicy,
+    /// Where exemption steps take the time from.
+    pub clock: crate::domain::SharedClock,
 }
 
 impl AppState {
@@ -112,6 +116,7 @@ impl AppState {
                 scan_interval: parts.scan_interval,
                 receivers: parts.receivers,
                 password_checks,
+                clock: parts.clock,
             }),
         }
     }
@@ -134,6 +139,15 @@ impl AppState {
     /// The scanner.
     pub fn scanner(&self) -> &Scanner {
         &self.inner.scanner
+    }
+
+    /// The exemption steps, acting on this application's store, hub and clock.
+    pub fn exemptions(&self) -> crate::actions::exemptions::Exemptions<'_> {
+        crate::actions::exemptions::Exemptions {
+            store: &self.inner.store,
+            hub: self.inner.hub,
+            clock: self.inner.clock.as_ref(),
+        }
     }
 
     /// The hub account, which holds what is estate-wide: the policy, the reports and their
