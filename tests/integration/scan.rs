@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use oss_audit::actions;
 use oss_audit::domain::{Actor, EncryptionRule, EncryptionState, Policy, Requirement, judge};
 use oss_audit::sandbox::SandboxBucket;
-use oss_audit::view::BucketView;
+use oss_audit::view::{BucketView, Judgement};
 
 use crate::support::{Audit, readable_unencrypted};
 
@@ -29,7 +29,7 @@ fn assert_views_match_truth(views: &[BucketView], truth: &[SandboxBucket]) {
         match &bucket.encryption {
             None => {
                 assert_eq!(view.status, "unencrypted", "{}", bucket.name);
-                assert_eq!(view.compliant, Some(false));
+                assert_eq!(view.compliant, Some(Judgement::Judged(false)));
             }
             Some(rule) => {
                 assert_eq!(view.status, "encrypted", "{}", bucket.name);
@@ -45,7 +45,7 @@ fn assert_views_match_truth(views: &[BucketView], truth: &[SandboxBucket]) {
                     view.kms_data_encryption.as_deref(),
                     rule.kms_data_encryption().map(|d| d.as_str())
                 );
-                assert_eq!(view.compliant, Some(true));
+                assert_eq!(view.compliant, Some(Judgement::Judged(true)));
             }
         }
         assert!(view.scanned_at.is_some());
@@ -230,7 +230,7 @@ async fn changing_the_policy_judges_every_bucket_again() {
         };
         assert_eq!(
             view.compliant,
-            judge(&Requirement::Kms, &state),
+            judge(&Requirement::Kms, &state).map(Judgement::Judged),
             "{}",
             view.name
         );

@@ -22,7 +22,7 @@ use crate::store::{
     self, AccountScanRecord, ChangeRecord, IdWindow, ReportBucketRow, ReportStateChangeRow,
     ReportWindowEnd, ScanRecord,
 };
-use crate::view::rfc3339;
+use crate::view::{ExemptionNote, Judgement, rfc3339};
 
 /// A stored report: its id, digest and totals.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,13 +289,39 @@ fn count(totals: &mut Totals, entry: &BucketEntry) {
         _ => totals.unknown += 1,
     }
     match entry.compliant {
-        Some(true) => totals.compliant += 1,
-        Some(false) => totals.noncompliant += 1,
+        Some(Judgement::Judged(true)) => totals.compliant += 1,
+        Some(Judgement::Judged(false)) => totals.noncompliant += 1,
+        Some(Judgement::Exempt(_)) => totals.exempt += 1,
         None => {}
     }
 }
 
 fn bucket_entry(row: ReportBucketRow) -> BucketEntry {
+    let exemption = match (
+        row.exemption_id,
+        row.exemption_pattern,
+        row.exemption_reason,
+        row.exemption_requested_by,
+        row.exemption_approved_by,
+        row.exemption_expires_at,
+    ) {
+        (
+            Some(id),
+            Some(buckets),
+            Some(reason),
+            Some(requested_by),
+            Some(approved_by),
+            Some(at),
+        ) => Some(ExemptionNote {
+            id,
+            buckets,
+            reason,
+            requested_by,
+            approved_by,
+            expires_at: rfc3339(at),
+        }),
+        _ => None,
+    };
     let last_change = match (row.change_at, row.change_actor, row.change_action) {
         (Some(at), Some(actor), Some(action)) => Some(LastChange {
             at: rfc3339(at),
@@ -310,18 +336,21 @@ fn bucket_entry(row: ReportBucketRow) -> BucketEntry {
         name: row.name,
         region: row.region,
         // An unknown state is never judged (the column may hold a stale judgement otherwise).
-        compliant: if row.status == "unknown" {
-            None
-        } else {
-            row.compliant
-        },
+        compliant: Judgement::of(
+            if row.status == "unknown" {
+                None
+            } else {
+                row.compliant
+            },
+            exemption.is_some(),
+        ),
         status: row.status,
         sse_algorithm: row.sse_algorithm,
         kms_master_key_id: row.kms_master_key_id,
         kms_data_encryption: row.kms_data_encryption,
         error_code: row.error_code,
         kms_key_state: row.kms_key_state,
-        exemption: None,
+        exemption,
         state_since: rfc3339(row.state_since),
         last_change,
     }

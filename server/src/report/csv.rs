@@ -40,7 +40,9 @@ pub fn render(report: &ReportDocument) -> Result<Vec<u8>, ReportError> {
             b.kms_data_encryption.clone(),
             b.compliant.map(|c| c.to_string()),
             b.error_code.clone(),
-            b.exemption.as_ref().map(ToString::to_string),
+            b.exemption
+                .as_ref()
+                .and_then(|e| serde_json::to_string(e).ok()),
             Some(b.state_since.clone()),
             change.map(|c| c.at.clone()),
             change.map(|c| c.actor.clone()),

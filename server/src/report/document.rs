@@ -115,6 +115,10 @@ pub struct Totals {
     pub unknown: u64,
     pub compliant: u64,
     pub noncompliant: u64,
+    /// Covered by an approved exemption: neither compliant nor non-compliant (absent before
+    /// exemptions existed).
+    #[serde(default)]
+    pub exempt: u64,
 }
 
 /// One account of the estate and its totals.
@@ -185,8 +189,9 @@ pub struct BucketEntry {
     pub kms_master_key_id: Option<String>,
     /// `SM4` or null.
     pub kms_data_encryption: Option<String>,
-    /// The policy's judgement; null when the state is unknown.
-    pub compliant: Option<bool>,
+    /// The policy's judgement (`true`, `false`), null when the state is unknown, or `"exempt"`
+    /// while an approved exemption covers the bucket.
+    pub compliant: Option<crate::view::Judgement>,
     /// Why the state is unknown: the OSS error code (or failure kind).
     pub error_code: Option<String>,
     /// The state of the customer key the rule names (`Enabled`, `Disabled`, `PendingDeletion`,
@@ -194,9 +199,9 @@ pub struct BucketEntry {
     /// were checked. Any state but `Enabled` makes the bucket non-compliant (or unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_state: Option<String>,
-    /// Reserved for exemptions (a reason and an expiry); always null until oss-audit has them.
-    #[schema(value_type = Option<Object>)]
-    pub exemption: Option<serde_json::Value>,
+    /// The approved exemption that makes the bucket `exempt`: its reason, who requested and who
+    /// approved it, and its expiry; null when none covers the bucket.
+    pub exemption: Option<crate::view::ExemptionNote>,
     /// When this state was first seen.
     pub state_since: String,
     /// The last successful change made to the bucket through oss-audit, null when none.

@@ -101,9 +101,14 @@ fn bucket(b: BucketEntry) -> ReportBucket {
         sse_algorithm: b.sse_algorithm,
         kms_master_key_id: b.kms_master_key_id,
         kms_data_encryption: b.kms_data_encryption,
-        compliant: b.compliant,
+        compliant: b.compliant.and_then(crate::view::Judgement::judged),
         error_code: b.error_code,
-        exemption: b.exemption.map(|e| e.to_string()),
+        exemption: b.exemption.map(|e| {
+            format!(
+                "exempt until {} (exemption {} of {}): {}; requested by {}, approved by {}",
+                e.expires_at, e.id, e.buckets, e.reason, e.requested_by, e.approved_by
+            )
+        }),
         state_since: b.state_since,
         last_change: b.last_change.map(|c| ReportLastChange {
             at: c.at,

@@ -1,7 +1,7 @@
 //! `BucketView`: the Bucket object of `scan --json` and `/api/v1/buckets`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{EncryptionRule, EncryptionState, KmsDataEncryption, KmsKeyId, SseAlgorithm};
 use crate::store::BucketRecord;
@@ -24,8 +24,12 @@ pub struct BucketView {
     pub sse_algorithm: Option<String>,
     pub kms_master_key_id: Option<String>,
     pub kms_data_encryption: Option<String>,
-    /// The policy judgement; null when the state is unknown.
-    pub compliant: Option<bool>,
+    /// The judgement: `true` or `false` by the policy, null when the state is unknown, and
+    /// `"exempt"` while an approved exemption covers the bucket (neither compliant nor
+    /// non-compliant).
+    pub compliant: Option<Judgement>,
+    /// The approved exemption that covers the bucket, when it is `exempt`.
+    pub exemption_id: Option<i64>,
     /// Why the state is unknown: the OSS error code (or failure kind).
     pub error_code: Option<String>,
     /// When this state was last confirmed, RFC 3339.
@@ -45,9 +49,61 @@ impl BucketView {
             sse_algorithm: state.sse_algorithm,
             kms_master_key_id: state.kms_master_key_id,
             kms_data_encryption: state.kms_data_encryption,
-            compliant: record.compliant,
+            compliant: Judgement::of(record.compliant, record.exemption.is_some()),
+            exemption_id: record.exemption.map(|e| e.get()),
             error_code: state.error_code,
             scanned_at: record.scanned_at.map(rfc3339),
+        }
+    }
+}
+
+/// A bucket's judgement as JSON: `true`, `false`, or `"exempt"` (null, around it, for unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Judgement {
+    /// The policy's judgement.
+    Judged(bool),
+    /// An approved exemption sets the policy's judgement aside.
+    Exempt(ExemptWord),
+}
+
+/// The word `exempt`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum ExemptWord {
+    #[serde(rename = "exempt")]
+    Exempt,
+}
+
+impl Judgement {
+    /// `exempt` when an exemption covers the bucket, else the policy's judgement (`None` for an
+    /// unknown state).
+    pub fn of(compliant: Option<bool>, exempt: bool) -> Option<Self> {
+        if exempt {
+            Some(Self::Exempt(ExemptWord::Exempt))
+        } else {
+            compliant.map(Self::Judged)
+        }
+    }
+
+    /// Whether this is `exempt`.
+    pub fn is_exempt(self) -> bool {
+        matches!(self, Self::Exempt(_))
+    }
+
+    /// The policy's judgement, `None` when exempt.
+    pub fn judged(self) -> Option<bool> {
+        match self {
+            Self::Judged(compliant) => Some(compliant),
+            Self::Exempt(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Judgement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Judged(compliant) => write!(f, "{compliant}"),
+            Self::Exempt(_) => f.write_str("exempt"),
         }
     }
 }

@@ -4,12 +4,16 @@
 mod account;
 mod bucket;
 mod csv;
+mod exemption;
 mod key;
 mod policy;
 
 pub use account::{AccountView, LastScanView};
-pub use bucket::{BucketView, StateFields, rfc3339, state_from_json, state_json};
+pub use bucket::{
+    BucketView, ExemptWord, Judgement, StateFields, rfc3339, state_from_json, state_json,
+};
 pub use csv::CsvTable;
+pub use exemption::{ExemptionNote, ExemptionView};
 pub use key::KeyView;
 pub use policy::{
     RuleView, RulesInputError, RulesView, ScopeView, TargetView, policy_json, rules_json,

@@ -73,7 +73,7 @@ impl From<StateRecord> for HistoryEntry {
         ("status" = Option<String>, Query, description = "encrypted | unencrypted | unknown"),
         ("region" = Option<String>, Query, description = "Region id, e.g. cn-hangzhou"),
         ("sse_algorithm" = Option<String>, Query, description = "AES256 | KMS | SM4"),
-        ("compliant" = Option<bool>, Query, description = "true | false"),
+        ("compliant" = Option<String>, Query, description = "true | false | exempt (exempt buckets are neither true nor false)"),
         ("account" = Option<String>, Query, description = "Only this account's buckets (its name, e.g. payments-prod)"),
         ("q" = Option<String>, Query, description = "Substring of the name"),
         ("limit" = Option<i64>, Query, description = "1 to 1000, default 100", minimum = 1, maximum = 1000),
@@ -93,12 +93,17 @@ pub async fn list_buckets(
     if let Some(account) = account {
         principal.require_on(account, Role::Viewer)?;
     }
+    let compliant = params.one_of("compliant", &["true", "false", "exempt"])?;
     let query = BucketQuery {
         account,
         status: params.one_of("status", &["encrypted", "unencrypted", "unknown"])?,
         region: params.get("region").map(str::to_owned),
         sse_algorithm: params.one_of("sse_algorithm", &["AES256", "KMS", "SM4"])?,
-        compliant: params.boolean("compliant")?,
+        compliant: compliant
+            .as_deref()
+            .filter(|c| *c != "exempt")
+            .map(|c| c == "true"),
+        exempt: (compliant.as_deref() == Some("exempt")).then_some(true),
         name_contains: params.get("q").map(str::to_owned),
         after_name: params.get("cursor").map(str::to_owned),
         limit,

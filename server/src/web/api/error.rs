@@ -54,6 +54,11 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "invalid_input", message)
     }
 
+    /// 403: the four-eyes rule refuses the step (approving one's own request).
+    pub fn four_eyes(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "four_eyes", message)
+    }
+
     /// 401: no valid token.
     pub fn unauthorized() -> Self {
         Self::new(

@@ -5,6 +5,7 @@ mod audit_log;
 mod buckets;
 mod encryption;
 mod error;
+mod exemptions;
 mod json;
 #[cfg(test)]
 mod json_fuzz_tests;
@@ -45,9 +46,12 @@ use super::AppState;
         accounts::list_accounts, accounts::add_account, accounts::remove_account,
         reverts::create_revert,
         keys::list_keys,
+        exemptions::list_exemptions, exemptions::request_exemption,
+        exemptions::approve_exemption, exemptions::revoke_exemption,
     ),
     components(schemas(ErrorBody, ErrorDetail, crate::view::BucketView, crate::view::AccountView,
-        crate::view::KeyView,
+        crate::view::KeyView, crate::view::ExemptionView, crate::view::Judgement,
+        crate::view::ExemptWord,
         crate::report::ReportDocument)),
     modifiers(&BearerAuth),
 )]
@@ -109,6 +113,18 @@ pub fn routes() -> Router<AppState> {
             axum::routing::delete(accounts::remove_account),
         )
         .route("/keys", get(keys::list_keys))
+        .route(
+            "/exemptions",
+            get(exemptions::list_exemptions).post(exemptions::request_exemption),
+        )
+        .route(
+            "/exemptions/{id}/approve",
+            axum::routing::post(exemptions::approve_exemption),
+        )
+        .route(
+            "/exemptions/{id}/revoke",
+            axum::routing::post(exemptions::revoke_exemption),
+        )
         .fallback(|| async { ApiError::not_found("no such API route") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
