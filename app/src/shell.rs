@@ -54,6 +54,7 @@ fn Header(chrome: Chrome) -> impl IntoView {
                 {link(Nav::Controls, "/controls", "Controls")}
                 {link(Nav::Reports, "/reports", "Reports")}
                 {link(Nav::AuditLog, "/audit-log", "Audit log")}
+                {link(Nav::Exemptions, "/exemptions", "Exemptions")}
                 {settings}
             </nav>
             <form class="signout" method="post" action="/logout">

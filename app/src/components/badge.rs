@@ -19,10 +19,12 @@ pub fn StatusBadge(status: String) -> impl IntoView {
     }
 }
 
-/// Compliant, non-compliant, or not judged (unknown state).
+/// Compliant, non-compliant, not judged (unknown state), or exempt (an approved exemption sets
+/// the judgement aside).
 #[component]
-pub fn ComplianceBadge(compliant: Option<bool>) -> impl IntoView {
+pub fn ComplianceBadge(compliant: Option<bool>, #[prop(optional)] exempt: bool) -> impl IntoView {
     let (icon, class, text) = match compliant {
+        _ if exempt => ("⊘", "badge unknown", "exempt"),
         Some(true) => ("✓", "badge ok", "compliant"),
         Some(false) => ("✗", "badge bad", "non-compliant"),
         None => ("?", "badge unknown", "not judged"),

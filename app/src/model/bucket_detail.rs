@@ -26,6 +26,8 @@ pub struct BucketDetailModel {
     pub changes: Vec<AuditRow>,
     /// The change form's values and messages.
     pub form: EncryptionForm,
+    /// Exemptions naming this bucket (any status), newest first.
+    pub exemptions: Vec<super::ExemptionRow>,
 }
 
 /// The current encryption, as the last read recorded it.
@@ -40,6 +42,8 @@ pub struct CurrentEncryption {
     /// Which policy rule judged it and why, e.g. `rule 1 of 3 (tag data-class=confidential):
     /// kms-cmk`.
     pub judged_by: Option<String>,
+    /// An approved exemption covers the bucket: judged `exempt`, whatever `compliant` says.
+    pub exempt: bool,
     pub scanned_at: Option<String>,
     /// The OSS request id of the read that recorded this state.
     pub request_id: Option<String>,

@@ -5,7 +5,7 @@
 pub struct BucketFilters {
     /// `encrypted`, `unencrypted` or `unknown`.
     pub status: String,
-    /// `true` (compliant) or `false` (non-compliant).
+    /// `true` (compliant), `false` (non-compliant) or `exempt`.
     pub compliant: String,
     pub region: String,
     /// `AES256`, `KMS` or `SM4`.
@@ -34,6 +34,8 @@ pub struct BucketRow {
     pub region: String,
     /// `None` when the state is unknown (not judged).
     pub compliant: Option<bool>,
+    /// An approved exemption covers the bucket.
+    pub exempt: bool,
     /// Why the state is unknown: the OSS error code.
     pub error_code: Option<String>,
     /// When the state was last confirmed (RFC 3339).

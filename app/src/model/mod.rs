@@ -6,6 +6,7 @@ mod bucket_detail;
 mod buckets;
 mod keys;
 mod controls;
+mod exemptions;
 mod notifications;
 mod overview;
 mod printable_report;
@@ -26,6 +27,7 @@ pub use bucket_detail::{
 pub use buckets::{BucketFilters, BucketRow, BucketsModel, encode, query_string};
 pub use keys::{KeyDetailModel, KeyFindingRow, KeyHistoryRow, KeyRow, KeysModel};
 pub use controls::{ControlRow, ControlsModel};
+pub use exemptions::{ExemptionForm, ExemptionRow, ExemptionsModel};
 pub use notifications::{
     NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors,
 };
@@ -96,6 +98,7 @@ pub enum Nav {
     Controls,
     Reports,
     AuditLog,
+    Exemptions,
     Settings,
     None,
 }
@@ -139,6 +142,8 @@ pub enum Page {
     /// The stored audit reports, their digests and downloads.
     Reports(ReportsModel),
     AuditLog(AuditLogModel),
+    /// Exemptions: every one, and the request form.
+    Exemptions(ExemptionsModel),
     Settings(SettingsModel),
     /// Settings › Notifications: targets and the add form.
     Notifications(NotificationsModel),
@@ -171,6 +176,7 @@ impl Page {
             Self::Controls(_) => "Controls",
             Self::Reports(_) => "Reports",
             Self::AuditLog(_) => "Audit log",
+            Self::Exemptions(_) => "Exemptions",
             Self::Settings(_) => "Settings",
             Self::Notifications(_) => "Notifications",
             Self::Accounts(_) => "Accounts",

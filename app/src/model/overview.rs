@@ -10,6 +10,8 @@ pub struct OverviewModel {
     pub unknown: i64,
     pub compliant: i64,
     pub noncompliant: i64,
+    /// Covered by an approved exemption: left out of the compliance rate.
+    pub exempt: i64,
     /// The policy requirement in force (any, kms, kms-cmk, sm4).
     pub policy: String,
     /// What one-click remediation sets, e.g. `AES256` or `KMS (key alias/prod)`.
@@ -36,12 +38,14 @@ pub struct OverviewModel {
 }
 
 impl OverviewModel {
-    /// The compliance rate in percent (unknown buckets count against it).
+    /// The compliance rate in percent of the buckets that are not exempt (unknown buckets count
+    /// against it).
     pub fn compliance_rate(&self) -> f64 {
-        if self.buckets == 0 {
+        let judged = self.buckets - self.exempt;
+        if judged <= 0 {
             100.0
         } else {
-            self.compliant as f64 * 100.0 / self.buckets as f64
+            self.compliant as f64 * 100.0 / judged as f64
         }
     }
 }

@@ -25,6 +25,11 @@ pub struct RemediatePreviewModel {
     pub untouched: Vec<UntouchedRow>,
     /// How many buckets will not be touched in all (more than `untouched` when there are many).
     pub untouched_count: i64,
+    /// Buckets an approved exemption covers: left alone, listed apart (the reason
+    /// says which exemption, why and until when).
+    pub exempt: Vec<UntouchedRow>,
+    /// How many exempt buckets there are in all.
+    pub exempt_count: i64,
     /// Why a confirmation was not carried out (the buckets changed since the preview).
     pub error: Option<String>,
     /// The digest of the whole plan previewed (buckets, their states, the target); the

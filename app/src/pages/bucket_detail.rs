@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 
 use crate::components::{ComplianceBadge, StatusBadge, Time};
-use crate::model::{AuditRow, BucketDetailModel, BucketRemoveModel, Chrome, HistoryRow};
+use crate::model::{
+    AuditRow, BucketDetailModel, BucketRemoveModel, Chrome, ExemptionForm, HistoryRow,
+};
+use crate::pages::exemptions::{ExemptionTable, RequestForm};
 
 /// The bucket page.
 #[component]
@@ -17,6 +20,14 @@ pub fn BucketDetail(model: BucketDetailModel, chrome: Chrome) -> impl IntoView {
     let forms = may_change.then(|| {
         view! { <ChangeForm model=model.clone() csrf_token=chrome.csrf_token.clone() /> }
     });
+    let exemption_form = may_change.then(|| {
+        let form = ExemptionForm {
+            buckets: model.name.clone(),
+            region: model.region.clone(),
+            ..ExemptionForm::default()
+        };
+        view! { <RequestForm form=form chrome=chrome.clone() /> }
+    });
     view! {
         <p class="crumbs"><a href="/buckets">"Buckets"</a>" / "</p>
         <h1>{model.name.clone()}</h1>
@@ -26,6 +37,11 @@ pub fn BucketDetail(model: BucketDetailModel, chrome: Chrome) -> impl IntoView {
             <Location model=model.clone() now=now.clone() />
         </div>
         {forms}
+        <section aria-labelledby="exemptions-heading">
+            <h2 id="exemptions-heading">"Exemptions"</h2>
+            <ExemptionTable rows=model.exemptions.clone() chrome=chrome.clone() />
+            {exemption_form}
+        </section>
         <section aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
             <Timeline rows=model.history.clone() truncated=model.history_truncated now=now.clone() />
@@ -66,7 +82,7 @@ fn Current(model: BucketDetailModel, now: String) -> impl IntoView {
                 <dt>"Algorithm"</dt><dd>{c.sse_algorithm.clone().unwrap_or_else(dash)}</dd>
                 <dt>"KMS key id"</dt><dd class="mono">{c.kms_master_key_id.clone().unwrap_or_else(dash)}</dd>
                 <dt>"Data encryption"</dt><dd>{c.kms_data_encryption.clone().unwrap_or_else(dash)}</dd>
-                <dt>"Compliance"</dt><dd><ComplianceBadge compliant=c.compliant /></dd>
+                <dt>"Compliance"</dt><dd><ComplianceBadge compliant=c.compliant exempt=c.exempt /></dd>
                 {c.judged_by.clone().map(|why| view! { <dt>"Judged by"</dt><dd id="judged-by">{why}</dd> })}
                 <dt>"Last confirmed"</dt><dd>{scanned}</dd>
                 <dt>"OSS request id"</dt><dd class="mono">{c.request_id.clone().unwrap_or_else(dash)}</dd>

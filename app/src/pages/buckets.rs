@@ -141,7 +141,7 @@ fn row(r: &BucketRow, operate: bool, now: &str) -> impl IntoView + use<> {
             <td>{key}</td>
             <td>{r.kms_data_encryption.clone().unwrap_or_else(dash)}</td>
             <td>{r.region.clone()}</td>
-            <td><ComplianceBadge compliant=r.compliant /></td>
+            <td><ComplianceBadge compliant=r.compliant exempt=r.exempt /></td>
             <td>{scanned}</td>
         </tr>
     }
@@ -209,7 +209,7 @@ fn Filters(model: BucketsModel) -> impl IntoView {
             <div class="field">
                 <label for="filter-compliant">"Compliance"</label>
                 <select id="filter-compliant" name="compliant">
-                    {options(&[("", "Any"), ("true", "Compliant"), ("false", "Non-compliant")], &f.compliant)}
+                    {options(&[("", "Any"), ("true", "Compliant"), ("false", "Non-compliant"), ("exempt", "Exempt")], &f.compliant)}
                 </select>
             </div>
             <div class="field">

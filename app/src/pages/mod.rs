@@ -6,6 +6,7 @@ mod buckets;
 mod controls;
 mod errors;
 mod keys;
+mod exemptions;
 mod overview;
 mod overview_estate;
 mod remediate;
@@ -65,6 +66,9 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
         }
         Page::AuditLog(model) => {
             audit_log::AuditLog(audit_log::AuditLogProps { model, chrome }).into_any()
+        }
+        Page::Exemptions(model) => {
+            exemptions::Exemptions(exemptions::ExemptionsProps { model, chrome }).into_any()
         }
         Page::Settings(model) => {
             settings::Settings(settings::SettingsProps { model, chrome }).into_any()

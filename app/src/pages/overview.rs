@@ -120,11 +120,16 @@ pub fn Overview(model: OverviewModel, chrome: Chrome) -> impl IntoView {
             </section>
         }
     });
+    let exempt = (model.exempt > 0).then(|| {
+        view! {
+            " · "<a href="/buckets?compliant=exempt">{format!("{} exempt", model.exempt)}</a>" (not counted)"
+        }
+    });
     view! {
         <h1>"Overview"</h1>
         {critical}
         <section class="headline" aria-label="Compliance">
-            <p class="rate"><span class="figure">{format!("{rate:.1} %")}</span>" compliant"</p>
+            <p class="rate"><span class="figure">{format!("{rate:.1} %")}</span>" compliant"{exempt}</p>
             <p class="policy">"Policy: "<strong>{model.policy.clone()}</strong>" · remediation target: "{model.remediation_target.clone()}</p>
             {remediate}
         </section>

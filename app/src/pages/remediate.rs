@@ -57,6 +57,7 @@ pub fn RemediatePreview(model: RemediatePreviewModel, chrome: Chrome) -> impl In
             {changes}
         </section>
         <Untouched model=model.clone() />
+        <Exempt model=model.clone() />
         {confirm}
     }
 }
@@ -158,6 +159,43 @@ fn ConfirmForm(model: RemediatePreviewModel, chrome: Chrome) -> impl IntoView {
             <a href="/">"Cancel"</a>
         </form>
     }
+}
+
+/// The exempt buckets, apart from the others left alone: they are not broken, they are excused.
+#[component]
+fn Exempt(model: RemediatePreviewModel) -> impl IntoView {
+    if model.exempt_count == 0 {
+        return ().into_any();
+    }
+    let rows = model
+        .exempt
+        .iter()
+        .map(|row| {
+            view! {
+                <tr>
+                    <td><a href=format!("/buckets/{}", row.name)>{row.name.clone()}</a></td>
+                    <td>{row.region.clone()}</td>
+                    <td>{row.reason.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="exempt" aria-labelledby="exempt">
+            <h2 id="exempt">
+                <span aria-hidden="true">"⊘ "</span>
+                {format!("Exempt, left alone ({})", model.exempt_count)}
+            </h2>
+            <p>"An approved exemption covers these buckets until it expires or is revoked. "<a href="/exemptions">"Exemptions"</a></p>
+            <table class="data">
+                <thead>
+                    <tr><th scope="col">"Bucket"</th><th scope="col">"Region"</th><th scope="col">"Exemption"</th></tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

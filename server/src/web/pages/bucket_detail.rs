@@ -39,7 +39,12 @@ pub async fn show(
         return Ok(not_found(Ok(user), jar).await);
     };
     Ok(match load(&state, user.access(), &name).await? {
-        Some(model) => page(&user, &jar, model, StatusCode::OK).await,
+        Some(mut model) => {
+            if let Some(record) = store::find_bucket_by_name(state.store(), &name).await? {
+                model.exemptions = super::exemptions::naming(&state, &user, &record).await?;
+            }
+            page(&user, &jar, model, StatusCode::OK).await
+        }
         None => not_found(Ok(user), jar).await,
     })
 }
@@ -102,7 +107,8 @@ pub async fn load(
         sse_algorithm: view.sse_algorithm.clone(),
         kms_master_key_id: view.kms_master_key_id.clone(),
         kms_data_encryption: view.kms_data_encryption.clone(),
-        compliant: view.compliant,
+        compliant: view.compliant.and_then(crate::view::Judgement::judged),
+        exempt: record.exemption.is_some(),
         judged_by,
         scanned_at: view.scanned_at.clone(),
         request_id: record.request_id.clone(),
@@ -127,6 +133,7 @@ pub async fn load(
         history_truncated,
         changes: changes.into_iter().map(audit_row).collect(),
         form,
+        exemptions: Vec::new(),
     }))
 }
 

@@ -80,7 +80,7 @@ pub fn parse_view(raw: Option<&str>) -> ListView {
     }
     if let Some(v) = get("compliant") {
         match v {
-            "true" | "false" => view.filters.compliant = v.to_owned(),
+            "true" | "false" | "exempt" => view.filters.compliant = v.to_owned(),
             _ => ignore("compliance", v, "expected true or false"),
         }
     }
@@ -154,7 +154,10 @@ pub fn parse_view(raw: Option<&str>) -> ListView {
     let f = &view.filters;
     let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
     view.query.status = some(&f.status);
-    view.query.compliant = some(&f.compliant).map(|c| c == "true");
+    view.query.compliant = some(&f.compliant)
+        .filter(|c| *c != "exempt")
+        .map(|c| c == "true");
+    view.query.exempt = (f.compliant == "exempt").then_some(true);
     view.query.region = some(&f.region);
     view.query.sse_algorithm = some(&f.sse_algorithm);
     view.query.name_contains = some(&f.q);
@@ -246,7 +249,8 @@ fn row(b: BucketView) -> BucketRow {
         kms_master_key_id: b.kms_master_key_id,
         kms_data_encryption: b.kms_data_encryption,
         region: b.region,
-        compliant: b.compliant,
+        compliant: b.compliant.and_then(crate::view::Judgement::judged),
+        exempt: b.exemption_id.is_some(),
         error_code: b.error_code,
         scanned_at: b.scanned_at,
     }

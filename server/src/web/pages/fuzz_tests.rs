@@ -117,7 +117,7 @@ fn check_view(raw: &str) {
     let view = parse_view(Some(raw));
     let f = &view.filters;
     assert!(["", "encrypted", "unencrypted", "unknown"].contains(&f.status.as_str()));
-    assert!(["", "true", "false"].contains(&f.compliant.as_str()));
+    assert!(["", "true", "false", "exempt"].contains(&f.compliant.as_str()));
     assert!(["", "AES256", "KMS", "SM4"].contains(&f.sse_algorithm.as_str()));
     assert!(f.region.is_empty() || Region::parse(&f.region).is_ok_and(|r| r.as_str() == f.region));
     assert!(f.q.chars().count() <= 100);

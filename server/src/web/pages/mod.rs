@@ -12,6 +12,7 @@ mod buckets;
 mod controls;
 mod csv;
 mod error;
+mod exemptions;
 #[cfg(test)]
 mod fuzz_tests;
 mod keys;
@@ -64,6 +65,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(controls::routes())
         .merge(reports::routes())
         .merge(audit_log::routes())
+        .merge(exemptions::routes())
         .merge(settings::routes())
         .merge(settings_notifications::routes())
         .merge(settings_accounts::routes())

@@ -37,6 +37,7 @@ pub struct CountsCache {
     by_algorithm: Vec<(String, bool, bool, i64)>,
     by_region: Vec<(String, i64, i64)>,
     by_account: store::EstateOverview,
+    exempt: i64,
 }
 
 /// The counts, recounted only when a state, a completed scan or the policy changed since the last
@@ -56,6 +57,7 @@ async fn counts(state: &AppState) -> Result<CountsCache, StoreError> {
         by_algorithm: store::count_buckets_by_algorithm(store, None).await?,
         by_region: store::count_buckets_by_region(store, None).await?,
         by_account: store::list_estate_overview(store).await?,
+        exempt: store::count_exempt_buckets(store, None).await?,
     };
     state.set_overview_counts(fresh.clone());
     Ok(fresh)
@@ -86,6 +88,7 @@ async fn load(state: &AppState) -> Result<OverviewModel, StoreError> {
             None => {}
         }
     }
+    model.exempt = counts.exempt;
     model.algorithms = algorithm_counts(counts.by_algorithm);
     model.regions = counts
         .by_region

@@ -2,13 +2,15 @@
 //! those left alone. Every-non-compliant previews are paged, so 100,000 buckets never land on one
 //! page.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use app::model::{PreviewRow, RemediatePreviewModel, UntouchedRow};
 
 use crate::actions::remediation::{Selection, plan};
-use crate::domain::{Access, BucketName, EncryptionState, Role, Status};
-use crate::store::{self, BucketQuery, BucketRecord, StoreError};
+use crate::domain::{
+    Access, BucketName, EncryptionState, ExemptionId, ExemptionStatus, Role, Status,
+};
+use crate::store::{self, BucketQuery, BucketRecord, ExemptionRecord, StoreError};
 use crate::web::AppState;
 
 /// Buckets to change per page of the preview.
@@ -80,6 +82,32 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
     model.plan_digest = plan(store, state.account(), &Selection::AllNonCompliant)
         .await?
         .digest;
+    // Non-compliant but exempt: left alone, and said so apart from the rest.
+    let exempt = BucketQuery {
+        exempt: Some(true),
+        limit: UNTOUCHED_SHOWN,
+        ..BucketQuery::default()
+    };
+    let exemptions: HashMap<ExemptionId, ExemptionRecord> =
+        store::list_exemptions(store, Some(ExemptionStatus::Approved))
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+    model.exempt = store::query_buckets(store, &exempt)
+        .await?
+        .iter()
+        .map(|b| UntouchedRow {
+            name: b.name.to_string(),
+            account: b.account.to_string(),
+            region: b.region.to_string(),
+            reason: b
+                .exemption
+                .and_then(|id| exemptions.get(&id))
+                .map_or_else(|| "exempt".to_owned(), exemption_reason),
+        })
+        .collect();
+    model.exempt_count = store::count_buckets(store, &exempt).await?;
     Ok(model)
 }
 
@@ -198,6 +226,16 @@ fn preview_row(record: &BucketRecord) -> PreviewRow {
         current,
         compliant: record.compliant,
     }
+}
+
+fn exemption_reason(e: &ExemptionRecord) -> String {
+    format!(
+        "exempt until {} (exemption {}, approved by {}): {}",
+        e.expires_at.format("%Y-%m-%d %H:%M UTC"),
+        e.id,
+        e.approved_by.as_deref().unwrap_or("?"),
+        e.reason
+    )
 }
 
 fn unreadable(record: &BucketRecord) -> String {
