@@ -7,6 +7,7 @@ mod buckets;
 mod demo;
 mod encryption;
 mod error;
+mod exemption;
 mod notify;
 mod policy;
 mod policy_rules;
@@ -94,6 +95,13 @@ pub enum Command {
         #[command(subcommand)]
         command: report::ReportCommand,
     },
+    /// Request, approve, revoke and list exemptions (needs no OSS credentials).
+    Exemption {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        command: exemption::ExemptionCommand,
+    },
     /// Add, list, test and remove notification targets; send due notifications once.
     Notify {
         #[command(flatten)]
@@ -139,6 +147,7 @@ impl Cli {
             Command::User { db, command } => user::run(open(&db).await?, command).await,
             Command::Token { db, command } => token::run(open(&db).await?, command).await,
             Command::Report { db, command } => report::run(open(&db).await?, command).await,
+            Command::Exemption { db, command } => exemption::run(open(&db).await?, command).await,
             Command::Notify {
                 db,
                 endpoint,
