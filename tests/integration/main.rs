@@ -10,6 +10,7 @@ mod client_resilience;
 mod cloud;
 mod engine_cli;
 mod estate;
+mod exemptions;
 mod fidelity;
 mod hardening;
 mod keys;

@@ -175,6 +175,12 @@ impl Launch {
         self.set(move |s| s.http.max_connections = connections)
     }
 
+    /// Exemptions expire by `clock` (which the test moves with [`super::move_clock`]) instead of
+    /// the system's.
+    pub fn clock(self, clock: std::sync::Arc<oss_audit::domain::ManualClock>) -> Self {
+        self.set(move |s| s.clock = clock)
+    }
+
     /// When reports are made on their own.
     pub fn report_schedule(self, schedule: ReportSchedule) -> Self {
         self.set(move |s| s.report_schedule = schedule)
