@@ -523,7 +523,7 @@ pub async fn count_buckets_by_status(
     Ok(count_buckets_by_account_and_status(db, account)
         .await?
         .into_iter()
-        .fold(Vec::new(), |mut rows, (_, status, compliant, count)| {
+        .fold(Vec::new(), |mut rows, (_, status, compliant, _, count)| {
             match rows
                 .iter_mut()
                 .find(|(s, c, _): &&mut (Status, Option<bool>, i64)| {
@@ -537,26 +537,27 @@ pub async fn count_buckets_by_status(
 }
 
 /// Present buckets counted by account, status and compliance (`account` alone when given), from
-/// the `bucket_current_by_account` index alone. An exempt bucket's compliance is counted as
-/// `None`: neither compliant nor non-compliant (see [`count_exempt_buckets`]).
+/// the `bucket_current_by_account` index alone. Exempt buckets are counted apart (the `bool`),
+/// with `None` for their compliance: neither compliant nor non-compliant.
 pub async fn count_buckets_by_account_and_status(
     db: impl Db,
     account: Option<AccountId>,
-) -> Result<Vec<(AccountId, Status, Option<bool>, i64)>, StoreError> {
+) -> Result<Vec<(AccountId, Status, Option<bool>, bool, i64)>, StoreError> {
     let mut conn = db.connection().await?;
-    let rows: Vec<(AccountId, String, Option<bool>, i64)> = sqlx::query_as(&format!(
-        "SELECT account_id, status, CASE WHEN exemption_id IS NULL THEN compliant END, count(*)
+    let rows: Vec<(AccountId, String, Option<bool>, bool, i64)> = sqlx::query_as(&format!(
+        "SELECT account_id, status, CASE WHEN exemption_id IS NULL THEN compliant END,
+                exemption_id IS NOT NULL, count(*)
          FROM bucket
          WHERE {} AND gone_at IS NULL AND state_id IS NOT NULL
-         GROUP BY 1, 2, 3",
+         GROUP BY 1, 2, 3, 4",
         in_accounts("account_id", account)
     ))
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
-        .map(|(account, status, compliant, count)| {
+        .map(|(account, status, compliant, exempt, count)| {
             let status = parse_column("status", &status, |s| Status::parse(s).ok_or("unknown"))?;
-            Ok((account, status, compliant, count))
+            Ok((account, status, compliant, exempt, count))
         })
         .collect()
 }

@@ -226,10 +226,11 @@ async fn refresh(state: &AppState) -> Result<(), StoreError> {
         .map(|a| (a.id, a.name.to_string()))
         .collect();
     metrics.buckets.clear();
-    for (account, status, compliant, count) in
+    for (account, status, compliant, exempt, count) in
         store::count_buckets_by_account_and_status(store, None).await?
     {
         let compliant = match compliant {
+            _ if exempt => "exempt",
             Some(true) => "true",
             Some(false) => "false",
             None => "unknown",
