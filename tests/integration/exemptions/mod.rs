@@ -2,8 +2,10 @@
 //! delivery worker, over the sandbox: four eyes, what `exempt` changes (lists, the compliance
 //! rate, remediation, reports) and what expiry brings back.
 
+mod cli;
 mod expiry;
 mod life_cycle;
+mod pages;
 mod surfaces;
 
 use std::sync::Arc;

@@ -27,6 +27,12 @@ async fn the_compliance_rate_counts_only_buckets_that_are_not_exempt_and_says_ho
     );
     let rate = between(&after, "class=\"rate\"", "</p>");
     assert!(rate.contains("3 exempt"), "{rate}");
+    let metrics = app.api(Role::Viewer).await.get("/metrics").await.text();
+    let exempt = metrics
+        .lines()
+        .find(|l| l.contains("status=\"unencrypted\"") && l.contains("compliant=\"exempt\""))
+        .unwrap_or_else(|| panic!("an exempt series in {metrics}"));
+    assert!(exempt.ends_with(" 2"), "{exempt}");
 }
 
 #[tokio::test]
