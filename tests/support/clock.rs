@@ -13,5 +13,5 @@ pub fn manual_clock() -> Arc<ManualClock> {
 /// passing would (it sleeps at most a minute between looks otherwise).
 pub fn move_clock(clock: &ManualClock, by: chrono::Duration) {
     clock.advance(by);
-    oss_audit::actions::exemption_timer::wake();
+    oss_audit::actions::exemptions::wake_timer();
 }

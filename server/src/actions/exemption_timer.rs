@@ -5,25 +5,15 @@
 
 use std::time::Duration;
 
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use super::exemptions::Exemptions;
+use super::exemptions::{Exemptions, timer_bell};
 use crate::domain::{AccountId, SharedClock};
 use crate::store::Store;
 
 /// The longest the timer sleeps without looking again (a clock that jumps, a database another
 /// process changed).
 pub const DEFAULT_TICK: Duration = Duration::from_secs(60);
-
-/// Wakes the timers of this process: process-wide, because exemptions change from places that
-/// hold no handle on the timer (every surface's action).
-static WAKE: Notify = Notify::const_new();
-
-/// Makes the timers of this process look again now.
-pub fn wake() {
-    WAKE.notify_waiters();
-}
 
 /// Runs until `shutdown`: each round ends due exemptions, sends due warnings, then sleeps.
 pub async fn run_exemption_timer(
@@ -40,7 +30,7 @@ pub async fn run_exemption_timer(
     };
     loop {
         // Listening before the round, so a wake during it starts another round at once.
-        let woken = WAKE.notified();
+        let woken = timer_bell().notified();
         let mut woken = std::pin::pin!(woken);
         woken.as_mut().enable();
         if let Err(err) = steps.expire_due().await {

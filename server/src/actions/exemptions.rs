@@ -15,6 +15,21 @@ use crate::notify;
 use crate::store::{self, ExemptionRecord, NewChange, NewExemption, Store, StoreError};
 use crate::view::ExemptionView;
 
+/// Wakes the exemption timers of this process: process-wide, because exemptions change from
+/// places that hold no handle on the timer (every surface's action), and a test that moves its
+/// clock rings it too.
+static TIMER_BELL: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Makes the exemption timers of this process look again now.
+pub fn wake_timer() {
+    TIMER_BELL.notify_waiters();
+}
+
+/// What the timer listens to.
+pub(super) fn timer_bell() -> &'static tokio::sync::Notify {
+    &TIMER_BELL
+}
+
 /// What the exemption steps act with.
 #[derive(Debug, Clone, Copy)]
 pub struct Exemptions<'a> {
@@ -134,7 +149,7 @@ impl Exemptions<'_> {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        super::exemption_timer::wake();
+        wake_timer();
         tracing::info!(%actor, exemption.id = %id, buckets = record.buckets, "exemption approved");
         Ok(record)
     }
@@ -165,7 +180,7 @@ impl Exemptions<'_> {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        super::exemption_timer::wake();
+        wake_timer();
         tracing::info!(%actor, exemption.id = %id, "exemption revoked");
         Ok(record)
     }
