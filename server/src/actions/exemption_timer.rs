@@ -33,13 +33,18 @@ pub async fn run_exemption_timer(
         let woken = timer_bell().notified();
         let mut woken = std::pin::pin!(woken);
         woken.as_mut().enable();
+        let mut failed = false;
         if let Err(err) = steps.expire_due().await {
             tracing::error!(error = %err, "could not end the exemptions that expired");
+            failed = true;
         }
         if let Err(err) = steps.warn_expiring().await {
             tracing::error!(error = %err, "could not warn of the exemptions that expire soon");
+            failed = true;
         }
         let sleep = match steps.next_due().await {
+            // What failed is still due: try again after a tick, not in a tight loop.
+            Ok(_) if failed => tick,
             Ok(Some(at)) => (at - clock.now())
                 .to_std()
                 .unwrap_or(Duration::ZERO)
