@@ -42,6 +42,7 @@ async fn scan_json_prints_every_bucket_in_the_documented_schema() {
         "account_uid",
         "compliant",
         "error_code",
+        "exemption_id",
         "kms_data_encryption",
         "kms_master_key_id",
         "name",
