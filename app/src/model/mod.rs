@@ -4,9 +4,9 @@ mod accounts;
 mod audit_log;
 mod bucket_detail;
 mod buckets;
-mod keys;
 mod controls;
 mod exemptions;
+mod keys;
 mod notifications;
 mod overview;
 mod printable_report;
@@ -25,9 +25,9 @@ pub use bucket_detail::{
     HistoryRow,
 };
 pub use buckets::{BucketFilters, BucketRow, BucketsModel, encode, query_string};
-pub use keys::{KeyDetailModel, KeyFindingRow, KeyHistoryRow, KeyRow, KeysModel};
 pub use controls::{ControlRow, ControlsModel};
 pub use exemptions::{ExemptionForm, ExemptionRow, ExemptionsModel};
+pub use keys::{KeyDetailModel, KeyFindingRow, KeyHistoryRow, KeyRow, KeysModel};
 pub use notifications::{
     NewTargetForm, NotificationTargetRow, NotificationsModel, TargetFormErrors,
 };

@@ -329,6 +329,8 @@ async fn log(
             request_id: None,
             outcome: "ok",
             detail: Some(&detail),
+            run: None,
+            reverts: None,
         },
     )
     .await

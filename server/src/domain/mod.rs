@@ -21,8 +21,8 @@ mod ram_role;
 mod region;
 mod regressions;
 mod role;
-mod run;
 mod rules;
+mod run;
 mod scan_status;
 mod secret;
 mod state;
@@ -66,11 +66,11 @@ pub use ram_role::{ExternalId, RamRoleError, RoleArn, RoleName, RoleSessionName}
 pub use region::{Region, RegionError};
 pub use regressions::{Regressions, became};
 pub use role::{Role, RoleError};
-pub use run::RunKind;
 pub use rules::{
     BucketFacts, Decision, MAX_RULES, NamePattern, ResourceGroupId, Rule, RuleError, Rules, Scope,
     Tag, Verdict,
 };
+pub use run::RunKind;
 pub use scan_status::ScanStatus;
 pub use secret::Secret;
 pub use state::{EncryptionState, Status};

@@ -139,6 +139,8 @@ pub struct InventoryBucket {
     pub state: Option<EncryptionState>,
     /// The judgement stored now.
     pub compliant: Option<bool>,
+    /// An approved exemption covers it (applied after the judgement, which it leaves as is).
+    pub exempt: bool,
 }
 
 /// An account as rules see it: its name and the tags read for it.
@@ -230,6 +232,7 @@ pub async fn load_inventory(
         region: String,
         resource_group_id: Option<String>,
         compliant: Option<bool>,
+        exempt: bool,
         gone: bool,
         has_state: bool,
         #[sqlx(flatten)]
@@ -262,7 +265,7 @@ pub async fn load_inventory(
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT b.id, b.account_id, b.name, b.region, b.resource_group_id, b.compliant,
-                b.gone_at IS NOT NULL AS gone, s.id IS NOT NULL AS has_state,
+                b.exemption_id IS NOT NULL AS exempt, b.gone_at IS NOT NULL AS gone, s.id IS NOT NULL AS has_state,
                 coalesce(s.status, 'unknown') AS status, s.sse_algorithm, s.kms_master_key_id,
                 s.kms_data_encryption, s.error_code, s.error_message
          FROM bucket b LEFT JOIN encryption_state s ON s.id = b.state_id
@@ -306,6 +309,7 @@ pub async fn load_inventory(
                 None
             },
             compliant: row.compliant,
+            exempt: row.exempt,
         });
     }
     Ok(inventory)

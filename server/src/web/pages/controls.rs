@@ -38,8 +38,8 @@ async fn load(state: &AppState) -> Result<ControlsModel, StoreError> {
         .iter()
         .filter(|b| !b.gone && !inventory.accounts[b.account].removed && b.state.is_some())
         .collect();
-    // Exemptions are applied after the policy's judgement; until they are, none is exempt.
-    let counted = count_controls(present.iter().map(|b| (b.state.as_ref(), false)));
+    // An exempt bucket counts as exempt against every control, as in reports.
+    let counted = count_controls(present.iter().map(|b| (b.state.as_ref(), b.exempt)));
     Ok(ControlsModel {
         buckets: present.len() as u64,
         rows: counted
