@@ -8,6 +8,7 @@ mod client_encryption;
 mod client_listing;
 mod client_resilience;
 mod cloud;
+mod doctor;
 mod engine_cli;
 mod estate;
 mod exemptions;

@@ -5,6 +5,7 @@ mod account;
 mod args;
 mod buckets;
 mod demo;
+mod doctor;
 mod encryption;
 mod error;
 mod exemption;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Scan every bucket of every account once (or of one, with --account), store the results
     /// and print a summary.
     Scan(scan::ScanArgs),
+    /// Check, for the hub and every account, the RAM permissions a scan needs (one line per
+    /// check; exit 1 if any fails), or print the least-privilege policies with --ram-policy.
+    Doctor(doctor::DoctorArgs),
     /// Add, list and remove the audited accounts, or discover a Resource Directory's members
     /// (add, list and remove need no OSS credentials).
     Account(account::AccountArgs),
@@ -129,6 +133,7 @@ impl Cli {
             }
             Command::Scan(args) => scan::run(args).await,
             Command::Account(args) => account::run(args).await,
+            Command::Doctor(args) => doctor::run(args).await,
             Command::Serve(args) => serve::run(args).await,
             Command::Revert(args) => revert::run(args).await,
             Command::Policy {
