@@ -9,6 +9,7 @@ mod exemptions;
 mod keys;
 mod notifications;
 mod overview;
+mod permissions;
 mod printable_report;
 mod remediate;
 mod reports;
@@ -34,6 +35,7 @@ pub use notifications::{
 pub use overview::{
     AlgorithmCount, ChangeRow, EstateRow, LastScanPart, OverviewModel, RegionCount, TrendPoint,
 };
+pub use permissions::{CheckRow, PermissionResults, PermissionsModel};
 pub use printable_report::{
     PrintableReport, ReportAction, ReportBucket, ReportLastChange, ReportPolicy, ReportRule,
     ReportScan, ReportState, ReportStateChange, ReportTotals,
@@ -149,6 +151,8 @@ pub enum Page {
     Notifications(NotificationsModel),
     /// Settings › Accounts: the estate's accounts, and the forms that change them (admins).
     Accounts(AccountsModel),
+    /// Settings › Permissions: the permission checks and the RAM policies.
+    Permissions(PermissionsModel),
     /// 404: nothing at this address.
     NotFound,
     /// Something failed; the text never shows internals.
@@ -180,6 +184,7 @@ impl Page {
             Self::Settings(_) => "Settings",
             Self::Notifications(_) => "Notifications",
             Self::Accounts(_) => "Accounts",
+            Self::Permissions(_) => "Permissions",
             Self::NotFound => "Not found",
             Self::Error { title, .. } => title.as_str(),
         };

@@ -17,6 +17,7 @@ mod settings;
 mod settings_access;
 mod settings_accounts;
 mod settings_notifications;
+mod settings_permissions;
 mod settings_rules;
 
 use leptos::prelude::*;
@@ -83,6 +84,13 @@ pub fn render(page: Page, chrome: Chrome) -> AnyView {
         Page::Accounts(model) => {
             settings_accounts::Accounts(settings_accounts::AccountsProps { model, chrome })
                 .into_any()
+        }
+        Page::Permissions(model) => {
+            settings_permissions::Permissions(settings_permissions::PermissionsProps {
+                model,
+                chrome,
+            })
+            .into_any()
         }
         Page::NotFound => errors::NotFound().into_any(),
         Page::Error { title, text } => {

@@ -27,6 +27,7 @@ pub fn Settings(model: SettingsModel, chrome: Chrome) -> impl IntoView {
             <a href="#schedule">"Scan schedule"</a>
             <a href="/settings/accounts">"Accounts"</a>
             <a href="/settings/notifications">"Notifications"</a>
+            <a href="/settings/permissions">"Permissions"</a>
         </nav>
         <Policy form=model.policy.clone() chrome=chrome.clone() />
         <Rules model=model.rules.clone() chrome=chrome.clone() />

@@ -2,6 +2,7 @@
 //! the sandbox estate with each one taken away in turn, and the RAM documents that grant them.
 
 mod checks;
+mod page;
 mod ram_policy;
 
 use oss_audit::domain::EncryptionRule;

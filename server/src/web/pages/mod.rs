@@ -27,6 +27,7 @@ mod scans;
 mod settings;
 mod settings_accounts;
 mod settings_notifications;
+mod settings_permissions;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -69,6 +70,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(settings::routes())
         .merge(settings_notifications::routes())
         .merge(settings_accounts::routes())
+        .merge(settings_permissions::routes())
         .layer(axum::middleware::from_fn_with_state(
             state,
             error::error_pages,
