@@ -6,21 +6,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::outcomes::{self, assume_fix, oss_failure, rpc_failure};
 use super::{Check, Outcome, SAMPLE_PER_REGION};
-use crate::cloud::{AccountAccess, AccountClients, AssumeRole, KmsClient, KmsRefusal, RpcError};
+use crate::cloud::{AccountAccess, AccountClients, KmsClient, KmsRefusal};
 use crate::domain::{AccountUid, KmsKeyId, RamAction, Region};
 use crate::oss::{
-    BucketAddress, CredentialsProvider, ListBucketsQuery, OssClient, OssError, StaticCredentials,
+    BucketAddress, CredentialsProvider, ListBucketsQuery, OssClient, StaticCredentials,
 };
 use crate::store::AccountRecord;
-
-/// OSS codes that mean the keys themselves were refused, not a permission.
-const KEY_REFUSALS: [&str; 4] = [
-    "InvalidAccessKeyId",
-    "SignatureDoesNotMatch",
-    "SecurityTokenExpired",
-    "InvalidSecurityToken",
-];
 
 /// The checks of one account.
 pub(super) struct AccountCheck<'a> {
@@ -88,7 +81,7 @@ impl<'a> AccountCheck<'a> {
                 Ok(page) => page.value,
                 Err(err) => {
                     if hub && query.marker.is_none() {
-                        self.credentials_check(Some(&err));
+                        self.push("credentials", outcomes::credentials(Some(&err)));
                         if self.checks.iter().any(|c| c.outcome.word() == "FAILED") {
                             return self.skip_rest("skipped: the keys were refused");
                         }
@@ -103,7 +96,7 @@ impl<'a> AccountCheck<'a> {
             if query.marker.is_none() {
                 owner = page.owner_id.and_then(|o| AccountUid::parse(&o).ok());
                 if hub {
-                    self.credentials_check(None);
+                    self.push("credentials", outcomes::credentials(None));
                 }
             }
             buckets.extend(page.buckets);
@@ -200,67 +193,11 @@ impl<'a> AccountCheck<'a> {
                 Some((hub.for_account(access.endpoint, keys.clone()), keys))
             }
             Err(err) => {
-                let outcome = rpc_failure(&err, self.assume_fix(role, &err));
+                let outcome = rpc_failure(&err, assume_fix(role, self.hub_uid, &err));
                 self.push(check, outcome);
                 None
             }
         }
-    }
-
-    /// What makes AssumeRole work: the hub's right to assume the role, and the role's trust.
-    fn assume_fix(&self, role: &AssumeRole, err: &RpcError) -> String {
-        let hub = self
-            .hub_uid
-            .map_or(super::policy::HUB_UID_PLACEHOLDER, AccountUid::as_str);
-        let condition = role.external_id.as_ref().map_or_else(String::new, |id| {
-            format!(" with the condition sts:ExternalId = {}", id.as_str())
-        });
-        let trust = format!(
-            "a trust policy on {} that lets acs:ram::{hub}:root assume it{condition} (`oss-audit doctor --ram-policy read-only` prints it)",
-            role.role_arn
-        );
-        if err.code().starts_with("EntityNotExist") {
-            return format!("create the role {} with {trust}", role.role_arn);
-        }
-        format!(
-            "sts:AssumeRole on {} for the hub's identity, and {trust}",
-            role.role_arn
-        )
-    }
-
-    /// The hub's `credentials` line, from its first ListBuckets answer: the keys signed unless
-    /// OSS refused the keys themselves, or could not be reached.
-    fn credentials_check(&mut self, err: Option<&OssError>) {
-        let outcome = match err {
-            None => Outcome::Ok {
-                detail: "the hub's keys sign requests OSS accepts".to_owned(),
-            },
-            Some(OssError::Service(service))
-                if !KEY_REFUSALS.iter().any(|c| service.code.starts_with(c)) =>
-            {
-                Outcome::Ok {
-                    detail: format!(
-                        "the hub's keys sign requests OSS accepts (it answered {})",
-                        service.code
-                    ),
-                }
-            }
-            Some(err @ OssError::Service(_)) | Some(err @ OssError::Credentials(_)) => {
-                failure(
-                    err.kind_code(),
-                    err.request_id(),
-                    err.to_string(),
-                    "a valid AccessKey pair of a RAM user in OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)".to_owned(),
-                )
-            }
-            Some(err) => failure(
-                err.kind_code(),
-                err.request_id(),
-                err.to_string(),
-                "not a permission: check OSS_ENDPOINT, the proxy settings and the network".to_owned(),
-            ),
-        };
-        self.push("credentials", outcome);
     }
 
     /// Reads up to [`SAMPLE_PER_REGION`] buckets of `region`; passes when one read works (a
@@ -359,36 +296,4 @@ impl<'a> AccountCheck<'a> {
         };
         self.push(check, outcome);
     }
-}
-
-fn failure(code: &str, request_id: Option<&str>, message: String, fix: String) -> Outcome {
-    Outcome::Failed {
-        code: code.to_owned(),
-        request_id: request_id.map(str::to_owned),
-        message,
-        fix,
-    }
-}
-
-/// An OSS call that failed; the fix is the action it needs.
-fn oss_failure(err: &OssError, action: RamAction) -> Outcome {
-    let message = match err.service() {
-        Some(service) => service.message.clone(),
-        None => err.to_string(),
-    };
-    failure(
-        err.kind_code(),
-        err.request_id(),
-        message,
-        action.as_str().to_owned(),
-    )
-}
-
-/// An RPC call (STS, KMS) that failed.
-fn rpc_failure(err: &RpcError, fix: String) -> Outcome {
-    let message = match err.service() {
-        Some(service) => service.message.clone(),
-        None => err.to_string(),
-    };
-    failure(err.code(), err.request_id(), message, fix)
 }

@@ -4,6 +4,7 @@
 //! `oss-audit doctor` and Settings › Permissions. It only reads: nothing is stored.
 
 mod account;
+mod outcomes;
 pub mod policy;
 
 use futures_util::{StreamExt, stream};
