@@ -194,6 +194,32 @@ async fn each_permission_taken_away_in_turn_fails_its_line_with_code_request_id_
         line(&text, "default", "oss:ListBuckets").contains(" ok "),
         "{text}"
     );
+
+    let json = doctor(&sandbox, &db, &["doctor", "--json"]).output().await;
+    assert_eq!(json.status.code(), Some(1), "{}", output_text(&json));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(json["ok"], false);
+    let assume = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["account"] == "payments" && c["check"] == "sts:AssumeRole")
+        .expect("the member's AssumeRole check");
+    assert_eq!(assume["status"], "failed");
+    assert_eq!(assume["code"], "NoPermission");
+    assert!(
+        assume["request_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{assume}"
+    );
+    assert!(
+        assume["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("sts:AssumeRole on "),
+        "{assume}"
+    );
 }
 
 #[tokio::test]
