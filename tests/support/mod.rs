@@ -35,7 +35,7 @@ pub use rpc::{
 };
 pub use sandbox::{
     client, estate, fast_config, readable_encrypted, readable_unencrypted, sandbox,
-    sandbox_directory, sandbox_sts, seeded_sandbox,
+    sandbox_directory, sandbox_sts, seeded_sandbox, with_estate_test_aliases,
 };
 pub use wait::{DEADLINE, until};
 pub use web::{

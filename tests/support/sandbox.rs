@@ -55,14 +55,19 @@ const SEEDED_REGIONS: [&str; 7] = [
 /// Gives the hub an `Enabled` key behind each of [`TEST_ALIASES`] in every seeded region.
 pub fn with_test_aliases(sandbox: SandboxHandle) -> SandboxHandle {
     let hub = sandbox.hub().uid;
+    give_test_aliases(&sandbox, &hub);
+    sandbox
+}
+
+/// Gives `account` an `Enabled` key behind each of [`TEST_ALIASES`] in every seeded region.
+fn give_test_aliases(sandbox: &SandboxHandle, account: &oss_audit::domain::AccountUid) {
     for region in SEEDED_REGIONS {
         let region = oss_audit::domain::Region::parse(region).expect("a region");
-        let key = sandbox.create_kms_key(&hub, &region);
+        let key = sandbox.create_kms_key(account, &region);
         for alias in TEST_ALIASES {
             assert!(sandbox.set_kms_alias(alias, &key.key_id), "{alias}");
         }
     }
-    sandbox
 }
 
 /// Starts a sandbox of `accounts` accounts (the hub and its Resource Directory's members) with
@@ -76,6 +81,16 @@ pub async fn estate(
     config.accounts = accounts;
     tweak(&mut config);
     sandbox::start(config).await.expect("sandbox starts")
+}
+
+/// Gives the hub and every member an `Enabled` key behind each of [`TEST_ALIASES`] in every
+/// seeded region, for tests that change buckets of any account of the estate.
+pub fn with_estate_test_aliases(sandbox: SandboxHandle) -> SandboxHandle {
+    let sandbox = with_test_aliases(sandbox);
+    for member in sandbox.members() {
+        give_test_aliases(&sandbox, &member.uid);
+    }
+    sandbox
 }
 
 /// The configuration of a client for `sandbox` (its hub keys, through its proxy) with fast

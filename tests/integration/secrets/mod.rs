@@ -21,7 +21,9 @@ use tokio_util::sync::CancellationToken;
 
 use oss_audit::web::session::SESSION_COOKIE;
 
-use crate::support::{OssAudit, Serving, TestDb, Visitor, bare_browser, estate};
+use crate::support::{
+    OssAudit, Serving, TestDb, Visitor, bare_browser, estate, with_estate_test_aliases,
+};
 use leaks::{Secret, nowhere};
 use transcript::{Place, Transcript, strip_ansi};
 
@@ -72,7 +74,7 @@ fn oss_audit(db: &TestDb, proxy: &str, args: &[&str]) -> OssAudit {
 async fn no_secret_reaches_a_log_line_a_page_or_an_api_response() {
     let started = Instant::now();
     // The hub and a member, 15 buckets each.
-    let sandbox = estate(2, 15, |_| {}).await;
+    let sandbox = with_estate_test_aliases(estate(2, 15, |_| {}).await);
     let stop_proxy = CancellationToken::new();
     let _stop_proxy = stop_proxy.clone().drop_guard();
     let (proxy, recorded) = proxy::recording_proxy(&sandbox, stop_proxy).await;
