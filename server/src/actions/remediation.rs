@@ -19,7 +19,6 @@ use crate::domain::{
 use crate::notify;
 use crate::store::{self, BucketQuery, NewRun, RunCounts, Store, StoreError};
 
-
 /// Which buckets to remediate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
@@ -198,25 +197,30 @@ async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, S
         run: Some(run),
         reverts: None,
     };
-    let results: Vec<_> = stream::iter(plan.buckets.iter().cloned().zip(plan.targets.iter()))
-        .map(|(name, target)| {
-            let change = Change::Put {
-                rule: target.clone(),
-                remediation: true,
-            };
-            async move {
-                let account = store::find_bucket_by_name(changer.store, &name)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|b| b.account.to_string());
-                let result = change_encryption_in(changer, &name, &change, provenance).await;
-                (account, name, result)
-            }
-        })
-        .buffered(IN_FLIGHT)
-        .collect()
-        .await;
+    let results: Vec<_> = stream::iter(
+        plan.buckets
+            .iter()
+            .cloned()
+            .zip(plan.targets.iter().cloned()),
+    )
+    .map(|(name, target)| {
+        let change = Change::Put {
+            rule: target,
+            remediation: true,
+        };
+        async move {
+            let account = store::find_bucket_by_name(changer.store, &name)
+                .await
+                .ok()
+                .flatten()
+                .map(|b| b.account.to_string());
+            let result = change_encryption_in(changer, &name, &change, provenance).await;
+            (account, name, result)
+        }
+    })
+    .buffered(IN_FLIGHT)
+    .collect()
+    .await;
     let mut report = RemediationReport {
         run: Some(run),
         ..RemediationReport::default()
