@@ -41,8 +41,8 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
     for account in accounts {
         let count: i64 = counts
             .iter()
-            .filter(|(id, _, compliant, _)| *id == account.id && *compliant == Some(false))
-            .map(|(_, _, _, n)| n)
+            .filter(|(id, _, compliant, _, _)| *id == account.id && *compliant == Some(false))
+            .map(|(_, _, _, _, n)| n)
             .sum();
         if count == 0 {
             continue;
