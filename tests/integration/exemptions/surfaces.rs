@@ -61,7 +61,7 @@ async fn one_click_remediation_leaves_exempt_buckets_alone_and_the_preview_lists
     let done = app
         .api(Role::Operator)
         .await
-        .call("POST", "/api/v1/remediations", Some(json!({})))
+        .call("POST", "/api/v1/remediations", Some(json!({"force": true})))
         .await;
     assert_eq!(done.status, 200, "{}", done.json);
     assert_eq!(done.json["remediated"], json!(["vendor-drop"]));

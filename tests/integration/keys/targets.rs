@@ -44,7 +44,7 @@ async fn a_remediation_to_a_disabled_key_is_refused_before_any_oss_call() {
         .call(
             "POST",
             "/api/v1/remediations",
-            Some(json!({"buckets": [target]})),
+            Some(json!({"buckets": [target], "force": true})),
         )
         .await;
     assert_eq!(result.status, 200, "{}", result.json);
