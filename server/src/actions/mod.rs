@@ -8,9 +8,9 @@
 pub mod accounts;
 pub mod demo_history;
 pub mod encryption;
-pub mod grants;
 pub mod exemption_timer;
 pub mod exemptions;
+pub mod grants;
 pub mod keys;
 pub mod policy;
 pub mod remediation;

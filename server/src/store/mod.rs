@@ -70,13 +70,13 @@ pub use estate::{
     AccountOverview, EstateOverview, LastPart, OverviewCounts, list_estate_overview,
     list_last_parts,
 };
-pub use grants::{GrantRecord, Grantee, list_grants, list_grants_of, replace_grants};
 pub use exemptions::{
     ExemptionRecord, NewExemption, apply_exemptions, find_next_exemption_expiries, get_exemption,
     insert_exemption, list_approved_exemptions_expiring, list_exempt_bucket_ids, list_exemptions,
     list_exemptions_naming, update_exemption_approved, update_exemption_expired,
     update_exemption_revoked, update_exemption_warned,
 };
+pub use grants::{GrantRecord, Grantee, list_grants, list_grants_of, replace_grants};
 pub use kms_keys::{
     KeyCheck, KeyFinding, KeyRecord, RecordedKey, StateRow as KeyStateRow, apply_key_judgements,
     find_kms_key, link_bucket_keys, list_key_findings, list_kms_keys, record_key_checks,
