@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::{ComplianceBadge, StatusBadge};
-use crate::model::{Chrome, RemediatePreviewModel, RemediateResultModel};
+use crate::model::{Chrome, FailureRow, RemediatePreviewModel, RemediateResultModel};
 
 /// The preview of one-click remediation.
 #[component]
@@ -280,39 +280,7 @@ pub fn RemediateResult(model: RemediateResultModel) -> impl IntoView {
             </table>
         }
     });
-    let failed = (!model.failed.is_empty()).then(|| {
-        let rows = model
-            .failed
-            .iter()
-            .map(|f| {
-                let code = if f.code.is_empty() { "—".to_owned() } else { f.code.clone() };
-                view! {
-                    <tr>
-                        <td><a href=format!("/buckets/{}", f.name)>{f.name.clone()}</a></td>
-                        <td><span class="badge bad"><span aria-hidden="true">"✗"</span>" failed"</span></td>
-                        <td><code>{code}</code></td>
-                        <td>{f.message.clone()}</td>
-                        <td><code>{f.request_id.clone().unwrap_or_else(|| "—".to_owned())}</code></td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <h2>{format!("Failed ({})", model.failed.len())}</h2>
-            <table class="data">
-                <thead>
-                    <tr>
-                        <th scope="col">"Bucket"</th>
-                        <th scope="col">"Outcome"</th>
-                        <th scope="col">"OSS code"</th>
-                        <th scope="col">"Message"</th>
-                        <th scope="col">"Request id"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-    });
+    let failed = failed_buckets(&model.failed);
     // Only operators and admins reach this page, so the link needs no role check of its own.
     let revert = model.run.map(|run| {
         view! { " · " <a class="revert" href=format!("/revert?run={run}")>"Revert this remediation"</a> }
@@ -329,4 +297,41 @@ pub fn RemediateResult(model: RemediateResultModel) -> impl IntoView {
             {revert}
         </p>
     }
+}
+
+/// The buckets a remediation or a revert could not change, each with the OSS code, message and
+/// request id to quote to support; nothing when every bucket went through.
+pub(crate) fn failed_buckets(failed: &[FailureRow]) -> Option<impl IntoView + use<>> {
+    (!failed.is_empty()).then(|| {
+        let rows = failed
+            .iter()
+            .map(|f| {
+                let code = if f.code.is_empty() { "—".to_owned() } else { f.code.clone() };
+                view! {
+                    <tr>
+                        <td><a href=format!("/buckets/{}", f.name)>{f.name.clone()}</a></td>
+                        <td><span class="badge bad"><span aria-hidden="true">"✗"</span>" failed"</span></td>
+                        <td><code>{code}</code></td>
+                        <td>{f.message.clone()}</td>
+                        <td><code>{f.request_id.clone().unwrap_or_else(|| "—".to_owned())}</code></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2>{format!("Failed ({})", failed.len())}</h2>
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col">"Bucket"</th>
+                        <th scope="col">"Outcome"</th>
+                        <th scope="col">"OSS code"</th>
+                        <th scope="col">"Message"</th>
+                        <th scope="col">"Request id"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    })
 }

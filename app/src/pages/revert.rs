@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use crate::model::{Chrome, RevertPreviewModel, RevertResultModel, RevertRow};
 
+use super::remediate::failed_buckets;
+
 /// The preview of a revert.
 #[component]
 pub fn RevertPreview(model: RevertPreviewModel, chrome: Chrome) -> impl IntoView {
@@ -138,39 +140,7 @@ pub fn RevertResult(model: RevertResultModel) -> impl IntoView {
         model.failed.len(),
         model.left_alone.len()
     );
-    let failed = (!model.failed.is_empty()).then(|| {
-        let rows = model
-            .failed
-            .iter()
-            .map(|f| {
-                let code = if f.code.is_empty() { "—".to_owned() } else { f.code.clone() };
-                view! {
-                    <tr>
-                        <td><a href=format!("/buckets/{}", f.name)>{f.name.clone()}</a></td>
-                        <td><span class="badge bad"><span aria-hidden="true">"✗"</span>" failed"</span></td>
-                        <td><code>{code}</code></td>
-                        <td>{f.message.clone()}</td>
-                        <td><code>{f.request_id.clone().unwrap_or_else(|| "—".to_owned())}</code></td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <h2>{format!("Failed ({})", model.failed.len())}</h2>
-            <table class="data">
-                <thead>
-                    <tr>
-                        <th scope="col">"Bucket"</th>
-                        <th scope="col">"Outcome"</th>
-                        <th scope="col">"OSS code"</th>
-                        <th scope="col">"Message"</th>
-                        <th scope="col">"Request id"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-    });
+    let failed = failed_buckets(&model.failed);
     let restored = (!model.restored.is_empty()).then(|| {
         let rows = model
             .restored
