@@ -138,6 +138,64 @@ async fn a_named_selection_previews_and_changes_exactly_the_chosen_buckets() {
 }
 
 #[tokio::test]
+async fn chosen_buckets_already_compliant_are_left_alone_unless_the_preview_says_to_change_them_too()
+ {
+    let app = TestApp::scanned(30).await;
+    let operator = app.sign_in("olga", Role::Operator).await;
+    let plain = &app.names(readable_unencrypted)[0];
+    let compliant = &app.names(readable_encrypted)[0];
+
+    let (status, html) = operator
+        .get(&format!("/remediate?bucket={plain}&bucket={compliant}"))
+        .await;
+
+    assert_eq!(status, 200, "{html}");
+    let will_change = between(&html, r#"id="will-change""#, r#"id="untouched""#);
+    assert!(links_bucket(will_change, plain), "{will_change}");
+    assert!(!will_change.contains(compliant.as_str()), "{will_change}");
+    let untouched = between(&html, r#"id="untouched""#, "</section>");
+    assert!(links_bucket(untouched, compliant), "{untouched}");
+    assert!(untouched.contains("already compliant ("), "{untouched}");
+    assert_eq!(hidden(&html, "bucket"), std::slice::from_ref(plain));
+    assert!(hidden(&html, "force").is_empty());
+    let forced = format!("/remediate?bucket={plain}&amp;bucket={compliant}&amp;force=1");
+    assert!(
+        html.contains(&format!(r#"<a href="{forced}">Change them too</a>"#)),
+        "{html}"
+    );
+
+    let (_, html) = operator.get(&forced.replace("&amp;", "&")).await;
+    let will_change = between(&html, r#"id="will-change""#, "</section>");
+    assert!(links_bucket(will_change, compliant), "{will_change}");
+    assert_eq!(hidden(&html, "bucket"), [plain.clone(), compliant.clone()]);
+    assert_eq!(hidden(&html, "force"), ["1"]);
+    assert!(!html.contains("Change them too"), "{html}");
+    let digest = hidden(&html, "plan_digest").remove(0);
+    let answer = operator
+        .post(
+            "/remediate",
+            &[
+                ("bucket", plain.as_str()),
+                ("bucket", compliant),
+                ("force", "1"),
+                ("plan_digest", &digest),
+            ],
+        )
+        .await;
+    let results = answer.text().await.unwrap();
+    assert!(
+        results.contains("2 encrypted with AES256, 0 failed."),
+        "{results}"
+    );
+    let changed = app
+        .count(&format!(
+            "SELECT count(*) FROM change_log WHERE action = 'remediate' AND bucket = '{compliant}'"
+        ))
+        .await;
+    assert_eq!(changed, 1, "forced, the compliant bucket was changed too");
+}
+
+#[tokio::test]
 async fn a_confirmation_for_a_plan_that_changed_since_the_preview_changes_nothing() {
     let app = TestApp::scanned(40).await;
     let operator = app.sign_in("olga", Role::Operator).await;

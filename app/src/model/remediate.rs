@@ -32,6 +32,12 @@ pub struct RemediatePreviewModel {
     pub exempt_count: i64,
     /// Why a confirmation was not carried out (the buckets changed since the preview).
     pub error: Option<String>,
+    /// Chosen buckets already compliant or exempt are changed too (they are left alone
+    /// otherwise); the confirmation carries it.
+    pub force: bool,
+    /// The preview that changes the chosen buckets left alone as compliant or exempt as well;
+    /// `None` when none was.
+    pub forced_href: Option<String>,
     /// The digest of the whole plan previewed (buckets, their states, the target); the
     /// confirmation carries it and runs only while the plan is the same.
     pub plan_digest: String,

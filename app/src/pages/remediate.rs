@@ -14,11 +14,23 @@ pub fn RemediatePreview(model: RemediatePreviewModel, chrome: Chrome) -> impl In
             "Every readable bucket that is not compliant with the policy ({}) gets the remediation target {}. Compliant buckets and buckets that could not be read are not touched.",
             model.policy, model.target
         ),
+        Some(_) if model.force => format!(
+            "The buckets you chose get the remediation target {}, even those already compliant or exempt.",
+            model.target
+        ),
         Some(_) => format!(
-            "The buckets you chose get the remediation target {}, whatever their state now.",
+            "The buckets you chose get the remediation target {}, except those already compliant or exempt.",
             model.target
         ),
     };
+    let forced = model.forced_href.clone().map(|href| {
+        view! {
+            <p>
+                "Some of the buckets you chose are already compliant or exempt and are left alone. "
+                <a href=href>"Change them too"</a>
+            </p>
+        }
+    });
     let error = model
         .error
         .clone()
@@ -50,6 +62,7 @@ pub fn RemediatePreview(model: RemediatePreviewModel, chrome: Chrome) -> impl In
     view! {
         <h1>"Remediate"</h1>
         <p>{intro}</p>
+        {forced}
         {error}
         {summary}
         <section aria-labelledby="will-change">
@@ -152,6 +165,7 @@ fn ConfirmForm(model: RemediatePreviewModel, chrome: Chrome) -> impl IntoView {
         <form id="confirm" class="confirm" method="post" action="/remediate">
             <input type="hidden" name="csrf_token" value=chrome.csrf_token.clone() />
             {carried}
+            {model.force.then(|| view! { <input type="hidden" name="force" value="1" /> })}
             <input type="hidden" name="plan_digest" value=model.plan_digest.clone() />
             <p>"OSS is changed at once; every change is recorded in the audit log with your name."</p>
             <button type="submit" class="primary">{model.button_text()}</button>

@@ -1,7 +1,8 @@
-//! One-click remediation: encrypt every readable non-compliant bucket with the remediation target
-//! of the rule that decides it. A remediation is planned first (which buckets, each one's target,
-//! and a digest of them and of the buckets' states); a confirmation names the digest it saw, and runs only while the plan is
-//! still the same.
+//! One-click remediation: encrypt every readable non-compliant bucket (or the buckets named, less
+//! those already compliant or exempt unless forced) with the remediation target of the rule that
+//! decides it. A remediation is planned first (which buckets, each one's target, and a digest of
+//! them and of the buckets' states); a confirmation names the digest it saw, and runs only while
+//! the plan is still the same.
 
 use std::fmt::Write as _;
 
@@ -13,20 +14,83 @@ use super::encryption::{Change, Provenance, change_encryption_in};
 use super::{ChangeError, Changer};
 use crate::auth::secrets::sha256_hex;
 use crate::domain::{
-    AccountId, BucketName, EncryptionRule, Event, LISTED_AT_MOST, RemediationFinished, RunId,
-    RunKind,
+    AccountId, AccountName, BucketName, EncryptionRule, Event, ExemptionId, LISTED_AT_MOST,
+    RemediationFinished, RunId, RunKind,
 };
 use crate::notify;
-use crate::store::{self, BucketQuery, NewRun, RunCounts, Store, StoreError};
+use crate::store::{self, BucketQuery, BucketRecord, NewRun, RunCounts, Store, StoreError};
 
 /// Which buckets to remediate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
-    /// Every readable, non-compliant bucket of every account. Compliant and unknown buckets are
-    /// never touched.
+    /// Every readable, non-compliant bucket of every account. Compliant, exempt and unknown
+    /// buckets are never touched.
     AllNonCompliant,
-    /// Exactly these buckets, whatever their state (an explicit choice).
-    Named(Vec<BucketName>),
+    /// Exactly these buckets (an explicit choice, so unknown ones too), except those already
+    /// compliant or exempt, unless `force`.
+    Named {
+        buckets: Vec<BucketName>,
+        force: bool,
+    },
+}
+
+impl Selection {
+    /// The named buckets, skipping those already compliant or exempt.
+    pub fn named(buckets: Vec<BucketName>) -> Self {
+        Self::Named {
+            buckets,
+            force: false,
+        }
+    }
+}
+
+/// Why a named bucket is left out of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// It already meets its rule's requirement, with this encryption.
+    Compliant(String),
+    /// An approved exemption covers it.
+    Exempt(ExemptionId),
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Compliant(state) => write!(f, "already compliant ({state})"),
+            Self::Exempt(id) => write!(f, "exempt (exemption {id})"),
+        }
+    }
+}
+
+impl SkipReason {
+    /// Why `bucket` is left out of a plan that is not forced; `None` when it is changed.
+    pub fn of(bucket: &BucketRecord) -> Option<Self> {
+        if let Some(id) = bucket.exemption {
+            Some(Self::Exempt(id))
+        } else if bucket.compliant == Some(true) {
+            Some(Self::Compliant(bucket.state.to_string()))
+        } else {
+            None
+        }
+    }
+}
+
+/// A named bucket the plan leaves alone, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub account: AccountName,
+    pub name: BucketName,
+    pub reason: SkipReason,
+}
+
+/// One bucket the plan changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Its account, when the bucket is in the inventory.
+    pub account: Option<AccountName>,
+    pub name: BucketName,
+    /// Its own target: the remediation target of the rule that decides it.
+    pub target: EncryptionRule,
 }
 
 /// A bucket that could not be remediated, and why.
@@ -53,10 +117,11 @@ pub struct RemediationReport {
 pub struct Plan {
     /// What the run names as its target: the one target, or a phrase when scoped rules differ.
     pub target: String,
-    pub buckets: Vec<BucketName>,
-    /// Each bucket's own target (its deciding rule's), in the order of `buckets`.
-    pub targets: Vec<EncryptionRule>,
-    /// Hex SHA-256 of each bucket with its account, recorded state and target.
+    /// The buckets to change, in the order chosen (every non-compliant one: by account and name).
+    pub steps: Vec<Step>,
+    /// Named buckets left alone (never under `force`).
+    pub skipped: Vec<Skipped>,
+    /// Hex SHA-256 of each bucket to change with its account, recorded state and target.
     pub digest: String,
 }
 
@@ -65,7 +130,7 @@ pub struct Plan {
 pub enum Confirmation {
     /// Run only if the plan's digest is still this one.
     Digest(String),
-    /// Run whatever the plan is now (an explicit `force`).
+    /// Run whatever the plan is now (an explicit `force`, or named buckets without a preview).
     Force,
 }
 
@@ -123,55 +188,64 @@ pub async fn plan(
             .clone()
     };
     let mut text = String::new();
-    let mut names = Vec::new();
-    let mut targets = Vec::new();
+    let mut steps = Vec::new();
+    let mut skipped = Vec::new();
     // Bucket and account names cannot hold a tab or a newline, so the lines cannot run into each
     // other.
+    let mut step = |account: Option<AccountName>, name: BucketName, state: &str, target| {
+        let shown = account.as_ref().map_or("", AccountName::as_str);
+        let _ = writeln!(text, "{shown}\t{name}\t{state}\t{target}");
+        steps.push(Step {
+            account,
+            name,
+            target,
+        });
+    };
     match selection {
         Selection::AllNonCompliant => {
             for bucket in store::query_buckets(store, &non_compliant()).await? {
                 let target = target_of(bucket.id);
-                let _ = writeln!(
-                    text,
-                    "{}\t{}\t{}\t{target}",
-                    bucket.account, bucket.name, bucket.state
-                );
-                names.push(bucket.name);
-                targets.push(target);
+                let state = bucket.state.to_string();
+                step(Some(bucket.account), bucket.name, &state, target);
             }
         }
-        Selection::Named(named) => {
-            for name in named {
-                let found = store::find_bucket_by_name(store, name).await?;
-                let (account, state, target) = found.map_or_else(
-                    || {
-                        (
-                            String::new(),
-                            "not in the inventory".to_owned(),
-                            default.remediation_target.clone(),
-                        )
+        Selection::Named { buckets, force } => {
+            for name in buckets {
+                match store::find_bucket_by_name(store, name).await? {
+                    None => step(
+                        None,
+                        name.clone(),
+                        "not in the inventory",
+                        default.remediation_target.clone(),
+                    ),
+                    Some(b) => match SkipReason::of(&b).filter(|_| !force) {
+                        Some(reason) => skipped.push(Skipped {
+                            account: b.account,
+                            name: b.name,
+                            reason,
+                        }),
+                        None => {
+                            let (target, state) = (target_of(b.id), b.state.to_string());
+                            step(Some(b.account), b.name, &state, target);
+                        }
                     },
-                    |b| (b.account.to_string(), b.state.to_string(), target_of(b.id)),
-                );
-                let _ = writeln!(text, "{account}\t{name}\t{state}\t{target}");
-                names.push(name.clone());
-                targets.push(target);
+                }
             }
         }
     }
     // The run names its target; under scoped rules each bucket gets its own rule's.
-    let target = match targets.first() {
-        Some(first) if targets.iter().any(|t| t != first) => {
+    let target = match steps.first() {
+        Some(first) if steps.iter().any(|s| s.target != first.target) => {
             "the remediation target of each bucket's rule".to_owned()
         }
-        Some(first) => first.to_string(),
+        Some(first) => first.target.to_string(),
         None => default.remediation_target.to_string(),
     };
     Ok(Plan {
         digest: sha256_hex(&text),
         target,
-        buckets: names,
-        targets,
+        steps,
+        skipped,
     })
 }
 
@@ -196,7 +270,7 @@ pub async fn remediate(
 
 /// Applies `plan`'s target to its buckets.
 async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, StoreError> {
-    if plan.buckets.is_empty() {
+    if plan.steps.is_empty() {
         return Ok(RemediationReport::default());
     }
     let run = start_run(changer, &plan.target).await?;
@@ -204,46 +278,38 @@ async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, S
         run: Some(run),
         reverts: None,
     };
-    let results: Vec<_> = stream::iter(
-        plan.buckets
-            .iter()
-            .cloned()
-            .zip(plan.targets.iter().cloned()),
-    )
-    .map(|(name, target)| {
-        let change = Change::Put {
-            rule: target,
-            remediation: true,
-        };
-        async move {
-            let account = store::find_bucket_by_name(changer.store, &name)
-                .await
-                .ok()
-                .flatten()
-                .map(|b| b.account.to_string());
-            let result = change_encryption_in(changer, &name, &change, provenance).await;
-            (account, name, result)
-        }
-    })
-    .buffered(IN_FLIGHT)
-    .collect()
-    .await;
+    // Owned steps: a stream over borrowed ones makes the future not `Send` for every lifetime,
+    // which axum handlers need.
+    let results: Vec<_> = stream::iter(plan.steps.iter().cloned())
+        .map(|step| {
+            let change = Change::Put {
+                rule: step.target.clone(),
+                remediation: true,
+            };
+            async move {
+                let result = change_encryption_in(changer, &step.name, &change, provenance).await;
+                (step, result)
+            }
+        })
+        .buffered(IN_FLIGHT)
+        .collect()
+        .await;
     let mut report = RemediationReport {
         run: Some(run),
         ..RemediationReport::default()
     };
-    for (account, name, result) in results {
+    for (step, result) in results {
         match result {
-            Ok(_) => report.remediated.push(name.to_string()),
+            Ok(_) => report.remediated.push(step.name.to_string()),
             Err(ChangeError::Store(e)) => return Err(e),
             Err(err) => report.failed.push(RemediationFailure {
-                account,
-                name: name.to_string(),
+                account: step.account.as_ref().map(ToString::to_string),
+                name: step.name.to_string(),
                 error: describe(&err),
             }),
         }
     }
-    finished(changer, &report).await;
+    finished(changer, &report, plan.skipped.len()).await;
     Ok(report)
 }
 
@@ -266,7 +332,7 @@ async fn start_run(changer: Changer<'_>, target: &str) -> Result<RunId, StoreErr
 
 /// Records the run's end and queues the event of a finished remediation, together. A failure is
 /// logged, not returned: the buckets were changed either way, and the caller must say so.
-async fn finished(changer: Changer<'_>, report: &RemediationReport) {
+async fn finished(changer: Changer<'_>, report: &RemediationReport, skipped: usize) {
     let Some(run) = report.run else {
         return;
     };
@@ -288,7 +354,7 @@ async fn finished(changer: Changer<'_>, report: &RemediationReport) {
     let counts = RunCounts {
         changed: report.remediated.len() as i64,
         failed: report.failed.len() as i64,
-        left_alone: 0,
+        left_alone: skipped as i64,
     };
     let queued = async {
         let mut tx = changer.store.begin().await?;

@@ -148,7 +148,7 @@ async fn a_remediation_sends_one_message_with_its_counts_and_who_ran_it() {
         hub: audit.account,
         actor: &Actor::user("olga"),
     };
-    let (_, report) = remediate(changer, &Selection::Named(names), &Confirmation::Force)
+    let (_, report) = remediate(changer, &Selection::named(names), &Confirmation::Force)
         .await
         .unwrap();
     assert_eq!((report.remediated.len(), report.failed.len()), (30, 1));

@@ -1,6 +1,7 @@
 //! `POST /api/v1/remediations`: one-click remediation. `dry_run` answers with the plan and its
 //! digest; a run passes that `plan_digest` (and runs only that plan: 409 when the buckets, their
-//! states or the target changed since) or `force`.
+//! states or the target changed since) or `force`. Named buckets already compliant or exempt are
+//! skipped unless `force`.
 
 use axum::Json;
 use axum::extract::State;
@@ -19,14 +20,16 @@ use crate::web::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemediationRequest {
-    /// Exactly these buckets (even compliant or unknown ones: an explicit choice).
+    /// Exactly these buckets (unknown ones too: an explicit choice), less those already
+    /// compliant or exempt unless `force`.
     pub buckets: Option<Vec<String>>,
     /// Change nothing; answer with the plan and its `plan_digest`.
     #[serde(default)]
     pub dry_run: bool,
     /// The digest of the plan a dry run showed: the run goes ahead only if the plan is the same.
     pub plan_digest: Option<String>,
-    /// Run without a digest, whatever the plan is now.
+    /// Change named buckets even when they are already compliant or exempt; a run with `force`
+    /// needs no `plan_digest` (with one, it still runs only that plan).
     #[serde(default)]
     pub force: bool,
 }
@@ -43,10 +46,21 @@ pub struct RemediationResult {
     pub target: String,
     /// The buckets the plan changes.
     pub plan: Vec<String>,
+    /// Named buckets the plan leaves alone, and why (never with `force`).
+    pub skipped: Vec<SkippedView>,
     /// Pass it back as `plan_digest` to run exactly this plan.
     pub plan_digest: String,
     pub remediated: Vec<String>,
     pub failed: Vec<RemediationFailureView>,
+}
+
+/// A named bucket left alone.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct SkippedView {
+    pub name: String,
+    pub account: String,
+    /// `already compliant (AES256)` or `exempt (exemption 7)`.
+    pub reason: String,
 }
 
 /// A bucket that could not be remediated.
@@ -63,7 +77,16 @@ impl RemediationResult {
             run: report.run.map(|r| r.get()),
             dry_run: false,
             target: plan.target.to_string(),
-            plan: plan.buckets.iter().map(ToString::to_string).collect(),
+            plan: plan.steps.iter().map(|s| s.name.to_string()).collect(),
+            skipped: plan
+                .skipped
+                .into_iter()
+                .map(|s| SkippedView {
+                    name: s.name.to_string(),
+                    account: s.account.to_string(),
+                    reason: s.reason.to_string(),
+                })
+                .collect(),
             plan_digest: plan.digest,
             remediated: report.remediated,
             failed: report
@@ -120,7 +143,10 @@ pub async fn create_remediation(
                         .await?;
                 }
             }
-            Selection::Named(names)
+            Selection::Named {
+                buckets: names,
+                force: body.force,
+            }
         }
     };
     let actor = principal.actor();
@@ -132,13 +158,8 @@ pub async fn create_remediation(
         return Ok(Json(shown));
     }
     let confirmation = match (body.plan_digest, body.force) {
-        (Some(digest), false) => Confirmation::Digest(digest),
+        (Some(digest), _) => Confirmation::Digest(digest),
         (None, true) => Confirmation::Force,
-        (Some(_), true) => {
-            return Err(ApiError::invalid(
-                "pass either plan_digest or force, not both",
-            ));
-        }
         (None, false) => {
             return Err(ApiError::invalid(
                 "say which plan to run: plan_digest from a dry_run (\"dry_run\": true), or \"force\": true",

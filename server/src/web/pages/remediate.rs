@@ -28,8 +28,9 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/remediate", axum::routing::get(show).post(confirm))
 }
 
-/// `GET /remediate[?bucket=NAME...][&offset=N]`: the preview of every readable non-compliant
-/// bucket, or of exactly the buckets named.
+/// `GET /remediate[?bucket=NAME...[&force=1]][&offset=N]`: the preview of every readable
+/// non-compliant bucket, or of exactly the buckets named (less those already compliant or exempt,
+/// unless `force`).
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -41,10 +42,12 @@ pub async fn show(
     }
     let mut names = Vec::new();
     let mut offset = 0;
+    let mut force = false;
     for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         match key.as_ref() {
             "bucket" if !value.trim().is_empty() => names.push(value.trim().to_owned()),
             "offset" => offset = value.parse::<i64>().unwrap_or(0).max(0),
+            "force" => force = value == "1",
             _ => {}
         }
     }
@@ -54,7 +57,7 @@ pub async fn show(
         }
         preview::all(&state, offset).await?
     } else {
-        preview::named(&state, user.access(), &names).await?
+        preview::named(&state, user.access(), &names, force).await?
     };
     Ok(show_page(&user, &jar, Nav::Remediate, Page::Remediate(model)).await)
 }
@@ -62,7 +65,8 @@ pub async fn show(
 /// `POST /remediate`: remediates exactly the previewed buckets (`bucket` fields), or every
 /// non-compliant bucket (`all=1`), while the plan is still the one previewed (`plan_digest`:
 /// the buckets, their states and the target), and answers with the outcome per bucket. Named
-/// buckets are an explicit choice: without a digest they are changed as named.
+/// buckets are an explicit choice: without a digest they are changed as named, less those
+/// already compliant or exempt unless `force=1`.
 pub async fn confirm(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -74,6 +78,7 @@ pub async fn confirm(
     let field = |name: &'static str| form.iter().filter(move |(k, _)| k == name).map(|(_, v)| v);
     let names: Vec<&String> = field("bucket").collect();
     let all = field("all").any(|v| v == "1");
+    let force = field("force").any(|v| v == "1");
     let digest = field("plan_digest").find(|v| !v.trim().is_empty()).cloned();
     let selection = if !names.is_empty() {
         let parsed: Result<Vec<_>, _> = names.iter().map(|n| BucketName::parse(n)).collect();
@@ -92,7 +97,10 @@ pub async fn confirm(
                 }
             }
         }
-        Selection::Named(parsed)
+        Selection::Named {
+            buckets: parsed,
+            force,
+        }
     } else if all {
         if let Err(refused) = user.require(Role::Operator) {
             return Ok(refused.into_response());
@@ -103,7 +111,7 @@ pub async fn confirm(
     };
     let confirmation = match (digest, &selection) {
         (Some(digest), _) => Confirmation::Digest(digest),
-        (None, Selection::Named(_)) => Confirmation::Force,
+        (None, Selection::Named { .. }) => Confirmation::Force,
         // Every non-compliant bucket is never changed without the plan that was previewed.
         (None, Selection::AllNonCompliant) => Confirmation::Digest(String::new()),
     };
@@ -140,9 +148,9 @@ async fn stale(
 ) -> Result<Response, PageError> {
     let mut model = match selection {
         Selection::AllNonCompliant => preview::all(state, 0).await?,
-        Selection::Named(names) => {
-            let names: Vec<String> = names.iter().map(ToString::to_string).collect();
-            preview::named(state, user.access(), &names).await?
+        Selection::Named { buckets, force } => {
+            let names: Vec<String> = buckets.iter().map(ToString::to_string).collect();
+            preview::named(state, user.access(), &names, *force).await?
         }
     };
     model.error = Some(

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use app::model::{PreviewRow, RemediatePreviewModel, UntouchedRow};
 
-use crate::actions::remediation::{Selection, plan};
+use crate::actions::remediation::{Selection, SkipReason, plan};
 use crate::domain::{
     Access, BucketName, EncryptionState, ExemptionId, ExemptionStatus, Role, Status,
 };
@@ -113,13 +113,17 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
 
 /// The preview of remediating exactly the buckets named (in the order given, each once). Names
 /// that are invalid, not in the inventory, or of an account where the user is not an operator
-/// are listed apart and left out of the form.
+/// are listed apart and left out of the form, and so are buckets already compliant or exempt
+/// unless `force`.
 pub async fn named(
     state: &AppState,
     access: &Access,
     names: &[String],
+    force: bool,
 ) -> Result<RemediatePreviewModel, StoreError> {
     let mut model = base(state).await?;
+    model.force = force;
+    let mut skipped = false;
     if names.len() > MAX_NAMED {
         model.error = Some(format!(
             "{} buckets were chosen; remediate at most {MAX_NAMED} at a time.",
@@ -157,8 +161,33 @@ pub async fn named(
                 });
             }
             Some(record) if record.gone_at.is_none() => {
-                model.changes.push(preview_row(&record));
-                chosen.push(name.to_string());
+                match SkipReason::of(&record).filter(|_| !force) {
+                    None => {
+                        model.changes.push(preview_row(&record));
+                        chosen.push(name.to_string());
+                    }
+                    Some(reason) => {
+                        skipped = true;
+                        let exemption = match reason {
+                            SkipReason::Exempt(id) => {
+                                store::get_exemption(state.store(), id).await?
+                            }
+                            SkipReason::Compliant(_) => None,
+                        };
+                        let row = UntouchedRow {
+                            name: name.to_string(),
+                            account: record.account.to_string(),
+                            region: record.region.to_string(),
+                            reason: exemption
+                                .as_ref()
+                                .map_or_else(|| reason.to_string(), exemption_reason),
+                        };
+                        match reason {
+                            SkipReason::Exempt(_) => model.exempt.push(row),
+                            SkipReason::Compliant(_) => model.untouched.push(row),
+                        }
+                    }
+                }
             }
             _ => model.untouched.push(UntouchedRow {
                 name: name.to_string(),
@@ -191,13 +220,23 @@ pub async fn named(
         .collect();
     model.change_count = chosen.len() as i64;
     model.untouched_count = model.untouched.len() as i64;
-    let named = chosen
-        .iter()
-        .filter_map(|n| BucketName::parse(n).ok())
-        .collect();
-    model.plan_digest = plan(state.store(), state.account(), &Selection::Named(named))
-        .await?
-        .digest;
+    model.exempt_count = model.exempt.len() as i64;
+    if skipped {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for name in names {
+            query.append_pair("bucket", name);
+        }
+        query.append_pair("force", "1");
+        model.forced_href = Some(format!("/remediate?{}", query.finish()));
+    }
+    let named = Selection::Named {
+        buckets: chosen
+            .iter()
+            .filter_map(|n| BucketName::parse(n).ok())
+            .collect(),
+        force,
+    };
+    model.plan_digest = plan(state.store(), state.account(), &named).await?.digest;
     model.selection = Some(chosen);
     Ok(model)
 }
