@@ -211,7 +211,10 @@ pub async fn plan(
         }
         Selection::Named { buckets, force } => {
             for name in buckets {
-                match store::find_bucket_by_name(store, name).await? {
+                let present = store::find_bucket_by_name(store, name)
+                    .await?
+                    .filter(|b| b.gone_at.is_none());
+                match present {
                     None => step(
                         None,
                         name.clone(),
