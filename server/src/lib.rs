@@ -1,8 +1,9 @@
 //! oss-audit: audit and fix the server-side encryption of Alibaba Cloud OSS buckets.
 //!
-//! The modules depend downwards only: `domain` (shared values) ← `store`, `oss`, `sandbox` ←
-//! `notify`, `auth`, `view` ← `scan`, `report`, `doctor` (permission checks), `actions` (every
-//! write) ← `web`, `cli` ← `startup`, which `cli` and the tests call to run the server.
+//! The modules depend downwards only: `domain` (shared values), `signal` (the stop request) ←
+//! `store`, `oss`, `sandbox` ← `notify`, `auth`, `view` ← `scan`, `report`, `doctor` (permission
+//! checks), `actions` (every write) ← `web`, `cli` ← `startup`, which `cli` and the tests call to
+//! run the server.
 
 pub mod actions;
 pub mod auth;
@@ -15,6 +16,7 @@ pub mod oss;
 pub mod report;
 pub mod sandbox;
 pub mod scan;
+pub mod signal;
 pub mod startup;
 pub mod store;
 pub mod view;

@@ -172,7 +172,7 @@ pub async fn run(config: SandboxConfig) -> Result<(), SandboxError> {
     );
     print_estate(&handle);
     print_kms(&handle);
-    wait_for_stop_signal().await;
+    crate::signal::stop_requested().await;
     tracing::info!("stopping the OSS sandbox");
     handle.shutdown().await;
     Ok(())
@@ -226,30 +226,5 @@ fn print_kms(handle: &SandboxHandle) {
     }
     for denial in handle.denials() {
         println!("  denied: {denial}");
-    }
-}
-
-/// Resolves on Ctrl-C, or on SIGTERM where there are signals.
-async fn wait_for_stop_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            // No Ctrl-C handler could be installed: wait for SIGTERM alone.
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
     }
 }
