@@ -164,6 +164,16 @@ async fn chosen_buckets_already_compliant_are_left_alone_unless_the_preview_says
         "{html}"
     );
 
+    let (_, only) = operator
+        .get(&format!("/remediate?bucket={compliant}"))
+        .await;
+    assert!(
+        only.contains("None of the chosen buckets will change"),
+        "{only}"
+    );
+    assert!(!only.contains(r#"action="/remediate""#), "no form");
+    assert!(only.contains("Change them too"), "{only}");
+
     let (_, html) = operator.get(&forced.replace("&amp;", "&")).await;
     let will_change = between(&html, r#"id="will-change""#, "</section>");
     assert!(links_bucket(will_change, compliant), "{will_change}");

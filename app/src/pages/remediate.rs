@@ -38,7 +38,7 @@ pub fn RemediatePreview(model: RemediatePreviewModel, chrome: Chrome) -> impl In
     let (changes, confirm, summary) = if model.change_count == 0 {
         let text = match &model.selection {
             None => "Nothing to remediate: every readable bucket is compliant with the policy.",
-            Some(_) => "None of the chosen buckets can be remediated.",
+            Some(_) => "None of the chosen buckets will change: below is why each is left alone.",
         };
         let note = view! { <p class="ok-note"><span aria-hidden="true">"✓ "</span>{text}</p> };
         (note.into_any(), None, None)
