@@ -4,6 +4,7 @@
 //! them and of the buckets' states); a confirmation names the digest it saw, and runs only while
 //! the plan is still the same.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use futures_util::{StreamExt, stream};
@@ -14,11 +15,11 @@ use super::encryption::{Change, Provenance, change_encryption_in};
 use super::{ChangeError, Changer};
 use crate::auth::secrets::sha256_hex;
 use crate::domain::{
-    AccountId, AccountName, BucketName, EncryptionRule, Event, ExemptionId, LISTED_AT_MOST,
-    RemediationFinished, RunId, RunKind,
+    AccountId, AccountName, BucketId, BucketName, EncryptionRule, Event, ExemptionId,
+    LISTED_AT_MOST, Policy, RemediationFinished, Rules, RunId, RunKind,
 };
 use crate::notify;
-use crate::store::{self, BucketQuery, BucketRecord, NewRun, RunCounts, Store, StoreError};
+use crate::store::{self, BucketRecord, NewRun, RunCounts, Store, StoreError};
 
 /// Which buckets to remediate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,44 +150,135 @@ pub enum RemediationError {
 /// Changes at most this many buckets at once.
 const IN_FLIGHT: usize = 8;
 
-/// Every readable non-compliant bucket of every active account, in name order.
-fn non_compliant() -> BucketQuery {
-    BucketQuery {
-        compliant: Some(false),
-        limit: i64::MAX,
-        ..BucketQuery::default()
+/// Each bucket's remediation target: that of the rule that decides it (the default rule's when
+/// that is undetermined or the bucket is not in the inventory).
+struct Targets<'a> {
+    default: &'a Policy,
+    /// Each bucket's deciding rule; empty while only the default rule exists.
+    decided: HashMap<BucketId, &'a Policy>,
+}
+
+impl<'a> Targets<'a> {
+    async fn load(store: &Store, rules: &'a Rules) -> Result<Self, StoreError> {
+        // With only the default rule there is nothing to look up, and loading the whole
+        // inventory (a second at 100,000 buckets) would be wasted.
+        let decided = if rules.scoped().is_empty() {
+            HashMap::new()
+        } else {
+            store::load_inventory(store, None, None)
+                .await?
+                .policies(rules)
+        };
+        Ok(Self {
+            default: rules.default_policy(),
+            decided,
+        })
+    }
+
+    fn of(&self, bucket: BucketId) -> EncryptionRule {
+        let policy = self.decided.get(&bucket).copied().unwrap_or(self.default);
+        policy.remediation_target.clone()
     }
 }
 
 /// What remediating `selection` would do now.
-/// The estate's rules (held by the hub) give each bucket's target: the rule that decides it (the
-/// default rule's when that is undetermined or the bucket is not in the inventory). Each bucket
-/// is named with the account that holds it, so a bucket that moved to another account changes the
-/// plan, and so does a change of the rule or target that decides it.
+/// The estate's rules (held by the hub) give each bucket's target. Each bucket is named with the
+/// account that holds it, so a bucket that moved to another account changes the plan, and so does
+/// a change of the rule or target that decides it.
 pub async fn plan(
     store: &Store,
     hub: AccountId,
     selection: &Selection,
 ) -> Result<Plan, StoreError> {
     let rules = store::current_rules(store, hub).await?;
-    // Each bucket's own rule decides its target; with only the default rule there is nothing to
-    // look up, and loading the whole inventory (a second at 100,000 buckets) would be wasted.
-    let policies = if rules.scoped().is_empty() {
-        Default::default()
+    let targets = Targets::load(store, &rules).await?;
+    let (digest, steps, skipped) = match selection {
+        Selection::AllNonCompliant => plan_every(store, &rules, &targets).await?,
+        Selection::Named { buckets, force } => plan_named(store, &targets, buckets, *force).await?,
+    };
+    // The run names its target; under scoped rules each bucket gets its own rule's.
+    let target = match steps.first() {
+        Some(first) if steps.iter().any(|s| s.target != first.target) => {
+            "the remediation target of each bucket's rule".to_owned()
+        }
+        Some(first) => first.target.to_string(),
+        None => targets.default.remediation_target.to_string(),
+    };
+    Ok(Plan {
+        target,
+        steps,
+        skipped,
+        digest,
+    })
+}
+
+/// The digest of the plan `selection` makes now: `plan(..).digest`, without reading every
+/// bucket where the database can give what it binds (every non-compliant bucket under the default
+/// rule alone), so a preview of 100,000 buckets shows one page of them quickly.
+pub async fn plan_digest(
+    store: &Store,
+    hub: AccountId,
+    selection: &Selection,
+) -> Result<String, StoreError> {
+    let rules = store::current_rules(store, hub).await?;
+    if *selection == Selection::AllNonCompliant && rules.scoped().is_empty() {
+        let fingerprint = store::noncompliant_fingerprint(store).await?;
+        let target = rules.default_policy().remediation_target.to_string();
+        return Ok(every_digest(&fingerprint, [target]));
+    }
+    Ok(plan(store, hub, selection).await?.digest)
+}
+
+/// What a plan of every non-compliant bucket binds: the buckets with their accounts and
+/// recorded states (`fingerprint`), and the target, or each bucket's under scoped rules.
+fn every_digest(fingerprint: &str, targets: impl IntoIterator<Item = String>) -> String {
+    let mut text = fingerprint.to_owned();
+    for target in targets {
+        text.push('\n');
+        text.push_str(&target);
+    }
+    sha256_hex(&text)
+}
+
+/// Every readable non-compliant bucket of every active account, by account and name.
+async fn plan_every(
+    store: &Store,
+    rules: &Rules,
+    targets: &Targets<'_>,
+) -> Result<(String, Vec<Step>, Vec<Skipped>), StoreError> {
+    let candidates = store::list_noncompliant_candidates(store).await?;
+    let fingerprint = store::fingerprint_of(&candidates);
+    let digest = if rules.scoped().is_empty() {
+        every_digest(
+            &fingerprint,
+            [targets.default.remediation_target.to_string()],
+        )
     } else {
-        store::load_inventory(store, None, None)
-            .await?
-            .policies(&rules)
+        every_digest(
+            &fingerprint,
+            candidates.iter().map(|c| targets.of(c.id).to_string()),
+        )
     };
-    let default = rules.default_policy();
-    let target_of = |id| {
-        policies
-            .get(&id)
-            .copied()
-            .unwrap_or(default)
-            .remediation_target
-            .clone()
-    };
+    let mut steps: Vec<Step> = candidates
+        .into_iter()
+        .map(|c| Step {
+            target: targets.of(c.id),
+            account: Some(c.account),
+            name: c.name,
+        })
+        .collect();
+    steps.sort_by(|a, b| (&a.account, &a.name).cmp(&(&b.account, &b.name)));
+    Ok((digest, steps, Vec::new()))
+}
+
+/// Exactly the buckets named, in the order given, less those already compliant or exempt unless
+/// `force`.
+async fn plan_named(
+    store: &Store,
+    targets: &Targets<'_>,
+    names: &[BucketName],
+    force: bool,
+) -> Result<(String, Vec<Step>, Vec<Skipped>), StoreError> {
     let mut text = String::new();
     let mut steps = Vec::new();
     let mut skipped = Vec::new();
@@ -201,55 +293,31 @@ pub async fn plan(
             target,
         });
     };
-    match selection {
-        Selection::AllNonCompliant => {
-            for bucket in store::query_buckets(store, &non_compliant()).await? {
-                let target = target_of(bucket.id);
-                let state = bucket.state.to_string();
-                step(Some(bucket.account), bucket.name, &state, target);
-            }
-        }
-        Selection::Named { buckets, force } => {
-            for name in buckets {
-                let present = store::find_bucket_by_name(store, name)
-                    .await?
-                    .filter(|b| b.gone_at.is_none());
-                match present {
-                    None => step(
-                        None,
-                        name.clone(),
-                        "not in the inventory",
-                        default.remediation_target.clone(),
-                    ),
-                    Some(b) => match SkipReason::of(&b).filter(|_| !force) {
-                        Some(reason) => skipped.push(Skipped {
-                            account: b.account,
-                            name: b.name,
-                            reason,
-                        }),
-                        None => {
-                            let (target, state) = (target_of(b.id), b.state.to_string());
-                            step(Some(b.account), b.name, &state, target);
-                        }
-                    },
+    for name in names {
+        let present = store::find_bucket_by_name(store, name)
+            .await?
+            .filter(|b| b.gone_at.is_none());
+        match present {
+            None => step(
+                None,
+                name.clone(),
+                "not in the inventory",
+                targets.default.remediation_target.clone(),
+            ),
+            Some(b) => match SkipReason::of(&b).filter(|_| !force) {
+                Some(reason) => skipped.push(Skipped {
+                    account: b.account,
+                    name: b.name,
+                    reason,
+                }),
+                None => {
+                    let (target, state) = (targets.of(b.id), b.state.to_string());
+                    step(Some(b.account), b.name, &state, target);
                 }
-            }
+            },
         }
     }
-    // The run names its target; under scoped rules each bucket gets its own rule's.
-    let target = match steps.first() {
-        Some(first) if steps.iter().any(|s| s.target != first.target) => {
-            "the remediation target of each bucket's rule".to_owned()
-        }
-        Some(first) => first.target.to_string(),
-        None => default.remediation_target.to_string(),
-    };
-    Ok(Plan {
-        digest: sha256_hex(&text),
-        target,
-        steps,
-        skipped,
-    })
+    Ok((sha256_hex(&text), steps, skipped))
 }
 
 /// Plans `selection` again and, when `confirmation` allows it, applies the plan's target to its

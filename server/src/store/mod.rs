@@ -17,6 +17,7 @@ mod grants;
 mod kms_keys;
 mod login_attempts;
 mod notifications;
+mod plan_rows;
 mod policies;
 mod policy_rules;
 mod report_sources;
@@ -93,6 +94,9 @@ pub use notifications::{
     insert_deliveries, insert_notification_target, list_compliant_buckets,
     list_notification_targets, list_scan_regressions, mark_delivery_delivered,
     mark_delivery_failed_attempt, update_notification_target, update_notification_target_enabled,
+};
+pub use plan_rows::{
+    PlanCandidate, fingerprint_of, list_noncompliant_candidates, noncompliant_fingerprint,
 };
 pub use policies::{current_policy, find_policy, put_policy};
 pub use policy_rules::{

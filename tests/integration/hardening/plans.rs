@@ -231,3 +231,50 @@ async fn named_buckets_already_compliant_or_exempt_are_skipped_unless_forced() {
         Some(EncryptionRule::Aes256)
     );
 }
+
+#[tokio::test]
+async fn the_preview_digest_read_from_the_database_is_the_digest_of_the_plan_a_run_makes() {
+    use oss_audit::actions::remediation::{Selection, plan, plan_digest};
+    use oss_audit::store;
+
+    let app = TestApp::scanned(40).await;
+    let (db, hub) = (app.store(), app.account());
+    let every = Selection::AllNonCompliant;
+    let candidates = store::list_noncompliant_candidates(db).await.unwrap();
+    assert_eq!(candidates.len(), app.names(readable_unencrypted).len());
+    assert_eq!(
+        store::noncompliant_fingerprint(db).await.unwrap(),
+        store::fingerprint_of(&candidates)
+    );
+    let first = plan_digest(db, hub, &every).await.unwrap();
+    assert_eq!(first, plan(db, hub, &every).await.unwrap().digest);
+
+    let one = app.names(readable_unencrypted).remove(0);
+    let encrypted = app
+        .api(Role::Operator)
+        .await
+        .call(
+            "PUT",
+            &format!("/api/v1/buckets/{one}/encryption"),
+            Some(json!({"sse_algorithm": "AES256"})),
+        )
+        .await;
+    assert_eq!(encrypted.status, 200, "{}", encrypted.json);
+
+    let second = plan_digest(db, hub, &every).await.unwrap();
+    assert_ne!(second, first, "one bucket fewer");
+    assert_eq!(second, plan(db, hub, &every).await.unwrap().digest);
+
+    let forced = app
+        .api(Role::Operator)
+        .await
+        .call("POST", "/api/v1/remediations", Some(json!({"force": true})))
+        .await;
+    assert_eq!(forced.status, 200, "{}", forced.json);
+    assert_eq!(store::noncompliant_fingerprint(db).await.unwrap(), "");
+    assert_eq!(
+        plan_digest(db, hub, &every).await.unwrap(),
+        plan(db, hub, &every).await.unwrap().digest,
+        "nothing left to change"
+    );
+}

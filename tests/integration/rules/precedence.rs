@@ -1,4 +1,5 @@
-//! The first rule whose scope matches decides; moving a rule judges every bucket again at once.
+//! The first rule whose scope matches decides; moving a rule judges every bucket again at once;
+//! one-click remediation gives each bucket the target of the rule that decides it.
 
 use oss_audit::domain::{EncryptionRule, KmsDataEncryption, Role};
 use serde_json::json;
@@ -224,4 +225,61 @@ async fn rules_that_cannot_be_used_are_refused_and_change_nothing() {
         )
         .await;
     assert_eq!(refused.status, 403);
+}
+
+#[tokio::test]
+async fn one_click_remediation_gives_each_bucket_the_target_of_the_rule_that_decides_it() {
+    use oss_audit::actions::remediation::{Selection, plan, plan_digest};
+
+    let app = TestApp::start(0).await;
+    for b in [
+        bucket("pay-plain", "cn-beijing", None, &[], None),
+        bucket("web-plain", "cn-hangzhou", None, &[], None),
+    ] {
+        app.sandbox.insert_bucket(b);
+    }
+    put_rules(
+        &app,
+        json!([
+            rule(
+                json!({"region": "cn-beijing"}),
+                "kms",
+                json!({"sse_algorithm": "KMS"})
+            ),
+            any_default(),
+        ]),
+    )
+    .await;
+    app.scan().await;
+    let (db, hub) = (app.store(), app.account());
+    let every = Selection::AllNonCompliant;
+    let digest = plan_digest(db, hub, &every).await.unwrap();
+    assert_eq!(digest, plan(db, hub, &every).await.unwrap().digest);
+    let operator = app.api(Role::Operator).await;
+
+    let dry = operator
+        .call(
+            "POST",
+            "/api/v1/remediations",
+            Some(json!({"dry_run": true})),
+        )
+        .await;
+    assert_eq!(dry.json["plan_digest"], digest.as_str());
+    assert_eq!(
+        dry.json["target"],
+        "the remediation target of each bucket's rule"
+    );
+    let run = operator
+        .call(
+            "POST",
+            "/api/v1/remediations",
+            Some(json!({"plan_digest": digest})),
+        )
+        .await;
+
+    assert_eq!(run.status, 200, "{}", run.json);
+    assert_eq!(run.json["remediated"], json!(["pay-plain", "web-plain"]));
+    let truth = app.truth();
+    assert_eq!(truth["pay-plain"].encryption, kms(None));
+    assert_eq!(truth["web-plain"].encryption, Some(EncryptionRule::Aes256));
 }

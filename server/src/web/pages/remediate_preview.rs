@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use app::model::{PreviewRow, RemediatePreviewModel, UntouchedRow};
 
-use crate::actions::remediation::{Selection, SkipReason, plan};
+use crate::actions::remediation::{Selection, SkipReason, plan_digest};
 use crate::domain::{
     Access, BucketName, EncryptionState, ExemptionId, ExemptionStatus, Role, Status,
 };
@@ -79,9 +79,7 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
         })
         .collect();
     model.untouched_count = store::count_buckets(store, &unknown).await?;
-    model.plan_digest = plan(store, state.account(), &Selection::AllNonCompliant)
-        .await?
-        .digest;
+    model.plan_digest = plan_digest(store, state.account(), &Selection::AllNonCompliant).await?;
     // Non-compliant but exempt: left alone, and said so apart from the rest.
     let exempt = BucketQuery {
         exempt: Some(true),
@@ -236,7 +234,7 @@ pub async fn named(
             .collect(),
         force,
     };
-    model.plan_digest = plan(state.store(), state.account(), &named).await?.digest;
+    model.plan_digest = plan_digest(state.store(), state.account(), &named).await?;
     model.selection = Some(chosen);
     Ok(model)
 }
