@@ -96,7 +96,8 @@ pub use notifications::{
     mark_delivery_failed_attempt, update_notification_target, update_notification_target_enabled,
 };
 pub use plan_rows::{
-    PlanCandidate, fingerprint_of, list_noncompliant_candidates, noncompliant_fingerprint,
+    PlanCandidate, count_noncompliant_by_account, fingerprint_of, list_noncompliant_candidates,
+    noncompliant_fingerprint,
 };
 pub use policies::{current_policy, find_policy, put_policy};
 pub use policy_rules::{

@@ -66,3 +66,17 @@ pub async fn noncompliant_fingerprint(db: impl Db) -> Result<String, StoreError>
     .await?;
     Ok(joined.unwrap_or_default())
 }
+
+/// How many buckets of each account a remediation of every non-compliant bucket changes
+/// (accounts with none are left out), counted from an index.
+pub async fn count_noncompliant_by_account(
+    db: impl Db,
+) -> Result<Vec<(AccountId, i64)>, StoreError> {
+    let mut conn = db.connection().await?;
+    Ok(sqlx::query_as(&format!(
+        "SELECT b.account_id, count(*) FROM bucket b
+         WHERE {NONCOMPLIANT} AND b.account_id IN {ACTIVE_ACCOUNTS} GROUP BY b.account_id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -8,7 +8,7 @@ use app::model::{PreviewRow, RemediatePreviewModel, UntouchedRow};
 
 use crate::actions::remediation::{Selection, SkipReason, plan_digest};
 use crate::domain::{
-    Access, BucketName, EncryptionState, ExemptionId, ExemptionStatus, Role, Status,
+    Access, AccountId, BucketName, EncryptionState, ExemptionId, ExemptionStatus, Role, Status,
 };
 use crate::store::{self, BucketQuery, BucketRecord, ExemptionRecord, StoreError};
 use crate::web::AppState;
@@ -36,17 +36,15 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
     // sequence, each account's share of it read with an index seek of its own.
     let mut accounts = store::list_accounts(store, false).await?;
     accounts.sort_by(|a, b| a.name.cmp(&b.name));
-    let counts = store::count_buckets_by_account_and_status(store, None).await?;
+    let counts: HashMap<AccountId, i64> = store::count_noncompliant_by_account(store)
+        .await?
+        .into_iter()
+        .collect();
     let mut start = 0;
     for account in accounts {
-        let count: i64 = counts
-            .iter()
-            .filter(|(id, _, compliant, _, _)| *id == account.id && *compliant == Some(false))
-            .map(|(_, _, _, _, n)| n)
-            .sum();
-        if count == 0 {
+        let Some(&count) = counts.get(&account.id) else {
             continue;
-        }
+        };
         let (from, to) = (offset.max(start), (offset + PAGE_SIZE).min(start + count));
         if from < to {
             let share = BucketQuery {
@@ -68,17 +66,20 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
         limit: UNTOUCHED_SHOWN,
         ..BucketQuery::default()
     };
-    model.untouched = store::query_buckets(store, &unknown)
-        .await?
-        .iter()
-        .map(|b| UntouchedRow {
-            name: b.name.to_string(),
-            account: b.account.to_string(),
-            region: b.region.to_string(),
-            reason: unreadable(b),
-        })
-        .collect();
+    // Counted first: listing a set that is empty still costs a walk of an index.
     model.untouched_count = store::count_buckets(store, &unknown).await?;
+    if model.untouched_count > 0 {
+        model.untouched = store::query_buckets(store, &unknown)
+            .await?
+            .iter()
+            .map(|b| UntouchedRow {
+                name: b.name.to_string(),
+                account: b.account.to_string(),
+                region: b.region.to_string(),
+                reason: unreadable(b),
+            })
+            .collect();
+    }
     model.plan_digest = plan_digest(store, state.account(), &Selection::AllNonCompliant).await?;
     // Non-compliant but exempt: left alone, and said so apart from the rest.
     let exempt = BucketQuery {
@@ -86,26 +87,28 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
         limit: UNTOUCHED_SHOWN,
         ..BucketQuery::default()
     };
-    let exemptions: HashMap<ExemptionId, ExemptionRecord> =
-        store::list_exemptions(store, Some(ExemptionStatus::Approved))
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect();
-    model.exempt = store::query_buckets(store, &exempt)
-        .await?
-        .iter()
-        .map(|b| UntouchedRow {
-            name: b.name.to_string(),
-            account: b.account.to_string(),
-            region: b.region.to_string(),
-            reason: b
-                .exemption
-                .and_then(|id| exemptions.get(&id))
-                .map_or_else(|| "exempt".to_owned(), exemption_reason),
-        })
-        .collect();
     model.exempt_count = store::count_buckets(store, &exempt).await?;
+    if model.exempt_count > 0 {
+        let exemptions: HashMap<ExemptionId, ExemptionRecord> =
+            store::list_exemptions(store, Some(ExemptionStatus::Approved))
+                .await?
+                .into_iter()
+                .map(|e| (e.id, e))
+                .collect();
+        model.exempt = store::query_buckets(store, &exempt)
+            .await?
+            .iter()
+            .map(|b| UntouchedRow {
+                name: b.name.to_string(),
+                account: b.account.to_string(),
+                region: b.region.to_string(),
+                reason: b
+                    .exemption
+                    .and_then(|id| exemptions.get(&id))
+                    .map_or_else(|| "exempt".to_owned(), exemption_reason),
+            })
+            .collect();
+    }
     Ok(model)
 }
 
