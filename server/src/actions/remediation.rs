@@ -15,8 +15,8 @@ use super::encryption::{Change, Provenance, change_encryption_in};
 use super::{ChangeError, Changer};
 use crate::auth::secrets::sha256_hex;
 use crate::domain::{
-    AccountId, AccountName, BucketId, BucketName, EncryptionRule, Event, ExemptionId,
-    LISTED_AT_MOST, Policy, RemediationFinished, Rules, RunId, RunKind,
+    AccountId, AccountName, BucketId, BucketName, EncryptionRule, EncryptionState, Event,
+    ExemptionId, LISTED_AT_MOST, Policy, RemediationFinished, Rules, RunId, RunKind,
 };
 use crate::notify;
 use crate::store::{self, BucketRecord, NewRun, RunCounts, Store, StoreError};
@@ -48,7 +48,7 @@ impl Selection {
 /// Why a named bucket is left out of the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
-    /// It already meets its rule's requirement, with this encryption.
+    /// It already meets its rule's requirement, with this encryption (`AES256`).
     Compliant(String),
     /// An approved exemption covers it.
     Exempt(ExemptionId),
@@ -69,7 +69,11 @@ impl SkipReason {
         if let Some(id) = bucket.exemption {
             Some(Self::Exempt(id))
         } else if bucket.compliant == Some(true) {
-            Some(Self::Compliant(bucket.state.to_string()))
+            let held = match &bucket.state {
+                EncryptionState::Encrypted(rule) => rule.to_string(),
+                other => other.to_string(),
+            };
+            Some(Self::Compliant(held))
         } else {
             None
         }
