@@ -6,7 +6,8 @@ use super::{ACTIVE_ACCOUNTS, Db, StoreError, parse_column};
 use crate::domain::{AccountId, AccountName, BucketId, BucketName};
 
 /// Present, readable, non-compliant buckets that no exemption covers (of the estate's accounts:
-/// add `ACTIVE_ACCOUNTS`).
+/// add `ACTIVE_ACCOUNTS`): the set `BucketQuery { compliant: Some(false), .. }` lists, which the
+/// preview pages through.
 const NONCOMPLIANT: &str = "b.gone_at IS NULL AND b.state_id IS NOT NULL AND b.exemption_id IS NULL
     AND b.compliant = 0";
 
