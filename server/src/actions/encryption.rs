@@ -127,7 +127,15 @@ pub async fn change_encryption_in(
     if let Change::Put { rule, .. } = change
         && let Some(key) = rule.kms_key_id()
     {
-        super::keys::require_enabled(&client, &record.region, key).await?;
+        let check = super::keys::require_enabled(&client, &record.region, key);
+        match changer.enabled_keys {
+            Some(known) => {
+                known
+                    .require(record.account_id, &record.region, key, check)
+                    .await?;
+            }
+            None => check.await?,
+        }
     }
     let written = match change {
         Change::Put { rule, .. } => client.put_bucket_encryption(&address, rule).await,

@@ -1,10 +1,40 @@
 //! The check every encryption change makes before it calls OSS: the target customer key must be
-//! `Enabled` in the bucket's account and region, asked of KMS with the account's credentials.
+//! `Enabled` in the bucket's account and region, asked of KMS with the account's credentials
+//! (once per key, account and region in a run of many changes).
+
+use std::collections::HashSet;
 
 use super::ChangeError;
 use crate::cloud::{KmsClient, KmsRefusal};
-use crate::domain::{KmsKeyId, Region};
+use crate::domain::{AccountId, KmsKeyId, Region};
 use crate::oss::OssClient;
+
+/// The keys KMS confirmed `Enabled` during one run, so a remediation of 10,000 buckets to one key
+/// asks KMS once per account and region, not once per bucket. Only confirmations are kept: a
+/// refusal is asked again, so each bucket's failure carries KMS's own answer and request id.
+#[derive(Debug, Default)]
+pub struct EnabledKeys(tokio::sync::Mutex<HashSet<(AccountId, Region, KmsKeyId)>>);
+
+impl EnabledKeys {
+    /// Runs `check` (the question to KMS) unless KMS already confirmed `key` for `account` in
+    /// `region` during this run. One question at a time: buckets changed at once wait for the
+    /// first answer instead of each asking.
+    pub async fn require(
+        &self,
+        account: AccountId,
+        region: &Region,
+        key: &KmsKeyId,
+        check: impl Future<Output = Result<(), ChangeError>>,
+    ) -> Result<(), ChangeError> {
+        let mut confirmed = self.0.lock().await;
+        let known = (account, region.clone(), key.clone());
+        if !confirmed.contains(&known) {
+            check.await?;
+            confirmed.insert(known);
+        }
+        Ok(())
+    }
+}
 
 /// Refuses `key` unless KMS says it is `Enabled` in `region` for the account `client` signs for:
 /// a disabled key, one pending deletion or a missing one would leave the bucket unwritable, and

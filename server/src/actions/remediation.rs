@@ -12,6 +12,7 @@ use futures_util::{StreamExt, stream};
 use chrono::Utc;
 
 use super::encryption::{Change, Provenance, change_encryption_in};
+use super::keys::EnabledKeys;
 use super::{ChangeError, Changer};
 use crate::auth::secrets::sha256_hex;
 use crate::domain::{
@@ -349,12 +350,16 @@ async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, S
         return Ok(RemediationReport::default());
     }
     let run = start_run(changer, &plan.target).await?;
+    let enabled_keys = EnabledKeys::default();
+    let changer = Changer {
+        enabled_keys: Some(&enabled_keys),
+        ..changer
+    };
     let provenance = Provenance {
         run: Some(run),
         reverts: None,
     };
-    // Owned steps: a stream over borrowed ones makes the future not `Send` for every lifetime,
-    // which axum handlers need.
+    // Owned steps: a stream of borrowed ones makes the future not `Send` for axum.
     let results: Vec<_> = stream::iter(plan.steps.iter().cloned())
         .map(|step| {
             let change = Change::Put {

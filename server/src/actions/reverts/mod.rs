@@ -15,6 +15,7 @@ pub use plan::{PlannedBucket, RevertPlan, RevertTarget, Verdict, plan, revertibl
 pub use shape::{RevertBucketView, RevertFailureView, RevertView};
 
 use super::encryption::{Change, Provenance, change_encryption_in};
+use super::keys::EnabledKeys;
 use super::{ChangeError, Changer};
 use crate::domain::{
     BucketName, Cause, ChangeId, EncryptionState, Regressions, RunId, RunKind, became,
@@ -134,6 +135,11 @@ pub async fn revert(
         });
     }
     let run = start_run(changer, target).await?;
+    let enabled_keys = EnabledKeys::default();
+    let changer = Changer {
+        enabled_keys: Some(&enabled_keys),
+        ..changer
+    };
     // Owned buckets: a stream of borrowed ones makes the future not `Send` for axum.
     let results: Vec<BucketResult> = stream::iter(plan.buckets.clone())
         .map(|bucket| {
