@@ -2,38 +2,44 @@
 //! encryption change form/API both name the key's state, and OSS sees no PutBucketEncryption. A
 //! remediation asks KMS once per key, account and region, not once per bucket.
 
-use oss_audit::domain::Role;
+use oss_audit::domain::{KmsKeyId, Role};
 use oss_audit::sandbox::RequestKind;
 use serde_json::json;
 
 use super::key_in_use;
 use crate::support::TestApp;
 
+/// Makes `key` the policy's requirement and remediation target; returns the readable
+/// non-compliant buckets in the key's region (elsewhere the key would not be found at all).
+async fn key_as_target(app: &TestApp, key: &KmsKeyId) -> Vec<String> {
+    let policy = json!({"requirement": "kms",
+        "remediation_target": {"sse_algorithm": "KMS", "kms_master_key_id": key.as_str()}});
+    let admin = app.api(Role::Admin).await;
+    let set = admin.call("PUT", "/api/v1/policy", Some(policy)).await;
+    assert_eq!(set.status, 200, "{}", set.json);
+    let region = app.sandbox.kms_key(key).unwrap().arn.region().to_string();
+    let names: Vec<String> = app
+        .api(Role::Viewer)
+        .await
+        .all_buckets("&compliant=false")
+        .await
+        .iter()
+        .filter(|b| b["status"] != "unknown" && b["region"] == region.as_str())
+        .map(|b| b["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        !names.is_empty(),
+        "a readable non-compliant bucket in {region}"
+    );
+    names
+}
+
 #[tokio::test]
 async fn a_remediation_to_a_disabled_key_is_refused_before_any_oss_call() {
     let app = TestApp::scanned(80).await;
     let (key, _) = key_in_use(&app.sandbox);
     assert!(app.sandbox.disable_kms_key(&key));
-    let admin = app.api(Role::Admin).await;
-    let policy = json!({"requirement": "kms",
-        "remediation_target": {"sse_algorithm": "KMS", "kms_master_key_id": key.as_str()}});
-    let set = admin.call("PUT", "/api/v1/policy", Some(policy)).await;
-    assert_eq!(set.status, 200, "{}", set.json);
-    let noncompliant = app
-        .api(Role::Viewer)
-        .await
-        .all_buckets("&compliant=false")
-        .await;
-    assert!(!noncompliant.is_empty());
-    // In the key's own region: elsewhere the key would not be found at all.
-    let region = app.sandbox.kms_key(&key).unwrap().arn.region().to_string();
-    let target = noncompliant
-        .iter()
-        .find(|b| b["status"] != "unknown" && b["region"] == region.as_str())
-        .expect("a readable non-compliant bucket in the key's region")["name"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let target = key_as_target(&app, &key).await.remove(0);
     let puts_before = app
         .sandbox
         .requests_served_by(RequestKind::PutBucketEncryption);
@@ -81,22 +87,7 @@ async fn a_remediation_to_a_disabled_key_is_refused_before_any_oss_call() {
 async fn a_remediation_of_many_buckets_to_one_key_asks_kms_once_per_region() {
     let app = TestApp::scanned(120).await;
     let (key, _) = key_in_use(&app.sandbox);
-    let region = app.sandbox.kms_key(&key).unwrap().arn.region().to_string();
-    let admin = app.api(Role::Admin).await;
-    let policy = json!({"requirement": "kms",
-        "remediation_target": {"sse_algorithm": "KMS", "kms_master_key_id": key.as_str()}});
-    let set = admin.call("PUT", "/api/v1/policy", Some(policy)).await;
-    assert_eq!(set.status, 200, "{}", set.json);
-    // The readable non-compliant buckets in the key's region: elsewhere the key is not found.
-    let chosen: Vec<String> = app
-        .api(Role::Viewer)
-        .await
-        .all_buckets("&compliant=false")
-        .await
-        .iter()
-        .filter(|b| b["status"] != "unknown" && b["region"] == region.as_str())
-        .map(|b| b["name"].as_str().unwrap().to_owned())
-        .collect();
+    let chosen = key_as_target(&app, &key).await;
     assert!(chosen.len() >= 3, "{chosen:?}");
     let asked_before = app.sandbox.requests_served_by(RequestKind::DescribeKey);
 
