@@ -72,12 +72,7 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
         model.untouched = store::query_buckets(store, &unknown)
             .await?
             .iter()
-            .map(|b| UntouchedRow {
-                name: b.name.to_string(),
-                account: b.account.to_string(),
-                region: b.region.to_string(),
-                reason: unreadable(b),
-            })
+            .map(|b| left_alone(b, unreadable(b)))
             .collect();
     }
     model.plan_digest = plan_digest(store, state.account(), &Selection::AllNonCompliant).await?;
@@ -98,14 +93,12 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
         model.exempt = store::query_buckets(store, &exempt)
             .await?
             .iter()
-            .map(|b| UntouchedRow {
-                name: b.name.to_string(),
-                account: b.account.to_string(),
-                region: b.region.to_string(),
-                reason: b
-                    .exemption
-                    .and_then(|id| exemptions.get(&id))
-                    .map_or_else(|| "exempt".to_owned(), exemption_reason),
+            .map(|b| {
+                let exemption = b.exemption.and_then(|id| exemptions.get(&id));
+                left_alone(
+                    b,
+                    exemption.map_or_else(|| "exempt".to_owned(), exemption_reason),
+                )
             })
             .collect();
     }
@@ -150,16 +143,12 @@ pub async fn named(
                 if record.gone_at.is_none()
                     && !access.role_for(record.account_id).allows(Role::Operator) =>
             {
-                model.untouched.push(UntouchedRow {
-                    name: name.to_string(),
-                    account: record.account.to_string(),
-                    region: record.region.to_string(),
-                    reason: format!(
-                        "in account {}, where you are {}, not operator",
-                        record.account,
-                        access.role_for(record.account_id)
-                    ),
-                });
+                let reason = format!(
+                    "in account {}, where you are {}, not operator",
+                    record.account,
+                    access.role_for(record.account_id)
+                );
+                model.untouched.push(left_alone(&record, reason));
             }
             Some(record) if record.gone_at.is_none() => {
                 match SkipReason::of(&record).filter(|_| !force) {
@@ -175,14 +164,10 @@ pub async fn named(
                             }
                             SkipReason::Compliant(_) => None,
                         };
-                        let row = UntouchedRow {
-                            name: name.to_string(),
-                            account: record.account.to_string(),
-                            region: record.region.to_string(),
-                            reason: exemption
-                                .as_ref()
-                                .map_or_else(|| reason.to_string(), exemption_reason),
-                        };
+                        let why = exemption
+                            .as_ref()
+                            .map_or_else(|| reason.to_string(), exemption_reason);
+                        let row = left_alone(&record, why);
                         match reason {
                             SkipReason::Exempt(_) => model.exempt.push(row),
                             SkipReason::Compliant(_) => model.untouched.push(row),
@@ -250,6 +235,16 @@ async fn base(state: &AppState) -> Result<RemediatePreviewModel, StoreError> {
         page_size: PAGE_SIZE,
         ..RemediatePreviewModel::default()
     })
+}
+
+/// A bucket of the inventory the remediation leaves alone, and why.
+fn left_alone(record: &BucketRecord, reason: String) -> UntouchedRow {
+    UntouchedRow {
+        name: record.name.to_string(),
+        account: record.account.to_string(),
+        region: record.region.to_string(),
+        reason,
+    }
 }
 
 fn preview_row(record: &BucketRecord) -> PreviewRow {
