@@ -128,7 +128,7 @@ pub async fn change_encryption_in(
         && let Some(key) = rule.kms_key_id()
     {
         let check = super::keys::require_enabled(&client, &record.region, key);
-        match changer.enabled_keys {
+        match changer.key_answers {
             Some(known) => {
                 known
                     .require(record.account_id, &record.region, key, check)

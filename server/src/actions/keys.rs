@@ -2,23 +2,26 @@
 //! `Enabled` in the bucket's account and region, asked of KMS with the account's credentials
 //! (once per key, account and region in a run of many changes).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::ChangeError;
 use crate::cloud::{KmsClient, KmsRefusal};
 use crate::domain::{AccountId, KmsKeyId, Region};
 use crate::oss::OssClient;
 
-/// The keys KMS confirmed `Enabled` during one run, so a remediation of 10,000 buckets to one key
-/// asks KMS once per account and region, not once per bucket. Only confirmations are kept: a
-/// refusal is asked again, so each bucket's failure carries KMS's own answer and request id.
+/// KMS's answer about each target key during one run, so a remediation of 10,000 buckets to one
+/// key asks KMS once per account and region, not once per bucket (and a disabled key fails every
+/// bucket with the one answer, request id included, without asking 10,000 times).
 #[derive(Debug, Default)]
-pub struct EnabledKeys(tokio::sync::Mutex<HashSet<(AccountId, Region, KmsKeyId)>>);
+pub struct KeyAnswers(tokio::sync::Mutex<HashMap<(AccountId, Region, KmsKeyId), Answer>>);
 
-impl EnabledKeys {
-    /// Runs `check` (the question to KMS) unless KMS already confirmed `key` for `account` in
-    /// `region` during this run. One question at a time: buckets changed at once wait for the
-    /// first answer instead of each asking.
+/// `None`: usable; else why not, as [`ChangeError::KeyNotUsable`] says it.
+type Answer = Option<(String, String)>;
+
+impl KeyAnswers {
+    /// Runs `check` (the question to KMS) unless KMS already answered about `key` for `account`
+    /// in `region` during this run, and answers as it did. One question at a time: buckets
+    /// changed at once wait for the first answer instead of each asking.
     pub async fn require(
         &self,
         account: AccountId,
@@ -26,13 +29,29 @@ impl EnabledKeys {
         key: &KmsKeyId,
         check: impl Future<Output = Result<(), ChangeError>>,
     ) -> Result<(), ChangeError> {
-        let mut confirmed = self.0.lock().await;
-        let known = (account, region.clone(), key.clone());
-        if !confirmed.contains(&known) {
-            check.await?;
-            confirmed.insert(known);
+        let mut answers = self.0.lock().await;
+        let asked = (account, region.clone(), key.clone());
+        let answer = match answers.get(&asked) {
+            Some(answer) => answer.clone(),
+            None => {
+                let answer = match check.await {
+                    Ok(()) => None,
+                    Err(ChangeError::KeyNotUsable { state, detail, .. }) => Some((state, detail)),
+                    Err(other) => return Err(other),
+                };
+                answers.insert(asked, answer.clone());
+                answer
+            }
+        };
+        match answer {
+            None => Ok(()),
+            Some((state, detail)) => Err(ChangeError::KeyNotUsable {
+                key: key.clone(),
+                region: region.clone(),
+                state,
+                detail,
+            }),
         }
-        Ok(())
     }
 }
 

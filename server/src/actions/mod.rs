@@ -22,7 +22,7 @@ pub mod users;
 
 use sqlx::SqliteConnection;
 
-use self::keys::EnabledKeys;
+use self::keys::KeyAnswers;
 use crate::cloud::{AccountAccess, AccountClients};
 use crate::domain::{AccountId, Actor, BucketName};
 use crate::oss::{OssClient, OssError};
@@ -38,9 +38,9 @@ pub struct Changer<'a> {
     pub hub: AccountId,
     /// Who asks.
     pub actor: &'a Actor,
-    /// The keys KMS confirmed usable earlier in this run (a remediation or revert of many
+    /// What KMS answered about target keys earlier in this run (a remediation or revert of many
     /// buckets); `None` asks KMS at every change.
-    pub enabled_keys: Option<&'a EnabledKeys>,
+    pub key_answers: Option<&'a KeyAnswers>,
 }
 
 impl Changer<'_> {

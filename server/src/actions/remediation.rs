@@ -12,7 +12,7 @@ use futures_util::{StreamExt, stream};
 use chrono::Utc;
 
 use super::encryption::{Change, Provenance, change_encryption_in};
-use super::keys::EnabledKeys;
+use super::keys::KeyAnswers;
 use super::{ChangeError, Changer};
 use crate::auth::secrets::sha256_hex;
 use crate::domain::{
@@ -350,9 +350,9 @@ async fn apply(changer: Changer<'_>, plan: &Plan) -> Result<RemediationReport, S
         return Ok(RemediationReport::default());
     }
     let run = start_run(changer, &plan.target).await?;
-    let enabled_keys = EnabledKeys::default();
+    let key_answers = KeyAnswers::default();
     let changer = Changer {
-        enabled_keys: Some(&enabled_keys),
+        key_answers: Some(&key_answers),
         ..changer
     };
     let provenance = Provenance {

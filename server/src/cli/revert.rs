@@ -105,7 +105,7 @@ pub(super) async fn run(args: RevertArgs) -> Result<(), CliError> {
         clients: &clients,
         hub,
         actor: &actor,
-        enabled_keys: None,
+        key_answers: None,
     };
     let report = reverts::revert(changer, target, &include, None)
         .await

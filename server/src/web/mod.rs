@@ -236,7 +236,7 @@ impl AppState {
             clients: self.clients(),
             hub: self.account(),
             actor,
-            enabled_keys: None,
+            key_answers: None,
         }
     }
 

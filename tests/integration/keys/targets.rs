@@ -129,3 +129,38 @@ async fn a_remediation_of_many_buckets_to_one_key_asks_kms_once_per_region() {
         2
     );
 }
+
+#[tokio::test]
+async fn a_remediation_of_many_buckets_to_a_disabled_key_fails_each_with_the_one_answer_kms_gave() {
+    let app = TestApp::scanned(120).await;
+    let (key, _) = key_in_use(&app.sandbox);
+    assert!(app.sandbox.disable_kms_key(&key));
+    let chosen = key_as_target(&app, &key).await;
+    assert!(chosen.len() >= 3, "{chosen:?}");
+    let asked_before = app.sandbox.requests_served_by(RequestKind::DescribeKey);
+
+    let result = app
+        .api(Role::Operator)
+        .await
+        .call(
+            "POST",
+            "/api/v1/remediations",
+            Some(json!({"buckets": chosen, "force": true})),
+        )
+        .await;
+
+    assert_eq!(result.status, 200, "{}", result.json);
+    let failed = result.json["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), chosen.len(), "{failed:?}");
+    for failure in failed {
+        let error = failure["error"].as_str().unwrap();
+        assert!(
+            error.contains("Disabled") && error.contains(key.as_str()),
+            "{error}"
+        );
+    }
+    assert_eq!(
+        app.sandbox.requests_served_by(RequestKind::DescribeKey) - asked_before,
+        1
+    );
+}

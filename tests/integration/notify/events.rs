@@ -147,7 +147,7 @@ async fn a_remediation_sends_one_message_with_its_counts_and_who_ran_it() {
         clients: audit.scanner.clients(),
         hub: audit.account,
         actor: &Actor::user("olga"),
-        enabled_keys: None,
+        key_answers: None,
     };
     let (_, report) = remediate(changer, &Selection::named(names), &Confirmation::Force)
         .await

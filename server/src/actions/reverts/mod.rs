@@ -15,7 +15,7 @@ pub use plan::{PlannedBucket, RevertPlan, RevertTarget, Verdict, plan, revertibl
 pub use shape::{RevertBucketView, RevertFailureView, RevertView};
 
 use super::encryption::{Change, Provenance, change_encryption_in};
-use super::keys::EnabledKeys;
+use super::keys::KeyAnswers;
 use super::{ChangeError, Changer};
 use crate::domain::{
     BucketName, Cause, ChangeId, EncryptionState, Regressions, RunId, RunKind, became,
@@ -135,9 +135,9 @@ pub async fn revert(
         });
     }
     let run = start_run(changer, target).await?;
-    let enabled_keys = EnabledKeys::default();
+    let key_answers = KeyAnswers::default();
     let changer = Changer {
-        enabled_keys: Some(&enabled_keys),
+        key_answers: Some(&key_answers),
         ..changer
     };
     // Owned buckets: a stream of borrowed ones makes the future not `Send` for axum.
