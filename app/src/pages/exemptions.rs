@@ -9,8 +9,9 @@ use crate::model::{Chrome, ExemptionForm, ExemptionRow, ExemptionsModel};
 
 #[component]
 pub fn Exemptions(model: ExemptionsModel, chrome: Chrome) -> impl IntoView {
+    // Operators of some accounts request exemptions of their accounts' buckets.
     let form = chrome
-        .can_operate()
+        .operates_somewhere
         .then(|| view! { <RequestForm form=model.form.clone() chrome=chrome.clone() /> });
     view! {
         <h1>"Exemptions"</h1>

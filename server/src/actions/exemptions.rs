@@ -7,9 +7,10 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
 use crate::domain::{
-    AccountId, AccountName, Actor, Became, BucketPattern, Cause, Clock, EXPIRY_WARNING_DAYS, Event,
-    ExemptionError, ExemptionExpired, ExemptionExpiring, ExemptionId, ExemptionReason,
-    FourEyesError, Region, Regressions, Role, check_expiry, may_approve, may_revoke,
+    Access, AccountId, AccountName, Actor, Became, BucketPattern, Cause, Clock,
+    EXPIRY_WARNING_DAYS, Event, ExemptionError, ExemptionExpired, ExemptionExpiring, ExemptionId,
+    ExemptionReason, FourEyesError, Region, Regressions, Role, check_expiry, may_approve,
+    may_revoke,
 };
 use crate::notify;
 use crate::store::{self, ExemptionRecord, NewChange, NewExemption, Store, StoreError};
@@ -58,7 +59,9 @@ pub enum ExemptionStepError {
     Invalid(#[from] ExemptionError),
     #[error("{0}")]
     FourEyes(#[from] FourEyesError),
-    #[error("only an operator or an admin may request an exemption")]
+    #[error(
+        "an exemption needs the operator role on the account it names, or on every account when it names none"
+    )]
     NotOperator,
     #[error("no account is called {0}")]
     UnknownAccount(AccountName),
@@ -74,9 +77,9 @@ impl Exemptions<'_> {
         &self,
         input: &ExemptionInput,
         actor: &Actor,
-        role: Role,
+        access: &Access,
     ) -> Result<ExemptionRecord, ExemptionStepError> {
-        if !role.allows(Role::Operator) {
+        if !access.max_role().allows(Role::Operator) {
             return Err(ExemptionStepError::NotOperator);
         }
         let now = self.clock.now();
@@ -92,6 +95,12 @@ impl Exemptions<'_> {
             ),
             None => None,
         };
+        // An exemption of one account's buckets needs the operator role there; one that names
+        // no account reaches every account's buckets, so it needs the role everywhere.
+        let role = account.map_or_else(|| access.everywhere_role(), |id| access.role_for(id));
+        if !role.allows(Role::Operator) {
+            return Err(ExemptionStepError::NotOperator);
+        }
         let id = store::insert_exemption(
             &mut tx,
             &NewExemption {

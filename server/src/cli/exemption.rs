@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use super::{CliError, failed, find_account};
 use crate::actions::exemptions::{ExemptionInput, ExemptionStepError, Exemptions};
 use crate::domain::{
-    AccountName, Actor, BucketPattern, ExemptionId, ExemptionReason, ExemptionStatus, Region, Role,
-    SystemClock, parse_expiry,
+    Access, AccountName, Actor, BucketPattern, ExemptionId, ExemptionReason, ExemptionStatus,
+    Region, Role, SystemClock, parse_expiry,
 };
 use crate::store::{self, ExemptionRecord, Store};
 use crate::view::ExemptionView;
@@ -95,7 +95,7 @@ pub(super) async fn run(store: Store, command: ExemptionCommand) -> Result<(), C
                 expires_at: expires,
             };
             let made = steps
-                .request(&input, &actor, Role::Admin)
+                .request(&input, &actor, &Access::everywhere(Role::Admin))
                 .await
                 .map_err(step_error)?;
             println!(

@@ -1,7 +1,8 @@
 //! Per-account roles: a principal who is operator on `payments-prod` and viewer elsewhere may
 //! change the buckets of `payments-prod` and no others, in the API and in the pages; estate-wide
-//! actions need the role on every account; admins give the roles on the users page, where they
-//! are shown and from where they are audit-logged.
+//! actions need the role on every account; an exemption of one account's buckets needs it on that
+//! account; admins give the roles on the users page, where they are shown and from where they are
+//! audit-logged.
 
 use oss_audit::domain::Role;
 use serde_json::{Value, json};
@@ -462,4 +463,59 @@ async fn the_cli_gives_per_account_roles_to_users_and_tokens() {
             .any(|l| l.contains("payments-ci") && l.contains("payments-prod=operator")),
         "{tokens}"
     );
+}
+
+#[tokio::test]
+async fn an_operator_of_one_account_requests_exemptions_of_that_accounts_buckets_only() {
+    let app = estate().await;
+    let there = app
+        .api_token_with("there", Role::Viewer, &["payments-prod=operator"])
+        .await;
+    let expires = (chrono::Utc::now() + chrono::Duration::days(30))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let ask = |account: Option<&str>| {
+        json!({"buckets": "pay-*", "account": account, "reason": "a migration in progress",
+               "expires_at": expires})
+    };
+    for (account, allowed) in [
+        (Some("payments-prod"), true),
+        (Some("analytics-dev"), false),
+        (None, false),
+    ] {
+        let reply = there
+            .call("POST", "/api/v1/exemptions", Some(ask(account)))
+            .await;
+        let want = if allowed { 201 } else { 403 };
+        assert_eq!(reply.status, want, "{account:?}: {}", reply.json);
+    }
+    let listed = app.api(Role::Admin).await.get("/api/v1/exemptions").await;
+    assert_eq!(
+        listed.json["exemptions"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        listed.json
+    );
+
+    // The page offers the form to such an operator, and refuses the request of another account.
+    let alice = app
+        .sign_in_with("alice", Role::Viewer, &["payments-prod=operator"])
+        .await;
+    let (_, page) = alice.get("/exemptions").await;
+    assert!(page.contains(r#"action="/exemptions""#), "{page}");
+    let fields = [
+        ("buckets", "pay-*"),
+        ("account", "analytics-dev"),
+        ("reason", "a migration in progress"),
+        ("expires", &expires[..10]),
+    ];
+    let refused = alice.post("/exemptions", &fields).await;
+    assert_eq!(refused.status(), 403);
+    let mine = [
+        ("account", "payments-prod"),
+        fields[0],
+        fields[2],
+        fields[3],
+    ];
+    let made = alice.post("/exemptions", &mine).await;
+    assert_eq!(made.status(), 303, "{:?}", made.text().await);
 }

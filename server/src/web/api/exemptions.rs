@@ -109,8 +109,8 @@ pub async fn list_exemptions(
     }))
 }
 
-/// Requests an exemption (operator or admin). It changes nothing until a different admin
-/// approves it.
+/// Requests an exemption (operator on the account it names, or on every account when it names
+/// none). It changes nothing until a different admin approves it.
 #[utoipa::path(post, path = "/api/v1/exemptions", tag = "exemptions",
     request_body = ExemptionRequest,
     responses((status = 201, body = ExemptionView, description = "Requested; awaiting a different admin's approval"),
@@ -121,11 +121,11 @@ pub async fn request_exemption(
     principal: ApiPrincipal,
     ApiJson(body): ApiJson<ExemptionRequest>,
 ) -> Result<(StatusCode, Json<ExemptionView>), ApiError> {
-    principal.require(Role::Operator)?;
+    principal.require_somewhere(Role::Operator)?;
     let input = ExemptionInput::try_from(body)?;
     let record = state
         .exemptions()
-        .request(&input, &principal.actor(), principal.0.role())
+        .request(&input, &principal.actor(), principal.0.access())
         .await?;
     Ok((StatusCode::CREATED, Json(ExemptionView::new(&record))))
 }

@@ -1,5 +1,5 @@
 //! `GET /exemptions` (everyone signed in): every exemption; `POST /exemptions` requests one
-//! (operators and admins); `POST /exemptions/{id}/{approve,revoke}` (admins). Each step goes
+//! (operators of the account it names, or of every account when it names none); `POST /exemptions/{id}/{approve,revoke}` (admins). Each step goes
 //! through `actions::exemptions`, which keeps the four-eyes rule and the audit log.
 
 use axum::Router;
@@ -157,7 +157,7 @@ pub async fn request(
     jar: CookieJar,
     CsrfForm { user, form }: CsrfForm<RequestInput>,
 ) -> Result<Response, PageError> {
-    if let Err(refused) = user.require(Role::Operator) {
+    if let Err(refused) = user.require_somewhere(Role::Operator) {
         return Ok(refused.into_response());
     }
     let shown = |error: String| ExemptionForm {
@@ -175,7 +175,7 @@ pub async fn request(
     let actor = user.principal.actor();
     match state
         .exemptions()
-        .request(&input, &actor, user.role())
+        .request(&input, &actor, user.access())
         .await
     {
         Ok(made) => {
@@ -188,14 +188,11 @@ pub async fn request(
         }
         Err(ExemptionStepError::Store(err)) => Err(err.into()),
         Err(err) => {
-            page(
-                &state,
-                &user,
-                &jar,
-                StatusCode::BAD_REQUEST,
-                shown(err.to_string()),
-            )
-            .await
+            let status = match err {
+                ExemptionStepError::NotOperator => StatusCode::FORBIDDEN,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            page(&state, &user, &jar, status, shown(err.to_string())).await
         }
     }
 }
