@@ -5,8 +5,9 @@
 pub struct RemediatePreviewModel {
     /// The policy requirement in force (any, kms, kms-cmk, sm4).
     pub policy: String,
-    /// What remediation sets, e.g. `AES256` or `KMS (key alias/prod)`.
-    pub target: String,
+    /// What remediation sets, e.g. `AES256` or `KMS (key alias/prod)`; `None` when scoped rules
+    /// give the buckets different targets (each row says its own).
+    pub target: Option<String>,
     /// `None`: every readable non-compliant bucket; `Some`: exactly the buckets chosen by name,
     /// carried as hidden inputs so the confirmed set is the previewed set.
     pub selection: Option<Vec<String>>,
@@ -51,7 +52,21 @@ impl RemediatePreviewModel {
         } else {
             "buckets"
         };
-        format!("Encrypt {} {noun} with {}", self.change_count, self.target)
+        match &self.target {
+            Some(target) => format!("Encrypt {} {noun} with {target}", self.change_count),
+            None => format!(
+                "Encrypt {} {noun}, each with its rule's target",
+                self.change_count
+            ),
+        }
+    }
+
+    /// What the chosen buckets get, in words: `the remediation target AES256`.
+    pub fn gets(&self) -> String {
+        match &self.target {
+            Some(target) => format!("the remediation target {target}"),
+            None => "the remediation target of the rule that decides each one".to_owned(),
+        }
     }
 }
 
@@ -69,6 +84,8 @@ pub struct PreviewRow {
     pub current: String,
     /// The current judgement against the policy.
     pub compliant: Option<bool>,
+    /// What it will get: the remediation target of the rule that decides it.
+    pub target: String,
 }
 
 /// A bucket remediation leaves alone.
@@ -113,12 +130,17 @@ mod tests {
     #[test]
     fn the_button_says_how_many_buckets_get_which_target() {
         let mut model = RemediatePreviewModel {
-            target: "AES256".into(),
+            target: Some("AES256".into()),
             change_count: 21,
             ..RemediatePreviewModel::default()
         };
         assert_eq!(model.button_text(), "Encrypt 21 buckets with AES256");
         model.change_count = 1;
         assert_eq!(model.button_text(), "Encrypt 1 bucket with AES256");
+        model.target = None;
+        assert_eq!(
+            model.button_text(),
+            "Encrypt 1 bucket, each with its rule's target"
+        );
     }
 }

@@ -9,19 +9,25 @@ use crate::model::{Chrome, FailureRow, RemediatePreviewModel, RemediateResultMod
 /// The preview of one-click remediation.
 #[component]
 pub fn RemediatePreview(model: RemediatePreviewModel, chrome: Chrome) -> impl IntoView {
-    let intro = match &model.selection {
-        None => format!(
-            "Every readable bucket that is not compliant with the policy ({}) gets the remediation target {}. Compliant buckets and buckets that could not be read are not touched.",
-            model.policy, model.target
+    let intro = match (&model.selection, &model.target) {
+        (None, Some(_)) => format!(
+            "Every readable bucket that is not compliant with the policy ({}) gets {}. Compliant buckets and buckets that could not be read are not touched.",
+            model.policy,
+            model.gets()
         ),
-        Some(_) if model.force => format!(
-            "The buckets you chose get the remediation target {}, even those already compliant or exempt.",
-            model.target
+        (None, None) => "Every readable bucket that is not compliant with the rule that decides it gets that rule's remediation target (each row says which). Compliant buckets and buckets that could not be read are not touched.".to_owned(),
+        (Some(_), _) if model.force => format!(
+            "The buckets you chose get {}, even those already compliant or exempt.",
+            model.gets()
         ),
-        Some(_) => format!(
-            "The buckets you chose get the remediation target {}, except those already compliant or exempt.",
-            model.target
+        (Some(_), _) => format!(
+            "The buckets you chose get {}, except those already compliant or exempt.",
+            model.gets()
         ),
+    };
+    let heading = match &model.target {
+        Some(target) => format!("Will be encrypted with {target} ({})", model.change_count),
+        None => format!("Will be encrypted ({})", model.change_count),
     };
     let forced = model.forced_href.clone().map(|href| {
         view! {
@@ -66,7 +72,7 @@ pub fn RemediatePreview(model: RemediatePreviewModel, chrome: Chrome) -> impl In
         {error}
         {summary}
         <section aria-labelledby="will-change">
-            <h2 id="will-change">{format!("Will be encrypted with {} ({})", model.target, model.change_count)}</h2>
+            <h2 id="will-change">{heading}</h2>
             {changes}
         </section>
         <Untouched model=model.clone() />
@@ -86,7 +92,6 @@ fn count(n: i64) -> String {
 
 #[component]
 fn ChangeTable(model: RemediatePreviewModel) -> impl IntoView {
-    let target = model.target.clone();
     // One heading and table per account, with how many of its buckets change in all (the rows
     // may be one page of them).
     let groups = model
@@ -105,7 +110,7 @@ fn ChangeTable(model: RemediatePreviewModel) -> impl IntoView {
                             <td>{row.region.clone()}</td>
                             <td><StatusBadge status=row.status.clone() />{format!(" {}", row.current)}</td>
                             <td><ComplianceBadge compliant=row.compliant /></td>
-                            <td>{format!("→ {target}")}</td>
+                            <td>{format!("→ {}", row.target)}</td>
                         </tr>
                     }
                 })

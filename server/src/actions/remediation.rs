@@ -201,37 +201,77 @@ pub async fn plan(
         Selection::AllNonCompliant => plan_every(store, &rules, &targets).await?,
         Selection::Named { buckets, force } => plan_named(store, &targets, buckets, *force).await?,
     };
-    // The run names its target; under scoped rules each bucket gets its own rule's.
-    let target = match steps.first() {
-        Some(first) if steps.iter().any(|s| s.target != first.target) => {
-            "the remediation target of each bucket's rule".to_owned()
-        }
-        Some(first) => first.target.to_string(),
-        None => targets.default.remediation_target.to_string(),
-    };
     Ok(Plan {
-        target,
+        target: run_target(&steps, targets.default),
         steps,
         skipped,
         digest,
     })
 }
 
-/// The digest of the plan `selection` makes now: `plan(..).digest`, without reading every
-/// bucket where the database can give what it binds (every non-compliant bucket under the default
-/// rule alone), so a preview of 100,000 buckets shows one page of them quickly.
-pub async fn plan_digest(
+/// What a preview shows of the plan `selection` makes now: its digest (`plan(..).digest`), the
+/// target the run names, and the target of each bucket shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub digest: String,
+    /// The one target every bucket gets; `None` when scoped rules give them different ones.
+    pub target: Option<EncryptionRule>,
+    /// The target of each of the buckets asked about.
+    pub targets: HashMap<BucketId, EncryptionRule>,
+}
+
+/// The [`Preview`] of `selection`, with the targets of the buckets `shown` (one page of them).
+/// Every non-compliant bucket under the default rule alone is not read at all: the database gives
+/// what the digest binds, so a preview of 100,000 buckets shows one page of them quickly.
+pub async fn preview(
     store: &Store,
     hub: AccountId,
     selection: &Selection,
-) -> Result<String, StoreError> {
+    shown: &[BucketId],
+) -> Result<Preview, StoreError> {
     let rules = store::current_rules(store, hub).await?;
-    if *selection == Selection::AllNonCompliant && rules.scoped().is_empty() {
-        let fingerprint = store::noncompliant_fingerprint(store).await?;
-        let target = rules.default_policy().remediation_target.to_string();
-        return Ok(every_digest(&fingerprint, [target]));
+    let targets = Targets::load(store, &rules).await?;
+    let default = &targets.default.remediation_target;
+    let (digest, steps) = match selection {
+        Selection::AllNonCompliant if rules.scoped().is_empty() => {
+            let fingerprint = store::noncompliant_fingerprint(store).await?;
+            (every_digest(&fingerprint, [default.to_string()]), None)
+        }
+        Selection::AllNonCompliant => {
+            let (digest, steps, _) = plan_every(store, &rules, &targets).await?;
+            (digest, Some(steps))
+        }
+        Selection::Named { buckets, force } => {
+            let (digest, steps, _) = plan_named(store, &targets, buckets, *force).await?;
+            (digest, Some(steps))
+        }
+    };
+    Ok(Preview {
+        digest,
+        target: match steps {
+            Some(steps) => common_target(&steps, targets.default),
+            None => Some(default.clone()),
+        },
+        targets: shown.iter().map(|id| (*id, targets.of(*id))).collect(),
+    })
+}
+
+/// The one target every step gets (the default rule's when there are none); `None` when scoped
+/// rules give them different ones.
+fn common_target(steps: &[Step], default: &Policy) -> Option<EncryptionRule> {
+    match steps.first() {
+        Some(first) if steps.iter().any(|s| s.target != first.target) => None,
+        Some(first) => Some(first.target.clone()),
+        None => Some(default.remediation_target.clone()),
     }
-    Ok(plan(store, hub, selection).await?.digest)
+}
+
+/// What a run names as its target: the one its buckets get, or a phrase.
+fn run_target(steps: &[Step], default: &Policy) -> String {
+    common_target(steps, default).map_or_else(
+        || "the remediation target of each bucket's rule".to_owned(),
+        |t| t.to_string(),
+    )
 }
 
 /// What a plan of every non-compliant bucket binds: the buckets with their accounts and

@@ -235,7 +235,7 @@ async fn named_buckets_already_compliant_or_exempt_are_skipped_unless_forced() {
 
 #[tokio::test]
 async fn the_preview_digest_read_from_the_database_is_the_digest_of_the_plan_a_run_makes() {
-    use oss_audit::actions::remediation::{Selection, plan, plan_digest};
+    use oss_audit::actions::remediation::{Selection, plan, preview};
     use oss_audit::store;
 
     let app = TestApp::scanned(40).await;
@@ -247,7 +247,7 @@ async fn the_preview_digest_read_from_the_database_is_the_digest_of_the_plan_a_r
         store::noncompliant_fingerprint(db).await.unwrap(),
         store::fingerprint_of(&candidates)
     );
-    let first = plan_digest(db, hub, &every).await.unwrap();
+    let first = preview(db, hub, &every, &[]).await.unwrap().digest;
     assert_eq!(first, plan(db, hub, &every).await.unwrap().digest);
 
     let one = app.names(readable_unencrypted).remove(0);
@@ -262,7 +262,7 @@ async fn the_preview_digest_read_from_the_database_is_the_digest_of_the_plan_a_r
         .await;
     assert_eq!(encrypted.status, 200, "{}", encrypted.json);
 
-    let second = plan_digest(db, hub, &every).await.unwrap();
+    let second = preview(db, hub, &every, &[]).await.unwrap().digest;
     assert_ne!(second, first, "one bucket fewer");
     assert_eq!(second, plan(db, hub, &every).await.unwrap().digest);
 
@@ -274,7 +274,7 @@ async fn the_preview_digest_read_from_the_database_is_the_digest_of_the_plan_a_r
     assert_eq!(forced.status, 200, "{}", forced.json);
     assert_eq!(store::noncompliant_fingerprint(db).await.unwrap(), "");
     assert_eq!(
-        plan_digest(db, hub, &every).await.unwrap(),
+        preview(db, hub, &every, &[]).await.unwrap().digest,
         plan(db, hub, &every).await.unwrap().digest,
         "nothing left to change"
     );

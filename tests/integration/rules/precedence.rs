@@ -229,7 +229,7 @@ async fn rules_that_cannot_be_used_are_refused_and_change_nothing() {
 
 #[tokio::test]
 async fn one_click_remediation_gives_each_bucket_the_target_of_the_rule_that_decides_it() {
-    use oss_audit::actions::remediation::{Selection, plan, plan_digest};
+    use oss_audit::actions::remediation::{Selection, plan, preview};
 
     let app = TestApp::start(0).await;
     for b in [
@@ -253,9 +253,30 @@ async fn one_click_remediation_gives_each_bucket_the_target_of_the_rule_that_dec
     app.scan().await;
     let (db, hub) = (app.store(), app.account());
     let every = Selection::AllNonCompliant;
-    let digest = plan_digest(db, hub, &every).await.unwrap();
+    let digest = preview(db, hub, &every, &[]).await.unwrap().digest;
     assert_eq!(digest, plan(db, hub, &every).await.unwrap().digest);
     let operator = app.api(Role::Operator).await;
+    // The preview says what each bucket gets.
+    let olga = app.sign_in("olga", Role::Operator).await;
+    let (_, html) = olga.get("/remediate").await;
+    let row = |name: &str| {
+        let at = html
+            .find(&format!(">{name}</a>"))
+            .unwrap_or_else(|| panic!("{html}"));
+        html[at..at + html[at..].find("</tr>").unwrap()].to_owned()
+    };
+    assert!(row("pay-plain").contains("→ KMS"), "{}", row("pay-plain"));
+    assert!(
+        row("web-plain").contains("→ AES256"),
+        "{}",
+        row("web-plain")
+    );
+    assert!(html.contains("Will be encrypted (2)"), "{html}");
+    assert!(
+        html.contains("Encrypt 2 buckets, each with its rule&#x27;s target")
+            || html.contains("Encrypt 2 buckets, each with its rule's target"),
+        "{html}"
+    );
 
     let dry = operator
         .call(

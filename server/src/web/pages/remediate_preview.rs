@@ -6,9 +6,10 @@ use std::collections::{HashMap, HashSet};
 
 use app::model::{PreviewRow, RemediatePreviewModel, UntouchedRow};
 
-use crate::actions::remediation::{Selection, SkipReason, plan_digest};
+use crate::actions::remediation::{Selection, SkipReason, preview};
 use crate::domain::{
-    Access, AccountId, BucketName, EncryptionState, ExemptionId, ExemptionStatus, Role, Status,
+    Access, AccountId, BucketId, BucketName, EncryptionRule, EncryptionState, ExemptionId,
+    ExemptionStatus, Role, Status,
 };
 use crate::store::{self, BucketQuery, BucketRecord, ExemptionRecord, StoreError};
 use crate::web::AppState;
@@ -40,6 +41,7 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
         .await?
         .into_iter()
         .collect();
+    let mut shown = Vec::new();
     let mut start = 0;
     for account in accounts {
         let Some(&count) = counts.get(&account.id) else {
@@ -53,14 +55,15 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
                 limit: to - from,
                 ..noncompliant()
             };
-            let rows = store::query_buckets(store, &share).await?;
-            model.changes.extend(rows.iter().map(preview_row));
+            shown.extend(store::query_buckets(store, &share).await?);
         }
         model.accounts.push((account.name.to_string(), count));
         start += count;
     }
     model.change_count = start;
     model.offset = offset;
+    let every = Selection::AllNonCompliant;
+    show_plan(state, &mut model, &every, &shown).await?;
     let unknown = BucketQuery {
         status: Some(Status::Unknown.as_str().to_owned()),
         limit: UNTOUCHED_SHOWN,
@@ -75,7 +78,6 @@ pub async fn all(state: &AppState, offset: i64) -> Result<RemediatePreviewModel,
             .map(|b| left_alone(b, unreadable(b)))
             .collect();
     }
-    model.plan_digest = plan_digest(store, state.account(), &Selection::AllNonCompliant).await?;
     // Non-compliant but exempt: left alone, and said so apart from the rest.
     let exempt = BucketQuery {
         exempt: Some(true),
@@ -128,6 +130,7 @@ pub async fn named(
     }
     let mut seen = HashSet::new();
     let mut chosen = Vec::new();
+    let mut shown = Vec::new();
     for raw in names.iter().filter(|n| seen.insert(n.as_str())) {
         let Ok(name) = BucketName::parse(raw) else {
             model.untouched.push(UntouchedRow {
@@ -153,8 +156,8 @@ pub async fn named(
             Some(record) if record.gone_at.is_none() => {
                 match SkipReason::of(&record).filter(|_| !force) {
                     None => {
-                        model.changes.push(preview_row(&record));
-                        chosen.push(name.to_string());
+                        chosen.push(record.name.clone());
+                        shown.push(record);
                     }
                     Some(reason) => {
                         skipped = true;
@@ -183,6 +186,11 @@ pub async fn named(
             }),
         }
     }
+    let selection = Selection::Named {
+        buckets: chosen,
+        force,
+    };
+    show_plan(state, &mut model, &selection, &shown).await?;
     // Grouped by account, in the order the accounts were first chosen.
     let mut order: Vec<String> = Vec::new();
     for row in &model.changes {
@@ -204,7 +212,7 @@ pub async fn named(
             (account, count as i64)
         })
         .collect();
-    model.change_count = chosen.len() as i64;
+    model.change_count = shown.len() as i64;
     model.untouched_count = model.untouched.len() as i64;
     model.exempt_count = model.exempt.len() as i64;
     if skipped {
@@ -215,23 +223,35 @@ pub async fn named(
         query.append_pair("force", "1");
         model.forced_href = Some(format!("/remediate?{}", query.finish()));
     }
-    let named = Selection::Named {
-        buckets: chosen
-            .iter()
-            .filter_map(|n| BucketName::parse(n).ok())
-            .collect(),
-        force,
-    };
-    model.plan_digest = plan_digest(state.store(), state.account(), &named).await?;
-    model.selection = Some(chosen);
+    model.selection = Some(shown.iter().map(|b| b.name.to_string()).collect());
     Ok(model)
+}
+
+/// Puts the plan of `selection` on the preview: its digest, the target the run names, and the
+/// buckets `shown` (one page of those it changes), each with its own target.
+async fn show_plan(
+    state: &AppState,
+    model: &mut RemediatePreviewModel,
+    selection: &Selection,
+    shown: &[BucketRecord],
+) -> Result<(), StoreError> {
+    let ids: Vec<BucketId> = shown.iter().map(|b| b.id).collect();
+    let plan = preview(state.store(), state.account(), selection, &ids).await?;
+    model.changes = shown
+        .iter()
+        .map(|b| preview_row(b, plan.targets.get(&b.id)))
+        .collect();
+    // Under scoped rules that give the buckets different targets, each row says its own.
+    model.target = plan.target.map(|t| t.to_string());
+    model.plan_digest = plan.digest;
+    Ok(())
 }
 
 async fn base(state: &AppState) -> Result<RemediatePreviewModel, StoreError> {
     let policy = store::current_policy(state.store(), state.account()).await?;
     Ok(RemediatePreviewModel {
         policy: policy.requirement.as_str().to_owned(),
-        target: policy.remediation_target.to_string(),
+        target: Some(policy.remediation_target.to_string()),
         page_size: PAGE_SIZE,
         ..RemediatePreviewModel::default()
     })
@@ -247,7 +267,7 @@ fn left_alone(record: &BucketRecord, reason: String) -> UntouchedRow {
     }
 }
 
-fn preview_row(record: &BucketRecord) -> PreviewRow {
+fn preview_row(record: &BucketRecord, target: Option<&EncryptionRule>) -> PreviewRow {
     let current = match &record.state {
         EncryptionState::Encrypted(rule) => rule.to_string(),
         EncryptionState::Unknown { code, .. } => format!("({code})"),
@@ -260,6 +280,7 @@ fn preview_row(record: &BucketRecord) -> PreviewRow {
         status: record.state.status().as_str().to_owned(),
         current,
         compliant: record.compliant,
+        target: target.map(ToString::to_string).unwrap_or_default(),
     }
 }
 
