@@ -36,16 +36,6 @@ pub enum Selection {
     },
 }
 
-impl Selection {
-    /// The named buckets, skipping those already compliant or exempt.
-    pub fn named(buckets: Vec<BucketName>) -> Self {
-        Self::Named {
-            buckets,
-            force: false,
-        }
-    }
-}
-
 /// Why a named bucket is left out of the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {

@@ -149,9 +149,16 @@ async fn a_remediation_sends_one_message_with_its_counts_and_who_ran_it() {
         actor: &Actor::user("olga"),
         key_answers: None,
     };
-    let (_, report) = remediate(changer, &Selection::named(names), &Confirmation::Force)
-        .await
-        .unwrap();
+    let (_, report) = remediate(
+        changer,
+        &Selection::Named {
+            buckets: names,
+            force: false,
+        },
+        &Confirmation::Force,
+    )
+    .await
+    .unwrap();
     assert_eq!((report.remediated.len(), report.failed.len()), (30, 1));
 
     let rows = outbox.deliveries().await;
