@@ -11,7 +11,9 @@ use crate::oss::OssClient;
 
 /// KMS's answer about each target key during one run, so a remediation of 10,000 buckets to one
 /// key asks KMS once per account and region, not once per bucket (and a disabled key fails every
-/// bucket with the one answer, request id included, without asking 10,000 times).
+/// bucket with the one answer, request id included, without asking 10,000 times). A KMS that
+/// could not be reached, after the client's own retries, is kept as the answer too: the run does
+/// not hammer it, and a second run asks again.
 #[derive(Debug, Default)]
 pub struct KeyAnswers(tokio::sync::Mutex<HashMap<(AccountId, Region, KmsKeyId), Answer>>);
 
