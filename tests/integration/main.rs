@@ -19,6 +19,7 @@ mod notify;
 mod pages_admin;
 mod pages_buckets;
 mod pages_remediate;
+mod remediate_cli;
 mod reports;
 mod reverts;
 mod rules;

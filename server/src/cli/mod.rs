@@ -13,6 +13,7 @@ mod notify;
 mod policy;
 mod policy_rules;
 mod progress;
+mod remediate;
 mod report;
 mod revert;
 mod sandbox;
@@ -60,6 +61,9 @@ pub enum Command {
     Account(account::AccountArgs),
     /// Run the server: scheduled scans and the HTTP endpoints.
     Serve(serve::ServeArgs),
+    /// Encrypt every readable non-compliant bucket (or those named) with its rule's remediation
+    /// target; `--dry-run` prints the plan and the digest a run confirms with `--plan-digest`.
+    Remediate(remediate::RemediateArgs),
     /// Give buckets back the encryption they had before an audit-log entry or a whole run
     /// (a remediation, or an earlier revert); `--dry-run` prints the plan.
     Revert(revert::RevertArgs),
@@ -135,6 +139,7 @@ impl Cli {
             Command::Account(args) => account::run(args).await,
             Command::Doctor(args) => doctor::run(args).await,
             Command::Serve(args) => serve::run(args).await,
+            Command::Remediate(args) => remediate::run(args).await,
             Command::Revert(args) => revert::run(args).await,
             Command::Policy {
                 oss,
