@@ -1,5 +1,6 @@
 //! `oss-audit revert CHANGE_ID | --remediation RUN_ID`: give buckets back the encryption they had
-//! before a change or a whole run, or (`--dry-run`) print what that would do.
+//! before a change or a whole run, or (`--dry-run`) print what that would do and its digest, which
+//! `--plan-digest` binds the revert to.
 
 use super::args::{DbArgs, HubArgs, OssArgs, StsArgs};
 use super::{CliError, find_account, open, open_account};
@@ -23,6 +24,9 @@ pub struct RevertArgs {
     /// Print the plan only; change nothing (needs only the database, no OSS credentials).
     #[arg(long)]
     pub dry_run: bool,
+    /// The digest a dry run printed: the revert goes ahead only if the plan is still the same.
+    #[arg(long, value_name = "DIGEST", conflicts_with = "dry_run")]
+    pub plan_digest: Option<String>,
     /// Also restore buckets that changed again since the change (left alone otherwise).
     #[arg(long)]
     pub include_changed: bool,
@@ -107,7 +111,7 @@ pub(super) async fn run(args: RevertArgs) -> Result<(), CliError> {
         actor: &actor,
         key_answers: None,
     };
-    let report = reverts::revert(changer, target, &include, None)
+    let report = reverts::revert(changer, target, &include, args.plan_digest.as_deref())
         .await
         .map_err(refusal)?;
     let counts = report.counts();

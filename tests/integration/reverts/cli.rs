@@ -1,5 +1,6 @@
 //! `oss-audit revert`: the dry run prints the plan from the database alone and changes nothing;
-//! the revert itself restores through OSS and is logged with the shell's user.
+//! the revert itself restores through OSS and is logged with the shell's user; bound to the dry
+//! run's digest, it changes nothing when the plan changed since.
 
 use oss_audit::domain::{EncryptionRule, Role};
 use serde_json::{Value, json};
@@ -123,4 +124,39 @@ async fn a_whole_remediation_reverts_from_the_command_line_and_unknown_ids_are_r
     let missing = oss_audit_revert(&app, &["99999", "--dry-run"], false).await;
     assert_eq!(missing.status.code(), Some(2), "{}", output_text(&missing));
     assert!(output_text(&missing).contains("there is no change 99999"));
+}
+
+#[tokio::test]
+async fn a_revert_bound_to_the_digest_of_its_dry_run_changes_nothing_when_the_plan_changed_since() {
+    let app = app_with(&[("ledger", Some(EncryptionRule::Aes256))]).await;
+    let change = put(&app, "ledger", json!({"sse_algorithm": "KMS"})).await;
+    let id = change.to_string();
+    let dry = oss_audit_revert(&app, &[&id, "--dry-run"], false).await;
+    let text = output_text(&dry);
+    let at = text
+        .find("Plan digest ")
+        .unwrap_or_else(|| panic!("{text}"))
+        + "Plan digest ".len();
+    let digest = text[at..at + 64].to_owned();
+    // The bucket changes again after the dry run: the plan now leaves it alone.
+    put(&app, "ledger", json!({"sse_algorithm": "SM4"})).await;
+
+    let stale = oss_audit_revert(&app, &[&id, "--plan-digest", &digest], true).await;
+
+    assert_eq!(stale.status.code(), Some(1), "{}", output_text(&stale));
+    assert!(
+        output_text(&stale).contains("nothing was changed"),
+        "{}",
+        output_text(&stale)
+    );
+    assert_eq!(held(&app, "ledger"), Some(EncryptionRule::Sm4));
+    let fresh = output_text(&oss_audit_revert(&app, &[&id, "--dry-run"], false).await);
+    let at = fresh.find("Plan digest ").unwrap() + "Plan digest ".len();
+    let bound = oss_audit_revert(&app, &[&id, "--plan-digest", &fresh[at..at + 64]], true).await;
+    assert!(bound.status.success(), "{}", output_text(&bound));
+    assert!(
+        output_text(&bound).contains("0 restored, 0 failed, 1 left alone."),
+        "{}",
+        output_text(&bound)
+    );
 }
