@@ -4,6 +4,7 @@
 mod account;
 mod args;
 mod buckets;
+mod change_tools;
 mod demo;
 mod doctor;
 mod encryption;

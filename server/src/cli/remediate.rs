@@ -4,13 +4,12 @@
 //! `--force`.
 
 use super::args::{DbArgs, HubArgs, OssArgs, StsArgs};
-use super::{CliError, find_account, open, open_account};
-use crate::actions::Changer;
+use super::change_tools::ChangeTools;
+use super::{CliError, find_account, open};
 use crate::actions::remediation::{
     Confirmation, Plan, RemediationError, Selection, plan, remediate,
 };
-use crate::cloud::{AccountClients, StsClient};
-use crate::domain::{Actor, BucketName};
+use crate::domain::BucketName;
 
 /// Flags of `oss-audit remediate`.
 #[derive(Debug, clap::Args)]
@@ -79,25 +78,8 @@ pub(super) async fn run(args: RemediateArgs) -> Result<(), CliError> {
             ));
         }
     };
-    let client = args.oss.client(0)?;
-    // A bucket of a member account is changed through that account's assumed role.
-    let sts =
-        StsClient::new(args.sts.sts_endpoint.clone(), client.config()).map_err(CliError::config)?;
-    let (store, hub) = open_account(
-        &args.db,
-        &args.hub.account_name,
-        client.config().endpoint.as_str(),
-    )
-    .await?;
-    let clients = AccountClients::new(client, sts);
-    let actor = Actor::cli();
-    let changer = Changer {
-        store: &store,
-        clients: &clients,
-        hub,
-        actor: &actor,
-        key_answers: None,
-    };
+    let tools = ChangeTools::open(&args.oss, &args.db, &args.hub, &args.sts).await?;
+    let changer = tools.changer();
     let (planned, report) = match remediate(changer, &selection, &confirmation).await {
         Ok(done) => done,
         Err(RemediationError::Stale { current }) => {

@@ -3,13 +3,12 @@
 //! `--plan-digest` binds the revert to.
 
 use super::args::{DbArgs, HubArgs, OssArgs, StsArgs};
-use super::{CliError, find_account, open, open_account};
-use crate::actions::Changer;
+use super::change_tools::ChangeTools;
+use super::{CliError, find_account, open};
 use crate::actions::reverts::{
     self, BucketResult, Include, PlannedBucket, RevertError, RevertTarget, RevertView, Verdict,
 };
-use crate::cloud::{AccountClients, StsClient};
-use crate::domain::{Actor, ChangeId, EncryptionState, RunId};
+use crate::domain::{ChangeId, EncryptionState, RunId};
 
 /// Flags of `oss-audit revert`.
 #[derive(Debug, clap::Args)]
@@ -92,25 +91,8 @@ pub(super) async fn run(args: RevertArgs) -> Result<(), CliError> {
         );
         return Ok(());
     }
-    let client = args.oss.client(0)?;
-    // A bucket of a member account is changed through that account's assumed role.
-    let sts =
-        StsClient::new(args.sts.sts_endpoint.clone(), client.config()).map_err(CliError::config)?;
-    let (store, hub) = open_account(
-        &args.db,
-        &args.hub.account_name,
-        client.config().endpoint.as_str(),
-    )
-    .await?;
-    let clients = AccountClients::new(client, sts);
-    let actor = Actor::cli();
-    let changer = Changer {
-        store: &store,
-        clients: &clients,
-        hub,
-        actor: &actor,
-        key_answers: None,
-    };
+    let tools = ChangeTools::open(&args.oss, &args.db, &args.hub, &args.sts).await?;
+    let changer = tools.changer();
     let report = reverts::revert(changer, target, &include, args.plan_digest.as_deref())
         .await
         .map_err(refusal)?;
