@@ -145,20 +145,9 @@ impl Exemptions<'_> {
             return Err(ExemptionError::ExpiryPast(crate::view::rfc3339(before.expires_at)).into());
         }
         store::update_exemption_approved(&mut tx, id, actor.as_str(), now).await?;
-        store::apply_exemptions(&mut tx, now).await?;
-        let record = get(&mut tx, id).await?;
-        log(
-            &mut tx,
-            self.hub,
-            &record,
-            actor,
-            "approve-exemption",
-            Some(&before),
-            now,
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        wake_timer();
+        let record = self
+            .stepped(tx, &before, actor, "approve-exemption", now)
+            .await?;
         tracing::info!(%actor, exemption.id = %id, buckets = record.buckets, "exemption approved");
         Ok(record)
     }
@@ -176,21 +165,29 @@ impl Exemptions<'_> {
         let before = get(&mut tx, id).await?;
         may_revoke(before.status, role)?;
         store::update_exemption_revoked(&mut tx, id, actor.as_str(), now).await?;
+        let record = self
+            .stepped(tx, &before, actor, "revoke-exemption", now)
+            .await?;
+        tracing::info!(%actor, exemption.id = %id, "exemption revoked");
+        Ok(record)
+    }
+
+    /// After an approval or a revocation in `tx`: judges the buckets again, logs `action` with
+    /// the exemption before and after, commits, and wakes the expiry timer (the next expiry may
+    /// have changed). Returns the exemption as it is now.
+    async fn stepped(
+        &self,
+        mut tx: store::Tx,
+        before: &ExemptionRecord,
+        actor: &Actor,
+        action: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ExemptionRecord, ExemptionStepError> {
         store::apply_exemptions(&mut tx, now).await?;
-        let record = get(&mut tx, id).await?;
-        log(
-            &mut tx,
-            self.hub,
-            &record,
-            actor,
-            "revoke-exemption",
-            Some(&before),
-            now,
-        )
-        .await?;
+        let record = get(&mut tx, before.id).await?;
+        log(&mut tx, self.hub, &record, actor, action, Some(before), now).await?;
         tx.commit().await.map_err(StoreError::from)?;
         wake_timer();
-        tracing::info!(%actor, exemption.id = %id, "exemption revoked");
         Ok(record)
     }
 
